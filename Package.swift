@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "orderflow",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "orderflow", targets: ["orderflow"]),
+        .library(name: "OrderEngine", targets: ["OrderEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "OrderModel", swiftSettings: strict),
+        .target(
+            name: "OrderStore",
+            dependencies: ["OrderModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        .target(
+            name: "OrderImport",
+            dependencies: ["OrderModel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
+        .target(name: "OrderRules", dependencies: ["OrderModel"], swiftSettings: strict),
+        .target(name: "OrderAllocation", dependencies: ["OrderModel"], swiftSettings: strict),
+        .target(name: "OrderExport", dependencies: ["OrderModel"], swiftSettings: strict),
+        .target(
+            name: "OrderEngine",
+            dependencies: [
+                "OrderModel", "OrderStore", "OrderImport", "OrderRules", "OrderAllocation", "OrderExport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "OrderCLI",
+            dependencies: ["OrderEngine", "OrderModel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+        .executableTarget(name: "orderflow", dependencies: ["OrderCLI"], swiftSettings: strict),
+
+        .target(name: "TestSupport", dependencies: ["OrderEngine", "OrderModel"], path: "Tests/TestSupport"),
+        .testTarget(name: "OrderModelTests", dependencies: ["OrderModel"]),
+        .testTarget(name: "OrderImportTests", dependencies: ["OrderImport", "OrderModel"]),
+        .testTarget(name: "OrderRulesTests", dependencies: ["OrderRules", "OrderModel"]),
+        .testTarget(name: "OrderAllocationTests", dependencies: ["OrderAllocation", "OrderModel"]),
+        .testTarget(name: "OrderExportTests", dependencies: ["OrderExport", "OrderModel"]),
+        .testTarget(name: "OrderEngineTests", dependencies: ["OrderEngine", "OrderStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "OrderCLITests", dependencies: ["orderflow", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

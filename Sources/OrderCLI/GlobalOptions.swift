@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import OrderEngine
+import OrderModel
+
+/// Options every command takes: which home, and what time the engine's clock reads.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The working home (inbox/, outbox/, mappings/, orderflow.yaml).", valueName: "dir"))
+    var home: String = "."
+
+    @Option(name: .long, help: ArgumentHelp("The engine's clock for this run, ISO 8601 (e.g. 2026-11-27T09:00:00Z); default: system time.", valueName: "time"))
+    var now: String?
+
+    func validate() throws {
+        if let now, Timestamp(iso8601: now) == nil {
+            throw ValidationError("--now '\(now)' is not an ISO 8601 time; write it like 2026-11-27 or 2026-11-27T09:00:00Z")
+        }
+    }
+
+    var clock: any EngineClock {
+        if let now, let t = Timestamp(iso8601: now) { return FixedClock(t) }
+        return SystemClock()
+    }
+
+    func engine() throws -> Engine {
+        try Engine(home: Home(home), clock: clock)
+    }
+}
+
+/// `--json` for listing commands.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+}
+
+enum Output {
+    static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// A plain text table with a header row; columns padded to their widest cell.
+    static func table(_ header: [String], _ rows: [[String]], indent: String = "") {
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            indent + cells.enumerated().map { i, c in
+                i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        print(line(header))
+        for row in rows { print(line(row)) }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import OrderEngine
+
+struct OrderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "order", abstract: "One order: header, lines with their stage and reason, and its full stage history.")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The order_ref.") var ref: String
+
+    func run() throws {
+        let order = try OrderQueries(engine: try global.engine()).order(ref)
+        if output.json { try Output.json(order); return }
+        print("order \(order.orderRef)  date \(order.orderDate)  customer \(order.customerRef)")
+        print("payment \(order.paymentMethod ?? "(customer's terms)")\(order.cardLast4.map { "  card ending \($0)" } ?? "")  credit \(order.creditState)\(order.creditOverride ? " (released by hand)" : "")\(order.manualHold ? "  held by hand" : "")")
+        let ship = ["name", "address1", "address2", "city", "postcode", "country"].compactMap { order.shipTo[$0] }.filter { !$0.isEmpty }
+        print("ship to \(ship.isEmpty ? "(customer's address)" : ship.joined(separator: ", "))")
+        print("from \(order.sourceFile) line \(order.sourceLine)\n")
+        Output.table(["line", "sku", "qty", "price", "stage", "reason", "ref"], order.lines.map {
+            ["\($0.lineNo)", $0.sku, "\($0.quantity)", $0.unitPrice ?? "-", $0.stage, $0.reason ?? "", $0.pickListRef ?? $0.poRef ?? ""]
+        })
+        print("\nHistory")
+        Output.table(["at", "line", "from", "to", "by", "reason"], order.history.map {
+            [$0.at, $0.lineNo.map(String.init) ?? "", $0.from ?? "-", $0.to, $0.actor, $0.reason]
+        }, indent: "  ")
+    }
+}

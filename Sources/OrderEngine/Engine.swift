@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+import OrderImport
+import OrderModel
+import OrderStore
+
+/// One home's engine: its config, mappings, database and clock, and the cycle pipeline.
+///
+/// Commands and (later) the daemon build exactly this; tests build it on temporary homes,
+/// so what is tested is what runs.
+public struct Engine: Sendable {
+    public let home: Home
+    public let config: EngineConfig
+    public let database: OrderDatabase
+    public let clock: any EngineClock
+    /// The `actor` written in the history for commands run by a person.
+    public let user: String
+
+    /// Opens a home: reads the config and opens (migrating) the database.
+    public init(home: Home, clock: any EngineClock, user: String? = nil) throws {
+        self.home = home
+        self.clock = clock
+        self.user = user ?? ProcessInfo.processInfo.environment["USER"] ?? "operator"
+        guard FileManager.default.fileExists(atPath: home.root.path) else {
+            throw EngineError.config("no home at \(home.root.path); create one with 'orderflow init --home \(home.root.path)'")
+        }
+        config = try EngineConfig.load(from: home.configFile)
+        let path = home.database(config).path
+        do {
+            database = try OrderDatabase(path: path)
+        } catch {
+            throw EngineError.config("cannot open the database \(path): \(error)")
+        }
+    }
+
+    /// Loads and checks every mapping; the engine refuses to import through a broken one.
+    public func loadMappings() throws(EngineError) -> [Mapping] {
+        do {
+            return try MappingLoader().loadFolder(home.mappings)
+        } catch {
+            throw EngineError.mappings(error.description)
+        }
+    }
+
+    /// The default pipeline, in order. Later issues insert user rules between these steps.
+    public func defaultSteps(mappings: [Mapping]) -> [any CycleStep] {
+        [ImportStep(mappings: mappings), CreditCheckStep(), UnknownProductStep(), DropShipStep(), AllocateStep(), ExportStep()]
+    }
+
+    /// Runs one full cycle: finish what a previous run left pending, then every step in order.
+    public func runCycle() throws -> CycleReport {
+        let mappings = try loadMappings()
+        let now = clock.now
+        let cycleID = try database.writer.write { db -> Int64 in
+            try db.execute(sql: "INSERT INTO cycle (started_at) VALUES (?)", arguments: [now.description])
+            return db.lastInsertedRowID
+        }
+        let context = CycleContext(engine: self, cycleID: cycleID, now: now)
+        var reports: [StepReport] = []
+        // Outbox files committed by an interrupted run are written before anything new.
+        let recovered = OutboxPublisher(context: context).publishPending()
+        for step in defaultSteps(mappings: mappings) {
+            reports.append(try step.run(context))
+        }
+        let report = CycleReport(cycleID: cycleID, startedAt: now, steps: reports,
+                                 recoveredOutputs: recovered.written, outputFailures: recovered.failures)
+        let summary = String(decoding: try JSONEncoder().encode(report.counts), as: UTF8.self)
+        try database.writer.write { db in
+            try db.execute(sql: "UPDATE cycle SET finished_at = ?, summary = ? WHERE id = ?",
+                           arguments: [clock.now.description, summary, cycleID])
+        }
+        return report
+    }
+}
+
+/// What every step of one cycle shares.
+public struct CycleContext: Sendable {
+    public let engine: Engine
+    public let cycleID: Int64
+    /// The cycle's instant: every stamp of this cycle uses it.
+    public let now: Timestamp
+    var db: any DatabaseWriter { engine.database.writer }
+    var money: MoneyFormat { engine.config.money }
+}
+
+/// One named step of the cycle pipeline.
+public protocol CycleStep: Sendable {
+    var name: String { get }
+    func run(_ context: CycleContext) throws -> StepReport
+}
+
+/// Counts from one step, in the order they are printed.
+public struct StepReport: Sendable, Codable, Hashable {
+    public var step: String
+    public var counts: [Count]
+    /// Problems that did not stop the step (an output that could not be written yet).
+    public var warnings: [String] = []
+
+    public struct Count: Sendable, Codable, Hashable {
+        public var name: String
+        public var value: Int
+    }
+
+    public init(step: String, _ counts: KeyValuePairs<String, Int>, warnings: [String] = []) {
+        self.step = step
+        self.counts = counts.map { Count(name: $0.key, value: $0.value) }
+        self.warnings = warnings
+    }
+
+    public subscript(_ name: String) -> Int { counts.first { $0.name == name }?.value ?? 0 }
+}
+
+/// What one cycle did.
+public struct CycleReport: Sendable, Codable {
+    public var cycleID: Int64
+    public var startedAt: Timestamp
+    public var steps: [StepReport]
+    public var recoveredOutputs: Int
+    public var outputFailures: [String]
+
+    public var counts: [String: [String: Int]] {
+        Dictionary(uniqueKeysWithValues: steps.map { s in (s.step, Dictionary(uniqueKeysWithValues: s.counts.map { ($0.name, $0.value) })) })
+    }
+
+    public func step(_ name: String) -> StepReport? { steps.first { $0.step == name } }
+}
+
+extension Timestamp: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let t = Timestamp(iso8601: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 time: \(text)"))
+        }
+        self = t
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}

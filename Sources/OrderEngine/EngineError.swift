@@ -1,0 +1,18 @@
+/// What stops the engine or a command, in words an operator can act on.
+public enum EngineError: Error, Sendable, CustomStringConvertible, Equatable {
+    case config(String)
+    case mappings(String)
+    case locked(String)
+    case unknownOrder(String)
+    case notPossible(String)
+
+    public var description: String {
+        switch self {
+        case .config(let m): "configuration: \(m)"
+        case .mappings(let m): "mappings:\n\(m)\nfix the mapping files, then run again; nothing was imported"
+        case .locked(let m): m
+        case .unknownOrder(let ref): "no order '\(ref)'; 'orderflow orders' lists the orders"
+        case .notPossible(let m): m
+        }
+    }
+}

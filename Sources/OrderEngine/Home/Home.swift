@@ -1,0 +1,59 @@
+import Foundation
+
+/// A working home: the folders and files one engine owns.
+///
+/// The repository root is itself a home, so a fresh clone runs as it is.
+public struct Home: Sendable {
+    public let root: URL
+    public init(_ path: String) {
+        root = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
+    }
+
+    public var inbox: URL { root.appendingPathComponent("inbox", isDirectory: true) }
+    public var outbox: URL { root.appendingPathComponent("outbox", isDirectory: true) }
+    public var mappings: URL { root.appendingPathComponent("mappings", isDirectory: true) }
+    public var archive: URL { root.appendingPathComponent("archive", isDirectory: true) }
+    public var failed: URL { root.appendingPathComponent("failed", isDirectory: true) }
+    /// Claimed input files while they are imported; a file here after a crash is finished on the next start.
+    public var processing: URL { root.appendingPathComponent("processing", isDirectory: true) }
+    public var configFile: URL { root.appendingPathComponent("orderflow.yaml") }
+    public var lockFile: URL { root.appendingPathComponent(".orderflow.lock") }
+
+    public func database(_ config: EngineConfig) -> URL {
+        URL(fileURLWithPath: config.database, relativeTo: root).standardizedFileURL
+    }
+
+    /// Creates the folders, the default config and the standard mappings; never overwrites a file.
+    /// - Returns: the paths created.
+    @discardableResult
+    public func initialize() throws -> [String] {
+        let fm = FileManager.default
+        var created: [String] = []
+        for folder in [inbox, outbox, mappings] + Feed.allFolders.map({ inbox.appendingPathComponent($0) })
+            + ["picklists", "purchase-orders", "exceptions"].map({ outbox.appendingPathComponent($0) }) {
+            if !fm.fileExists(atPath: folder.path) {
+                try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+                created.append(relative(folder))
+            }
+        }
+        var files = [(configFile, DefaultFiles.config)]
+        for (name, text) in DefaultFiles.mappings { files.append((mappings.appendingPathComponent(name), text)) }
+        for (url, text) in files where !fm.fileExists(atPath: url.path) {
+            try Data(text.utf8).write(to: url, options: .atomic)
+            created.append(relative(url))
+        }
+        return created
+    }
+
+    func relative(_ url: URL) -> String {
+        let path = url.standardizedFileURL.path
+        let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+    }
+}
+
+import OrderImport
+extension Feed {
+    /// The inbox folders of the standard layout.
+    static var allFolders: [String] { allCases.map(\.rawValue) }
+}

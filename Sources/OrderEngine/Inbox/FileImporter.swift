@@ -1,0 +1,198 @@
+import GRDB
+import OrderImport
+import OrderModel
+
+/// Writes one input file's records into the database, inside the caller's transaction.
+///
+/// Bad records become exception rows and the rest of the file goes on; an order is
+/// all-or-nothing. Master data is upserted by its key; orders and receipts are
+/// imported once per key and a repeat is reported as a duplicate.
+struct FileImporter {
+    let context: CycleContext
+    let mapping: Mapping
+    /// `inbox-folder/name`, as shown in exception reports.
+    let sourceName: String
+    let sourceFileID: Int64
+
+    struct Result {
+        var records = 0
+        var rejected = 0
+        var duplicates = 0
+        /// Card numbers read from the card field, to be masked in the archived copy (digits only).
+        var cardNumbers: Set<String> = []
+    }
+
+    var decoder: RecordDecoder { RecordDecoder(money: context.money) }
+
+    func run(_ bytes: UnsafeBufferPointer<UInt8>, _ db: Database) throws -> Result {
+        switch mapping.feed {
+        case .orders: return try importOrders(bytes, db)
+        default: return try importMasterOrReceipts(bytes, db)
+        }
+    }
+
+    func reject(_ db: Database, _ rejection: RecordRejection, kind: String = "rejected-record") throws {
+        try ExceptionEntry(kind: kind, orderRef: rejection.orderRef, lineNo: rejection.lineNo, sku: rejection.sku,
+                           reason: rejection.message, sourceFile: sourceName, sourceLine: rejection.line)
+            .insert(db, cycleID: context.cycleID)
+    }
+
+    // MARK: Orders
+
+    func importOrders(_ bytes: UnsafeBufferPointer<UInt8>, _ db: Database) throws -> Result {
+        var result = Result()
+        var assembler = OrderAssembler()
+        let cardIndex = Feed.orders.index(of: "card_number")
+        try FeedReader(mapping: mapping).read(bytes) { record in
+            result.records += 1
+            switch record {
+            case .success(let mapped):
+                if let digits = CardNumberRedactor.cardDigits(mapped.values[cardIndex]) { result.cardNumbers.insert(digits) }
+                do throws(RecordRejection) {
+                    assembler.add(try decoder.orderLine(mapped))
+                } catch {
+                    if error.orderRef != nil { assembler.add(error) } else { try reject(db, error); result.rejected += 1 }
+                }
+            case .failure(let rejection):
+                if rejection.orderRef != nil { assembler.add(rejection) } else { try reject(db, rejection); result.rejected += 1 }
+            }
+        }
+        let now = context.now.description
+        let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "import")
+        for outcome in assembler.finish() {
+            switch outcome {
+            case .failure(let rejection):
+                for problem in rejection.problems {
+                    var p = problem
+                    p.message += "; the whole order \(rejection.orderRef) (\(rejection.lineCount) lines) is rejected"
+                    try reject(db, p, kind: "rejected-order")
+                }
+                result.rejected += rejection.lineCount
+            case .success(let order):
+                if let earlier = try Row.fetchOne(db, sql: """
+                    SELECT f.mapping AS folder, f.name, o.source_line FROM sales_order o JOIN source_file f ON f.id = o.source_file_id
+                    WHERE o.order_ref = ?
+                    """, arguments: [order.orderRef]) {
+                    let from: String = earlier["name"]
+                    let line: Int = earlier["source_line"]
+                    try ExceptionEntry(kind: "duplicate-order", orderRef: order.orderRef,
+                                       reason: "order_ref \(order.orderRef) was already imported (from \(from) line \(line)); this copy is ignored",
+                                       sourceFile: sourceName, sourceLine: order.sourceLine).insert(db, cycleID: context.cycleID)
+                    result.duplicates += 1
+                    continue
+                }
+                try db.cachedStatement(sql: """
+                    INSERT INTO sales_order (order_ref, order_date, customer_ref, payment_method, card_status, card_last4,
+                        card_expiry, ship_name, ship_address1, ship_address2, ship_city, ship_postcode, ship_country,
+                        source_file_id, source_line, imported_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [
+                        order.orderRef, order.orderDate.description, order.customerRef, order.paymentMethod?.rawValue,
+                        order.card.status.rawValue, order.card.lastFour, order.cardExpiry?.stored,
+                        order.shipTo.name, order.shipTo.address1, order.shipTo.address2, order.shipTo.city,
+                        order.shipTo.postcode, order.shipTo.country, sourceFileID, order.sourceLine, now,
+                    ])
+                let orderID = db.lastInsertedRowID
+                for line in order.lines {
+                    try db.cachedStatement(sql: """
+                        INSERT INTO order_line (order_id, line_no, sku, quantity, unit_price, stage, stage_since, source_line)
+                        VALUES (?, ?, ?, ?, ?, 'new', ?, ?)
+                        """).execute(arguments: [orderID, line.lineNo, line.sku, line.quantity, line.unitPrice?.minorUnits,
+                                                 now, line.sourceLine])
+                    try mover.recordImport(lineID: db.lastInsertedRowID, orderID: orderID,
+                                           reason: "imported from \(sourceName) line \(line.sourceLine)")
+                }
+            }
+        }
+        return result
+    }
+
+    // MARK: Master data and receipts
+
+    func importMasterOrReceipts(_ bytes: UnsafeBufferPointer<UInt8>, _ db: Database) throws -> Result {
+        var result = Result()
+        let now = context.now.description
+        let defaultWarehouse = context.engine.config.defaultWarehouse
+        try FeedReader(mapping: mapping).read(bytes) { record in
+            result.records += 1
+            do {
+                let mapped = try record.get()
+                switch mapping.feed {
+                case .customers:
+                    let c = try decoder.customer(mapped)
+                    try db.cachedStatement(sql: """
+                        INSERT INTO customer (customer_ref, name, terms, credit_limit, balance, on_stop, email, address1,
+                            address2, city, postcode, country, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (customer_ref) DO UPDATE SET name = excluded.name, terms = excluded.terms,
+                            credit_limit = excluded.credit_limit, balance = excluded.balance, on_stop = excluded.on_stop,
+                            email = excluded.email, address1 = excluded.address1, address2 = excluded.address2,
+                            city = excluded.city, postcode = excluded.postcode, country = excluded.country,
+                            updated_at = excluded.updated_at
+                        """).execute(arguments: [c.customerRef, c.name, c.terms.rawValue, c.creditLimit.minorUnits,
+                                                 c.balance.minorUnits, c.onStop, c.email, c.address1, c.address2, c.city,
+                                                 c.postcode, c.country, now])
+                case .products:
+                    let p = try decoder.product(mapped)
+                    try db.cachedStatement(sql: """
+                        INSERT INTO product (sku, description, category, unit_price, drop_ship, supplier_ref, supplier_cost,
+                            warehouse, bin_location, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (sku) DO UPDATE SET description = excluded.description, category = excluded.category,
+                            unit_price = excluded.unit_price, drop_ship = excluded.drop_ship,
+                            supplier_ref = excluded.supplier_ref, supplier_cost = excluded.supplier_cost,
+                            warehouse = excluded.warehouse, bin_location = excluded.bin_location,
+                            updated_at = excluded.updated_at
+                        """).execute(arguments: [p.sku, p.description, p.category, p.unitPrice.minorUnits, p.dropShip,
+                                                 p.supplierRef, p.supplierCost?.minorUnits, p.warehouse ?? defaultWarehouse,
+                                                 p.binLocation, now])
+                case .suppliers:
+                    let s = try decoder.supplier(mapped)
+                    try db.cachedStatement(sql: """
+                        INSERT INTO supplier (supplier_ref, name, email, po_format, updated_at) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (supplier_ref) DO UPDATE SET name = excluded.name, email = excluded.email,
+                            po_format = excluded.po_format, updated_at = excluded.updated_at
+                        """).execute(arguments: [s.supplierRef, s.name, s.email, s.poFormat.rawValue, now])
+                case .receipts:
+                    let r = try decoder.receipt(mapped)
+                    if try Bool.fetchOne(db, sql: "SELECT 1 FROM receipt WHERE receipt_ref = ? AND sku = ?",
+                                         arguments: [r.receiptRef, r.sku]) == true {
+                        try ExceptionEntry(kind: "duplicate-receipt", sku: r.sku,
+                                           reason: "receipt \(r.receiptRef) for sku \(r.sku) was already imported; this copy is ignored",
+                                           sourceFile: sourceName, sourceLine: r.sourceLine).insert(db, cycleID: context.cycleID)
+                        result.duplicates += 1
+                        return
+                    }
+                    var warehouse = r.warehouse
+                    if warehouse == nil {
+                        warehouse = try String.fetchOne(db, sql: "SELECT warehouse FROM product WHERE sku = ?", arguments: [r.sku])
+                    }
+                    guard let warehouse else {
+                        throw RecordRejection.badValue(line: r.sourceLine, field: "warehouse", found: "",
+                            expected: "a warehouse, since sku \(r.sku) is not in the product file to take it from")
+                    }
+                    try db.cachedStatement(sql: """
+                        INSERT INTO receipt (receipt_ref, sku, quantity, warehouse, received_at, source_file_id, source_line)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """).execute(arguments: [r.receiptRef, r.sku, r.quantity, warehouse,
+                                                 (r.receivedAt ?? context.now).description, sourceFileID, r.sourceLine])
+                    try db.cachedStatement(sql: """
+                        INSERT INTO stock (sku, warehouse, on_hand) VALUES (?, ?, ?)
+                        ON CONFLICT (sku, warehouse) DO UPDATE SET on_hand = on_hand + excluded.on_hand
+                        """).execute(arguments: [r.sku, warehouse, r.quantity])
+                case .orders:
+                    preconditionFailure("orders are imported by importOrders")
+                }
+            } catch let rejection as RecordRejection {
+                var r = rejection
+                if mapping.feed == .products || mapping.feed == .receipts, case .success(let m) = record {
+                    let sku = m.values[mapping.feed.index(of: "sku")]
+                    r.sku = sku.isEmpty ? nil : sku
+                }
+                try reject(db, r)
+                result.rejected += 1
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import OrderExport
+import OrderImport
+import OrderModel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Finds, claims and finishes input files.
+///
+/// A file is claimed by an atomic rename into `processing/<mapping>/` before it is read,
+/// so no second reader takes it and a crash leaves it where the next start finds it.
+/// It leaves `processing/` only after the database has recorded its outcome, for
+/// `archive/` or `failed/` (with a `.reason.txt` beside it). No input file is deleted.
+struct Inbox {
+    let home: Home
+
+    struct Candidate {
+        var mapping: Mapping
+        var url: URL
+        var name: String
+        var modified: Date
+    }
+
+    /// A claimed file in `processing/`.
+    struct Claimed {
+        var mapping: Mapping
+        var url: URL
+        /// The name it was dropped under.
+        var name: String
+        /// Its unique name in `processing/`, recorded in the database with its outcome.
+        var claimName: String
+    }
+
+    /// Regular files waiting in the mappings' inbox folders: master data first, then oldest first.
+    func candidates(_ mappings: [Mapping]) -> [Candidate] {
+        var found: [Candidate] = []
+        let fm = FileManager.default
+        for mapping in mappings {
+            let folder = home.inbox.appendingPathComponent(mapping.inbox, isDirectory: true)
+            guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { continue }
+            for name in names where !name.hasPrefix(".") && mapping.matches(fileName: name) {
+                let url = folder.appendingPathComponent(name)
+                var info = stat()
+                // lstat: a symbolic link is never followed; only regular files are read.
+                guard lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+                let modified = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec) + TimeInterval(info.st_mtim.tv_nsec) / 1e9)
+                found.append(Candidate(mapping: mapping, url: url, name: name, modified: modified))
+            }
+        }
+        return found.sorted { ($0.mapping.feed, $0.modified, $0.name) < ($1.mapping.feed, $1.modified, $1.name) }
+    }
+
+    /// Files left in `processing/` by an interrupted run, in claim order.
+    func leftovers(_ mappings: [Mapping]) -> [Claimed] {
+        var found: [Claimed] = []
+        for mapping in mappings {
+            let folder = home.processing.appendingPathComponent(mapping.name, isDirectory: true)
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
+            for claimName in names.sorted() where !claimName.hasPrefix(".") {
+                let name = claimName.split(separator: "-", maxSplits: 1).last.map(String.init) ?? claimName
+                found.append(Claimed(mapping: mapping, url: folder.appendingPathComponent(claimName), name: name, claimName: claimName))
+            }
+        }
+        return found.sorted { ($0.mapping.feed, $0.claimName) < ($1.mapping.feed, $1.claimName) }
+    }
+
+    /// Moves a candidate into `processing/` under a unique name; nil if another reader took it first.
+    func claim(_ candidate: Candidate, sequence: Timestamp) throws -> Claimed? {
+        let folder = home.processing.appendingPathComponent(candidate.mapping.name, isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let token = UUID().uuidString.prefix(8).lowercased()
+        let stamp = String(sequence.secondsSinceEpoch, radix: 36)
+        let claimName = "\(stamp)\(token)-\(candidate.name)"
+        let target = folder.appendingPathComponent(claimName)
+        if rename(candidate.url.path, target.path) != 0 {
+            if errno == ENOENT { return nil }
+            throw EngineError.notPossible("cannot claim \(candidate.url.path): \(String(cString: strerror(errno)))")
+        }
+        AtomicFileWriter.syncFolder(folder)
+        return Claimed(mapping: candidate.mapping, url: target, name: candidate.name, claimName: claimName)
+    }
+
+    /// Archives an imported file. Card numbers read from its card field are masked in the archived copy.
+    func archive(_ file: Claimed, cardNumbers: Set<String>) throws {
+        try finish(file, into: home.archive, cardNumbers: cardNumbers.isEmpty ? nil : cardNumbers, luhnScan: false)
+    }
+
+    /// Moves a file rejected whole into `failed/`, with its reason in `NAME.reason.txt`.
+    /// An orders file is masked for anything that looks like a card number, since it was never parsed.
+    func fail(_ file: Claimed, reason: String) throws {
+        let folder = home.failed.appendingPathComponent(file.mapping.inbox, isDirectory: true)
+        let name = destinationName(file, in: folder)
+        try AtomicFileWriter().write(Array((reason + "\n").utf8), to: folder, name: name + ".reason.txt")
+        try finish(file, into: home.failed, cardNumbers: nil, luhnScan: file.mapping.feed == .orders, name: name)
+    }
+
+    private func destinationName(_ file: Claimed, in folder: URL) -> String {
+        let plain = folder.appendingPathComponent(file.name)
+        if !FileManager.default.fileExists(atPath: plain.path) { return file.name }
+        // Keep every earlier file of the same name: the claim name is unique.
+        return file.claimName
+    }
+
+    private func finish(_ file: Claimed, into root: URL, cardNumbers: Set<String>?, luhnScan: Bool, name: String? = nil) throws {
+        let folder = root.appendingPathComponent(file.mapping.inbox, isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let name = name ?? destinationName(file, in: folder)
+        if cardNumbers != nil || luhnScan {
+            var bytes = [UInt8](try Data(contentsOf: file.url))
+            if CardNumberRedactor.redact(&bytes, known: cardNumbers) {
+                try AtomicFileWriter().write(bytes, to: folder, name: name)
+                unlink(file.url.path)
+                return
+            }
+        }
+        let target = folder.appendingPathComponent(name)
+        if rename(file.url.path, target.path) != 0 {
+            throw EngineError.notPossible("cannot move \(file.url.path) to \(target.path): \(String(cString: strerror(errno)))")
+        }
+        AtomicFileWriter.syncFolder(folder)
+    }
+}

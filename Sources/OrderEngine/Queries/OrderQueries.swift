@@ -1,0 +1,208 @@
+import GRDB
+import OrderModel
+
+/// Read-only views for the command line: status, order lists and one order's full story.
+public struct OrderQueries: Sendable {
+    let engine: Engine
+    public init(engine: Engine) { self.engine = engine }
+
+    public struct StageCount: Codable, Sendable, Hashable {
+        public var stage: String
+        public var orders: Int
+        public var lines: Int
+    }
+
+    public struct StockSummary: Codable, Sendable, Hashable {
+        public var sku: String
+        public var warehouse: String
+        public var onHand: Int64
+        public var allocated: Int64
+        public var backOrdered: Int64
+        enum CodingKeys: String, CodingKey {
+            case sku, warehouse, onHand = "on_hand", allocated, backOrdered = "back_ordered"
+        }
+    }
+
+    public struct CycleSummary: Codable, Sendable, Hashable {
+        public var id: Int64
+        public var startedAt: String
+        public var finishedAt: String?
+        public var counts: [String: [String: Int]]?
+        enum CodingKeys: String, CodingKey { case id, startedAt = "started_at", finishedAt = "finished_at", counts }
+    }
+
+    public struct Status: Codable, Sendable {
+        public var stages: [StageCount]
+        public var stockTotals: StockSummary
+        public var stock: [StockSummary]
+        public var cycles: [CycleSummary]
+        public var pendingOutputs: Int
+        enum CodingKeys: String, CodingKey {
+            case stages, stockTotals = "stock_totals", stock, cycles, pendingOutputs = "pending_outputs"
+        }
+    }
+
+    /// Orders and lines per stage, stock per sku (the `stockLimit` with most back-ordered first), the last cycles.
+    public func status(stockLimit: Int? = 20, cycleLimit: Int = 5) throws -> Status {
+        try engine.database.writer.read { db in
+            let stages = try Row.fetchAll(db, sql: """
+                SELECT stage, COUNT(DISTINCT order_id) AS orders, COUNT(*) AS lines FROM order_line GROUP BY stage
+                """).map { StageCount(stage: $0["stage"], orders: $0["orders"], lines: $0["lines"]) }
+            let order = Stage.builtIn.map(\.rawValue)
+            let sortedStages = stages.sorted { (order.firstIndex(of: $0.stage) ?? 99, $0.stage) < (order.firstIndex(of: $1.stage) ?? 99, $1.stage) }
+            let stockSQL = """
+                SELECT k.sku, k.warehouse, COALESCE(s.on_hand, 0) AS on_hand, COALESCE(s.allocated, 0) AS allocated,
+                       COALESCE(b.qty, 0) AS back_ordered
+                FROM (SELECT sku, warehouse FROM stock UNION SELECT sku, warehouse FROM order_line WHERE stage = 'back-order') k
+                LEFT JOIN stock s ON s.sku = k.sku AND s.warehouse = k.warehouse
+                LEFT JOIN (SELECT sku, warehouse, SUM(quantity) AS qty FROM order_line WHERE stage = 'back-order' GROUP BY sku, warehouse) b
+                  ON b.sku = k.sku AND b.warehouse = k.warehouse
+                """
+            func summary(_ row: Row) -> StockSummary {
+                StockSummary(sku: row["sku"], warehouse: row["warehouse"], onHand: row["on_hand"], allocated: row["allocated"],
+                             backOrdered: row["back_ordered"])
+            }
+            let limit = stockLimit.map { " LIMIT \($0)" } ?? ""
+            let stock = try Row.fetchAll(db, sql: stockSQL + " ORDER BY back_ordered DESC, k.sku, k.warehouse" + limit).map(summary)
+            let totals = try Row.fetchOne(db, sql: """
+                SELECT '*' AS sku, '*' AS warehouse, COALESCE(SUM(on_hand), 0) AS on_hand, COALESCE(SUM(allocated), 0) AS allocated,
+                       COALESCE(SUM(back_ordered), 0) AS back_ordered FROM (\(stockSQL))
+                """).map(summary)!
+            let cycles = try Row.fetchAll(db, sql: "SELECT id, started_at, finished_at, summary FROM cycle ORDER BY id DESC LIMIT ?",
+                                          arguments: [cycleLimit]).map { row in
+                CycleSummary(id: row["id"], startedAt: row["started_at"], finishedAt: row["finished_at"],
+                             counts: (row["summary"] as String?).flatMap { try? JSONDecoder().decode([String: [String: Int]].self, from: Data($0.utf8)) })
+            }
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_file WHERE written_at IS NULL") ?? 0
+            return Status(stages: sortedStages, stockTotals: totals, stock: stock, cycles: cycles, pendingOutputs: pending)
+        }
+    }
+
+    public struct OrderSummary: Codable, Sendable, Hashable {
+        public var orderRef: String
+        public var orderDate: String
+        public var customerRef: String
+        public var stages: [String]
+        public var lines: Int
+        public var value: String
+        enum CodingKeys: String, CodingKey {
+            case orderRef = "order_ref", orderDate = "order_date", customerRef = "customer_ref", stages, lines, value
+        }
+    }
+
+    /// Orders with at least one line in `stage` (if given) for `customer` (if given), oldest first.
+    public func orders(stage: String? = nil, customer: String? = nil, limit: Int? = nil) throws -> [OrderSummary] {
+        try engine.database.writer.read { db in
+            var conditions: [String] = []
+            var args: StatementArguments = []
+            if let stage {
+                conditions.append("EXISTS (SELECT 1 FROM order_line x WHERE x.order_id = o.id AND x.stage = ?)")
+                args += [stage]
+            }
+            if let customer {
+                conditions.append("o.customer_ref = ?")
+                args += [customer]
+            }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let limitClause = limit.map { " LIMIT \($0)" } ?? ""
+            return try Row.fetchAll(db, sql: """
+                SELECT o.order_ref, o.order_date, o.customer_ref,
+                       (SELECT group_concat(stage) FROM (SELECT DISTINCT stage FROM order_line WHERE order_id = o.id)) AS stages,
+                       (SELECT COUNT(*) FROM order_line WHERE order_id = o.id) AS lines,
+                       (SELECT COALESCE(SUM(l.quantity * COALESCE(l.unit_price, p.unit_price, 0)), 0)
+                          FROM order_line l LEFT JOIN product p ON p.sku = l.sku WHERE l.order_id = o.id) AS value
+                FROM sales_order o \(whereClause) ORDER BY o.order_date, o.id\(limitClause)
+                """, arguments: args).map { row in
+                OrderSummary(orderRef: row["order_ref"], orderDate: row["order_date"], customerRef: row["customer_ref"],
+                             stages: ((row["stages"] as String?) ?? "").split(separator: ",").map(String.init).sorted(),
+                             lines: row["lines"], value: engine.config.money.format(Money(minorUnits: row["value"])))
+            }
+        }
+    }
+
+    public struct OrderDetail: Codable, Sendable {
+        public struct Line: Codable, Sendable {
+            public var lineNo: Int
+            public var sku: String
+            public var quantity: Int64
+            public var unitPrice: String?
+            public var stage: String
+            public var reasonCode: String?
+            public var reason: String?
+            public var since: String
+            public var warehouse: String?
+            public var pickListRef: String?
+            public var poRef: String?
+            enum CodingKeys: String, CodingKey {
+                case lineNo = "line_no", sku, quantity, unitPrice = "unit_price", stage, reasonCode = "reason_code",
+                     reason, since, warehouse, pickListRef = "pick_list_ref", poRef = "po_ref"
+            }
+        }
+        public struct Move: Codable, Sendable {
+            public var lineNo: Int?
+            public var from: String?
+            public var to: String
+            public var reason: String
+            public var actor: String
+            public var at: String
+            enum CodingKeys: String, CodingKey { case lineNo = "line_no", from, to, reason, actor, at }
+        }
+        public var orderRef: String
+        public var orderDate: String
+        public var customerRef: String
+        public var paymentMethod: String?
+        public var cardLast4: String?
+        public var creditState: String
+        public var creditOverride: Bool
+        public var manualHold: Bool
+        public var shipTo: [String: String]
+        public var sourceFile: String
+        public var sourceLine: Int
+        public var stages: [String]
+        public var lines: [Line]
+        public var history: [Move]
+        enum CodingKeys: String, CodingKey {
+            case orderRef = "order_ref", orderDate = "order_date", customerRef = "customer_ref",
+                 paymentMethod = "payment_method", cardLast4 = "card_last4", creditState = "credit_state",
+                 creditOverride = "credit_override", manualHold = "manual_hold", shipTo = "ship_to",
+                 sourceFile = "source_file", sourceLine = "source_line", stages, lines, history
+        }
+    }
+
+    /// One order: header, lines with their stage and reason, and the full stage history.
+    public func order(_ ref: String) throws -> OrderDetail {
+        try engine.database.writer.read { db in
+            guard let o = try Row.fetchOne(db, sql: """
+                SELECT o.*, f.name AS file_name FROM sales_order o JOIN source_file f ON f.id = o.source_file_id WHERE o.order_ref = ?
+                """, arguments: [ref]) else {
+                throw EngineError.unknownOrder(ref)
+            }
+            let id: Int64 = o["id"]
+            let money = engine.config.money
+            let lines = try Row.fetchAll(db, sql: """
+                SELECT l.*, COALESCE(l.unit_price, p.unit_price) AS price FROM order_line l LEFT JOIN product p ON p.sku = l.sku
+                WHERE l.order_id = ? ORDER BY l.line_no
+                """, arguments: [id]).map { l in
+                OrderDetail.Line(lineNo: l["line_no"], sku: l["sku"], quantity: l["quantity"],
+                                 unitPrice: (l["price"] as Int64?).map { money.format(Money(minorUnits: $0)) },
+                                 stage: l["stage"], reasonCode: l["reason_code"], reason: l["stage_reason"], since: l["stage_since"],
+                                 warehouse: l["warehouse"], pickListRef: l["pick_list_ref"], poRef: l["po_ref"])
+            }
+            let history = try Row.fetchAll(db, sql: """
+                SELECT m.*, l.line_no FROM stage_move m LEFT JOIN order_line l ON l.id = m.line_id
+                WHERE m.order_id = ? ORDER BY m.id
+                """, arguments: [id]).map { m in
+                OrderDetail.Move(lineNo: m["line_no"], from: m["from_stage"], to: m["to_stage"], reason: m["reason"],
+                                 actor: m["actor"], at: m["at"])
+            }
+            var ship: [String: String] = [:]
+            for key in ["name", "address1", "address2", "city", "postcode", "country"] { ship[key] = o["ship_\(key)"] }
+            return OrderDetail(orderRef: o["order_ref"], orderDate: o["order_date"], customerRef: o["customer_ref"],
+                               paymentMethod: o["payment_method"], cardLast4: o["card_last4"], creditState: o["credit_state"],
+                               creditOverride: o["credit_override"], manualHold: o["manual_hold"], shipTo: ship,
+                               sourceFile: o["file_name"], sourceLine: o["source_line"],
+                               stages: Array(Set(lines.map(\.stage))).sorted(), lines: lines, history: history)
+        }
+    }
+}
+import Foundation

@@ -1,0 +1,93 @@
+import GRDB
+import OrderModel
+import OrderRules
+
+/// Step 2: the credit check, oldest order first, for new orders and the orders it holds.
+///
+/// Candidates are found through a partial index on orders that have not passed, so the
+/// cost follows the orders waiting for the check, not the size of the order book.
+public struct CreditCheckStep: CycleStep {
+    public let name = "credit-check"
+    public init() {}
+
+    public func run(_ context: CycleContext) throws -> StepReport {
+        try context.db.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT o.id, o.order_ref, o.customer_ref, o.order_date, o.payment_method, o.card_status, o.card_last4,
+                       o.card_expiry, o.credit_override, o.credit_state,
+                       (SELECT code FROM (SELECT reason_code AS code FROM order_line
+                            WHERE order_id = o.id AND stage = 'held-for-credit' LIMIT 1)) AS held_code,
+                       (SELECT COALESCE(SUM(l.quantity * COALESCE(l.unit_price, p.unit_price, 0)), 0)
+                          FROM order_line l LEFT JOIN product p ON p.sku = l.sku
+                         WHERE l.order_id = o.id AND l.stage <> 'cancelled') AS value
+                FROM sales_order o
+                WHERE o.credit_state <> 'passed' AND o.manual_hold = 0
+                  AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.stage IN ('new', 'held-for-credit'))
+                ORDER BY o.order_date, o.id
+                """)
+            guard !rows.isEmpty else {
+                return StepReport(step: name, ["checked": 0, "passed": 0, "held": 0, "released": 0])
+            }
+            var customers: [String: CreditCheck.Customer] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT customer_ref, terms, credit_limit, balance, on_stop FROM customer
+                WHERE customer_ref IN (SELECT customer_ref FROM sales_order WHERE credit_state <> 'passed')
+                """) {
+                customers[row["customer_ref"]] = CreditCheck.Customer(
+                    terms: PaymentMethod(rawValue: row["terms"]) ?? .account,
+                    creditLimit: Money(minorUnits: row["credit_limit"]), balance: Money(minorUnits: row["balance"]),
+                    onStop: row["on_stop"])
+            }
+            var open: [String: Money] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT o.customer_ref, SUM(l.quantity * COALESCE(l.unit_price, p.unit_price, 0)) AS value
+                FROM sales_order o
+                JOIN order_line l ON l.order_id = o.id
+                LEFT JOIN product p ON p.sku = l.sku
+                LEFT JOIN purchase_order po ON po.po_ref = l.po_ref
+                WHERE o.credit_state = 'passed' AND l.stage NOT IN ('despatched', 'cancelled')
+                  AND (po.po_ref IS NULL OR po.outbox_file_id IS NULL)
+                  AND o.customer_ref IN (SELECT customer_ref FROM sales_order WHERE credit_state <> 'passed')
+                GROUP BY o.customer_ref
+                """) {
+                open[row["customer_ref"]] = Money(minorUnits: row["value"])
+            }
+            let candidates = rows.map { row in
+                CreditCheck.Candidate(
+                    orderID: row["id"], customerRef: row["customer_ref"],
+                    orderDate: Timestamp(iso8601: row["order_date"]) ?? context.now,
+                    paymentMethod: (row["payment_method"] as String?).flatMap(PaymentMethod.init(rawValue:)),
+                    card: PaymentCard(status: PaymentCard.Status(rawValue: row["card_status"]) ?? .missing, lastFour: row["card_last4"]),
+                    cardExpiry: (row["card_expiry"] as String?).flatMap(CardExpiry.init(stored:)),
+                    value: Money(minorUnits: row["value"]), overridden: row["credit_override"])
+            }
+            let decisions = CreditCheck().decide(candidates, customers: customers, openExposure: open, money: context.money)
+            let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:credit-check")
+            var passed = 0, held = 0, released = 0
+            for (row, decision) in zip(rows, decisions) {
+                let id: Int64 = row["id"]
+                let wasHeld = (row["credit_state"] as String) == "held"
+                switch decision {
+                case .pass:
+                    passed += 1
+                    try db.cachedStatement(sql: "UPDATE sales_order SET credit_state = 'passed' WHERE id = ?").execute(arguments: [id])
+                    let why: String = (row["credit_override"] as Bool) ? "released by hand: credit check overridden" : "credit check passed"
+                    if try mover.moveOrder(id, from: [.heldForCredit], to: .new, code: nil, reason: why) > 0 { released += 1 }
+                case .hold(let hold):
+                    held += 1
+                    let previous: String? = row["held_code"]
+                    if wasHeld && previous == hold.code {
+                        try mover.moveOrder(id, from: [.new], to: .heldForCredit, code: hold.code, reason: "\(hold.code): \(hold.reason)")
+                        continue
+                    }
+                    try db.cachedStatement(sql: "UPDATE sales_order SET credit_state = 'held' WHERE id = ?").execute(arguments: [id])
+                    try mover.moveOrder(id, from: [.new, .heldForCredit], to: .heldForCredit, code: hold.code,
+                                        reason: "\(hold.code): \(hold.reason)")
+                    try ExceptionEntry(kind: "held-for-credit", orderRef: row["order_ref"], reason: "\(hold.code): \(hold.reason)")
+                        .insert(db, cycleID: context.cycleID)
+                }
+            }
+            return StepReport(step: name, ["checked": rows.count, "passed": passed, "held": held, "released": released])
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import GRDB
+import OrderModel
+
+/// Step 4: drop-ship lines go to Drop Ship, with one purchase order per (order, supplier).
+public struct DropShipStep: CycleStep {
+    public let name = "drop-ship"
+    public init() {}
+
+    public func run(_ context: CycleContext) throws -> StepReport {
+        try context.db.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT l.id, l.order_id, p.supplier_ref FROM order_line l
+                JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
+                WHERE l.stage = 'new' AND o.credit_state = 'passed' AND p.drop_ship = 1
+                ORDER BY o.order_date, o.id, p.supplier_ref, l.line_no
+                """)
+            let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:drop-ship")
+            var orders = 0
+            var current: (Int64, String)? = nil
+            var poRef = ""
+            for row in rows {
+                let key: (Int64, String) = (row["order_id"], row["supplier_ref"])
+                if current == nil || current! != key {
+                    current = key
+                    if let open = try String.fetchOne(db, sql: """
+                        SELECT po_ref FROM purchase_order WHERE order_id = ? AND supplier_ref = ? AND outbox_file_id IS NULL
+                        """, arguments: [key.0, key.1]) {
+                        poRef = open
+                    } else {
+                        poRef = String(format: "PO-%06d", try OutboxSequence.next(db, folder: OutboxFolder.purchaseOrders))
+                        try db.execute(sql: """
+                            INSERT INTO purchase_order (po_ref, order_id, supplier_ref, created_at, cycle_id) VALUES (?, ?, ?, ?, ?)
+                            """, arguments: [poRef, key.0, key.1, context.now.description, context.cycleID])
+                        orders += 1
+                    }
+                }
+                try mover.moveLine(row["id"], orderID: key.0, from: .new, to: .dropShip, code: "drop-ship",
+                                   reason: "supplied direct by \(key.1) on \(poRef)")
+                try db.cachedStatement(sql: "UPDATE order_line SET po_ref = ? WHERE id = ?").execute(arguments: [poRef, row["id"]])
+            }
+            return StepReport(step: name, ["lines": rows.count, "purchase orders": orders])
+        }
+    }
+}

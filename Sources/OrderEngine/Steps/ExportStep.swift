@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+import OrderExport
+import OrderModel
+
+/// Step 6: pick lists, drop-ship purchase orders and the exception report.
+///
+/// In one transaction the documents are rendered and stored, lines become despatched
+/// and stock falls; only then are the files published. A crash between the two leaves
+/// the documents pending, and the next cycle publishes them before anything else.
+public struct ExportStep: CycleStep {
+    public let name = "export"
+    public init() {}
+
+    public func run(_ context: CycleContext) throws -> StepReport {
+        let counts = try context.db.write { db -> (Int, Int, Int) in
+            let pickLists = try exportPickLists(db, context)
+            let orders = try exportPurchaseOrders(db, context)
+            let exceptions = try exportExceptions(db, context)
+            return (pickLists, orders, exceptions)
+        }
+        let published = OutboxPublisher(context: context).publishPending()
+        return StepReport(step: name, ["pick lists": counts.0, "purchase orders": counts.1, "exception rows": counts.2,
+                                       "files written": published.written], warnings: published.failures)
+    }
+
+    /// The order's ship-to; a blank name is the customer's name, and a blank address (every
+    /// address field blank) is the customer's address, so an order never mixes two addresses.
+    static let shipTo = """
+        CASE WHEN o.ship_name <> '' THEN o.ship_name ELSE COALESCE(c.name, '') END AS ship_name,
+        CASE WHEN \(ownAddress) THEN o.ship_address1 ELSE COALESCE(c.address1, '') END AS ship_address1,
+        CASE WHEN \(ownAddress) THEN o.ship_address2 ELSE COALESCE(c.address2, '') END AS ship_address2,
+        CASE WHEN \(ownAddress) THEN o.ship_city ELSE COALESCE(c.city, '') END AS ship_city,
+        CASE WHEN \(ownAddress) THEN o.ship_postcode ELSE COALESCE(c.postcode, '') END AS ship_postcode,
+        CASE WHEN \(ownAddress) THEN o.ship_country ELSE COALESCE(c.country, '') END AS ship_country
+        """
+    static let ownAddress = "(o.ship_address1 || o.ship_address2 || o.ship_city || o.ship_postcode || o.ship_country) <> ''"
+
+    static func address(_ row: Row) -> Address {
+        Address(name: row["ship_name"], address1: row["ship_address1"], address2: row["ship_address2"],
+                city: row["ship_city"], postcode: row["ship_postcode"], country: row["ship_country"])
+    }
+
+    static func store(_ db: Database, _ context: CycleContext, folder: String, name: String, bytes: [UInt8], rows: Int) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO outbox_file (folder, name, content, rows, cycle_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [folder, name, Data(bytes), rows, context.cycleID, context.now.description])
+        return db.lastInsertedRowID
+    }
+
+    /// A name part that cannot escape its folder or confuse a shell: letters, digits, `-` and `_` only.
+    static func safeName(_ text: String) -> String {
+        let cleaned = String(text.unicodeScalars.map { s -> Character in
+            (s.isASCII && (CharacterSet.alphanumerics.contains(s) || s == "-" || s == "_")) ? Character(s) : "_"
+        })
+        return cleaned.isEmpty ? "_" : String(cleaned.prefix(40))
+    }
+
+    func exportPickLists(_ db: Database, _ context: CycleContext) throws -> Int {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT l.id, l.order_id, l.warehouse, COALESCE(p.bin_location, '') AS bin_location, l.sku,
+                   COALESCE(p.description, '') AS description, l.quantity, o.order_ref, l.line_no, o.customer_ref,
+                   \(Self.shipTo)
+            FROM order_line l JOIN sales_order o ON o.id = l.order_id
+            LEFT JOIN product p ON p.sku = l.sku LEFT JOIN customer c ON c.customer_ref = o.customer_ref
+            WHERE l.stage = 'picking'
+            """)
+        let byWarehouse = Dictionary(grouping: rows) { $0["warehouse"] as String }
+        let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:export")
+        for warehouse in byWarehouse.keys.sorted() {
+            let lines = byWarehouse[warehouse]!
+            let number = try OutboxSequence.next(db, folder: OutboxFolder.pickLists)
+            let ref = String(format: "PL-%06d", number)
+            let csv = Documents.pickList(ref: ref, warehouse: warehouse, lines: lines.map { row in
+                PickListLine(binLocation: row["bin_location"], sku: row["sku"], description: row["description"],
+                             quantity: row["quantity"], orderRef: row["order_ref"], lineNo: row["line_no"],
+                             customerRef: row["customer_ref"], shipTo: Self.address(row))
+            })
+            _ = try Self.store(db, context, folder: OutboxFolder.pickLists, name: "\(ref)-\(Self.safeName(warehouse)).csv",
+                               bytes: csv.bytes, rows: csv.rows)
+            try db.execute(sql: """
+                UPDATE stock SET on_hand = on_hand - x.q, allocated = allocated - x.q
+                FROM (SELECT sku, SUM(allocated) AS q FROM order_line WHERE stage = 'picking' AND warehouse = ? GROUP BY sku) AS x
+                WHERE stock.sku = x.sku AND stock.warehouse = ?
+                """, arguments: [warehouse, warehouse])
+            for row in lines {
+                try mover.moveLine(row["id"], orderID: row["order_id"], from: .picking, to: .despatched, code: nil,
+                                   reason: "on pick list \(ref)")
+            }
+            try db.execute(sql: """
+                UPDATE order_line SET pick_list_ref = ?, allocated = 0 WHERE stage = 'despatched' AND pick_list_ref IS NULL AND warehouse = ?
+                """, arguments: [ref, warehouse])
+        }
+        return byWarehouse.count
+    }
+
+    func exportPurchaseOrders(_ db: Database, _ context: CycleContext) throws -> Int {
+        let orders = try Row.fetchAll(db, sql: """
+            SELECT po.po_ref, po.supplier_ref, o.order_ref, COALESCE(s.po_format, 'csv') AS po_format, \(Self.shipTo)
+            FROM purchase_order po JOIN sales_order o ON o.id = po.order_id
+            LEFT JOIN supplier s ON s.supplier_ref = po.supplier_ref LEFT JOIN customer c ON c.customer_ref = o.customer_ref
+            WHERE po.outbox_file_id IS NULL ORDER BY po.po_ref
+            """)
+        for row in orders {
+            let poRef: String = row["po_ref"]
+            let lines = try Row.fetchAll(db, sql: """
+                SELECT l.line_no, l.sku, COALESCE(p.description, '') AS description, l.quantity, p.supplier_cost
+                FROM order_line l LEFT JOIN product p ON p.sku = l.sku
+                WHERE l.po_ref = ? AND l.stage = 'drop-ship' ORDER BY l.line_no
+                """, arguments: [poRef]).map { line in
+                    PurchaseOrder.Line(lineNo: line["line_no"], sku: line["sku"], description: line["description"],
+                                       quantity: line["quantity"],
+                                       unitCost: (line["supplier_cost"] as Int64?).map { context.money.format(Money(minorUnits: $0)) } ?? "")
+                }
+            let po = PurchaseOrder(poRef: poRef, supplierRef: row["supplier_ref"], orderRef: row["order_ref"],
+                                   shipTo: Self.address(row), lines: lines)
+            let xml = (row["po_format"] as String) == "xml"
+            let bytes = xml ? Documents.purchaseOrderXML(po) : Documents.purchaseOrderCSV(po)
+            let id = try Self.store(db, context, folder: OutboxFolder.purchaseOrders, name: "\(poRef).\(xml ? "xml" : "csv")",
+                                    bytes: bytes, rows: lines.count)
+            try db.execute(sql: "UPDATE purchase_order SET outbox_file_id = ? WHERE po_ref = ?", arguments: [id, poRef])
+        }
+        return orders.count
+    }
+
+    func exportExceptions(_ db: Database, _ context: CycleContext) throws -> Int {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT e.id, e.kind, e.order_ref, e.line_no, e.sku, e.reason,
+                   COALESCE(e.source_file, f.name) AS source_file,
+                   COALESCE(e.source_line, CASE WHEN e.line_no IS NULL THEN o.source_line ELSE l.source_line END) AS source_line
+            FROM exception e
+            LEFT JOIN sales_order o ON o.order_ref = e.order_ref AND e.kind NOT IN ('rejected-order', 'duplicate-order')
+            LEFT JOIN source_file f ON f.id = o.source_file_id
+            LEFT JOIN order_line l ON l.order_id = o.id AND l.line_no = e.line_no
+            WHERE e.outbox_file_id IS NULL ORDER BY e.id
+            """)
+        guard !rows.isEmpty else { return 0 }
+        var csv = CSVWriter(header: Documents.exceptionHeader)
+        for row in rows {
+            csv.append([row["kind"], row["order_ref"] ?? "", (row["line_no"] as Int?).map(String.init) ?? "", row["sku"] ?? "",
+                        row["reason"], row["source_file"] ?? "", (row["source_line"] as Int?).map(String.init) ?? ""])
+        }
+        let number = try OutboxSequence.next(db, folder: OutboxFolder.exceptions)
+        let id = try Self.store(db, context, folder: OutboxFolder.exceptions, name: String(format: "EX-%06d.csv", number),
+                                bytes: csv.bytes, rows: csv.rows)
+        try db.execute(sql: "UPDATE exception SET outbox_file_id = ? WHERE outbox_file_id IS NULL", arguments: [id])
+        return rows.count
+    }
+}

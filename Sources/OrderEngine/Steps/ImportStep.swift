@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import OrderImport
+import OrderModel
+
+/// Step 1: import every file waiting in the inbox folders, each in its own transaction.
+///
+/// Order of work: files an interrupted run left in `processing/`, then the inbox,
+/// master data before orders and receipts, oldest first within a feed.
+public struct ImportStep: CycleStep {
+    public let name = "import"
+    public let mappings: [Mapping]
+    public init(mappings: [Mapping]) { self.mappings = mappings }
+
+    struct Tally {
+        var files = 0, records = 0, rejected = 0, duplicates = 0, failed = 0
+    }
+
+    public func run(_ context: CycleContext) throws -> StepReport {
+        let inbox = Inbox(home: context.engine.home)
+        var tally = Tally()
+        var warnings: [String] = []
+        for file in inbox.leftovers(mappings) {
+            do { try process(file, inbox: inbox, context: context, tally: &tally) }
+            catch { warnings.append("\(file.url.path): \(error)") }
+        }
+        for candidate in inbox.candidates(mappings) {
+            do {
+                guard let file = try inbox.claim(candidate, sequence: context.now) else { continue }
+                try process(file, inbox: inbox, context: context, tally: &tally)
+            } catch {
+                warnings.append("\(candidate.url.path): \(error)")
+            }
+        }
+        return StepReport(step: name, ["files": tally.files, "records": tally.records, "rejected": tally.rejected,
+                                       "duplicates": tally.duplicates, "failed files": tally.failed], warnings: warnings)
+    }
+
+    func process(_ file: Inbox.Claimed, inbox: Inbox, context: CycleContext, tally: inout Tally) throws {
+        let sourceName = "\(file.mapping.inbox)/\(file.name)"
+        // Already decided before a crash? Then only the move is left to do.
+        if let done = try context.db.read({ db in
+            try Row.fetchOne(db, sql: "SELECT outcome, reason FROM source_file WHERE claim_name = ?", arguments: [file.claimName])
+        }) {
+            let outcome: String = done["outcome"]
+            if outcome == "imported" {
+                try inbox.archive(file, cardNumbers: cardNumbers(in: file))
+            } else {
+                try inbox.fail(file, reason: done["reason"] ?? outcome)
+            }
+            return
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: file.url, options: .alwaysMapped)
+        } catch {
+            try record(file, context: context, hash: "", size: 0, outcome: "failed",
+                       reason: "cannot read the file: \(error.localizedDescription)", sourceName: sourceName)
+            try inbox.fail(file, reason: "cannot read the file: \(error.localizedDescription)")
+            tally.failed += 1
+            return
+        }
+        let hash = data.withUnsafeBytes { SHA256.hex($0.bindMemory(to: UInt8.self)) }
+        if let earlier = try context.db.read({ db in
+            try Row.fetchOne(db, sql: "SELECT name, mapping, processed_at FROM source_file WHERE content_hash = ? AND outcome = 'imported'",
+                             arguments: [hash])
+        }) {
+            let name: String = earlier["name"], at: String = earlier["processed_at"]
+            let reason = "identical content to \(name), imported at \(at); not imported again"
+            try record(file, context: context, hash: hash, size: data.count, outcome: "duplicate", reason: reason,
+                       sourceName: sourceName, exceptionKind: "duplicate-file")
+            try inbox.fail(file, reason: reason)
+            tally.duplicates += 1
+            return
+        }
+        do {
+            let result = try context.db.write { db -> FileImporter.Result in
+                let id = try insertSourceFile(db, file, context: context, hash: hash, size: data.count, outcome: "imported", reason: nil)
+                let importer = FileImporter(context: context, mapping: file.mapping, sourceName: sourceName, sourceFileID: id)
+                let result = try data.withUnsafeBytes { try importer.run($0.bindMemory(to: UInt8.self), db) }
+                try db.execute(sql: "UPDATE source_file SET records = ?, rejected = ? WHERE id = ?",
+                               arguments: [result.records, result.rejected, id])
+                return result
+            }
+            tally.files += 1
+            tally.records += result.records
+            tally.rejected += result.rejected
+            tally.duplicates += result.duplicates
+            try inbox.archive(file, cardNumbers: result.cardNumbers)
+        } catch let rejection as FileRejection {
+            try record(file, context: context, hash: hash, size: data.count, outcome: "failed", reason: rejection.reason,
+                       sourceName: sourceName)
+            try inbox.fail(file, reason: rejection.reason)
+            tally.failed += 1
+        }
+    }
+
+    /// Card numbers in a file's card field, re-read when an archive move is finished after a crash.
+    func cardNumbers(in file: Inbox.Claimed) throws -> Set<String> {
+        guard file.mapping.feed == .orders, file.mapping.fields["card_number"] != nil else { return [] }
+        let data = try Data(contentsOf: file.url, options: .alwaysMapped)
+        var found: Set<String> = []
+        let index = Feed.orders.index(of: "card_number")
+        try? data.withUnsafeBytes { buffer in
+            try FeedReader(mapping: file.mapping).read(buffer.bindMemory(to: UInt8.self)) { record in
+                if case .success(let r) = record, let digits = CardNumberRedactor.cardDigits(r.values[index]) { found.insert(digits) }
+            }
+        }
+        return found
+    }
+
+    func record(_ file: Inbox.Claimed, context: CycleContext, hash: String, size: Int, outcome: String, reason: String,
+                sourceName: String, exceptionKind: String = "failed-file") throws {
+        try context.db.write { db in
+            _ = try insertSourceFile(db, file, context: context, hash: hash, size: size, outcome: outcome, reason: reason)
+            try ExceptionEntry(kind: exceptionKind, reason: reason, sourceFile: sourceName).insert(db, cycleID: context.cycleID)
+        }
+    }
+
+    func insertSourceFile(_ db: Database, _ file: Inbox.Claimed, context: CycleContext, hash: String, size: Int,
+                          outcome: String, reason: String?) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO source_file (feed, mapping, name, claim_name, content_hash, size, outcome, reason, processed_at, cycle_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [file.mapping.feed.rawValue, file.mapping.name, "\(file.mapping.inbox)/\(file.name)", file.claimName,
+                             hash, size, outcome, reason, context.now.description, context.cycleID])
+        return db.lastInsertedRowID
+    }
+}

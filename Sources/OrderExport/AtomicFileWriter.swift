@@ -1,0 +1,79 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Makes a file appear whole or not at all: temporary name, fsync, rename, fsync of the folder.
+///
+/// A collector polling the outbox never sees half a pick list, and after a power loss
+/// the file is either there complete or not there, never truncated.
+public struct AtomicFileWriter: Sendable {
+    public init() {}
+
+    /// Writes `bytes` to `folder/name`, replacing nothing: an existing file of that name is an error.
+    public func write(_ bytes: [UInt8], to folder: URL, name: String) throws(OutputError) {
+        let final = folder.appendingPathComponent(name)
+        let temp = folder.appendingPathComponent(".\(name).\(getpid()).tmp")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw OutputError(path: folder.path, operation: "create the folder", code: errno)
+        }
+        let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutputError(path: temp.path, operation: "create", code: errno) }
+        var failure: OutputError? = nil
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = OutputError(path: temp.path, operation: "write", code: errno)
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = OutputError(path: temp.path, operation: "fsync", code: errno) }
+        close(fd)
+        if let failure {
+            unlink(temp.path)
+            throw failure
+        }
+        // link() refuses to replace an existing file, unlike rename(): no output is ever overwritten.
+        if link(temp.path, final.path) != 0 {
+            let code = errno
+            unlink(temp.path)
+            if code == EEXIST, let existing = FileManager.default.contents(atPath: final.path), existing == Data(bytes) {
+                return // Written before a crash: the same content is already there.
+            }
+            throw OutputError(path: final.path, operation: "publish", code: code)
+        }
+        unlink(temp.path)
+        Self.syncFolder(folder)
+    }
+
+    /// Makes a rename or link in `folder` durable.
+    public static func syncFolder(_ folder: URL) {
+        let fd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+}
+
+/// An outbox file that could not be written; the work stays pending and is retried.
+public struct OutputError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var operation: String
+    public var code: Int32
+    public init(path: String, operation: String, code: Int32) { self.path = path; self.operation = operation; self.code = code }
+    public var description: String {
+        let detail = String(cString: strerror(code))
+        var hint = ""
+        if code == ENOSPC { hint = "; free disk space, the file is written on the next cycle" }
+        else if code == EACCES || code == EROFS { hint = "; make the folder writable, the file is written on the next cycle" }
+        return "cannot \(operation) \(path): \(detail)\(hint)"
+    }
+}

@@ -1,0 +1,171 @@
+import OrderModel
+
+/// Validates mapped records into typed inputs, one feed at a time.
+///
+/// Every rule of the standard layout lives here, and every failure names the field,
+/// the value found and what was expected. Free-text values pass through the card-number
+/// redactor, so a card number typed into an address never reaches the database.
+public struct RecordDecoder: Sendable {
+    public var money: MoneyFormat
+    public init(money: MoneyFormat = .standard) { self.money = money }
+
+    struct Fields {
+        let record: MappedRecord
+        let feed: Feed
+        subscript(_ name: String) -> String {
+            record.values[feed.index(of: name)].trimmingCharacters(in: .whitespaces)
+        }
+        func text(_ name: String) -> String { CardNumberRedactor.redact(self[name]) }
+    }
+
+    func required(_ f: Fields, _ name: String) throws(RecordRejection) -> String {
+        let value = f[name]
+        guard !value.isEmpty else {
+            throw .badValue(line: f.record.line, field: name, found: "", expected: "a value (the field is required)")
+        }
+        return CardNumberRedactor.redact(value)
+    }
+
+    func code(_ f: Fields, _ name: String) throws(RecordRejection) -> String {
+        let value = try required(f, name)
+        guard value.count <= 100, !value.contains(where: { $0.isNewline }) else {
+            throw .badValue(line: f.record.line, field: name, found: value, expected: "a code of at most 100 characters on one line")
+        }
+        return value
+    }
+
+    func positiveInteger(_ f: Fields, _ name: String) throws(RecordRejection) -> Int64 {
+        let value = f[name]
+        guard let n = Int64(value), n > 0, n <= 1_000_000_000 else {
+            throw .badValue(line: f.record.line, field: name, found: value, expected: "a whole number greater than 0")
+        }
+        return n
+    }
+
+    func amount(_ f: Fields, _ name: String, allowNegative: Bool) throws(RecordRejection) -> Money? {
+        let value = f[name]
+        if value.isEmpty { return nil }
+        guard let m = money.parse(value), allowNegative || m.minorUnits >= 0 else {
+            let sign = allowNegative ? "" : " not below 0"
+            throw .badValue(line: f.record.line, field: name, found: value,
+                            expected: "a decimal amount\(sign) with at most \(money.fractionDigits) decimal places, e.g. 12.50")
+        }
+        return m
+    }
+
+    func flag(_ f: Fields, _ name: String) throws(RecordRejection) -> Bool {
+        switch f[name].uppercased() {
+        case "", "N", "NO", "0", "FALSE": return false
+        case "Y", "YES", "1", "TRUE": return true
+        default: throw .badValue(line: f.record.line, field: name, found: f[name], expected: "Y or N")
+        }
+    }
+
+    func timestamp(_ f: Fields, _ name: String) throws(RecordRejection) -> Timestamp? {
+        let value = f[name]
+        if value.isEmpty { return nil }
+        guard let t = Timestamp(iso8601: value) else {
+            throw .badValue(line: f.record.line, field: name, found: value,
+                            expected: "a date YYYY-MM-DD or an ISO 8601 date-time such as 2026-11-27T09:30:00Z")
+        }
+        return t
+    }
+
+    public func orderLine(_ record: MappedRecord) throws(RecordRejection) -> OrderLineInput {
+        let f = Fields(record: record, feed: .orders)
+        let orderRef = try code(f, "order_ref")
+        do throws(RecordRejection) {
+            guard let date = try timestamp(f, "order_date") else {
+                throw RecordRejection.badValue(line: record.line, field: "order_date", found: "", expected: "a date (the field is required)")
+            }
+            let customer = try code(f, "customer_ref")
+            let lineText = f["line_no"]
+            guard let lineNo = Int(lineText), lineNo > 0 else {
+                throw RecordRejection.badValue(line: record.line, field: "line_no", found: lineText, expected: "a whole number greater than 0")
+            }
+            let sku = try code(f, "sku")
+            let quantity = try positiveInteger(f, "quantity")
+            let price = try amount(f, "unit_price", allowNegative: false)
+            var method: PaymentMethod? = nil
+            if !f["payment_method"].isEmpty {
+                guard let m = PaymentMethod(parsing: f["payment_method"]) else {
+                    throw RecordRejection.badValue(line: record.line, field: "payment_method", found: f["payment_method"],
+                                                   expected: "ACCOUNT, CARD or PROFORMA (or blank for the customer's terms)")
+                }
+                method = m
+            }
+            // The raw card number is reduced here and never leaves this scope.
+            let card = PaymentCard(rawNumber: f["card_number"])
+            var expiry: CardExpiry? = nil
+            if !f["card_expiry"].isEmpty {
+                guard let e = CardExpiry(parsing: f["card_expiry"]) else {
+                    throw RecordRejection.badValue(line: record.line, field: "card_expiry", found: f["card_expiry"], expected: "MM/YY, e.g. 09/27")
+                }
+                expiry = e
+            }
+            let ship = ShipTo(name: f.text("ship_name"), address1: f.text("ship_address1"), address2: f.text("ship_address2"),
+                              city: f.text("ship_city"), postcode: f.text("ship_postcode"), country: f.text("ship_country"))
+            return OrderLineInput(orderRef: orderRef, orderDate: date, customerRef: customer, lineNo: lineNo, sku: sku,
+                                  quantity: quantity, unitPrice: price, paymentMethod: method, card: card,
+                                  cardExpiry: expiry, shipTo: ship, sourceLine: record.line)
+        } catch {
+            var e = error
+            e.orderRef = orderRef
+            e.lineNo = Int(f["line_no"])
+            e.sku = f["sku"].isEmpty ? nil : CardNumberRedactor.redact(f["sku"])
+            throw e
+        }
+    }
+
+    public func customer(_ record: MappedRecord) throws(RecordRejection) -> CustomerInput {
+        let f = Fields(record: record, feed: .customers)
+        let ref = try code(f, "customer_ref")
+        guard let terms = PaymentMethod(parsing: f["terms"]) else {
+            throw .badValue(line: record.line, field: "terms", found: f["terms"], expected: "ACCOUNT, CARD or PROFORMA")
+        }
+        let limit = try amount(f, "credit_limit", allowNegative: false) ?? .zero
+        let balance = try amount(f, "balance", allowNegative: true) ?? .zero
+        return CustomerInput(customerRef: ref, name: f.text("name"), terms: terms, creditLimit: limit, balance: balance,
+                             onStop: try flag(f, "on_stop"), email: f.text("email"), address1: f.text("address1"),
+                             address2: f.text("address2"), city: f.text("city"), postcode: f.text("postcode"),
+                             country: f.text("country"), sourceLine: record.line)
+    }
+
+    public func product(_ record: MappedRecord) throws(RecordRejection) -> ProductInput {
+        let f = Fields(record: record, feed: .products)
+        let sku = try code(f, "sku")
+        let price = try amount(f, "unit_price", allowNegative: false) ?? .zero
+        let dropShip = try flag(f, "drop_ship")
+        let supplier = f["supplier_ref"]
+        if dropShip && supplier.isEmpty {
+            throw .badValue(line: record.line, field: "supplier_ref", found: "",
+                            expected: "a supplier for a drop-ship product (drop_ship is Y)")
+        }
+        let cost = try amount(f, "supplier_cost", allowNegative: false)
+        let warehouse = f["warehouse"]
+        return ProductInput(sku: sku, description: f.text("description"), category: f.text("category"), unitPrice: price,
+                            dropShip: dropShip, supplierRef: supplier.isEmpty ? nil : supplier, supplierCost: cost,
+                            warehouse: warehouse.isEmpty ? nil : warehouse, binLocation: f.text("bin_location"),
+                            sourceLine: record.line)
+    }
+
+    public func supplier(_ record: MappedRecord) throws(RecordRejection) -> SupplierInput {
+        let f = Fields(record: record, feed: .suppliers)
+        let ref = try code(f, "supplier_ref")
+        let formatText = f["po_format"].lowercased()
+        guard let format = formatText.isEmpty ? .csv : SupplierInput.POFormat(rawValue: formatText) else {
+            throw .badValue(line: record.line, field: "po_format", found: f["po_format"], expected: "csv or xml")
+        }
+        return SupplierInput(supplierRef: ref, name: f.text("name"), email: f.text("email"), poFormat: format, sourceLine: record.line)
+    }
+
+    public func receipt(_ record: MappedRecord) throws(RecordRejection) -> ReceiptInput {
+        let f = Fields(record: record, feed: .receipts)
+        let ref = try code(f, "receipt_ref")
+        let sku = try code(f, "sku")
+        let quantity = try positiveInteger(f, "quantity")
+        let warehouse = f["warehouse"]
+        return ReceiptInput(receiptRef: ref, sku: sku, quantity: quantity, warehouse: warehouse.isEmpty ? nil : warehouse,
+                            receivedAt: try timestamp(f, "received_at"), sourceLine: record.line)
+    }
+}

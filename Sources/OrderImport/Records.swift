@@ -1,0 +1,87 @@
+import OrderModel
+
+/// A ship-to address as given on an order; blank fields fall back to the customer's.
+public struct ShipTo: Sendable, Hashable, Codable {
+    public var name, address1, address2, city, postcode, country: String
+    public init(name: String = "", address1: String = "", address2: String = "", city: String = "",
+                postcode: String = "", country: String = "") {
+        self.name = name; self.address1 = address1; self.address2 = address2
+        self.city = city; self.postcode = postcode; self.country = country
+    }
+}
+
+/// One validated order-file row.
+public struct OrderLineInput: Sendable, Hashable {
+    public var orderRef: String
+    public var orderDate: Timestamp
+    public var customerRef: String
+    public var lineNo: Int
+    public var sku: String
+    public var quantity: Int64
+    /// Nil means the product's price.
+    public var unitPrice: Money?
+    /// Nil means the customer's terms.
+    public var paymentMethod: PaymentMethod?
+    public var card: PaymentCard
+    public var cardExpiry: CardExpiry?
+    public var shipTo: ShipTo
+    public var sourceLine: Int
+}
+
+/// A whole order, all of whose rows were valid.
+public struct OrderInput: Sendable, Hashable {
+    public var orderRef: String
+    public var orderDate: Timestamp
+    public var customerRef: String
+    public var paymentMethod: PaymentMethod?
+    public var card: PaymentCard
+    public var cardExpiry: CardExpiry?
+    public var shipTo: ShipTo
+    public var sourceLine: Int
+    public var lines: [OrderLineInput]
+}
+
+public struct CustomerInput: Sendable, Hashable {
+    public var customerRef: String
+    public var name: String
+    public var terms: PaymentMethod
+    public var creditLimit: Money
+    public var balance: Money
+    public var onStop: Bool
+    public var email, address1, address2, city, postcode, country: String
+    public var sourceLine: Int
+}
+
+public struct ProductInput: Sendable, Hashable {
+    public var sku: String
+    public var description: String
+    public var category: String
+    public var unitPrice: Money
+    public var dropShip: Bool
+    public var supplierRef: String?
+    public var supplierCost: Money?
+    /// Nil means the configured default warehouse.
+    public var warehouse: String?
+    public var binLocation: String
+    public var sourceLine: Int
+}
+
+public struct SupplierInput: Sendable, Hashable {
+    public enum POFormat: String, Sendable, Codable { case csv, xml }
+    public var supplierRef: String
+    public var name: String
+    public var email: String
+    public var poFormat: POFormat
+    public var sourceLine: Int
+}
+
+public struct ReceiptInput: Sendable, Hashable {
+    public var receiptRef: String
+    public var sku: String
+    public var quantity: Int64
+    /// Nil means the product's warehouse.
+    public var warehouse: String?
+    /// Nil means the engine's clock.
+    public var receivedAt: Timestamp?
+    public var sourceLine: Int
+}

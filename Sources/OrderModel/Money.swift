@@ -1,0 +1,80 @@
+/// An amount of money in integer minor units (cents, pence), never floating point.
+///
+/// Feeds carry decimals as text; `MoneyFormat` turns them into minor units exactly,
+/// rejecting more decimal places than the currency has rather than rounding silently.
+public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public var minorUnits: Int64
+    public init(minorUnits: Int64) { self.minorUnits = minorUnits }
+    public static let zero = Money(minorUnits: 0)
+    public static func < (a: Money, b: Money) -> Bool { a.minorUnits < b.minorUnits }
+    public static func + (a: Money, b: Money) -> Money { Money(minorUnits: a.minorUnits + b.minorUnits) }
+    public static func * (a: Money, quantity: Int64) -> Money { Money(minorUnits: a.minorUnits * quantity) }
+    public var description: String { MoneyFormat.standard.format(self) }
+
+    public init(from decoder: any Decoder) throws {
+        minorUnits = try decoder.singleValueContainer().decode(Int64.self)
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(minorUnits)
+    }
+}
+
+/// How many decimal places the currency has; parses and prints `Money`.
+public struct MoneyFormat: Sendable, Hashable {
+    public var fractionDigits: Int
+    public init(fractionDigits: Int) { self.fractionDigits = fractionDigits }
+    public static let standard = MoneyFormat(fractionDigits: 2)
+
+    /// Parses `-1234.5`, `12`, `0.05`; returns nil for anything else (including too many decimals).
+    public func parse(_ text: String) -> Money? {
+        var bytes = Substring(text.trimmingCharacters(in: .whitespaces)).utf8[...]
+        guard !bytes.isEmpty else { return nil }
+        var negative = false
+        if bytes.first == UInt8(ascii: "-") { negative = true; bytes = bytes.dropFirst() }
+        else if bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+        var whole: Int64 = 0, fraction: Int64 = 0, fractionCount = 0, digits = 0
+        var inFraction = false
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                if inFraction { return nil }
+                inFraction = true
+                continue
+            }
+            guard byte >= 48, byte <= 57 else { return nil }
+            let digit = Int64(byte - 48)
+            digits += 1
+            if inFraction {
+                fractionCount += 1
+                if fractionCount > fractionDigits { return nil }
+                fraction = fraction * 10 + digit
+            } else {
+                let (m, o1) = whole.multipliedReportingOverflow(by: 10)
+                let (s, o2) = m.addingReportingOverflow(digit)
+                if o1 || o2 { return nil }
+                whole = s
+            }
+        }
+        guard digits > 0 else { return nil }
+        for _ in fractionCount..<fractionDigits { fraction *= 10 }
+        var scale: Int64 = 1
+        for _ in 0..<fractionDigits { scale *= 10 }
+        let (m, o1) = whole.multipliedReportingOverflow(by: scale)
+        let (total, o2) = m.addingReportingOverflow(fraction)
+        if o1 || o2 { return nil }
+        return Money(minorUnits: negative ? -total : total)
+    }
+
+    /// Prints with exactly `fractionDigits` decimals and no grouping, e.g. `1234.50`.
+    public func format(_ money: Money) -> String {
+        guard fractionDigits > 0 else { return String(money.minorUnits) }
+        var scale: Int64 = 1
+        for _ in 0..<fractionDigits { scale *= 10 }
+        let magnitude = money.minorUnits.magnitude
+        let whole = magnitude / UInt64(scale)
+        let fraction = String(magnitude % UInt64(scale))
+        let padded = String(repeating: "0", count: fractionDigits - fraction.count) + fraction
+        return (money.minorUnits < 0 ? "-" : "") + "\(whole).\(padded)"
+    }
+}
+import Foundation

@@ -1,0 +1,111 @@
+import OrderModel
+
+/// The credit check: which orders may proceed and which are held, with the reason.
+///
+/// A pure function of the orders to check (oldest first), the customers and each
+/// customer's exposure from orders that already passed, so it is tested without a
+/// database and re-run every cycle for the orders it holds. An order that passes adds
+/// its value to its customer's exposure before the next order is checked.
+public struct CreditCheck: Sendable {
+    public init() {}
+
+    public struct Customer: Sendable, Hashable {
+        public var terms: PaymentMethod
+        public var creditLimit: Money
+        public var balance: Money
+        public var onStop: Bool
+        public init(terms: PaymentMethod, creditLimit: Money, balance: Money, onStop: Bool) {
+            self.terms = terms; self.creditLimit = creditLimit; self.balance = balance; self.onStop = onStop
+        }
+    }
+
+    public struct Candidate: Sendable, Hashable {
+        public var orderID: Int64
+        public var customerRef: String
+        public var orderDate: Timestamp
+        public var paymentMethod: PaymentMethod?
+        public var card: PaymentCard
+        public var cardExpiry: CardExpiry?
+        /// Sum of quantity × unit price over the order's lines.
+        public var value: Money
+        /// A person released the order: the check is overridden.
+        public var overridden: Bool
+        public init(orderID: Int64, customerRef: String, orderDate: Timestamp, paymentMethod: PaymentMethod?,
+                    card: PaymentCard, cardExpiry: CardExpiry?, value: Money, overridden: Bool) {
+            self.orderID = orderID; self.customerRef = customerRef; self.orderDate = orderDate
+            self.paymentMethod = paymentMethod; self.card = card; self.cardExpiry = cardExpiry
+            self.value = value; self.overridden = overridden
+        }
+    }
+
+    /// Why an order is held, as a stable code and a sentence for people.
+    public struct Hold: Sendable, Hashable {
+        public var code: String
+        public var reason: String
+    }
+
+    public enum Decision: Sendable, Hashable {
+        case pass
+        case hold(Hold)
+    }
+
+    /// Decides each candidate in the order given (oldest first).
+    /// - Parameter openExposure: per customer, the value of open lines of orders that already passed.
+    public func decide(
+        _ candidates: [Candidate],
+        customers: [String: Customer],
+        openExposure: [String: Money],
+        money: MoneyFormat = .standard
+    ) -> [Decision] {
+        var exposure = openExposure
+        return candidates.map { order in
+            let decision = decide(order, customer: customers[order.customerRef],
+                                  open: exposure[order.customerRef] ?? .zero, money: money)
+            if case .pass = decision {
+                exposure[order.customerRef, default: .zero] = (exposure[order.customerRef] ?? .zero) + order.value
+            }
+            return decision
+        }
+    }
+
+    func decide(_ order: Candidate, customer: Customer?, open: Money, money: MoneyFormat) -> Decision {
+        if order.overridden { return .pass }
+        guard let customer else {
+            return .hold(Hold(code: "unknown-customer", reason: "customer \(order.customerRef) is not in the customer file"))
+        }
+        if customer.onStop {
+            return .hold(Hold(code: "on-stop", reason: "customer \(order.customerRef) is on stop"))
+        }
+        switch order.paymentMethod ?? customer.terms {
+        case .card:
+            switch order.card.status {
+            case .missing:
+                return .hold(Hold(code: "card-missing", reason: "payment by CARD but no card number was given"))
+            case .invalid:
+                let ending = order.card.lastFour.map { " ending \($0)" } ?? ""
+                return .hold(Hold(code: "card-invalid", reason: "the card number\(ending) fails the Luhn check"))
+            case .valid:
+                break
+            }
+            let c = order.orderDate.components
+            let orderMonth = CardExpiry(year: c.year, month: c.month)
+            guard let expiry = order.cardExpiry else {
+                return .hold(Hold(code: "card-expiry-missing", reason: "payment by CARD but no card expiry was given"))
+            }
+            if expiry < orderMonth {
+                return .hold(Hold(code: "card-expired",
+                    reason: "the card expired \(expiry), before the order month \(String(format: "%02d/%02d", c.month, c.year % 100))"))
+            }
+        case .account:
+            let exposure = customer.balance + open + order.value
+            if exposure > customer.creditLimit {
+                return .hold(Hold(code: "credit-limit", reason:
+                    "exposure \(money.format(exposure)) (balance \(money.format(customer.balance)) + open orders \(money.format(open)) + this order \(money.format(order.value))) exceeds the credit limit \(money.format(customer.creditLimit))"))
+            }
+        case .proforma:
+            break
+        }
+        return .pass
+    }
+}
+import Foundation

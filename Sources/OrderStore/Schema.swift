@@ -1,0 +1,187 @@
+/// The SQL schema, one string per migration; a migration, once shipped, never changes.
+enum Schema {
+    static let v1 = """
+    CREATE TABLE cycle (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        summary TEXT
+    );
+
+    CREATE TABLE source_file (
+        id INTEGER PRIMARY KEY,
+        feed TEXT NOT NULL,
+        mapping TEXT,
+        name TEXT NOT NULL,
+        claim_name TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('imported', 'duplicate', 'failed')),
+        reason TEXT,
+        records INTEGER NOT NULL DEFAULT 0,
+        rejected INTEGER NOT NULL DEFAULT 0,
+        processed_at TEXT NOT NULL,
+        cycle_id INTEGER REFERENCES cycle(id)
+    );
+    CREATE UNIQUE INDEX source_file_imported_hash ON source_file(content_hash) WHERE outcome = 'imported';
+
+    CREATE TABLE customer (
+        customer_ref TEXT PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        terms TEXT NOT NULL CHECK (terms IN ('ACCOUNT', 'CARD', 'PROFORMA')),
+        credit_limit INTEGER NOT NULL DEFAULT 0 CHECK (credit_limit >= 0),
+        balance INTEGER NOT NULL DEFAULT 0,
+        on_stop INTEGER NOT NULL DEFAULT 0 CHECK (on_stop IN (0, 1)),
+        email TEXT NOT NULL DEFAULT '',
+        address1 TEXT NOT NULL DEFAULT '',
+        address2 TEXT NOT NULL DEFAULT '',
+        city TEXT NOT NULL DEFAULT '',
+        postcode TEXT NOT NULL DEFAULT '',
+        country TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+    );
+
+    CREATE TABLE supplier (
+        supplier_ref TEXT PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        po_format TEXT NOT NULL DEFAULT 'csv' CHECK (po_format IN ('csv', 'xml')),
+        updated_at TEXT NOT NULL
+    );
+
+    CREATE TABLE product (
+        sku TEXT PRIMARY KEY NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        category TEXT NOT NULL DEFAULT '',
+        unit_price INTEGER NOT NULL DEFAULT 0 CHECK (unit_price >= 0),
+        drop_ship INTEGER NOT NULL DEFAULT 0 CHECK (drop_ship IN (0, 1)),
+        supplier_ref TEXT,
+        supplier_cost INTEGER CHECK (supplier_cost >= 0),
+        warehouse TEXT NOT NULL,
+        bin_location TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        CHECK (drop_ship = 0 OR supplier_ref IS NOT NULL)
+    );
+
+    CREATE TABLE stock (
+        sku TEXT NOT NULL,
+        warehouse TEXT NOT NULL,
+        on_hand INTEGER NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
+        allocated INTEGER NOT NULL DEFAULT 0 CHECK (allocated >= 0 AND allocated <= on_hand),
+        PRIMARY KEY (sku, warehouse)
+    );
+    CREATE INDEX stock_available ON stock(sku, warehouse) WHERE on_hand > allocated;
+
+    CREATE TABLE receipt (
+        receipt_ref TEXT NOT NULL,
+        sku TEXT NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        warehouse TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        source_file_id INTEGER NOT NULL REFERENCES source_file(id),
+        source_line INTEGER NOT NULL,
+        PRIMARY KEY (receipt_ref, sku)
+    );
+
+    CREATE TABLE sales_order (
+        id INTEGER PRIMARY KEY,
+        order_ref TEXT NOT NULL UNIQUE,
+        order_date TEXT NOT NULL,
+        customer_ref TEXT NOT NULL,
+        payment_method TEXT CHECK (payment_method IN ('ACCOUNT', 'CARD', 'PROFORMA')),
+        card_status TEXT NOT NULL CHECK (card_status IN ('missing', 'invalid', 'valid')),
+        card_last4 TEXT CHECK (length(card_last4) <= 4),
+        card_expiry TEXT,
+        ship_name TEXT NOT NULL DEFAULT '',
+        ship_address1 TEXT NOT NULL DEFAULT '',
+        ship_address2 TEXT NOT NULL DEFAULT '',
+        ship_city TEXT NOT NULL DEFAULT '',
+        ship_postcode TEXT NOT NULL DEFAULT '',
+        ship_country TEXT NOT NULL DEFAULT '',
+        credit_state TEXT NOT NULL DEFAULT 'unchecked' CHECK (credit_state IN ('unchecked', 'passed', 'held')),
+        credit_override INTEGER NOT NULL DEFAULT 0 CHECK (credit_override IN (0, 1)),
+        manual_hold INTEGER NOT NULL DEFAULT 0 CHECK (manual_hold IN (0, 1)),
+        source_file_id INTEGER NOT NULL REFERENCES source_file(id),
+        source_line INTEGER NOT NULL,
+        imported_at TEXT NOT NULL
+    );
+    CREATE INDEX sales_order_to_check ON sales_order(order_date, id) WHERE credit_state <> 'passed';
+    CREATE INDEX sales_order_customer ON sales_order(customer_ref);
+
+    CREATE TABLE order_line (
+        id INTEGER PRIMARY KEY,
+        order_id INTEGER NOT NULL REFERENCES sales_order(id),
+        line_no INTEGER NOT NULL CHECK (line_no > 0),
+        sku TEXT NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        unit_price INTEGER CHECK (unit_price >= 0),
+        stage TEXT NOT NULL,
+        stage_since TEXT NOT NULL,
+        reason_code TEXT,
+        stage_reason TEXT,
+        warehouse TEXT,
+        allocated INTEGER NOT NULL DEFAULT 0 CHECK (allocated >= 0 AND allocated <= quantity),
+        pick_list_ref TEXT,
+        po_ref TEXT,
+        source_line INTEGER NOT NULL,
+        UNIQUE (order_id, line_no)
+    );
+    CREATE INDEX order_line_stage ON order_line(stage, sku, warehouse);
+
+    CREATE TABLE stage_move (
+        id INTEGER PRIMARY KEY,
+        order_id INTEGER NOT NULL REFERENCES sales_order(id),
+        line_id INTEGER REFERENCES order_line(id),
+        from_stage TEXT,
+        to_stage TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        cycle_id INTEGER REFERENCES cycle(id)
+    );
+    CREATE INDEX stage_move_order ON stage_move(order_id, id);
+
+    CREATE TABLE outbox_sequence (
+        folder TEXT PRIMARY KEY NOT NULL,
+        last INTEGER NOT NULL
+    );
+
+    CREATE TABLE outbox_file (
+        id INTEGER PRIMARY KEY,
+        folder TEXT NOT NULL,
+        name TEXT NOT NULL,
+        content BLOB NOT NULL,
+        rows INTEGER NOT NULL,
+        cycle_id INTEGER REFERENCES cycle(id),
+        created_at TEXT NOT NULL,
+        written_at TEXT,
+        UNIQUE (folder, name)
+    );
+    CREATE INDEX outbox_file_pending ON outbox_file(id) WHERE written_at IS NULL;
+
+    CREATE TABLE purchase_order (
+        po_ref TEXT PRIMARY KEY NOT NULL,
+        order_id INTEGER NOT NULL REFERENCES sales_order(id),
+        supplier_ref TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        cycle_id INTEGER REFERENCES cycle(id),
+        outbox_file_id INTEGER REFERENCES outbox_file(id)
+    );
+    CREATE INDEX purchase_order_order ON purchase_order(order_id, supplier_ref);
+    CREATE INDEX purchase_order_unwritten ON purchase_order(po_ref) WHERE outbox_file_id IS NULL;
+
+    CREATE TABLE exception (
+        id INTEGER PRIMARY KEY,
+        cycle_id INTEGER REFERENCES cycle(id),
+        kind TEXT NOT NULL,
+        order_ref TEXT,
+        line_no INTEGER,
+        sku TEXT,
+        reason TEXT NOT NULL,
+        source_file TEXT,
+        source_line INTEGER,
+        outbox_file_id INTEGER REFERENCES outbox_file(id)
+    );
+    CREATE INDEX exception_unreported ON exception(id) WHERE outbox_file_id IS NULL;
+    """
+}

@@ -1,0 +1,3 @@
+import OrderCLI
+
+Orderflow.main()
