@@ -42,6 +42,7 @@ public struct CreditCheck: Sendable {
     public struct Hold: Sendable, Hashable {
         public var code: String
         public var reason: String
+        public init(code: String, reason: String) { self.code = code; self.reason = reason }
     }
 
     public enum Decision: Sendable, Hashable {

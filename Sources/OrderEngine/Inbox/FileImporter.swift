@@ -47,7 +47,7 @@ struct FileImporter {
             result.records += 1
             switch record {
             case .success(let mapped):
-                if let digits = CardNumberRedactor.cardDigits(mapped.values[cardIndex]) { result.cardNumbers.insert(digits) }
+                result.cardNumbers.formUnion(Self.cardNumbers(in: mapped, cardIndex: cardIndex))
                 do throws(RecordRejection) {
                     assembler.add(try decoder.orderLine(mapped))
                 } catch {
@@ -105,6 +105,19 @@ struct FileImporter {
             }
         }
         return result
+    }
+
+    /// Card numbers in an order row: the card field, and any card number typed into another field.
+    static func cardNumbers(in record: MappedRecord, cardIndex: Int) -> Set<String> {
+        var found: Set<String> = []
+        for (i, value) in record.values.enumerated() {
+            if i == cardIndex {
+                if let digits = CardNumberRedactor.cardDigits(value) { found.insert(digits) }
+            } else {
+                found.formUnion(CardNumberRedactor.cardNumbers(in: value))
+            }
+        }
+        return found
     }
 
     // MARK: Master data and receipts

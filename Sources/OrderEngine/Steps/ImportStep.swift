@@ -20,16 +20,21 @@ public struct ImportStep: CycleStep {
         let inbox = Inbox(home: context.engine.home)
         var tally = Tally()
         var warnings: [String] = []
-        for file in inbox.leftovers(mappings) {
-            do { try process(file, inbox: inbox, context: context, tally: &tally) }
-            catch { warnings.append("\(file.url.path): \(error)") }
-        }
-        for candidate in inbox.candidates(mappings) {
-            do {
-                guard let file = try inbox.claim(candidate, sequence: context.now) else { continue }
-                try process(file, inbox: inbox, context: context, tally: &tally)
-            } catch {
-                warnings.append("\(candidate.url.path): \(error)")
+        // Files an interrupted run left claimed go first within their feed; master data still leads.
+        let leftovers = inbox.leftovers(mappings)
+        let candidates = inbox.candidates(mappings)
+        for feed in Feed.allCases {
+            for file in leftovers where file.mapping.feed == feed {
+                do { try process(file, inbox: inbox, context: context, tally: &tally) }
+                catch { warnings.append("\(file.url.path): \(error)") }
+            }
+            for candidate in candidates where candidate.mapping.feed == feed {
+                do {
+                    guard let file = try inbox.claim(candidate, sequence: context.now) else { continue }
+                    try process(file, inbox: inbox, context: context, tally: &tally)
+                } catch {
+                    warnings.append("\(candidate.url.path): \(error)")
+                }
             }
         }
         return StepReport(step: name, ["files": tally.files, "records": tally.records, "rejected": tally.rejected,
@@ -103,7 +108,7 @@ public struct ImportStep: CycleStep {
         let index = Feed.orders.index(of: "card_number")
         try? data.withUnsafeBytes { buffer in
             try FeedReader(mapping: file.mapping).read(buffer.bindMemory(to: UInt8.self)) { record in
-                if case .success(let r) = record, let digits = CardNumberRedactor.cardDigits(r.values[index]) { found.insert(digits) }
+                if case .success(let r) = record { found.formUnion(FileImporter.cardNumbers(in: r, cardIndex: index)) }
             }
         }
         return found

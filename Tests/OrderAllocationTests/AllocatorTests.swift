@@ -1,0 +1,62 @@
+import Testing
+import OrderAllocation
+
+@Suite struct AllocatorTests {
+    let key = Allocator.StockKey(sku: "A", warehouse: "MAIN")
+
+    func demand(_ id: Int64, _ quantity: Int64, sku: String = "A") -> Allocator.Demand {
+        Allocator.Demand(lineID: id, stock: .init(sku: sku, warehouse: "MAIN"), quantity: quantity)
+    }
+
+    @Test func servesLinesWholeInTheOrderGivenAndLetsSmallerLaterLinesThrough() {
+        let plan = Allocator().allocate([demand(1, 4), demand(2, 4), demand(3, 1)], available: [key: 5])
+        #expect(plan.outcomes == [.allocated, .short(available: 1), .allocated])
+        #expect(plan.allocatedBy == [key: 5])
+    }
+
+    @Test func noStockMeansShortOfEverything() {
+        let plan = Allocator().allocate([demand(1, 1, sku: "B")], available: [key: 5])
+        #expect(plan.outcomes == [.short(available: 0)])
+        #expect(plan.allocatedBy.isEmpty)
+    }
+
+    @Test func neverAllocatesMoreThanAvailableAndTheOldestEligibleLineIsServedFirst() {
+        var generator = SplitMix(seed: 42)
+        for _ in 0..<200 {
+            let skus = ["A", "B", "C"]
+            let lines = (0..<Int.random(in: 1...40, using: &generator)).map { i in
+                demand(Int64(i), Int64.random(in: 1...9, using: &generator), sku: skus.randomElement(using: &generator)!)
+            }
+            var available: [Allocator.StockKey: Int64] = [:]
+            for sku in skus { available[.init(sku: sku, warehouse: "MAIN")] = Int64.random(in: 0...60, using: &generator) }
+            let plan = Allocator().allocate(lines, available: available)
+            // Totals per key never exceed what was available.
+            for (k, taken) in plan.allocatedBy { #expect(taken <= available[k]!) }
+            // A short line found less than it needed, counting only earlier allocations.
+            var used: [Allocator.StockKey: Int64] = [:]
+            for (line, outcome) in zip(lines, plan.outcomes) {
+                let free = available[line.stock]! - used[line.stock, default: 0]
+                switch outcome {
+                case .allocated:
+                    #expect(free >= line.quantity)
+                    used[line.stock, default: 0] += line.quantity
+                case .short(let seen):
+                    #expect(seen == free && free < line.quantity)
+                }
+            }
+        }
+    }
+}
+
+/// A small deterministic generator so property tests are repeatable.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+import Testing
+import OrderEngine
+import TestSupport
+
+@Suite struct ImportCycleTests {
+    func home() throws -> TestHome {
+        let home = try TestHome()
+        try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1")]))
+        try home.drop("products", "p.csv", Sample.products([Sample.product("SKU1")]))
+        return home
+    }
+
+    @Test func aReDroppedFileIsNotImportedTwice() throws {
+        let home = try home()
+        let text = Sample.orders([Sample.line("O1", sku: "SKU1")])
+        try home.drop("orders", "day1.csv", text)
+        try home.cycle()
+        try home.drop("orders", "day1-again.csv", text)
+        let report = try home.cycle(at: "2026-11-27T10:00:00Z")
+        #expect(report.step("import")?["duplicates"] == 1)
+        #expect(report.step("import")?["files"] == 0)
+        #expect(home.exists("failed/orders/day1-again.csv"))
+        #expect(try home.read("failed/orders/day1-again.csv.reason.txt").contains("identical content to orders/day1.csv"))
+        let rows = try home.csvRows("outbox/exceptions/EX-000002.csv")
+        #expect(rows.contains { $0["kind"] == "duplicate-file" && $0["source_file"] == "orders/day1-again.csv" })
+        #expect(try OrderQueries(engine: home.engine()).orders().count == 1)
+    }
+
+    @Test func anOrderRefImportedBeforeIsRejectedAsDuplicate() throws {
+        let home = try home()
+        try home.drop("orders", "a.csv", Sample.orders([Sample.line("O1", sku: "SKU1", qty: 1)]))
+        try home.drop("orders", "b.csv", Sample.orders([Sample.line("O1", sku: "SKU1", qty: 7), Sample.line("O2", sku: "SKU1")]))
+        try home.cycle()
+        #expect(try home.order("O1").lines[0].quantity == 1)
+        #expect(try home.order("O2").lines.count == 1)
+        let rows = try home.csvRows("outbox/exceptions/EX-000001.csv")
+        let duplicate = try #require(rows.first { $0["kind"] == "duplicate-order" })
+        #expect(duplicate["order_ref"] == "O1")
+        #expect(duplicate["source_file"] == "orders/b.csv")
+        #expect(duplicate["source_line"] == "2")
+        #expect(home.exists("archive/orders/b.csv"))
+    }
+
+    @Test func aMalformedOrderIsRejectedWholeWhileTheRestOfItsFileImports() throws {
+        let home = try home()
+        try home.drop("orders", "o.csv", Sample.orders([
+            Sample.line("GOOD1", no: 1, sku: "SKU1"),
+            Sample.line("BAD", no: 1, sku: "SKU1"),
+            Sample.line("BAD", no: 2, sku: "SKU1", qty: 0),
+            "BAD,2026-11-26,C1,3,SKU1,1,abc,,,,,,,,,",
+            Sample.line("GOOD2", no: 1, sku: "SKU1"),
+            "BROKEN,\"unterminated,C1,1,SKU1",
+        ]))
+        let report = try home.cycle()
+        #expect(report.step("import")?["files"] == 3)
+        #expect(try OrderQueries(engine: home.engine()).orders().map(\.orderRef) == ["GOOD1", "GOOD2"])
+        let rows = try home.csvRows("outbox/exceptions/EX-000001.csv").filter { $0["order_ref"] == "BAD" }
+        #expect(rows.count == 2)
+        let quantity = try #require(rows.first { $0["line_no"] == "2" })
+        #expect(quantity["kind"] == "rejected-order")
+        #expect(quantity["source_line"] == "4")
+        #expect(quantity["reason"]?.contains("field quantity: found '0', expected a whole number greater than 0") == true)
+        #expect(quantity["reason"]?.contains("the whole order BAD (3 lines) is rejected") == true)
+        #expect(rows.contains { $0["line_no"] == "3" && $0["reason"]!.contains("field unit_price: found 'abc'") })
+        #expect(home.exists("archive/orders/o.csv"))
+    }
+
+    @Test func contradictoryHeaderValuesRejectTheOrder() throws {
+        let home = try home()
+        try home.drop("orders", "o.csv", Sample.orders([
+            Sample.line("O1", customer: "C1", no: 1, sku: "SKU1"),
+            Sample.line("O1", customer: "C2", no: 2, sku: "SKU1"),
+            Sample.line("O2", no: 1, sku: "SKU1"),
+            Sample.line("O2", no: 1, sku: "SKU1"),
+        ]))
+        try home.cycle()
+        #expect(try OrderQueries(engine: home.engine()).orders().isEmpty)
+        let reasons = try home.csvRows("outbox/exceptions/EX-000001.csv").map { $0["reason"]! }
+        #expect(reasons.contains { $0.contains("field customer_ref: found 'C2', expected 'C1'") })
+        #expect(reasons.contains { $0.contains("field line_no: found 1 again") })
+    }
+
+    @Test func aFileWithTheWrongHeaderFailsWholeWithAReason() throws {
+        let home = try home()
+        try home.drop("orders", "wrong.csv", "order,date,customer\nO1,2026-11-26,C1\n")
+        let report = try home.cycle()
+        #expect(report.step("import")?["failed files"] == 1)
+        #expect(home.exists("failed/orders/wrong.csv"))
+        let reason = try home.read("failed/orders/wrong.csv.reason.txt")
+        #expect(reason.contains("the header row lacks 'order_ref' (mapped to order_ref at mappings/orders.yaml:"))
+        #expect(!home.exists("inbox/orders/wrong.csv"))
+    }
+
+    @Test func masterDataIsImportedBeforeOrdersWhateverTheFileAges() throws {
+        let home = try TestHome()
+        try home.drop("orders", "o.csv", Sample.orders([Sample.line("O1", sku: "LATE")]))
+        try home.drop("receipts", "r.csv", Sample.receipts(["R1,LATE,3,,"]))
+        try home.drop("products", "p.csv", Sample.products([Sample.product("LATE")]))
+        try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1")]))
+        try home.cycle()
+        #expect(try home.stages("O1") == [1: "despatched"])
+    }
+
+    @Test func badMasterRecordsAreReportedAndTheRestImports() throws {
+        let home = try TestHome()
+        try home.drop("customers", "c.csv", Sample.customers([
+            Sample.account("C1"), "C2,Two,BARTER,0,0,N,,,,,,", Sample.account("C3", limit: "12.345"),
+        ]))
+        try home.drop("receipts", "r.csv", Sample.receipts(["R1,NOPE,3,,", "R2,NOPE,3,EAST,", "R2,NOPE,1,EAST,"]))
+        try home.cycle()
+        let rows = try home.csvRows("outbox/exceptions/EX-000001.csv")
+        #expect(rows.contains { $0["source_line"] == "3" && $0["reason"]!.contains("field terms: found 'BARTER', expected ACCOUNT, CARD or PROFORMA") })
+        #expect(rows.contains { $0["source_line"] == "4" && $0["reason"]!.contains("field credit_limit: found '12.345'") })
+        #expect(rows.contains { $0["source_file"] == "receipts/r.csv" && $0["source_line"] == "2" && $0["reason"]!.contains("field warehouse") })
+        #expect(rows.contains { $0["kind"] == "duplicate-receipt" && $0["source_line"] == "4" })
+        let status = try OrderQueries(engine: home.engine()).status()
+        #expect(status.stock.first { $0.sku == "NOPE" }?.onHand == 3)
+    }
+
+    @Test func aFileLeftInProcessingByACrashIsFinishedExactlyOnce() throws {
+        let home = try home()
+        try home.drop("receipts", "r.csv", Sample.receipts(["R1,SKU1,5,,"]))
+        // Simulate a crash after the claim but before the import.
+        let folder = home.home.processing.appendingPathComponent("orders")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(Sample.orders([Sample.line("O1", sku: "SKU1")]).utf8).write(to: folder.appendingPathComponent("abc123-o.csv"))
+        try home.cycle()
+        #expect(try home.stages("O1") == [1: "despatched"])
+        #expect(home.exists("archive/orders/o.csv"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        // Running again imports nothing more.
+        let again = try home.cycle(at: "2026-11-27T10:00:00Z")
+        #expect(again.step("import")?["files"] == 0)
+    }
+
+    @Test func symbolicLinksAndDotfilesInTheInboxAreNotRead() throws {
+        let home = try home()
+        let secret = home.root.appendingPathComponent("secret.csv")
+        try Data(Sample.orders([Sample.line("LINKED", sku: "SKU1")]).utf8).write(to: secret)
+        try FileManager.default.createSymbolicLink(at: home.home.inbox.appendingPathComponent("orders/link.csv"), withDestinationURL: secret)
+        try home.drop("orders", ".partial.csv", Sample.orders([Sample.line("DOT", sku: "SKU1")]))
+        try home.cycle()
+        #expect(try OrderQueries(engine: home.engine()).orders().isEmpty)
+        #expect(FileManager.default.fileExists(atPath: secret.path))
+    }
+}

@@ -1,0 +1,46 @@
+import Testing
+import OrderImport
+
+@Suite struct FeedReaderTests {
+    let mapping = try! MappingLoader().load(yaml: """
+        feed: receipts
+        fields:
+          receipt_ref: ref
+          sku: item
+          quantity: qty
+        """, file: "mappings/r.yaml", name: "r")
+
+    func read(_ text: String) throws -> [Result<MappedRecord, RecordRejection>] {
+        var out: [Result<MappedRecord, RecordRejection>] = []
+        try Array(text.utf8).withUnsafeBufferPointer { try FeedReader(mapping: mapping).read($0) { out.append($0) } }
+        return out
+    }
+
+    @Test func placesColumnsByHeaderNameInAnyOrder() throws {
+        let records = try read("qty,extra,item,ref\n5,x,SKU1,R1\n")
+        let record = try records[0].get()
+        #expect(record.values[Feed.receipts.index(of: "receipt_ref")] == "R1")
+        #expect(record.values[Feed.receipts.index(of: "sku")] == "SKU1")
+        #expect(record.values[Feed.receipts.index(of: "quantity")] == "5")
+        #expect(record.values[Feed.receipts.index(of: "warehouse")] == "")
+    }
+
+    @Test func aHeaderMissingAMappedColumnFailsTheFile() {
+        #expect {
+            _ = try read("ref,item\nR1,SKU1\n")
+        } throws: { error in
+            (error as? FileRejection)?.reason.contains("the header row lacks 'qty' (mapped to quantity at mappings/r.yaml:5)") == true
+        }
+    }
+
+    @Test func anEmptyFileFails() {
+        #expect(throws: FileRejection.self) { _ = try read("") }
+    }
+
+    @Test func aRowWithTheWrongNumberOfFieldsIsRejected() throws {
+        let records = try read("ref,item,qty\nR1,SKU1\nR2,SKU2,3\n")
+        guard case .failure(let rejection) = records[0] else { Issue.record("expected a rejection"); return }
+        #expect(rejection.description == "line 2: found 2 fields, expected 3 as in the header")
+        #expect((try? records[1].get()) != nil)
+    }
+}

@@ -1,0 +1,106 @@
+import Testing
+import OrderModel
+@testable import OrderImport
+
+@Suite struct RecordDecoderTests {
+    func orderRecord(_ values: [String: String], line: Int = 7) -> MappedRecord {
+        MappedRecord(line: line, values: Feed.orders.fields.map { values[$0.name] ?? "" })
+    }
+
+    let valid = ["order_ref": "SO1", "order_date": "2026-11-26", "customer_ref": "C1", "line_no": "1", "sku": "A", "quantity": "3"]
+
+    @Test func decodesAValidLine() throws {
+        var values = valid
+        values["unit_price"] = "4.20"
+        values["payment_method"] = "card"
+        values["card_number"] = "4111111111111111"
+        values["card_expiry"] = "01/28"
+        let line = try RecordDecoder().orderLine(orderRecord(values))
+        #expect(line.quantity == 3)
+        #expect(line.unitPrice == Money(minorUnits: 420))
+        #expect(line.paymentMethod == .card)
+        #expect(line.card == PaymentCard(status: .valid, lastFour: "1111"))
+        #expect(line.cardExpiry == CardExpiry(year: 2028, month: 1))
+    }
+
+    @Test(arguments: [
+        ("quantity", "0", "field quantity: found '0', expected a whole number greater than 0"),
+        ("quantity", "1.5", "field quantity: found '1.5', expected a whole number greater than 0"),
+        ("order_date", "26/11/2026", "field order_date: found '26/11/2026', expected a date YYYY-MM-DD"),
+        ("unit_price", "-1", "field unit_price: found '-1', expected a decimal amount not below 0"),
+        ("payment_method", "CHEQUE", "field payment_method: found 'CHEQUE', expected ACCOUNT, CARD or PROFORMA"),
+        ("card_expiry", "2027-01", "field card_expiry: found '2027-01', expected MM/YY"),
+        ("sku", "", "field sku: found '', expected a value (the field is required)"),
+    ])
+    func namesTheFieldTheValueAndWhatWasExpected(field: String, value: String, message: String) {
+        var values = valid
+        values[field] = value
+        #expect {
+            _ = try RecordDecoder().orderLine(orderRecord(values))
+        } throws: { error in
+            let rejection = error as! RecordRejection
+            return rejection.message.hasPrefix(message) && rejection.line == 7 && rejection.orderRef == "SO1"
+        }
+    }
+
+    @Test func aCardNumberIsNeverEchoedInAnError() {
+        var values = valid
+        values["quantity"] = "4111111111111111"
+        #expect {
+            _ = try RecordDecoder().orderLine(orderRecord(values))
+        } throws: { !($0 as! RecordRejection).message.contains("4111111111111111") }
+    }
+
+    @Test func freeTextIsStrippedOfCardNumbers() throws {
+        var values = valid
+        values["ship_name"] = "J Smith 4111 1111 1111 1111"
+        let line = try RecordDecoder().orderLine(orderRecord(values))
+        #expect(line.shipTo.name == "J Smith **** **** **** 1111")
+    }
+}
+
+@Suite struct OrderAssemblerTests {
+    func line(_ ref: String, _ no: Int, customer: String = "C1", sourceLine: Int) -> OrderLineInput {
+        OrderLineInput(orderRef: ref, orderDate: Timestamp(iso8601: "2026-11-26")!, customerRef: customer, lineNo: no, sku: "A",
+                       quantity: 1, unitPrice: nil, paymentMethod: nil, card: PaymentCard(rawNumber: ""), cardExpiry: nil,
+                       shipTo: ShipTo(), sourceLine: sourceLine)
+    }
+
+    @Test func groupsRowsOfAnOrderEvenWhenNotAdjacent() throws {
+        var assembler = OrderAssembler()
+        assembler.add(line("A", 2, sourceLine: 2))
+        assembler.add(line("B", 1, sourceLine: 3))
+        assembler.add(line("A", 1, sourceLine: 4))
+        let orders = try assembler.finish().map { try $0.get() }
+        #expect(orders.map(\.orderRef) == ["A", "B"])
+        #expect(orders[0].lines.map(\.lineNo) == [1, 2])
+        #expect(orders[0].sourceLine == 2)
+    }
+
+    @Test func oneBadRowRejectsTheWholeOrder() {
+        var assembler = OrderAssembler()
+        assembler.add(line("A", 1, sourceLine: 2))
+        assembler.add(RecordRejection(line: 3, field: "quantity", message: "bad", orderRef: "A"))
+        guard case .failure(let rejection) = assembler.finish()[0] else { Issue.record("expected a rejection"); return }
+        #expect(rejection.lineCount == 2)
+        #expect(rejection.problems.map(\.line) == [3])
+    }
+}
+
+@Suite struct SHA256Tests {
+    @Test(arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+    ])
+    func matchesTheStandardVectors(input: String, digest: String) {
+        #expect(Array(input.utf8).withUnsafeBufferPointer { SHA256.hex($0) } == digest)
+    }
+
+    @Test func incrementalUpdatesMatchOneShot() {
+        let data = (0..<1000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        var hasher = SHA256()
+        for chunk in stride(from: 0, to: data.count, by: 37) { hasher.update(Array(data[chunk..<min(chunk + 37, data.count)])) }
+        #expect(hasher.finalizeHex() == data.withUnsafeBufferPointer { SHA256.hex($0) })
+    }
+}

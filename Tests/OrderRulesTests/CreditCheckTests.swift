@@ -1,0 +1,69 @@
+import Testing
+import OrderModel
+import OrderRules
+
+@Suite struct CreditCheckTests {
+    let day = Timestamp(iso8601: "2026-11-26")!
+
+    func candidate(_ id: Int64, customer: String = "C", method: PaymentMethod? = nil, value: Int64,
+                   card: PaymentCard = PaymentCard(rawNumber: ""), expiry: CardExpiry? = nil, overridden: Bool = false) -> CreditCheck.Candidate {
+        CreditCheck.Candidate(orderID: id, customerRef: customer, orderDate: day, paymentMethod: method, card: card,
+                              cardExpiry: expiry, value: Money(minorUnits: value), overridden: overridden)
+    }
+
+    let account = CreditCheck.Customer(terms: .account, creditLimit: Money(minorUnits: 1000), balance: Money(minorUnits: 200), onStop: false)
+
+    @Test func passingOrdersUseUpTheLimitInTheOrderGiven() {
+        let decisions = CreditCheck().decide([candidate(1, value: 500), candidate(2, value: 400), candidate(3, value: 300)],
+                                             customers: ["C": account], openExposure: [:])
+        // 200 + 500 = 700 ok; + 400 = 1100 > 1000 held; + 300 = 1000 ok (held orders do not count).
+        #expect(decisions[0] == .pass)
+        guard case .hold(let hold) = decisions[1] else { Issue.record("expected a hold"); return }
+        #expect(hold.code == "credit-limit")
+        #expect(hold.reason == "exposure 11.00 (balance 2.00 + open orders 5.00 + this order 4.00) exceeds the credit limit 10.00")
+        #expect(decisions[2] == .pass)
+    }
+
+    @Test func openExposureFromEarlierCyclesCounts() {
+        let decisions = CreditCheck().decide([candidate(1, value: 100)], customers: ["C": account],
+                                             openExposure: ["C": Money(minorUnits: 750)])
+        #expect(decisions[0] != .pass)
+    }
+
+    @Test func cardRules() {
+        let card = CreditCheck.Customer(terms: .card, creditLimit: .zero, balance: .zero, onStop: false)
+        let valid = PaymentCard(rawNumber: "4111111111111111")
+        let cases: [(CreditCheck.Candidate, String?)] = [
+            (candidate(1, value: 1), "card-missing"),
+            (candidate(2, value: 1, card: PaymentCard(rawNumber: "4111111111111112"), expiry: CardExpiry(year: 2027, month: 1)), "card-invalid"),
+            (candidate(3, value: 1, card: valid), "card-expiry-missing"),
+            (candidate(4, value: 1, card: valid, expiry: CardExpiry(year: 2026, month: 10)), "card-expired"),
+            (candidate(5, value: 1, card: valid, expiry: CardExpiry(year: 2026, month: 11)), nil),
+        ]
+        let decisions = CreditCheck().decide(cases.map(\.0), customers: ["C": card], openExposure: [:])
+        for ((_, code), decision) in zip(cases, decisions) {
+            switch decision {
+            case .pass: #expect(code == nil)
+            case .hold(let hold): #expect(hold.code == code)
+            }
+        }
+    }
+
+    @Test func theOrdersPaymentMethodOverridesTheTermsAndProformaPasses() {
+        let decisions = CreditCheck().decide([candidate(1, method: .proforma, value: 1_000_000), candidate(2, method: .card, value: 1)],
+                                             customers: ["C": account], openExposure: [:])
+        #expect(decisions[0] == .pass)
+        #expect(decisions[1] != .pass)
+    }
+
+    @Test func unknownAndStoppedCustomersAreHeldUnlessReleasedByHand() {
+        var stopped = account
+        stopped.onStop = true
+        let decisions = CreditCheck().decide(
+            [candidate(1, customer: "X", value: 1), candidate(2, customer: "S", value: 1), candidate(3, customer: "S", value: 1, overridden: true)],
+            customers: ["S": stopped], openExposure: [:])
+        #expect(decisions[0] == .hold(.init(code: "unknown-customer", reason: "customer X is not in the customer file")))
+        #expect(decisions[1] == .hold(.init(code: "on-stop", reason: "customer S is on stop")))
+        #expect(decisions[2] == .pass)
+    }
+}
