@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Runs the real `orderflow` executable, as a user or a scheduler would.
+@Suite struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var executable: URL {
+        // The test bundle sits in the build folder beside the executable it depends on.
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 where !FileManager.default.fileExists(atPath: dir.appendingPathComponent("orderflow").path) {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("orderflow")
+    }
+
+    func run(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func theSampleDropRunsThroughACycleAndOrderJSONTellsTheStory() throws {
+        let home = try TestHome()
+        let path = home.root.path
+        try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1"), Sample.account("TIGHT", limit: "5.00")]))
+        try home.drop("products", "p.csv", Sample.products([Sample.product("SKU1", price: "2.50")]))
+        try home.drop("receipts", "r.csv", Sample.receipts(["R1,SKU1,10,,"]))
+        try home.drop("orders", "o.csv", Sample.orders([
+            Sample.line("SO-1", sku: "SKU1", qty: 4, card: "", shipName: "Dock 7"),
+            Sample.line("SO-2", customer: "TIGHT", sku: "SKU1", qty: 4),
+        ]))
+        let cycle = try run(["cycle", "--home", path, "--now", "2026-11-27T08:00:00Z"])
+        #expect(cycle.status == 0, "\(cycle.stderr)")
+        #expect(cycle.stdout.contains("cycle 1 at 2026-11-27T08:00:00Z"))
+        #expect(cycle.stdout.contains("credit-check     checked 2, passed 1, held 1, released 0"))
+        #expect(try home.outbox("picklists") == ["PL-000001-MAIN.csv"])
+
+        let order = try run(["order", "SO-1", "--json", "--home", path])
+        #expect(order.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(order.stdout.utf8)) as? [String: Any])
+        #expect(json["order_ref"] as? String == "SO-1")
+        let lines = try #require(json["lines"] as? [[String: Any]])
+        #expect(lines.first?["stage"] as? String == "despatched")
+        #expect(lines.first?["pick_list_ref"] as? String == "PL-000001")
+        let history = try #require(json["history"] as? [[String: Any]])
+        #expect(history.map { $0["to"] as? String } == ["new", "picking", "despatched"])
+        #expect(history.allSatisfy { $0["at"] as? String == "2026-11-27T08:00:00Z" })
+
+        let held = try run(["orders", "--stage", "held-for-credit", "--json", "--home", path])
+        let heldOrders = try #require(try JSONSerialization.jsonObject(with: Data(held.stdout.utf8)) as? [[String: Any]])
+        #expect(heldOrders.map { $0["order_ref"] as? String } == ["SO-2"])
+
+        let release = try run(["release", "SO-2", "--home", path, "--now", "2026-11-27T09:00:00Z"])
+        #expect(release.status == 0)
+        _ = try run(["cycle", "--home", path, "--now", "2026-11-27T10:00:00Z"])
+        let status = try run(["status", "--json", "--home", path])
+        let stages = try #require((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["stages"] as? [[String: Any]])
+        #expect(stages.map { $0["stage"] as? String } == ["despatched"])
+        #expect(try run(["status", "--home", path]).stdout.contains("Last cycles"))
+    }
+
+    @Test func mistakesGetAClearMessageAndAFailingExitStatus() throws {
+        let home = try TestHome()
+        let unknown = try run(["order", "NOPE", "--home", home.root.path])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("no order 'NOPE'"))
+
+        let badTime = try run(["cycle", "--home", home.root.path, "--now", "yesterday"])
+        #expect(badTime.status != 0)
+        #expect(badTime.stderr.contains("--now 'yesterday' is not an ISO 8601 time"))
+
+        try Data("feed: orders\nfields:\n  order_ref: a\n  colour: b\n".utf8).write(to: home.home.mappings.appendingPathComponent("bad.yaml"))
+        let broken = try run(["cycle", "--home", home.root.path])
+        #expect(broken.status != 0)
+        #expect(broken.stderr.contains("mappings/bad.yaml:4:3: unknown field 'colour' for feed orders"))
+    }
+
+    @Test func initCreatesAWorkingHomeAndNeverOverwrites() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("orderflow-init-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = try run(["init", "--home", dir.path])
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("mappings/orders.yaml"))
+        let second = try run(["init", "--home", dir.path])
+        #expect(second.stdout.contains("nothing to create"))
+    }
+}
