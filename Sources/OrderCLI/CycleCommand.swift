@@ -17,7 +17,8 @@ struct CycleCommand: ParsableCommand {
         if report.recoveredOutputs > 0 { print("  recovered: \(report.recoveredOutputs) outbox file(s) left pending by an earlier run") }
         for step in report.steps {
             let counts = step.counts.map { "\($0.name) \($0.value)" }.joined(separator: ", ")
-            print("  " + step.step.padding(toLength: 17, withPad: " ", startingAt: 0) + counts)
+            print("  " + step.step.padding(toLength: 17, withPad: " ", startingAt: 0) + counts
+                  + String(format: "  (%.0f ms)", step.milliseconds))
             for warning in step.warnings { print("    warning: \(warning)") }
         }
         for failure in report.outputFailures { print("  warning: \(failure)") }

@@ -60,7 +60,12 @@ public struct Engine: Sendable {
         // Outbox files committed by an interrupted run are written before anything new.
         let recovered = OutboxPublisher(context: context).publishPending()
         for step in defaultSteps(mappings: mappings) {
-            reports.append(try step.run(context))
+            // Wall time is measured, never used for business rules: those read `clock`.
+            let started = ContinuousClock.now
+            var report = try step.run(context)
+            let elapsed = ContinuousClock.now - started
+            report.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            reports.append(report)
         }
         let report = CycleReport(cycleID: cycleID, startedAt: now, steps: reports,
                                  recoveredOutputs: recovered.written, outputFailures: recovered.failures)
@@ -95,6 +100,8 @@ public struct StepReport: Sendable, Codable, Hashable {
     public var counts: [Count]
     /// Problems that did not stop the step (an output that could not be written yet).
     public var warnings: [String] = []
+    /// How long the step took, for the operator and the benchmark.
+    public var milliseconds: Double = 0
 
     public struct Count: Sendable, Codable, Hashable {
         public var name: String

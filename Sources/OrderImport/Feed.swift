@@ -10,7 +10,23 @@ public enum Feed: String, Sendable, CaseIterable, Codable, Comparable {
     var rank: Int { Feed.allCases.firstIndex(of: self)! }
 
     /// The engine fields of this feed in the standard layout's column order.
-    public var fields: [FieldSpec] {
+    public var fields: [FieldSpec] { Self.fieldTable[rank] }
+
+    /// Position of a field in `fields`; the schema is fixed, so a missing name is a programming error.
+    public func index(of field: String) -> Int {
+        guard let index = Self.indexTable[rank][field] else {
+            preconditionFailure("feed \(rawValue) has no field \(field)")
+        }
+        return index
+    }
+
+    // Built once: records look fields up by name on every value they read.
+    private static let fieldTable: [[FieldSpec]] = allCases.map(\.schema)
+    private static let indexTable: [[String: Int]] = fieldTable.map { specs in
+        Dictionary(uniqueKeysWithValues: specs.enumerated().map { ($0.element.name, $0.offset) })
+    }
+
+    private var schema: [FieldSpec] {
         switch self {
         case .orders:
             [.init("order_ref", required: true), .init("order_date", required: true), .init("customer_ref", required: true),
@@ -31,14 +47,6 @@ public enum Feed: String, Sendable, CaseIterable, Codable, Comparable {
             [.init("receipt_ref", required: true), .init("sku", required: true), .init("quantity", required: true),
              .init("warehouse"), .init("received_at")]
         }
-    }
-
-    /// Position of a field in `fields`; the schema is fixed, so a missing name is a programming error.
-    public func index(of field: String) -> Int {
-        guard let index = fields.firstIndex(where: { $0.name == field }) else {
-            preconditionFailure("feed \(rawValue) has no field \(field)")
-        }
-        return index
     }
 }
 

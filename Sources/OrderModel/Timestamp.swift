@@ -27,13 +27,28 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// `2026-11-27T09:30:00Z`
     public var description: String {
         let c = components
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day, c.hour, c.minute, c.second)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        Self.append(c.year, width: 4, to: &bytes); bytes.append(45)
+        Self.append(c.month, width: 2, to: &bytes); bytes.append(45)
+        Self.append(c.day, width: 2, to: &bytes); bytes.append(84)
+        Self.append(c.hour, width: 2, to: &bytes); bytes.append(58)
+        Self.append(c.minute, width: 2, to: &bytes); bytes.append(58)
+        Self.append(c.second, width: 2, to: &bytes); bytes.append(90)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `2026-11-27`
-    public var dayText: String {
-        let c = components
-        return String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
+    public var dayText: String { String(description.prefix(10)) }
+
+    /// Zero-padded decimal digits; this runs for every stamp the engine writes, so no format strings.
+    static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        var digits: [UInt8] = []
+        var v = abs(value)
+        repeat { digits.append(UInt8(48 + v % 10)); v /= 10 } while v > 0
+        if value < 0 { bytes.append(45) }
+        for _ in digits.count..<max(width, digits.count) { bytes.append(48) }
+        bytes.append(contentsOf: digits.reversed())
     }
 
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `T` or a space, and an optional
