@@ -19,13 +19,14 @@ let package = Package(
     ],
     targets: [
         .target(name: "OrderModel", swiftSettings: strict),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(
             name: "OrderStore",
             dependencies: ["OrderModel", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .target(
             name: "OrderImport",
-            dependencies: ["OrderModel", .product(name: "Yams", package: "Yams")],
+            dependencies: ["OrderModel", "CLibXML2", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .target(name: "OrderRules", dependencies: ["OrderModel"], swiftSettings: strict),
         .target(name: "OrderAllocation", dependencies: ["OrderModel"], swiftSettings: strict),

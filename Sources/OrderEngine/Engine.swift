@@ -48,14 +48,14 @@ public struct Engine: Sendable {
     }
 
     /// Runs one full cycle: finish what a previous run left pending, then every step in order.
-    public func runCycle() throws -> CycleReport {
+    public func runCycle(observer: (any ImportObserver)? = nil) throws -> CycleReport {
         let mappings = try loadMappings()
         let now = clock.now
         let cycleID = try database.writer.write { db -> Int64 in
             try db.execute(sql: "INSERT INTO cycle (started_at) VALUES (?)", arguments: [now.description])
             return db.lastInsertedRowID
         }
-        let context = CycleContext(engine: self, cycleID: cycleID, now: now)
+        let context = CycleContext(engine: self, cycleID: cycleID, now: now, observer: observer)
         var reports: [StepReport] = []
         // Outbox files committed by an interrupted run are written before anything new.
         let recovered = OutboxPublisher(context: context).publishPending()
@@ -84,8 +84,17 @@ public struct CycleContext: Sendable {
     public let cycleID: Int64
     /// The cycle's instant: every stamp of this cycle uses it.
     public let now: Timestamp
+    /// Told about each input file as it is imported (progress on a terminal, a line per file).
+    public var observer: (any ImportObserver)? = nil
     var db: any DatabaseWriter { engine.database.writer }
     var money: MoneyFormat { engine.config.money }
+}
+
+/// Watches imports: a line per file for logs, progress for a person at a terminal.
+public protocol ImportObserver: Sendable {
+    func started(file: String, bytes: Int)
+    func progress(file: String, bytesDone: Int, bytesTotal: Int)
+    func finished(file: String, records: Int, rejected: Int, outcome: String)
 }
 
 /// One named step of the cycle pipeline.

@@ -10,8 +10,15 @@ import Glibc
 public struct AtomicFileWriter: Sendable {
     public init() {}
 
-    /// Writes `bytes` to `folder/name`, replacing nothing: an existing file of that name is an error.
+    /// Writes `bytes` to `folder/name`, replacing nothing: an existing file of that name is an error,
+    /// unless it already holds exactly these bytes (a retry after a crash).
     public func write(_ bytes: [UInt8], to folder: URL, name: String) throws(OutputError) {
+        try write(to: folder, name: name) { (emit: ([UInt8]) throws(OutputError) -> Void) throws(OutputError) in try emit(bytes) }
+    }
+
+    /// Streams the content through `produce`, which calls its argument with each chunk in order.
+    public func write(to folder: URL, name: String,
+                      produce: (_ emit: ([UInt8]) throws(OutputError) -> Void) throws(OutputError) -> Void) throws(OutputError) {
         let final = folder.appendingPathComponent(name)
         let temp = folder.appendingPathComponent(".\(name).\(getpid()).tmp")
         do {
@@ -21,30 +28,36 @@ public struct AtomicFileWriter: Sendable {
         }
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OutputError(path: temp.path, operation: "create", code: errno) }
-        var failure: OutputError? = nil
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = OutputError(path: temp.path, operation: "write", code: errno)
-                    return
+        func emit(_ bytes: [UInt8]) throws(OutputError) {
+            var failure: OutputError? = nil
+            bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failure = OutputError(path: temp.path, operation: "write", code: errno)
+                        return
+                    }
+                    offset += n
                 }
-                offset += n
             }
+            if let failure { throw failure }
         }
-        if failure == nil, fsync(fd) != 0 { failure = OutputError(path: temp.path, operation: "fsync", code: errno) }
-        close(fd)
-        if let failure {
+        do throws(OutputError) {
+            try produce(emit)
+            if fsync(fd) != 0 { throw OutputError(path: temp.path, operation: "fsync", code: errno) }
+            close(fd)
+        } catch {
+            close(fd)
             unlink(temp.path)
-            throw failure
+            throw error
         }
         // link() refuses to replace an existing file, unlike rename(): no output is ever overwritten.
         if link(temp.path, final.path) != 0 {
             let code = errno
-            unlink(temp.path)
-            if code == EEXIST, let existing = FileManager.default.contents(atPath: final.path), existing == Data(bytes) {
+            defer { unlink(temp.path) }
+            if code == EEXIST, FileManager.default.contentsEqual(atPath: temp.path, andPath: final.path) {
                 return // Written before a crash: the same content is already there.
             }
             throw OutputError(path: final.path, operation: "publish", code: code)

@@ -29,31 +29,58 @@ public enum Feed: String, Sendable, CaseIterable, Codable, Comparable {
     private var schema: [FieldSpec] {
         switch self {
         case .orders:
-            [.init("order_ref", required: true), .init("order_date", required: true), .init("customer_ref", required: true),
-             .init("line_no", required: true), .init("sku", required: true), .init("quantity", required: true),
-             .init("unit_price"), .init("payment_method"), .init("card_number"), .init("card_expiry"),
-             .init("ship_name"), .init("ship_address1"), .init("ship_address2"), .init("ship_city"),
-             .init("ship_postcode"), .init("ship_country")]
+            [.init("order_ref", .code, required: true), .init("order_date", .date, required: true),
+             .init("customer_ref", .code, required: true), .init("line_no", .integer, required: true, line: true),
+             .init("sku", .code, required: true, line: true), .init("quantity", .integer, required: true, line: true),
+             .init("unit_price", .decimal, line: true), .init("payment_method", .code), .init("card_number", .text),
+             .init("card_expiry", .text), .init("ship_name", .text), .init("ship_address1", .text),
+             .init("ship_address2", .text), .init("ship_city", .text), .init("ship_postcode", .text),
+             .init("ship_country", .text)]
         case .customers:
-            [.init("customer_ref", required: true), .init("name"), .init("terms", required: true), .init("credit_limit"),
-             .init("balance"), .init("on_stop"), .init("email"), .init("address1"), .init("address2"), .init("city"),
-             .init("postcode"), .init("country")]
+            [.init("customer_ref", .code, required: true), .init("name", .text), .init("terms", .code, required: true),
+             .init("credit_limit", .decimal), .init("balance", .decimal), .init("on_stop", .flag), .init("email", .text),
+             .init("address1", .text), .init("address2", .text), .init("city", .text), .init("postcode", .text),
+             .init("country", .text)]
         case .products:
-            [.init("sku", required: true), .init("description"), .init("category"), .init("unit_price"), .init("drop_ship"),
-             .init("supplier_ref"), .init("supplier_cost"), .init("warehouse"), .init("bin_location")]
+            [.init("sku", .code, required: true), .init("description", .text), .init("category", .text),
+             .init("unit_price", .decimal), .init("drop_ship", .flag), .init("supplier_ref", .code),
+             .init("supplier_cost", .decimal), .init("warehouse", .code), .init("bin_location", .text)]
         case .suppliers:
-            [.init("supplier_ref", required: true), .init("name"), .init("email"), .init("po_format")]
+            [.init("supplier_ref", .code, required: true), .init("name", .text), .init("email", .text),
+             .init("po_format", .code)]
         case .receipts:
-            [.init("receipt_ref", required: true), .init("sku", required: true), .init("quantity", required: true),
-             .init("warehouse"), .init("received_at")]
+            [.init("receipt_ref", .code, required: true), .init("sku", .code, required: true),
+             .init("quantity", .integer, required: true), .init("warehouse", .code), .init("received_at", .date)]
         }
     }
+
+    /// The custom-field entities a mapping for this feed may fill (`order.channel`, `customer.region`, ...).
+    public var customEntities: [String] {
+        switch self {
+        case .orders: ["order", "line"]
+        case .customers: ["customer"]
+        case .products: ["product"]
+        case .suppliers: ["supplier"]
+        case .receipts: ["receipt"]
+        }
+    }
+}
+
+/// What kind of value a field holds: decides the dialect conversions applied to it
+/// (decimal comma, date patterns) and, for custom fields, how rules compare it.
+public enum FieldKind: String, Sendable, Hashable, CaseIterable, Codable {
+    case text, code, integer, decimal, date, flag
 }
 
 /// One engine field that a mapping may fill from a source column.
 public struct FieldSpec: Sendable, Hashable {
     public var name: String
+    public var kind: FieldKind
     /// A mapping for this feed must name a source for it.
     public var required: Bool
-    public init(_ name: String, required: Bool = false) { self.name = name; self.required = required }
+    /// On an orders feed: a field of the line, not of the order header (not filled down).
+    public var isLineField: Bool
+    public init(_ name: String, _ kind: FieldKind = .text, required: Bool = false, line: Bool = false) {
+        self.name = name; self.kind = kind; self.required = required; self.isLineField = line
+    }
 }

@@ -1,34 +1,58 @@
 import OrderModel
 
-/// Turns the bytes of one input file into mapped records through its mapping.
+/// Turns one input file into mapped records through its mapping, CSV or XML.
 ///
-/// The header row is resolved once against the mapping, so a file whose header lacks a
-/// mapped column fails whole with a message naming the column and the mapping line,
-/// before any record is read.
+/// For CSV the header row is resolved once against every column the mapping reads, so a
+/// file whose header lacks a mapped column fails whole with a message naming the column and
+/// the mapping line, before any record is read. Records stream: memory does not grow with
+/// the file, and the pages already read are handed back.
 public struct FeedReader: Sendable {
     public var mapping: Mapping
     public init(mapping: Mapping) { self.mapping = mapping }
 
     /// Reads every record, handing each to `body` as mapped values or a rejection.
+    /// - Parameter progress: called now and then with the bytes read so far.
     /// - Throws: `FileRejection` when the file cannot be read as this feed at all.
-    public func read(
-        _ bytes: UnsafeBufferPointer<UInt8>,
-        _ body: (Result<MappedRecord, RecordRejection>) throws -> Void
-    ) throws {
-        let parser = CSVParser(options: mapping.csv)
-        let specs = mapping.feed.fields
-        var columnIndex: [Int?] = []
+    public func read(_ file: InputFile, progress: ((Int) -> Void)? = nil,
+                     _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws {
+        switch mapping.format {
+        case .csv(let dialect):
+            let bytes = file.bytes
+            if dialect.encoding == .utf8 && !TextEncoding.hasUTF16BOM(bytes) {
+                try readCSV(bytes, dialect: dialect, release: file.release(upTo:), progress: progress, body)
+            } else {
+                let encoding: TextEncoding = TextEncoding.hasUTF16BOM(bytes) ? .utf16 : dialect.encoding
+                guard let utf8 = encoding.transcode(bytes) else {
+                    throw FileRejection(reason: "the file is not valid \(encoding.rawValue) text (UTF-16 needs a byte order mark)")
+                }
+                try utf8.withUnsafeBufferPointer { try readCSV($0, dialect: dialect, release: nil, progress: progress, body) }
+            }
+        case .xml(let layout):
+            try XMLFeedReader(mapping: mapping, layout: layout).read(path: file.path, size: file.size, progress: progress, body)
+        }
+    }
+
+    /// Reads CSV from memory (tests, previews).
+    public func read(csv bytes: UnsafeBufferPointer<UInt8>, _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws {
+        guard case .csv(let dialect) = mapping.format else { throw FileRejection(reason: "not a CSV mapping") }
+        try readCSV(bytes, dialect: dialect, release: nil, progress: nil, body)
+    }
+
+    func readCSV(_ bytes: UnsafeBufferPointer<UInt8>, dialect: CSVDialect, release: ((Int) -> Void)?,
+                 progress: ((Int) -> Void)?, _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws {
+        let mapper = RecordMapper(mapping: mapping)
+        let references = mapper.references
+        var columns: [ColumnRef: Int] = [:]
         var resolved = false
         var headerWidth: Int? = nil
         var fileError: (any Error)? = nil
-        if !mapping.hasHeader {
-            columnIndex = specs.map { spec in
-                if case .position(let p) = mapping.fields[spec.name] { return p - 1 }
-                return nil
-            }
+        var fillDown = RecordMapper.FillDown()
+        var sinceRelease = 0
+        if !dialect.hasHeader {
+            for case .column(let ref) in references { if case .position(let p) = ref { columns[ref] = p - 1 } }
             resolved = true
         }
-        try parser.parse(bytes) { result in
+        try CSVParser(options: dialect.parserOptions).parse(bytes) { result in
             switch result {
             case .failure(let error):
                 if !resolved {
@@ -36,12 +60,12 @@ public struct FeedReader: Sendable {
                     return false
                 }
                 var rejection = RecordRejection(line: error.line, field: nil, message: error.description)
-                rejection.orderRef = orderRef(in: error.fields, columnIndex)
+                rejection.orderRef = orderRef(in: error.fields, columns, &fillDown)
                 try body(.failure(rejection))
             case .success(let record):
                 if !resolved {
                     do {
-                        columnIndex = try resolveHeader(record)
+                        columns = try resolveHeader(record, references: references)
                         headerWidth = record.fields.count
                         resolved = true
                     } catch {
@@ -50,64 +74,87 @@ public struct FeedReader: Sendable {
                     }
                     return true
                 }
-                var values = [String](repeating: "", count: specs.count)
-                for (k, column) in columnIndex.enumerated() {
-                    guard let column else { continue }
-                    if column < record.fields.count { values[k] = record.fields[column] }
-                }
                 if let width = headerWidth, record.fields.count != width {
                     var rejection = RecordRejection(line: record.line, field: nil,
                         message: "found \(record.fields.count) fields, expected \(width) as in the header")
-                    rejection.orderRef = orderRef(in: record.fields, columnIndex)
+                    rejection.orderRef = orderRef(in: record.fields, columns, &fillDown)
                     try body(.failure(rejection))
                 } else {
-                    try body(.success(MappedRecord(line: record.line, values: values)))
+                    let fields = record.fields
+                    try body(mapper.map(line: record.line, fillDown: &fillDown) { source in
+                        guard case .column(let ref) = source, let index = columns[ref], index < fields.count else { return "" }
+                        return fields[index]
+                    })
+                }
+                sinceRelease += 1
+                if sinceRelease == 4096 {
+                    sinceRelease = 0
+                    release?(record.endOffset)
+                    progress?(record.endOffset)
                 }
             }
             return true
         }
         if let fileError { throw fileError }
         if !resolved { throw FileRejection(reason: "the file is empty: expected a header row naming the columns") }
+        progress?(bytes.count)
     }
 
     /// The order a broken row belongs to, so that the whole order is rejected with it.
-    private func orderRef(in fields: [String], _ columnIndex: [Int?]) -> String? {
-        guard mapping.feed == .orders, let column = columnIndex[mapping.feed.index(of: "order_ref")],
-              column < fields.count else { return nil }
-        let ref = fields[column].trimmingCharacters(in: .whitespaces)
-        return ref.isEmpty ? nil : ref
+    private func orderRef(in fields: [String], _ columns: [ColumnRef: Int], _ fillDown: inout RecordMapper.FillDown) -> String? {
+        guard mapping.feed == .orders, case .column(let ref)? = mapping.fields["order_ref"]?.source,
+              let column = columns[ref], column < fields.count else { return fillDown.orderRef }
+        let value = fields[column].trimmingCharacters(in: .whitespaces)
+        return value.isEmpty ? (mapping.fillDown ? fillDown.orderRef : nil) : value
     }
 
-    private func resolveHeader(_ record: CSVRecord) throws -> [Int?] {
+    private func resolveHeader(_ record: CSVRecord, references: [FieldSource]) throws -> [ColumnRef: Int] {
         let header = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         var positions: [String: Int] = [:]
         for (i, name) in header.enumerated() where positions[name] == nil { positions[name] = i }
         var missing: [String] = []
-        let result: [Int?] = mapping.feed.fields.map { spec in
-            switch mapping.fields[spec.name] {
-            case .none: return nil
+        var columns: [ColumnRef: Int] = [:]
+        for case .column(let ref) in references where columns[ref] == nil {
+            switch ref {
             case .position(let p):
-                if p > header.count { missing.append("column \(p) (for \(spec.name))"); return nil }
-                return p - 1
+                if p > header.count { missing.append("column \(p)") } else { columns[ref] = p - 1 }
             case .name(let name):
-                if let i = positions[name] { return i }
-                let at = mapping.fieldLocations[spec.name].map { " at \(mapping.file):\($0.line)" } ?? ""
-                missing.append("'\(name)' (mapped to \(spec.name)\(at))")
-                return nil
+                if let i = positions[name] { columns[ref] = i; continue }
+                let user = userOf(ref)
+                missing.append("'\(name)' (mapped to \(user.0) at \(mapping.file):\(user.1))")
             }
         }
         if !missing.isEmpty {
             throw FileRejection(reason: "the header row lacks \(missing.joined(separator: ", ")); found columns \(header.joined(separator: ", "))")
         }
-        return result
+        return columns
+    }
+
+    /// Which field reads a column, and on which mapping line, for the message.
+    private func userOf(_ ref: ColumnRef) -> (String, Int) {
+        func reads(_ source: FieldSource) -> Bool {
+            source.references.contains { if case .column(let r) = $0 { r == ref } else { false } }
+        }
+        if let (name, rule) = mapping.fields.sorted(by: { $0.value.location.line < $1.value.location.line }).first(where: { reads($0.value.source) }) {
+            return (name, rule.location.line)
+        }
+        if let custom = mapping.custom.first(where: { reads($0.rule.source) }) { return (custom.qualifiedName, custom.rule.location.line) }
+        return ("?", 0)
     }
 }
 
 /// A record with its values placed by the feed's field order (blank where unmapped).
 public struct MappedRecord: Sendable, Hashable {
+    /// The line the record starts on (CSV), or the line of its element (XML).
     public var line: Int
     public var values: [String]
-    public init(line: Int, values: [String]) { self.line = line; self.values = values }
+    /// Custom field values by qualified name (`order.channel`), canonical text.
+    public var custom: [String: String]
+    /// For XML: the record's number and path, e.g. `record 3 (/Orders/Order[3]/Line[2])`.
+    public var location: String?
+    public init(line: Int, values: [String], custom: [String: String] = [:], location: String? = nil) {
+        self.line = line; self.values = values; self.custom = custom; self.location = location
+    }
 }
 
 /// A whole file that cannot be imported, with the reason written beside it in `failed/`.
@@ -125,6 +172,8 @@ public struct RecordRejection: Error, Sendable, Hashable, CustomStringConvertibl
     public var orderRef: String?
     public var lineNo: Int?
     public var sku: String?
+    /// For XML: the record's number and path.
+    public var location: String?
 
     public init(line: Int, field: String?, message: String, orderRef: String? = nil, lineNo: Int? = nil, sku: String? = nil) {
         self.line = line; self.field = field; self.message = message
@@ -141,6 +190,15 @@ public struct RecordRejection: Error, Sendable, Hashable, CustomStringConvertibl
         return redacted.count > 60 ? String(redacted.prefix(57)) + "..." : redacted
     }
 
-    public var description: String { "line \(line): \(message)" }
+    /// The message with where it happened in the file: `line 12: ...` or `record 3 (/Orders/Order[3]), line 40: ...`.
+    public var description: String {
+        if let location { return "\(location), line \(line): \(message)" }
+        return "line \(line): \(message)"
+    }
+
+    /// The message, prefixed with the XML record when there is one (the line is reported apart).
+    public var reason: String {
+        if let location { return "\(location): \(message)" }
+        return message
+    }
 }
-import Foundation

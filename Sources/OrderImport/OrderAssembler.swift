@@ -1,59 +1,68 @@
-/// Groups order rows into whole orders, all or nothing.
+/// Groups order rows into whole orders, all or nothing, as the rows stream by.
 ///
-/// An order's header values (date, customer, payment, ship-to) are taken from its first
-/// row; a later row that states a different value is a contradiction and rejects the
-/// order, as does any malformed row or a repeated line number. Rows of one order need
-/// not be adjacent.
+/// An order's rows are adjacent in every export we know, so an order is complete as soon as a
+/// row of another order appears: memory holds one order, however large the file. An order's
+/// header values (date, customer, payment, ship-to) are taken from its first row; a later row
+/// that states a different value is a contradiction and rejects the order, as does any
+/// malformed row or a repeated line number. (A row of an order that was already completed
+/// earlier in the file is caught by the importer, which then refuses that order whole.)
 public struct OrderAssembler: Sendable {
-    private var order: [String] = []
-    private var rows: [String: [OrderLineInput]] = [:]
-    private var failures: [String: [RecordRejection]] = [:]
+    private var currentRef: String?
+    private var rows: [OrderLineInput] = []
+    private var failures: [RecordRejection] = []
 
     public init() {}
 
-    public mutating func add(_ line: OrderLineInput) {
-        if rows[line.orderRef] == nil && failures[line.orderRef] == nil { order.append(line.orderRef) }
-        rows[line.orderRef, default: []].append(line)
+    /// Adds a valid row; returns the previous order when this row starts a new one.
+    public mutating func add(_ line: OrderLineInput) -> Result<OrderInput, OrderRejection>? {
+        let done = line.orderRef == currentRef ? nil : finish()
+        currentRef = line.orderRef
+        rows.append(line)
+        return done
     }
 
-    /// Records a malformed row; `rejection.orderRef` ties it to its order when known.
-    public mutating func add(_ rejection: RecordRejection) {
-        guard let ref = rejection.orderRef else { return }
-        if rows[ref] == nil && failures[ref] == nil { order.append(ref) }
-        failures[ref, default: []].append(rejection)
+    /// Adds a malformed row tied to its order; returns the previous order when this row starts a new one.
+    public mutating func add(_ rejection: RecordRejection) -> Result<OrderInput, OrderRejection>? {
+        guard let ref = rejection.orderRef else { return nil }
+        let done = ref == currentRef ? nil : finish()
+        currentRef = ref
+        failures.append(rejection)
+        return done
     }
 
-    /// The orders in first-seen order, each either whole or with the reasons it was rejected.
-    public func finish() -> [Result<OrderInput, OrderRejection>] {
-        order.map { ref in
-            let lines = rows[ref] ?? []
-            var problems = failures[ref] ?? []
-            if let first = lines.first {
-                var seen: [Int: Int] = [:]
-                for line in lines {
-                    if let earlier = seen[line.lineNo] {
-                        problems.append(RecordRejection(line: line.sourceLine, field: "line_no",
-                            message: "field line_no: found \(line.lineNo) again, expected each line number once per order (first at line \(earlier))",
-                            orderRef: ref, lineNo: line.lineNo, sku: line.sku))
-                    } else {
-                        seen[line.lineNo] = line.sourceLine
-                    }
-                    for (field, value, expected) in Self.headerValues(line, first) where value != expected {
-                        problems.append(RecordRejection(line: line.sourceLine, field: field,
-                            message: "field \(field): found '\(value)', expected '\(expected)' as on the order's first line (line \(first.sourceLine))",
-                            orderRef: ref, lineNo: line.lineNo, sku: line.sku))
-                    }
+    /// Completes the order in hand, if any.
+    public mutating func finish() -> Result<OrderInput, OrderRejection>? {
+        guard let ref = currentRef else { return nil }
+        defer { currentRef = nil; rows = []; failures = [] }
+        var problems = failures
+        if let first = rows.first {
+            var seen: [Int: Int] = [:]
+            for line in rows {
+                if let earlier = seen[line.lineNo] {
+                    problems.append(RecordRejection(line: line.sourceLine, field: "line_no",
+                        message: "field line_no: found \(line.lineNo) again, expected each line number once per order (first at line \(earlier))",
+                        orderRef: ref, lineNo: line.lineNo, sku: line.sku))
+                } else {
+                    seen[line.lineNo] = line.sourceLine
+                }
+                for (field, value, expected) in Self.headerValues(line, first) where value != expected {
+                    var p = RecordRejection(line: line.sourceLine, field: field,
+                        message: "field \(field): found '\(value)', expected '\(expected)' as on the order's first line (line \(first.sourceLine))",
+                        orderRef: ref, lineNo: line.lineNo, sku: line.sku)
+                    p.location = line.location
+                    problems.append(p)
                 }
             }
-            guard problems.isEmpty, let first = lines.first else {
-                let total = lines.count + (failures[ref]?.count ?? 0)
-                return .failure(OrderRejection(orderRef: ref, lineCount: total, problems: problems.sorted { $0.line < $1.line }))
-            }
-            return .success(OrderInput(orderRef: ref, orderDate: first.orderDate, customerRef: first.customerRef,
-                                       paymentMethod: first.paymentMethod, card: first.card, cardExpiry: first.cardExpiry,
-                                       shipTo: first.shipTo, sourceLine: first.sourceLine,
-                                       lines: lines.sorted { $0.lineNo < $1.lineNo }))
         }
+        guard problems.isEmpty, let first = rows.first else {
+            return .failure(OrderRejection(orderRef: ref, lineCount: rows.count + failures.count,
+                                           problems: problems.sorted { $0.line < $1.line }))
+        }
+        return .success(OrderInput(orderRef: ref, orderDate: first.orderDate, customerRef: first.customerRef,
+                                   paymentMethod: first.paymentMethod, card: first.card, cardExpiry: first.cardExpiry,
+                                   shipTo: first.shipTo, sourceLine: first.sourceLine,
+                                   lines: rows.sorted { $0.lineNo < $1.lineNo },
+                                   custom: first.custom.filter { $0.key.hasPrefix("order.") }))
     }
 
     /// Header fields a later row may repeat but not contradict (blank means "same as the first row").
@@ -79,4 +88,7 @@ public struct OrderRejection: Error, Sendable, Hashable {
     public var orderRef: String
     public var lineCount: Int
     public var problems: [RecordRejection]
+    public init(orderRef: String, lineCount: Int, problems: [RecordRejection]) {
+        self.orderRef = orderRef; self.lineCount = lineCount; self.problems = problems
+    }
 }

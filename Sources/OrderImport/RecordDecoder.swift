@@ -107,9 +107,11 @@ public struct RecordDecoder: Sendable {
                               city: f.text("ship_city"), postcode: f.text("ship_postcode"), country: f.text("ship_country"))
             return OrderLineInput(orderRef: orderRef, orderDate: date, customerRef: customer, lineNo: lineNo, sku: sku,
                                   quantity: quantity, unitPrice: price, paymentMethod: method, card: card,
-                                  cardExpiry: expiry, shipTo: ship, sourceLine: record.line)
+                                  cardExpiry: expiry, shipTo: ship, sourceLine: record.line, custom: record.custom,
+                                  location: record.location)
         } catch {
             var e = error
+            e.location = record.location
             e.orderRef = orderRef
             e.lineNo = Int(f["line_no"])
             e.sku = f["sku"].isEmpty ? nil : CardNumberRedactor.redact(f["sku"])
@@ -118,6 +120,10 @@ public struct RecordDecoder: Sendable {
     }
 
     public func customer(_ record: MappedRecord) throws(RecordRejection) -> CustomerInput {
+        do throws(RecordRejection) { return try customerFields(record) } catch { throw error.at(record) }
+    }
+
+    func customerFields(_ record: MappedRecord) throws(RecordRejection) -> CustomerInput {
         let f = Fields(record: record, feed: .customers)
         let ref = try code(f, "customer_ref")
         guard let terms = PaymentMethod(parsing: f["terms"]) else {
@@ -128,10 +134,14 @@ public struct RecordDecoder: Sendable {
         return CustomerInput(customerRef: ref, name: f.text("name"), terms: terms, creditLimit: limit, balance: balance,
                              onStop: try flag(f, "on_stop"), email: f.text("email"), address1: f.text("address1"),
                              address2: f.text("address2"), city: f.text("city"), postcode: f.text("postcode"),
-                             country: f.text("country"), sourceLine: record.line)
+                             country: f.text("country"), sourceLine: record.line, custom: record.custom)
     }
 
     public func product(_ record: MappedRecord) throws(RecordRejection) -> ProductInput {
+        do throws(RecordRejection) { return try productFields(record) } catch { throw error.at(record) }
+    }
+
+    func productFields(_ record: MappedRecord) throws(RecordRejection) -> ProductInput {
         let f = Fields(record: record, feed: .products)
         let sku = try code(f, "sku")
         let price = try amount(f, "unit_price", allowNegative: false) ?? .zero
@@ -146,26 +156,43 @@ public struct RecordDecoder: Sendable {
         return ProductInput(sku: sku, description: f.text("description"), category: f.text("category"), unitPrice: price,
                             dropShip: dropShip, supplierRef: supplier.isEmpty ? nil : supplier, supplierCost: cost,
                             warehouse: warehouse.isEmpty ? nil : warehouse, binLocation: f.text("bin_location"),
-                            sourceLine: record.line)
+                            sourceLine: record.line, custom: record.custom)
     }
 
     public func supplier(_ record: MappedRecord) throws(RecordRejection) -> SupplierInput {
+        do throws(RecordRejection) { return try supplierFields(record) } catch { throw error.at(record) }
+    }
+
+    func supplierFields(_ record: MappedRecord) throws(RecordRejection) -> SupplierInput {
         let f = Fields(record: record, feed: .suppliers)
         let ref = try code(f, "supplier_ref")
         let formatText = f["po_format"].lowercased()
         guard let format = formatText.isEmpty ? .csv : SupplierInput.POFormat(rawValue: formatText) else {
             throw .badValue(line: record.line, field: "po_format", found: f["po_format"], expected: "csv or xml")
         }
-        return SupplierInput(supplierRef: ref, name: f.text("name"), email: f.text("email"), poFormat: format, sourceLine: record.line)
+        return SupplierInput(supplierRef: ref, name: f.text("name"), email: f.text("email"), poFormat: format,
+                             sourceLine: record.line, custom: record.custom)
     }
 
     public func receipt(_ record: MappedRecord) throws(RecordRejection) -> ReceiptInput {
+        do throws(RecordRejection) { return try receiptFields(record) } catch { throw error.at(record) }
+    }
+
+    func receiptFields(_ record: MappedRecord) throws(RecordRejection) -> ReceiptInput {
         let f = Fields(record: record, feed: .receipts)
         let ref = try code(f, "receipt_ref")
         let sku = try code(f, "sku")
         let quantity = try positiveInteger(f, "quantity")
         let warehouse = f["warehouse"]
         return ReceiptInput(receiptRef: ref, sku: sku, quantity: quantity, warehouse: warehouse.isEmpty ? nil : warehouse,
-                            receivedAt: try timestamp(f, "received_at"), sourceLine: record.line)
+                            receivedAt: try timestamp(f, "received_at"), sourceLine: record.line, custom: record.custom)
+    }
+}
+
+extension RecordRejection {
+    func at(_ record: MappedRecord) -> RecordRejection {
+        var copy = self
+        copy.location = record.location
+        return copy
     }
 }

@@ -26,6 +26,10 @@ public struct OrderLineInput: Sendable, Hashable {
     public var cardExpiry: CardExpiry?
     public var shipTo: ShipTo
     public var sourceLine: Int
+    /// Custom fields of the order (`order.*`) and of the line (`line.*`), by qualified name.
+    public var custom: [String: String] = [:]
+    /// For XML: the record's number and path.
+    public var location: String? = nil
 }
 
 /// A whole order, all of whose rows were valid.
@@ -39,6 +43,8 @@ public struct OrderInput: Sendable, Hashable {
     public var shipTo: ShipTo
     public var sourceLine: Int
     public var lines: [OrderLineInput]
+    /// `order.*` custom fields, from the order's first row.
+    public var custom: [String: String]
 }
 
 public struct CustomerInput: Sendable, Hashable {
@@ -50,6 +56,7 @@ public struct CustomerInput: Sendable, Hashable {
     public var onStop: Bool
     public var email, address1, address2, city, postcode, country: String
     public var sourceLine: Int
+    public var custom: [String: String] = [:]
 }
 
 public struct ProductInput: Sendable, Hashable {
@@ -64,6 +71,7 @@ public struct ProductInput: Sendable, Hashable {
     public var warehouse: String?
     public var binLocation: String
     public var sourceLine: Int
+    public var custom: [String: String] = [:]
 }
 
 public struct SupplierInput: Sendable, Hashable {
@@ -73,6 +81,7 @@ public struct SupplierInput: Sendable, Hashable {
     public var email: String
     public var poFormat: POFormat
     public var sourceLine: Int
+    public var custom: [String: String] = [:]
 }
 
 public struct ReceiptInput: Sendable, Hashable {
@@ -84,4 +93,5 @@ public struct ReceiptInput: Sendable, Hashable {
     /// Nil means the engine's clock.
     public var receivedAt: Timestamp?
     public var sourceLine: Int
+    public var custom: [String: String] = [:]
 }

@@ -37,6 +37,9 @@ public struct OrderDatabase: Sendable {
         migrator.registerMigration("v1-core") { db in
             try db.execute(sql: Schema.v1)
         }
+        migrator.registerMigration("v2-custom-fields") { db in
+            try db.execute(sql: Schema.v2)
+        }
         return migrator
     }
 }

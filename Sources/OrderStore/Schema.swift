@@ -184,4 +184,14 @@ enum Schema {
     );
     CREATE INDEX exception_unreported ON exception(id) WHERE outbox_file_id IS NULL;
     """
+
+    /// Custom fields defined by mappings: a JSON object of canonical text values per row.
+    static let v2 = """
+    ALTER TABLE sales_order ADD COLUMN custom TEXT;
+    ALTER TABLE order_line ADD COLUMN custom TEXT;
+    ALTER TABLE customer ADD COLUMN custom TEXT;
+    ALTER TABLE product ADD COLUMN custom TEXT;
+    ALTER TABLE supplier ADD COLUMN custom TEXT;
+    ALTER TABLE receipt ADD COLUMN custom TEXT;
+    """
 }

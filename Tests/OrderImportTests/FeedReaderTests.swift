@@ -12,7 +12,7 @@ import OrderImport
 
     func read(_ text: String) throws -> [Result<MappedRecord, RecordRejection>] {
         var out: [Result<MappedRecord, RecordRejection>] = []
-        try Array(text.utf8).withUnsafeBufferPointer { try FeedReader(mapping: mapping).read($0) { out.append($0) } }
+        try Array(text.utf8).withUnsafeBufferPointer { try FeedReader(mapping: mapping).read(csv: $0) { out.append($0) } }
         return out
     }
 

@@ -66,22 +66,26 @@ import OrderModel
                        shipTo: ShipTo(), sourceLine: sourceLine)
     }
 
-    @Test func groupsRowsOfAnOrderEvenWhenNotAdjacent() throws {
+    @Test func anOrderIsCompleteWhenTheNextOrderStarts() throws {
         var assembler = OrderAssembler()
-        assembler.add(line("A", 2, sourceLine: 2))
-        assembler.add(line("B", 1, sourceLine: 3))
-        assembler.add(line("A", 1, sourceLine: 4))
-        let orders = try assembler.finish().map { try $0.get() }
-        #expect(orders.map(\.orderRef) == ["A", "B"])
-        #expect(orders[0].lines.map(\.lineNo) == [1, 2])
-        #expect(orders[0].sourceLine == 2)
+        #expect(assembler.add(line("A", 2, sourceLine: 2)) == nil)
+        #expect(assembler.add(line("A", 1, sourceLine: 3)) == nil)
+        let next = assembler.add(line("B", 1, sourceLine: 4))
+        let a = try #require(next).get()
+        #expect(a.orderRef == "A")
+        #expect(a.lines.map(\.lineNo) == [1, 2])
+        #expect(a.sourceLine == 2)
+        let last = assembler.finish()
+        let b = try #require(last).get()
+        #expect(b.orderRef == "B")
+        #expect(assembler.finish() == nil)
     }
 
     @Test func oneBadRowRejectsTheWholeOrder() {
         var assembler = OrderAssembler()
-        assembler.add(line("A", 1, sourceLine: 2))
-        assembler.add(RecordRejection(line: 3, field: "quantity", message: "bad", orderRef: "A"))
-        guard case .failure(let rejection) = assembler.finish()[0] else { Issue.record("expected a rejection"); return }
+        _ = assembler.add(line("A", 1, sourceLine: 2))
+        _ = assembler.add(RecordRejection(line: 3, field: "quantity", message: "bad", orderRef: "A"))
+        guard case .failure(let rejection)? = assembler.finish() else { Issue.record("expected a rejection"); return }
         #expect(rejection.lineCount == 2)
         #expect(rejection.problems.map(\.line) == [3])
     }

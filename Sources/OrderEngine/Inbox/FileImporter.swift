@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import OrderImport
 import OrderModel
@@ -24,53 +25,86 @@ struct FileImporter {
 
     var decoder: RecordDecoder { RecordDecoder(money: context.money) }
 
-    func run(_ bytes: UnsafeBufferPointer<UInt8>, _ db: Database) throws -> Result {
+    func run(_ file: InputFile, _ db: Database, progress: ((Int) -> Void)? = nil) throws -> Result {
         switch mapping.feed {
-        case .orders: return try importOrders(bytes, db)
-        default: return try importMasterOrReceipts(bytes, db)
+        case .orders: return try importOrders(file, db, progress: progress)
+        default: return try importMasterOrReceipts(file, db, progress: progress)
         }
     }
 
     func reject(_ db: Database, _ rejection: RecordRejection, kind: String = "rejected-record") throws {
         try ExceptionEntry(kind: kind, orderRef: rejection.orderRef, lineNo: rejection.lineNo, sku: rejection.sku,
-                           reason: rejection.message, sourceFile: sourceName, sourceLine: rejection.line)
+                           reason: rejection.reason, sourceFile: sourceName, sourceLine: rejection.line)
             .insert(db, cycleID: context.cycleID)
+    }
+
+    /// Custom field values as stored: a JSON object, or NULL when there are none.
+    static func json(_ custom: [String: String]) -> String? {
+        guard !custom.isEmpty, let data = try? JSONSerialization.data(withJSONObject: custom, options: [.sortedKeys]) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 
     // MARK: Orders
 
-    func importOrders(_ bytes: UnsafeBufferPointer<UInt8>, _ db: Database) throws -> Result {
+    func importOrders(_ file: InputFile, _ db: Database, progress: ((Int) -> Void)?) throws -> Result {
         var result = Result()
         var assembler = OrderAssembler()
+        var refused: Set<String> = []
         let cardIndex = Feed.orders.index(of: "card_number")
-        try FeedReader(mapping: mapping).read(bytes) { record in
-            result.records += 1
-            switch record {
-            case .success(let mapped):
-                result.cardNumbers.formUnion(Self.cardNumbers(in: mapped, cardIndex: cardIndex))
-                do throws(RecordRejection) {
-                    assembler.add(try decoder.orderLine(mapped))
-                } catch {
-                    if error.orderRef != nil { assembler.add(error) } else { try reject(db, error); result.rejected += 1 }
-                }
-            case .failure(let rejection):
-                if rejection.orderRef != nil { assembler.add(rejection) } else { try reject(db, rejection); result.rejected += 1 }
-            }
-        }
-        let now = context.now.description
         let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "import")
-        for outcome in assembler.finish() {
+        let now = context.now.description
+
+        /// An order imported earlier from this same file: its rows were not adjacent.
+        func earlierFromThisFile(_ ref: String) throws -> (id: Int64, line: Int, lines: Int)? {
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT id, source_line, (SELECT COUNT(*) FROM order_line WHERE order_id = sales_order.id) AS lines
+                FROM sales_order WHERE order_ref = ? AND source_file_id = ?
+                """, arguments: [ref, sourceFileID]) else { return nil }
+            return (row["id"], row["source_line"], row["lines"])
+        }
+
+        /// Refuses an order whose rows are split: the part imported earlier is taken back, so the order stays all or nothing.
+        func refuseSplit(_ ref: String, at line: Int, count: Int) throws {
+            if let earlier = try earlierFromThisFile(ref) {
+                try db.execute(sql: "DELETE FROM stage_move WHERE order_id = ?", arguments: [earlier.id])
+                try db.execute(sql: "DELETE FROM order_line WHERE order_id = ?", arguments: [earlier.id])
+                try db.execute(sql: "DELETE FROM sales_order WHERE id = ?", arguments: [earlier.id])
+                result.rejected += earlier.lines
+                try reject(db, RecordRejection(line: line, field: "order_ref",
+                    message: "the rows of order \(ref) are not together: it started at line \(earlier.line) and appears again here; write each order's rows one after another. The whole order is rejected",
+                    orderRef: ref), kind: "rejected-order")
+            }
+            refused.insert(ref)
+            result.rejected += count
+        }
+
+        func complete(_ outcome: Swift.Result<OrderInput, OrderRejection>?) throws {
             switch outcome {
+            case nil:
+                return
             case .failure(let rejection):
+                let split = try earlierFromThisFile(rejection.orderRef) != nil
+                if refused.contains(rejection.orderRef) || split {
+                    try refuseSplit(rejection.orderRef, at: rejection.problems.first?.line ?? 0, count: 0)
+                }
                 for problem in rejection.problems {
                     var p = problem
+                    p.orderRef = rejection.orderRef
                     p.message += "; the whole order \(rejection.orderRef) (\(rejection.lineCount) lines) is rejected"
                     try reject(db, p, kind: "rejected-order")
                 }
                 result.rejected += rejection.lineCount
             case .success(let order):
+                if refused.contains(order.orderRef) {
+                    result.rejected += order.lines.count
+                    return
+                }
+                if try earlierFromThisFile(order.orderRef) != nil {
+                    try refuseSplit(order.orderRef, at: order.sourceLine, count: order.lines.count)
+                    return
+                }
                 if let earlier = try Row.fetchOne(db, sql: """
-                    SELECT f.mapping AS folder, f.name, o.source_line FROM sales_order o JOIN source_file f ON f.id = o.source_file_id
+                    SELECT f.name, o.source_line FROM sales_order o JOIN source_file f ON f.id = o.source_file_id
                     WHERE o.order_ref = ?
                     """, arguments: [order.orderRef]) {
                     let from: String = earlier["name"]
@@ -79,31 +113,50 @@ struct FileImporter {
                                        reason: "order_ref \(order.orderRef) was already imported (from \(from) line \(line)); this copy is ignored",
                                        sourceFile: sourceName, sourceLine: order.sourceLine).insert(db, cycleID: context.cycleID)
                     result.duplicates += 1
-                    continue
+                    return
                 }
                 try db.cachedStatement(sql: """
                     INSERT INTO sales_order (order_ref, order_date, customer_ref, payment_method, card_status, card_last4,
                         card_expiry, ship_name, ship_address1, ship_address2, ship_city, ship_postcode, ship_country,
-                        source_file_id, source_line, imported_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        source_file_id, source_line, imported_at, custom)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """).execute(arguments: [
                         order.orderRef, order.orderDate.description, order.customerRef, order.paymentMethod?.rawValue,
                         order.card.status.rawValue, order.card.lastFour, order.cardExpiry?.stored,
                         order.shipTo.name, order.shipTo.address1, order.shipTo.address2, order.shipTo.city,
-                        order.shipTo.postcode, order.shipTo.country, sourceFileID, order.sourceLine, now,
+                        order.shipTo.postcode, order.shipTo.country, sourceFileID, order.sourceLine, now, Self.json(order.custom),
                     ])
                 let orderID = db.lastInsertedRowID
                 for line in order.lines {
                     try db.cachedStatement(sql: """
-                        INSERT INTO order_line (order_id, line_no, sku, quantity, unit_price, stage, stage_since, source_line)
-                        VALUES (?, ?, ?, ?, ?, 'new', ?, ?)
+                        INSERT INTO order_line (order_id, line_no, sku, quantity, unit_price, stage, stage_since, source_line, custom)
+                        VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?)
                         """).execute(arguments: [orderID, line.lineNo, line.sku, line.quantity, line.unitPrice?.minorUnits,
-                                                 now, line.sourceLine])
+                                                 now, line.sourceLine, Self.json(line.custom.filter { $0.key.hasPrefix("line.") })])
                     try mover.recordImport(lineID: db.lastInsertedRowID, orderID: orderID,
                                            reason: "imported from \(sourceName) line \(line.sourceLine)")
                 }
             }
         }
+
+        try FeedReader(mapping: mapping).read(file, progress: progress) { record in
+            result.records += 1
+            switch record {
+            case .success(let mapped):
+                result.cardNumbers.formUnion(Self.cardNumbers(in: mapped, cardIndex: cardIndex))
+                let line: OrderLineInput
+                do throws(RecordRejection) {
+                    line = try decoder.orderLine(mapped)
+                } catch {
+                    if error.orderRef != nil { try complete(assembler.add(error)) } else { try reject(db, error); result.rejected += 1 }
+                    return
+                }
+                try complete(assembler.add(line))
+            case .failure(let rejection):
+                if rejection.orderRef != nil { try complete(assembler.add(rejection)) } else { try reject(db, rejection); result.rejected += 1 }
+            }
+        }
+        try complete(assembler.finish())
         return result
     }
 
@@ -120,13 +173,18 @@ struct FileImporter {
         return found
     }
 
+    /// An upsert keeps custom fields that this file does not mention and overwrites the ones it does.
+    static func mergeCustom(_ table: String) -> String {
+        "custom = CASE WHEN excluded.custom IS NULL THEN \(table).custom ELSE json_patch(COALESCE(\(table).custom, '{}'), excluded.custom) END"
+    }
+
     // MARK: Master data and receipts
 
-    func importMasterOrReceipts(_ bytes: UnsafeBufferPointer<UInt8>, _ db: Database) throws -> Result {
+    func importMasterOrReceipts(_ file: InputFile, _ db: Database, progress: ((Int) -> Void)?) throws -> Result {
         var result = Result()
         let now = context.now.description
         let defaultWarehouse = context.engine.config.defaultWarehouse
-        try FeedReader(mapping: mapping).read(bytes) { record in
+        try FeedReader(mapping: mapping).read(file, progress: progress) { record in
             result.records += 1
             do {
                 let mapped = try record.get()
@@ -135,37 +193,37 @@ struct FileImporter {
                     let c = try decoder.customer(mapped)
                     try db.cachedStatement(sql: """
                         INSERT INTO customer (customer_ref, name, terms, credit_limit, balance, on_stop, email, address1,
-                            address2, city, postcode, country, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            address2, city, postcode, country, updated_at, custom)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (customer_ref) DO UPDATE SET name = excluded.name, terms = excluded.terms,
                             credit_limit = excluded.credit_limit, balance = excluded.balance, on_stop = excluded.on_stop,
                             email = excluded.email, address1 = excluded.address1, address2 = excluded.address2,
                             city = excluded.city, postcode = excluded.postcode, country = excluded.country,
-                            updated_at = excluded.updated_at
+                            updated_at = excluded.updated_at, \(Self.mergeCustom("customer"))
                         """).execute(arguments: [c.customerRef, c.name, c.terms.rawValue, c.creditLimit.minorUnits,
                                                  c.balance.minorUnits, c.onStop, c.email, c.address1, c.address2, c.city,
-                                                 c.postcode, c.country, now])
+                                                 c.postcode, c.country, now, Self.json(c.custom)])
                 case .products:
                     let p = try decoder.product(mapped)
                     try db.cachedStatement(sql: """
                         INSERT INTO product (sku, description, category, unit_price, drop_ship, supplier_ref, supplier_cost,
-                            warehouse, bin_location, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            warehouse, bin_location, updated_at, custom)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (sku) DO UPDATE SET description = excluded.description, category = excluded.category,
                             unit_price = excluded.unit_price, drop_ship = excluded.drop_ship,
                             supplier_ref = excluded.supplier_ref, supplier_cost = excluded.supplier_cost,
                             warehouse = excluded.warehouse, bin_location = excluded.bin_location,
-                            updated_at = excluded.updated_at
+                            updated_at = excluded.updated_at, \(Self.mergeCustom("product"))
                         """).execute(arguments: [p.sku, p.description, p.category, p.unitPrice.minorUnits, p.dropShip,
                                                  p.supplierRef, p.supplierCost?.minorUnits, p.warehouse ?? defaultWarehouse,
-                                                 p.binLocation, now])
+                                                 p.binLocation, now, Self.json(p.custom)])
                 case .suppliers:
                     let s = try decoder.supplier(mapped)
                     try db.cachedStatement(sql: """
-                        INSERT INTO supplier (supplier_ref, name, email, po_format, updated_at) VALUES (?, ?, ?, ?, ?)
+                        INSERT INTO supplier (supplier_ref, name, email, po_format, updated_at, custom) VALUES (?, ?, ?, ?, ?, ?)
                         ON CONFLICT (supplier_ref) DO UPDATE SET name = excluded.name, email = excluded.email,
-                            po_format = excluded.po_format, updated_at = excluded.updated_at
-                        """).execute(arguments: [s.supplierRef, s.name, s.email, s.poFormat.rawValue, now])
+                            po_format = excluded.po_format, updated_at = excluded.updated_at, \(Self.mergeCustom("supplier"))
+                        """).execute(arguments: [s.supplierRef, s.name, s.email, s.poFormat.rawValue, now, Self.json(s.custom)])
                 case .receipts:
                     let r = try decoder.receipt(mapped)
                     if try Bool.fetchOne(db, sql: "SELECT 1 FROM receipt WHERE receipt_ref = ? AND sku = ?",
@@ -185,10 +243,11 @@ struct FileImporter {
                             expected: "a warehouse, since sku \(r.sku) is not in the product file to take it from")
                     }
                     try db.cachedStatement(sql: """
-                        INSERT INTO receipt (receipt_ref, sku, quantity, warehouse, received_at, source_file_id, source_line)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO receipt (receipt_ref, sku, quantity, warehouse, received_at, source_file_id, source_line, custom)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """).execute(arguments: [r.receiptRef, r.sku, r.quantity, warehouse,
-                                                 (r.receivedAt ?? context.now).description, sourceFileID, r.sourceLine])
+                                                 (r.receivedAt ?? context.now).description, sourceFileID, r.sourceLine,
+                                                 Self.json(r.custom)])
                     try db.cachedStatement(sql: """
                         INSERT INTO stock (sku, warehouse, on_hand) VALUES (?, ?, ?)
                         ON CONFLICT (sku, warehouse) DO UPDATE SET on_hand = on_hand + excluded.on_hand

@@ -107,12 +107,24 @@ struct Inbox {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let name = name ?? destinationName(file, in: folder)
         if cardNumbers != nil || luhnScan {
-            var bytes = [UInt8](try Data(contentsOf: file.url))
-            if CardNumberRedactor.redact(&bytes, known: cardNumbers) {
-                try AtomicFileWriter().write(bytes, to: folder, name: name)
-                unlink(file.url.path)
-                return
+            // The copy is written line by line, card numbers masked, so a large file never sits in memory.
+            let input = try InputFile(path: file.url.path)
+            try AtomicFileWriter().write(to: folder, name: name) { (emit: ([UInt8]) throws(OutputError) -> Void) throws(OutputError) in
+                let all = input.bytes
+                var start = 0
+                while start < all.count {
+                    var end = min(start + (4 << 20), all.count)
+                    while end < all.count, all[end - 1] != 10 { end += 1 }
+                    var chunk = Array(UnsafeBufferPointer(rebasing: all[start..<end]))
+                    CardNumberRedactor.redact(&chunk, known: cardNumbers)
+                    try emit(chunk)
+                    input.release(upTo: end)
+                    start = end
+                }
             }
+            unlink(file.url.path)
+            AtomicFileWriter.syncFolder(file.url.deletingLastPathComponent())
+            return
         }
         let target = folder.appendingPathComponent(name)
         if rename(file.url.path, target.path) != 0 {

@@ -55,34 +55,35 @@ public struct ImportStep: CycleStep {
             }
             return
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: file.url, options: .alwaysMapped)
+        let input: InputFile
+        do throws(FileRejection) {
+            input = try InputFile(path: file.url.path)
         } catch {
-            try record(file, context: context, hash: "", size: 0, outcome: "failed",
-                       reason: "cannot read the file: \(error.localizedDescription)", sourceName: sourceName)
-            try inbox.fail(file, reason: "cannot read the file: \(error.localizedDescription)")
+            try record(file, context: context, hash: "", size: 0, outcome: "failed", reason: error.reason, sourceName: sourceName)
+            try inbox.fail(file, reason: error.reason)
             tally.failed += 1
             return
         }
-        let hash = data.withUnsafeBytes { SHA256.hex($0.bindMemory(to: UInt8.self)) }
+        let hash = input.sha256()
         if let earlier = try context.db.read({ db in
-            try Row.fetchOne(db, sql: "SELECT name, mapping, processed_at FROM source_file WHERE content_hash = ? AND outcome = 'imported'",
+            try Row.fetchOne(db, sql: "SELECT name, processed_at FROM source_file WHERE content_hash = ? AND outcome = 'imported'",
                              arguments: [hash])
         }) {
             let name: String = earlier["name"], at: String = earlier["processed_at"]
             let reason = "identical content to \(name), imported at \(at); not imported again"
-            try record(file, context: context, hash: hash, size: data.count, outcome: "duplicate", reason: reason,
+            try record(file, context: context, hash: hash, size: input.size, outcome: "duplicate", reason: reason,
                        sourceName: sourceName, exceptionKind: "duplicate-file")
             try inbox.fail(file, reason: reason)
             tally.duplicates += 1
             return
         }
+        let observer = context.observer
+        observer?.started(file: sourceName, bytes: input.size)
         do {
             let result = try context.db.write { db -> FileImporter.Result in
-                let id = try insertSourceFile(db, file, context: context, hash: hash, size: data.count, outcome: "imported", reason: nil)
+                let id = try insertSourceFile(db, file, context: context, hash: hash, size: input.size, outcome: "imported", reason: nil)
                 let importer = FileImporter(context: context, mapping: file.mapping, sourceName: sourceName, sourceFileID: id)
-                let result = try data.withUnsafeBytes { try importer.run($0.bindMemory(to: UInt8.self), db) }
+                let result = try importer.run(input, db) { observer?.progress(file: sourceName, bytesDone: $0, bytesTotal: input.size) }
                 try db.execute(sql: "UPDATE source_file SET records = ?, rejected = ? WHERE id = ?",
                                arguments: [result.records, result.rejected, id])
                 return result
@@ -91,10 +92,12 @@ public struct ImportStep: CycleStep {
             tally.records += result.records
             tally.rejected += result.rejected
             tally.duplicates += result.duplicates
+            observer?.finished(file: sourceName, records: result.records, rejected: result.rejected, outcome: "imported")
             try inbox.archive(file, cardNumbers: result.cardNumbers)
         } catch let rejection as FileRejection {
-            try record(file, context: context, hash: hash, size: data.count, outcome: "failed", reason: rejection.reason,
+            try record(file, context: context, hash: hash, size: input.size, outcome: "failed", reason: rejection.reason,
                        sourceName: sourceName)
+            observer?.finished(file: sourceName, records: 0, rejected: 0, outcome: "failed: \(rejection.reason)")
             try inbox.fail(file, reason: rejection.reason)
             tally.failed += 1
         }
@@ -102,14 +105,12 @@ public struct ImportStep: CycleStep {
 
     /// Card numbers in a file's card field, re-read when an archive move is finished after a crash.
     func cardNumbers(in file: Inbox.Claimed) throws -> Set<String> {
-        guard file.mapping.feed == .orders, file.mapping.fields["card_number"] != nil else { return [] }
-        let data = try Data(contentsOf: file.url, options: .alwaysMapped)
+        guard file.mapping.feed == .orders else { return [] }
+        let input = try InputFile(path: file.url.path)
         var found: Set<String> = []
         let index = Feed.orders.index(of: "card_number")
-        try? data.withUnsafeBytes { buffer in
-            try FeedReader(mapping: file.mapping).read(buffer.bindMemory(to: UInt8.self)) { record in
-                if case .success(let r) = record { found.formUnion(FileImporter.cardNumbers(in: r, cardIndex: index)) }
-            }
+        try? FeedReader(mapping: file.mapping).read(input) { record in
+            if case .success(let r) = record { found.formUnion(FileImporter.cardNumbers(in: r, cardIndex: index)) }
         }
         return found
     }

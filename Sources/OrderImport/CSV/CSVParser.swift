@@ -8,9 +8,15 @@ public struct CSVParser: Sendable {
     public struct Options: Sendable, Hashable {
         public var delimiter: UInt8
         public var quote: UInt8
-        public init(delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\"")) {
+        /// Inside a quoted field, this byte makes the next byte literal (e.g. `\"`); nil: quotes are doubled.
+        public var escape: UInt8?
+        /// Physical lines to skip at the start (titles, report headers) before the first record.
+        public var skipLines: Int
+        public init(delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\""), escape: UInt8? = nil, skipLines: Int = 0) {
             self.delimiter = delimiter
             self.quote = quote
+            self.escape = escape
+            self.skipLines = skipLines
         }
     }
 
@@ -25,11 +31,20 @@ public struct CSVParser: Sendable {
     ) rethrows {
         let n = bytes.count
         let delimiter = options.delimiter, quote = options.quote
+        let escape = options.escape.flatMap { $0 == quote ? nil : $0 }
         let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         var i = 0
         var line = 1
         // Skip a UTF-8 byte order mark.
         if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
+        // Skip leading lines, whatever they hold.
+        while line <= options.skipLines, i < n {
+            if bytes[i] == lf || bytes[i] == cr {
+                if bytes[i] == cr, i + 1 < n, bytes[i + 1] == lf { i += 1 }
+                line += 1
+            }
+            i += 1
+        }
         var fields: [String] = []
         fields.reserveCapacity(32)
         var scratch: [UInt8] = []
@@ -57,6 +72,13 @@ public struct CSVParser: Sendable {
                     var segment = i
                     while i < n {
                         let b = bytes[i]
+                        if let escape, b == escape, i + 1 < n {
+                            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[segment..<i]))
+                            scratch.append(bytes[i + 1])
+                            i += 2
+                            segment = i
+                            continue
+                        }
                         if b == quote {
                             scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[segment..<i]))
                             if i + 1 < n, bytes[i + 1] == quote {
@@ -121,7 +143,7 @@ public struct CSVParser: Sendable {
                 failure.fields = fields
                 keepGoing = try body(.failure(failure))
             } else {
-                keepGoing = try body(.success(CSVRecord(line: recordLine, fields: fields)))
+                keepGoing = try body(.success(CSVRecord(line: recordLine, fields: fields, endOffset: i)))
             }
             if !keepGoing { return }
         }
@@ -132,7 +154,11 @@ public struct CSVParser: Sendable {
 public struct CSVRecord: Sendable, Hashable {
     public var line: Int
     public var fields: [String]
-    public init(line: Int, fields: [String]) { self.line = line; self.fields = fields }
+    /// Byte offset just past the record, for progress.
+    public var endOffset: Int
+    public init(line: Int, fields: [String], endOffset: Int = 0) { self.line = line; self.fields = fields; self.endOffset = endOffset }
+    public static func == (a: CSVRecord, b: CSVRecord) -> Bool { a.line == b.line && a.fields == b.fields }
+    public func hash(into hasher: inout Hasher) { hasher.combine(line); hasher.combine(fields) }
 }
 
 /// A row that could not be parsed; the parser resumes at the next line.

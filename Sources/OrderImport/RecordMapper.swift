@@ -1,0 +1,248 @@
+import Foundation
+import OrderModel
+
+/// Applies a mapping's field rules to one source record: source, transforms, dialect, checks.
+///
+/// Format-neutral: the CSV and XML readers hand it a lookup for columns or XPaths, and it
+/// returns the engine's canonical values (decimal point, ISO 8601 dates, `true`/`false`)
+/// or a rejection naming the field, the value found and what was expected.
+public struct RecordMapper: Sendable {
+    public let mapping: Mapping
+    let rules: [FieldRule?]
+    let specs: [FieldSpec]
+    let dialect: CSVDialect
+
+    public init(mapping: Mapping) {
+        self.mapping = mapping
+        specs = mapping.feed.fields
+        rules = specs.map { mapping.fields[$0.name] }
+        dialect = mapping.dialect
+    }
+
+    /// Every column or XPath the mapping reads, so a reader can resolve them once per file.
+    public var references: [FieldSource] {
+        let rules = mapping.fields.values.sorted { $0.location.line < $1.location.line } + mapping.custom.map(\.rule)
+        return rules.map(\.source).flatMap(\.references)
+    }
+
+    /// The order whose header later rows inherit (`fill_down`).
+    public struct FillDown: Sendable {
+        var orderRef: String?
+        var header: [String] = []
+        var custom: [String: String] = [:]
+        public init() {}
+    }
+
+    /// Maps one record; `lookup` returns the raw text of a column or XPath.
+    public func map(line: Int, location: String? = nil, fillDown: inout FillDown,
+                    lookup: (FieldSource) -> String) -> Result<MappedRecord, RecordRejection> {
+        var values = [String](repeating: "", count: specs.count)
+        var continuing = false
+        let rawRef = mapping.feed == .orders ? raw("order_ref", lookup) : nil
+        if mapping.fillDown, let current = fillDown.orderRef, !fillDown.header.isEmpty {
+            continuing = rawRef == nil || rawRef == current
+        }
+        do throws(RecordRejection) {
+            for (i, rule) in rules.enumerated() {
+                guard let rule else { continue }
+                // A following row of the same order inherits the header fields it leaves blank.
+                if continuing, !specs[i].isLineField, source(rule.source, lookup).trimmingCharacters(in: .whitespaces).isEmpty {
+                    values[i] = fillDown.header[i]
+                    continue
+                }
+                values[i] = try value(of: rule, field: specs[i].name, kind: specs[i].kind, line: line, lookup: lookup)
+            }
+            var custom: [String: String] = [:]
+            for field in mapping.custom {
+                if continuing, field.entity == "order", source(field.rule.source, lookup).trimmingCharacters(in: .whitespaces).isEmpty {
+                    if let v = fillDown.custom[field.qualifiedName] { custom[field.qualifiedName] = v }
+                    continue
+                }
+                let v = try value(of: field.rule, field: field.qualifiedName, kind: field.kind, line: line, lookup: lookup)
+                if !v.isEmpty { custom[field.qualifiedName] = v }
+            }
+            if mapping.fillDown && !continuing {
+                fillDown.orderRef = values[mapping.feed.index(of: "order_ref")].nilIfEmpty
+                fillDown.header = values
+                fillDown.custom = custom.filter { $0.key.hasPrefix("order.") }
+            }
+            return .success(MappedRecord(line: line, values: values, custom: custom, location: location))
+        } catch {
+            var e = error
+            e.location = location
+            if mapping.feed == .orders {
+                let ref = values[mapping.feed.index(of: "order_ref")].nilIfEmpty ?? rawRef
+                e.orderRef = ref ?? (mapping.fillDown ? fillDown.orderRef : nil)
+                // A broken first row still starts its order: the rows that follow belong to it (and are refused with it).
+                if mapping.fillDown, !continuing, let ref, ref != fillDown.orderRef {
+                    fillDown = FillDown()
+                    fillDown.orderRef = ref
+                }
+                if e.lineNo == nil { e.lineNo = Int(raw("line_no", lookup) ?? "") }
+                if e.sku == nil { e.sku = raw("sku", lookup).map(CardNumberRedactor.redact) }
+            }
+            return .failure(e)
+        }
+    }
+
+    func raw(_ field: String, _ lookup: (FieldSource) -> String) -> String? {
+        guard let rule = mapping.fields[field] else { return nil }
+        return source(rule.source, lookup).trimmingCharacters(in: .whitespaces).nilIfEmpty
+    }
+
+    func source(_ source: FieldSource, _ lookup: (FieldSource) -> String) -> String {
+        switch source {
+        case .column, .xpath: return lookup(source)
+        case .constant(let v): return v
+        case .concat(let parts, let separator):
+            return parts.map { self.source($0, lookup).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                .joined(separator: separator)
+        case .template(let parts):
+            return parts.map { part in
+                switch part {
+                case .literal(let l): l
+                case .source(let s): self.source(s, lookup).trimmingCharacters(in: .whitespaces)
+                }
+            }.joined()
+        }
+    }
+
+    func value(of rule: FieldRule, field: String, kind: FieldKind, line: Int, lookup: (FieldSource) -> String) throws(RecordRejection) -> String {
+        let original = source(rule.source, lookup)
+        var value = original
+        var numberDone = false, dateDone = false
+        func bad(_ expected: String) -> RecordRejection {
+            .badValue(line: line, field: field, found: original, expected: expected)
+        }
+        for step in rule.transforms {
+            switch step {
+            case .trim: value = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            case .upper: value = value.uppercased()
+            case .lower: value = value.lowercased()
+            case .defaultValue(let d): if value.trimmingCharacters(in: .whitespaces).isEmpty { value = d }
+            case .map(let table, let otherwise):
+                if let mapped = table[value] ?? table[value.trimmingCharacters(in: .whitespaces)] { value = mapped }
+                else if let otherwise { value = otherwise }
+            case .regex(let box):
+                let range = NSRange(value.startIndex..., in: value)
+                if let match = box.regex.firstMatch(in: value, range: range) {
+                    let r = match.numberOfRanges > 1 ? match.range(at: 1) : match.range
+                    value = Range(r, in: value).map { String(value[$0]) } ?? ""
+                } else {
+                    value = ""
+                }
+            case .number:
+                guard let n = normalisedNumber(value) else { throw bad(numberExpectation) }
+                value = n
+                numberDone = true
+            case .date(let pattern):
+                if value.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                guard let t = pattern.parse(value) else { throw bad("a date like \(pattern.text)") }
+                value = t.description
+                dateDone = true
+            case .multiply(let factor):
+                if value.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                guard let n = numberDone ? value : normalisedNumber(value),
+                      let d = Decimal(string: n, locale: Locale(identifier: "en_US_POSIX")) else { throw bad(numberExpectation) }
+                var product = d * factor
+                var rounded = Decimal()
+                NSDecimalRound(&rounded, &product, 6, .plain)
+                value = NSDecimalNumber(decimal: rounded).stringValue
+                numberDone = true
+            case .prefix(let p): if !value.isEmpty { value = p + value }
+            case .suffix(let s): if !value.isEmpty { value += s }
+            }
+        }
+        // The dialect's forms apply to typed fields unless a step already converted the value.
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if !trimmed.isEmpty {
+            switch kind {
+            case .integer, .decimal:
+                if !numberDone, dialect.decimal != UInt8(ascii: ".") || dialect.thousands != nil {
+                    guard let n = normalisedNumber(trimmed) else { throw bad(numberExpectation) }
+                    value = n
+                }
+                if field.contains(".") {
+                    // A custom field's type is checked here; engine fields are checked by the record decoder.
+                    let v = value.trimmingCharacters(in: .whitespaces)
+                    if kind == .integer, Int64(v) == nil { throw bad("a whole number") }
+                    if kind == .decimal, Decimal(string: v, locale: Locale(identifier: "en_US_POSIX")) == nil || !Self.isPlainDecimal(v) {
+                        throw bad("a number such as 12.50")
+                    }
+                    value = v
+                }
+            case .date:
+                if !dateDone {
+                    if let pattern = dialect.dateFormat {
+                        guard let t = pattern.parse(trimmed) else { throw bad("a date like \(pattern.text)") }
+                        value = t.description
+                    } else if field.contains(".") {
+                        guard let t = Timestamp(iso8601: trimmed) else { throw bad("a date YYYY-MM-DD or an ISO 8601 date-time") }
+                        value = t.description
+                    }
+                }
+            case .flag where field.contains("."):
+                switch trimmed.uppercased() {
+                case "Y", "YES", "1", "TRUE": value = "true"
+                case "N", "NO", "0", "FALSE": value = "false"
+                default: throw bad("Y or N")
+                }
+            default:
+                break
+            }
+        }
+        try check(value, rule.checks, bad: bad)
+        return value
+    }
+
+    var numberExpectation: String {
+        let d = Character(UnicodeScalar(dialect.decimal))
+        let example = dialect.thousands.map { "1\(Character(UnicodeScalar($0)))234\(d)50" } ?? "1234\(d)50"
+        return "a number like \(example)"
+    }
+
+    /// `1.234,56` (per the dialect) to `1234.56`; nil when it is not a number.
+    func normalisedNumber(_ text: String) -> String? {
+        var out: [UInt8] = []
+        var digits = 0, points = 0
+        for (i, b) in text.trimmingCharacters(in: .whitespaces).utf8.enumerated() {
+            if b >= 48 && b <= 57 { out.append(b); digits += 1 }
+            else if b == dialect.decimal { out.append(UInt8(ascii: ".")); points += 1 }
+            else if let t = dialect.thousands, b == t { continue }
+            else if b == 32 || b == 0xA0 { continue }
+            else if (b == UInt8(ascii: "-") || b == UInt8(ascii: "+")) && i == 0 { out.append(b) }
+            else { return nil }
+        }
+        guard digits > 0, points <= 1 else { return nil }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func isPlainDecimal(_ s: String) -> Bool {
+        var digits = 0, points = 0
+        for (i, b) in s.utf8.enumerated() {
+            if b >= 48 && b <= 57 { digits += 1 } else if b == 46 { points += 1 } else if !(i == 0 && (b == 45 || b == 43)) { return false }
+        }
+        return digits > 0 && points <= 1
+    }
+
+    func check(_ value: String, _ checks: FieldChecks, bad: (String) -> RecordRejection) throws(RecordRejection) {
+        let v = value.trimmingCharacters(in: .whitespaces)
+        if v.isEmpty {
+            if checks.required { throw bad("a value (the mapping makes the field required)") }
+            return
+        }
+        if let allowed = checks.allowed, !allowed.contains(v) {
+            throw bad("one of \(allowed.joined(separator: ", "))")
+        }
+        if checks.min != nil || checks.max != nil {
+            guard let n = Decimal(string: v, locale: Locale(identifier: "en_US_POSIX")), Self.isPlainDecimal(v) else { throw bad("a number") }
+            if let min = checks.min, n < min { throw bad("at least \(min)") }
+            if let max = checks.max, n > max { throw bad("at most \(max)") }
+        }
+        if let maxLength = checks.maxLength, v.count > maxLength { throw bad("at most \(maxLength) characters") }
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
