@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OrderEngine
 
 struct CycleCommand: ParsableCommand {
@@ -10,7 +11,7 @@ struct CycleCommand: ParsableCommand {
     func run() throws {
         let engine = try global.engine()
         let lock = try EngineLock(home: engine.home)
-        let report = try engine.runCycle()
+        let report = try engine.runCycle(observer: output.json ? nil : FileLines(showProgress: isatty(2) != 0))
         withExtendedLifetime(lock) {}
         if output.json { try Output.json(report); return }
         print("cycle \(report.cycleID) at \(report.startedAt)")
@@ -22,5 +23,39 @@ struct CycleCommand: ParsableCommand {
             for warning in step.warnings { print("    warning: \(warning)") }
         }
         for failure in report.outputFailures { print("  warning: \(failure)") }
+    }
+}
+
+/// A line per imported file on standard output, and live progress on a terminal's standard error.
+final class FileLines: ImportObserver, @unchecked Sendable {
+    let showProgress: Bool
+    private var started = ContinuousClock.now
+    private var lastDraw = ContinuousClock.now
+    init(showProgress: Bool) { self.showProgress = showProgress }
+
+    func started(file: String, bytes: Int) {
+        started = ContinuousClock.now
+    }
+
+    func progress(file: String, bytesDone: Int, bytesTotal: Int, records: Int) {
+        guard showProgress, ContinuousClock.now - lastDraw > .milliseconds(200) else { return }
+        lastDraw = ContinuousClock.now
+        let seconds = max(0.001, Self.seconds(ContinuousClock.now - started))
+        let percent = bytesTotal > 0 ? Double(bytesDone) * 100 / Double(bytesTotal) : 100
+        let line = String(format: "  importing %@  %.0f%%  %@ of %@  %.0f rows/s", file, percent,
+                          Self.size(bytesDone), Self.size(bytesTotal), Double(records) / seconds)
+        FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
+    }
+
+    func finished(file: String, records: Int, rejected: Int, outcome: String) {
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let ms = Self.seconds(ContinuousClock.now - started) * 1000
+        print("  file \(file): \(records) record(s), \(rejected) rejected, \(outcome)" + String(format: " (%.0f ms)", ms))
+    }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+    static func size(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? String(format: "%.1f MB", Double(bytes) / 1_048_576) : String(format: "%.0f KB", Double(bytes) / 1024)
     }
 }

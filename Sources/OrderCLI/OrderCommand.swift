@@ -15,9 +15,15 @@ struct OrderCommand: ParsableCommand {
         print("payment \(order.paymentMethod ?? "(customer's terms)")\(order.cardLast4.map { "  card ending \($0)" } ?? "")  credit \(order.creditState)\(order.creditOverride ? " (released by hand)" : "")\(order.manualHold ? "  held by hand" : "")")
         let ship = ["name", "address1", "address2", "city", "postcode", "country"].compactMap { order.shipTo[$0] }.filter { !$0.isEmpty }
         print("ship to \(ship.isEmpty ? "(customer's address)" : ship.joined(separator: ", "))")
-        print("from \(order.sourceFile) line \(order.sourceLine)\n")
-        Output.table(["line", "sku", "qty", "price", "stage", "reason", "ref"], order.lines.map {
+        print("from \(order.sourceFile) line \(order.sourceLine)")
+        if !order.custom.isEmpty {
+            print("custom " + order.custom.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "  "))
+        }
+        print("")
+        let hasCustom = order.lines.contains { !$0.custom.isEmpty }
+        Output.table(["line", "sku", "qty", "price", "stage", "reason", "ref"] + (hasCustom ? ["custom"] : []), order.lines.map {
             ["\($0.lineNo)", $0.sku, "\($0.quantity)", $0.unitPrice ?? "-", $0.stage, $0.reason ?? "", $0.pickListRef ?? $0.poRef ?? ""]
+                + (hasCustom ? [$0.custom.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")] : [])
         })
         print("\nHistory")
         Output.table(["at", "line", "from", "to", "by", "reason"], order.history.map {

@@ -93,7 +93,7 @@ public struct CycleContext: Sendable {
 /// Watches imports: a line per file for logs, progress for a person at a terminal.
 public protocol ImportObserver: Sendable {
     func started(file: String, bytes: Int)
-    func progress(file: String, bytesDone: Int, bytesTotal: Int)
+    func progress(file: String, bytesDone: Int, bytesTotal: Int, records: Int)
     func finished(file: String, records: Int, rejected: Int, outcome: String)
 }
 

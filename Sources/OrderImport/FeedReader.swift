@@ -32,6 +32,23 @@ public struct FeedReader: Sendable {
         }
     }
 
+    /// Checks that a waiting file can be read through this mapping: for CSV with a header, that the
+    /// header has every mapped column. Reads only the start of the file.
+    public func checkHeader(_ file: InputFile) throws {
+        guard case .csv(let dialect) = mapping.format, dialect.hasHeader else { return }
+        var bytes = file.bytes
+        if bytes.count > 1 << 20 { bytes = UnsafeBufferPointer(rebasing: bytes[0..<(1 << 20)]) }
+        if dialect.encoding != .utf8 || TextEncoding.hasUTF16BOM(bytes) {
+            let encoding: TextEncoding = TextEncoding.hasUTF16BOM(bytes) ? .utf16 : dialect.encoding
+            guard let utf8 = encoding.transcode(UnsafeBufferPointer(rebasing: bytes[0..<(bytes.count & ~1)])) else {
+                throw FileRejection(reason: "the file is not valid \(encoding.rawValue) text (UTF-16 needs a byte order mark)")
+            }
+            try utf8.withUnsafeBufferPointer { try readCSV($0, dialect: dialect, release: nil, progress: nil, headerOnly: true) { _ in } }
+        } else {
+            try readCSV(bytes, dialect: dialect, release: nil, progress: nil, headerOnly: true) { _ in }
+        }
+    }
+
     /// Reads CSV from memory (tests, previews).
     public func read(csv bytes: UnsafeBufferPointer<UInt8>, _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws {
         guard case .csv(let dialect) = mapping.format else { throw FileRejection(reason: "not a CSV mapping") }
@@ -39,7 +56,8 @@ public struct FeedReader: Sendable {
     }
 
     func readCSV(_ bytes: UnsafeBufferPointer<UInt8>, dialect: CSVDialect, release: ((Int) -> Void)?,
-                 progress: ((Int) -> Void)?, _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws {
+                 progress: ((Int) -> Void)?, headerOnly: Bool = false,
+                 _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws {
         let mapper = RecordMapper(mapping: mapping)
         let references = mapper.references
         var columns: [ColumnRef: Int] = [:]
@@ -72,7 +90,7 @@ public struct FeedReader: Sendable {
                         fileError = error
                         return false
                     }
-                    return true
+                    return !headerOnly
                 }
                 if let width = headerWidth, record.fields.count != width {
                     var rejection = RecordRejection(line: record.line, field: nil,

@@ -176,9 +176,10 @@ public struct RecordMapper: Sendable {
                     if let pattern = dialect.dateFormat {
                         guard let t = pattern.parse(trimmed) else { throw bad("a date like \(pattern.text)") }
                         value = t.description
-                    } else if field.contains(".") {
-                        guard let t = Timestamp(iso8601: trimmed) else { throw bad("a date YYYY-MM-DD or an ISO 8601 date-time") }
+                    } else if let t = Timestamp(iso8601: trimmed) {
                         value = t.description
+                    } else if field.contains(".") {
+                        throw bad("a date YYYY-MM-DD or an ISO 8601 date-time")
                     }
                 }
             case .flag where field.contains("."):

@@ -57,3 +57,33 @@ import OrderImport
         #expect(Glob.matches("*", ""))
     }
 }
+
+@Suite struct MappingMistakeTests {
+    func error(_ yaml: String) -> String {
+        do {
+            _ = try MappingLoader().load(yaml: yaml, file: "mappings/m.yaml", name: "m")
+            return "no error"
+        } catch {
+            return error.description
+        }
+    }
+
+    let base = "feed: receipts\nfields:\n  receipt_ref: ref\n  sku: sku\n"
+
+    @Test func wordForWord() {
+        #expect(error(base + "  quantity: { column: qty, date: \"dd.QQ.yyyy\" }\n")
+                == "mappings/m.yaml:5:38: bad date pattern 'dd.QQ.yyyy': 'QQ' is not a date pattern letter; use yyyy, yy, MM, M, MMM, dd, d, HH, H, mm, ss, SSS, XXX or Z, and quote literal letters like 'T'")
+        #expect(error(base + "  quantity: { column: qty, trimm: true }\n")
+                == "mappings/m.yaml:5:28: unknown key 'trimm' in field 'quantity'; expected one of column, path, value, concat, separator, template, steps, required, allowed, min, max, max_length, type, trim, upper, lower, regex, map, otherwise, default, number, date, multiply, prefix, suffix")
+        #expect(error(base + "  quantity: qty\n  order.channel: x\n")
+                == "mappings/m.yaml:6:3: custom field 'order.channel': expected receipt.NAME with NAME of letters, digits and _ (feed receipts)")
+        #expect(error("feed: receipts\nformat: xml\nxml: { record: //R }\nfields: { receipt_ref: \"@id\", sku: \"x:Sku\", quantity: \"Qty[\" }\n")
+                == "mappings/m.yaml:4:36: XPath 'x:Sku' uses prefix 'x', which is not declared under xml: namespaces:")
+        #expect(error("feed: receipts\nformat: xml\nxml: { record: //R }\nfields: { receipt_ref: \"@id\", sku: Sku, quantity: \"Qty[\" }\n")
+                == "mappings/m.yaml:4:51: bad XPath 'Qty[': libxml2 cannot compile it")
+        #expect(error("feed: receipts\nxml: { record: \"//R[1]\" }\nfields: { receipt_ref: \"@id\", sku: Sku, quantity: Qty }\n")
+                == "mappings/m.yaml:2:16: record path '//R[1]': expected element names separated by / (e.g. /Orders/Order or //Order), with no predicates")
+        #expect(error(base + "  quantity: { column: qty, regex: '(' }\n")
+                == "mappings/m.yaml:5:35: bad regular expression '('")
+    }
+}

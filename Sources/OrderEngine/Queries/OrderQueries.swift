@@ -133,9 +133,11 @@ public struct OrderQueries: Sendable {
             public var warehouse: String?
             public var pickListRef: String?
             public var poRef: String?
+            /// `line.*` custom fields by name (without the `line.` prefix).
+            public var custom: [String: String]
             enum CodingKeys: String, CodingKey {
                 case lineNo = "line_no", sku, quantity, unitPrice = "unit_price", stage, reasonCode = "reason_code",
-                     reason, since, warehouse, pickListRef = "pick_list_ref", poRef = "po_ref"
+                     reason, since, warehouse, pickListRef = "pick_list_ref", poRef = "po_ref", custom
             }
         }
         public struct Move: Codable, Sendable {
@@ -161,19 +163,32 @@ public struct OrderQueries: Sendable {
         public var stages: [String]
         public var lines: [Line]
         public var history: [Move]
+        /// `order.*` custom fields by name (without the `order.` prefix).
+        public var custom: [String: String]
+        /// The customer's custom fields (`customer.*`), for context.
+        public var customerCustom: [String: String]
         enum CodingKeys: String, CodingKey {
             case orderRef = "order_ref", orderDate = "order_date", customerRef = "customer_ref",
                  paymentMethod = "payment_method", cardLast4 = "card_last4", creditState = "credit_state",
                  creditOverride = "credit_override", manualHold = "manual_hold", shipTo = "ship_to",
-                 sourceFile = "source_file", sourceLine = "source_line", stages, lines, history
+                 sourceFile = "source_file", sourceLine = "source_line", stages, lines, history, custom,
+                 customerCustom = "customer_custom"
         }
+    }
+
+    /// A stored custom-field object, with the entity prefix taken off the names.
+    static func custom(_ json: String?, prefix: String) -> [String: String] {
+        guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String] else { return [:] }
+        return Dictionary(uniqueKeysWithValues: object.map { (String($0.key.dropFirst($0.key.hasPrefix(prefix) ? prefix.count : 0)), $0.value) })
     }
 
     /// One order: header, lines with their stage and reason, and the full stage history.
     public func order(_ ref: String) throws -> OrderDetail {
         try engine.database.writer.read { db in
             guard let o = try Row.fetchOne(db, sql: """
-                SELECT o.*, f.name AS file_name FROM sales_order o JOIN source_file f ON f.id = o.source_file_id WHERE o.order_ref = ?
+                SELECT o.*, f.name AS file_name, c.custom AS customer_custom FROM sales_order o
+                JOIN source_file f ON f.id = o.source_file_id LEFT JOIN customer c ON c.customer_ref = o.customer_ref
+                WHERE o.order_ref = ?
                 """, arguments: [ref]) else {
                 throw EngineError.unknownOrder(ref)
             }
@@ -186,7 +201,8 @@ public struct OrderQueries: Sendable {
                 OrderDetail.Line(lineNo: l["line_no"], sku: l["sku"], quantity: l["quantity"],
                                  unitPrice: (l["price"] as Int64?).map { money.format(Money(minorUnits: $0)) },
                                  stage: l["stage"], reasonCode: l["reason_code"], reason: l["stage_reason"], since: l["stage_since"],
-                                 warehouse: l["warehouse"], pickListRef: l["pick_list_ref"], poRef: l["po_ref"])
+                                 warehouse: l["warehouse"], pickListRef: l["pick_list_ref"], poRef: l["po_ref"],
+                                 custom: Self.custom(l["custom"], prefix: "line."))
             }
             let history = try Row.fetchAll(db, sql: """
                 SELECT m.*, l.line_no FROM stage_move m LEFT JOIN order_line l ON l.id = m.line_id
@@ -201,7 +217,9 @@ public struct OrderQueries: Sendable {
                                paymentMethod: o["payment_method"], cardLast4: o["card_last4"], creditState: o["credit_state"],
                                creditOverride: o["credit_override"], manualHold: o["manual_hold"], shipTo: ship,
                                sourceFile: o["file_name"], sourceLine: o["source_line"],
-                               stages: Array(Set(lines.map(\.stage))).sorted(), lines: lines, history: history)
+                               stages: Array(Set(lines.map(\.stage))).sorted(), lines: lines, history: history,
+                               custom: Self.custom(o["custom"], prefix: "order."),
+                               customerCustom: Self.custom(o["customer_custom"], prefix: "customer."))
         }
     }
 }

@@ -83,7 +83,9 @@ public struct ImportStep: CycleStep {
             let result = try context.db.write { db -> FileImporter.Result in
                 let id = try insertSourceFile(db, file, context: context, hash: hash, size: input.size, outcome: "imported", reason: nil)
                 let importer = FileImporter(context: context, mapping: file.mapping, sourceName: sourceName, sourceFileID: id)
-                let result = try importer.run(input, db) { observer?.progress(file: sourceName, bytesDone: $0, bytesTotal: input.size) }
+                let result = try importer.run(input, db) {
+                    observer?.progress(file: sourceName, bytesDone: $0, bytesTotal: input.size, records: $1)
+                }
                 try db.execute(sql: "UPDATE source_file SET records = ?, rejected = ? WHERE id = ?",
                                arguments: [result.records, result.rejected, id])
                 return result

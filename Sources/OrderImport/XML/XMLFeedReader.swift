@@ -74,7 +74,7 @@ struct XMLFeedReader {
         while status == 1 {
             let type = xmlTextReaderNodeType(reader)
             if type == Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue) {
-                throw FileRejection(reason: "the file declares a DTD (<!DOCTYPE> at line \(xmlTextReaderGetParserLineNumber(reader))); DTDs and entity declarations are not accepted in order files, so nothing in it was expanded or fetched")
+                throw FileRejection(reason: "the file declares a DTD (<!DOCTYPE>); DTDs and entity declarations are not accepted in order files, so nothing in it was expanded or fetched")
             }
             guard type == Int32(XML_READER_TYPE_ELEMENT.rawValue) else {
                 status = xmlTextReaderRead(reader)

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import OrderEngine
+import TestSupport
+
+/// The worked examples in examples/, each through a real cycle in a temporary home.
+@Suite struct WorkedExampleTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("examples")
+
+    func home() throws -> TestHome {
+        let home = try TestHome()
+        try home.drop("customers", "c.csv", Sample.customers([Sample.account("C001"), "C002,Card Co,CARD,0,0,N,,1 Road,,York,YO1,GB",
+                                                              Sample.account("C004"), Sample.account("WEBGUEST")]))
+        try home.drop("products", "p.csv", Sample.products([Sample.product("WID-100"), Sample.product("WID-200"),
+                                                            Sample.product("GAD-300", warehouse: "NORTH"), Sample.product("CBL-050")]))
+        return home
+    }
+
+    func install(_ home: TestHome, _ mapping: String, _ sample: String, inbox: String) throws {
+        try FileManager.default.copyItem(at: Self.examples.appendingPathComponent(mapping),
+                                         to: home.home.mappings.appendingPathComponent(URL(fileURLWithPath: mapping).lastPathComponent))
+        let folder = home.home.inbox.appendingPathComponent(inbox)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.examples.appendingPathComponent(sample),
+                                         to: folder.appendingPathComponent(URL(fileURLWithPath: sample).lastPathComponent))
+    }
+
+    @Test func aLegacyERPExportInAEuropeanDialect() throws {
+        let home = try home()
+        try install(home, "erp-eu/erp-orders.yaml", "erp-eu/AUFTRAG_20261127.csv", inbox: "erp")
+        try home.cycle()
+        let order = try home.order("ERP-4711")
+        #expect(order.orderDate == "2026-11-26T00:00:00Z")
+        #expect(order.lines.map(\.sku) == ["WID-100", "WID-200"])
+        #expect(order.lines.map(\.quantity) == [1200, 3])
+        #expect(order.lines.map(\.unitPrice) == ["12.50", "1030.00"])
+        #expect(order.shipTo["name"] == "Müller GmbH")
+        #expect(order.shipTo["city"] == "Köln")
+        #expect(order.custom == ["channel": "erp", "cost_centre": "120"])
+        #expect(order.lines[1].custom == ["note": "Preis in €"])
+        #expect(try home.order("ERP-4712").paymentMethod == "PROFORMA")
+    }
+
+    @Test func anECommerceExportWithFillDownAndMultiLineNotes() throws {
+        let home = try home()
+        try install(home, "shop/shop-orders.yaml", "shop/orders_export_1.csv", inbox: "shop")
+        try home.cycle()
+        let order = try home.order("WEB-1001")
+        #expect(order.lines.count == 2)
+        #expect(order.customerRef == "C002")
+        #expect(order.cardLast4 == "1111")
+        #expect(order.custom["notes"] == "Leave with neighbour\nat number 9, \"blue door\"")
+        #expect(order.custom["gift"] == "true")
+        #expect(order.lines.map { $0.custom["gift_wrap"] } == ["true", "false"])
+        #expect(order.shipTo["name"] == "Jane Buyer")
+        #expect(try home.order("WEB-1002").customerRef == "WEBGUEST")
+        let archived = try home.read("archive/shop/orders_export_1.csv")
+        #expect(!archived.contains("4111 1111 1111 1111"))
+    }
+
+    @Test func aUBLOrderWithNamespacesAndAttributes() throws {
+        let home = try home()
+        try install(home, "ubl/ubl-orders.yaml", "ubl/order-34.xml", inbox: "ubl")
+        try home.cycle()
+        let order = try home.order("UBL-34")
+        #expect(order.orderDate == "2026-11-26T09:15:00Z")
+        #expect(order.customerRef == "C001")
+        #expect(order.paymentMethod == "ACCOUNT")
+        #expect(order.shipTo["name"] == "Acme Warehouse & Returns")
+        #expect(order.lines.map(\.quantity) == [4, 1])
+        #expect(order.custom == ["currency": "GBP"])
+        #expect(order.lines.map { $0.custom["unit_code"] } == ["EA", "EA"])
+    }
+
+    @Test func anXMLGoodsReceiptRaisesStock() throws {
+        let home = try home()
+        try install(home, "goods-receipt/goods-receipts.yaml", "goods-receipt/GR_20261127.xml", inbox: "goods-in")
+        let report = try home.cycle()
+        #expect(report.step("import")?["records"] == 3 + 4 + 4)
+        let stock = try OrderQueries(engine: home.engine()).status(stockLimit: nil).stock
+        #expect(stock.first { $0.sku == "WID-100" }?.onHand == 60)
+        #expect(stock.first { $0.sku == "GAD-300" && $0.warehouse == "NORTH" }?.onHand == 24)
+    }
+
+    @Test func theSampleDropInTheReadmeStillDoesWhatTheReadmeSays() throws {
+        let home = try TestHome()
+        for feed in ["customers", "products", "suppliers", "orders", "receipts"] {
+            let folder = Self.examples.appendingPathComponent("drop/\(feed)")
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+                try FileManager.default.copyItem(at: folder.appendingPathComponent(name),
+                                                 to: home.home.inbox.appendingPathComponent("\(feed)/\(name)"))
+            }
+        }
+        let report = try home.cycle(at: "2026-11-27T08:00:00Z")
+        #expect(report.step("credit-check")?.counts.map(\.value) == [9, 5, 4, 0])
+        #expect(try home.outbox("picklists") == ["PL-000001-MAIN.csv"])
+        #expect(try home.outbox("purchase-orders") == ["PO-000001.xml", "PO-000002.csv"])
+        #expect(try home.csvRows("outbox/exceptions/EX-000001.csv").count == 7)
+    }
+}
+
+@Suite struct SplitOrderTests {
+    @Test func anOrderWhoseRowsAreNotTogetherIsRefusedWhole() throws {
+        let home = try TestHome()
+        try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1")]))
+        try home.drop("products", "p.csv", Sample.products([Sample.product("SKU1")]))
+        try home.drop("orders", "o.csv", Sample.orders([
+            Sample.line("A", no: 1, sku: "SKU1"), Sample.line("B", no: 1, sku: "SKU1"), Sample.line("A", no: 2, sku: "SKU1"),
+            Sample.line("C", no: 1, sku: "SKU1"),
+        ]))
+        try home.cycle()
+        #expect(try OrderQueries(engine: home.engine()).orders().map(\.orderRef) == ["B", "C"])
+        let rows = try home.csvRows("outbox/exceptions/EX-000001.csv").filter { $0["order_ref"] == "A" }
+        #expect(rows.first?["reason"]?.hasPrefix("the rows of order A are not together: it started at line 2 and appears again here") == true)
+        #expect(rows.first?["source_line"] == "4")
+    }
+}

