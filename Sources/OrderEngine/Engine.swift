@@ -49,7 +49,11 @@ public struct Engine: Sendable {
 
     /// Runs one full cycle: finish what a previous run left pending, then every step in order.
     public func runCycle(observer: (any ImportObserver)? = nil) throws -> CycleReport {
-        let mappings = try loadMappings()
+        try runSteps(defaultSteps(mappings: try loadMappings()), observer: observer)
+    }
+
+    /// Runs the given steps as one cycle (the default pipeline, a job's steps, a benchmark's).
+    public func runSteps(_ steps: [any CycleStep], observer: (any ImportObserver)? = nil) throws -> CycleReport {
         let now = clock.now
         let cycleID = try database.writer.write { db -> Int64 in
             try db.execute(sql: "INSERT INTO cycle (started_at) VALUES (?)", arguments: [now.description])
@@ -59,7 +63,7 @@ public struct Engine: Sendable {
         var reports: [StepReport] = []
         // Outbox files committed by an interrupted run are written before anything new.
         let recovered = OutboxPublisher(context: context).publishPending()
-        for step in defaultSteps(mappings: mappings) {
+        for step in steps {
             // Wall time is measured, never used for business rules: those read `clock`.
             let started = ContinuousClock.now
             var report = try step.run(context)

@@ -122,12 +122,12 @@ public struct FeedReader: Sendable {
     private func orderRef(in fields: [String], _ columns: [ColumnRef: Int], _ fillDown: inout RecordMapper.FillDown) -> String? {
         guard mapping.feed == .orders, case .column(let ref)? = mapping.fields["order_ref"]?.source,
               let column = columns[ref], column < fields.count else { return fillDown.orderRef }
-        let value = fields[column].trimmingCharacters(in: .whitespaces)
+        let value = fields[column].trimmed
         return value.isEmpty ? (mapping.fillDown ? fillDown.orderRef : nil) : value
     }
 
     private func resolveHeader(_ record: CSVRecord, references: [FieldSource]) throws -> [ColumnRef: Int] {
-        let header = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        let header = record.fields.map { $0.trimmed }
         var positions: [String: Int] = [:]
         for (i, name) in header.enumerated() where positions[name] == nil { positions[name] = i }
         var missing: [String] = []

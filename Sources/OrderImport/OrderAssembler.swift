@@ -67,10 +67,11 @@ public struct OrderAssembler: Sendable {
 
     /// Header fields a later row may repeat but not contradict (blank means "same as the first row").
     static func headerValues(_ line: OrderLineInput, _ first: OrderLineInput) -> [(String, String, String)] {
-        var result: [(String, String, String)] = [
-            ("order_date", line.orderDate.description, first.orderDate.description),
-            ("customer_ref", line.customerRef, first.customerRef),
-        ]
+        var result: [(String, String, String)] = []
+        if line.orderDate != first.orderDate {
+            result.append(("order_date", line.orderDate.description, first.orderDate.description))
+        }
+        if line.customerRef != first.customerRef { result.append(("customer_ref", line.customerRef, first.customerRef)) }
         if let m = line.paymentMethod { result.append(("payment_method", m.rawValue, first.paymentMethod?.rawValue ?? "")) }
         let ship: [(String, KeyPath<ShipTo, String>)] = [
             ("ship_name", \.name), ("ship_address1", \.address1), ("ship_address2", \.address2),

@@ -13,7 +13,7 @@ public struct RecordDecoder: Sendable {
         let record: MappedRecord
         let feed: Feed
         subscript(_ name: String) -> String {
-            record.values[feed.index(of: name)].trimmingCharacters(in: .whitespaces)
+            record.values[feed.index(of: name)].trimmed
         }
         func text(_ name: String) -> String { CardNumberRedactor.redact(self[name]) }
     }

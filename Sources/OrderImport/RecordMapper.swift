@@ -46,7 +46,7 @@ public struct RecordMapper: Sendable {
             for (i, rule) in rules.enumerated() {
                 guard let rule else { continue }
                 // A following row of the same order inherits the header fields it leaves blank.
-                if continuing, !specs[i].isLineField, source(rule.source, lookup).trimmingCharacters(in: .whitespaces).isEmpty {
+                if continuing, !specs[i].isLineField, source(rule.source, lookup).trimmed.isEmpty {
                     values[i] = fillDown.header[i]
                     continue
                 }
@@ -54,7 +54,7 @@ public struct RecordMapper: Sendable {
             }
             var custom: [String: String] = [:]
             for field in mapping.custom {
-                if continuing, field.entity == "order", source(field.rule.source, lookup).trimmingCharacters(in: .whitespaces).isEmpty {
+                if continuing, field.entity == "order", source(field.rule.source, lookup).trimmed.isEmpty {
                     if let v = fillDown.custom[field.qualifiedName] { custom[field.qualifiedName] = v }
                     continue
                 }
@@ -87,7 +87,7 @@ public struct RecordMapper: Sendable {
 
     func raw(_ field: String, _ lookup: (FieldSource) -> String) -> String? {
         guard let rule = mapping.fields[field] else { return nil }
-        return source(rule.source, lookup).trimmingCharacters(in: .whitespaces).nilIfEmpty
+        return source(rule.source, lookup).trimmed.nilIfEmpty
     }
 
     func source(_ source: FieldSource, _ lookup: (FieldSource) -> String) -> String {
@@ -95,13 +95,13 @@ public struct RecordMapper: Sendable {
         case .column, .xpath: return lookup(source)
         case .constant(let v): return v
         case .concat(let parts, let separator):
-            return parts.map { self.source($0, lookup).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return parts.map { self.source($0, lookup).trimmed }.filter { !$0.isEmpty }
                 .joined(separator: separator)
         case .template(let parts):
             return parts.map { part in
                 switch part {
                 case .literal(let l): l
-                case .source(let s): self.source(s, lookup).trimmingCharacters(in: .whitespaces)
+                case .source(let s): self.source(s, lookup).trimmed
                 }
             }.joined()
         }
@@ -116,12 +116,12 @@ public struct RecordMapper: Sendable {
         }
         for step in rule.transforms {
             switch step {
-            case .trim: value = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            case .trim: value = value.trimmed
             case .upper: value = value.uppercased()
             case .lower: value = value.lowercased()
-            case .defaultValue(let d): if value.trimmingCharacters(in: .whitespaces).isEmpty { value = d }
+            case .defaultValue(let d): if value.trimmed.isEmpty { value = d }
             case .map(let table, let otherwise):
-                if let mapped = table[value] ?? table[value.trimmingCharacters(in: .whitespaces)] { value = mapped }
+                if let mapped = table[value] ?? table[value.trimmed] { value = mapped }
                 else if let otherwise { value = otherwise }
             case .regex(let box):
                 let range = NSRange(value.startIndex..., in: value)
@@ -136,12 +136,12 @@ public struct RecordMapper: Sendable {
                 value = n
                 numberDone = true
             case .date(let pattern):
-                if value.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                if value.trimmed.isEmpty { continue }
                 guard let t = pattern.parse(value) else { throw bad("a date like \(pattern.text)") }
                 value = t.description
                 dateDone = true
             case .multiply(let factor):
-                if value.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                if value.trimmed.isEmpty { continue }
                 guard let n = numberDone ? value : normalisedNumber(value),
                       let d = Decimal(string: n, locale: Locale(identifier: "en_US_POSIX")) else { throw bad(numberExpectation) }
                 var product = d * factor
@@ -154,7 +154,7 @@ public struct RecordMapper: Sendable {
             }
         }
         // The dialect's forms apply to typed fields unless a step already converted the value.
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let trimmed = value.trimmed
         if !trimmed.isEmpty {
             switch kind {
             case .integer, .decimal:
@@ -164,7 +164,7 @@ public struct RecordMapper: Sendable {
                 }
                 if field.contains(".") {
                     // A custom field's type is checked here; engine fields are checked by the record decoder.
-                    let v = value.trimmingCharacters(in: .whitespaces)
+                    let v = value.trimmed
                     if kind == .integer, Int64(v) == nil { throw bad("a whole number") }
                     if kind == .decimal, Decimal(string: v, locale: Locale(identifier: "en_US_POSIX")) == nil || !Self.isPlainDecimal(v) {
                         throw bad("a number such as 12.50")
@@ -206,7 +206,7 @@ public struct RecordMapper: Sendable {
     func normalisedNumber(_ text: String) -> String? {
         var out: [UInt8] = []
         var digits = 0, points = 0
-        for (i, b) in text.trimmingCharacters(in: .whitespaces).utf8.enumerated() {
+        for (i, b) in text.trimmed.utf8.enumerated() {
             if b >= 48 && b <= 57 { out.append(b); digits += 1 }
             else if b == dialect.decimal { out.append(UInt8(ascii: ".")); points += 1 }
             else if let t = dialect.thousands, b == t { continue }
@@ -227,7 +227,7 @@ public struct RecordMapper: Sendable {
     }
 
     func check(_ value: String, _ checks: FieldChecks, bad: (String) -> RecordRejection) throws(RecordRejection) {
-        let v = value.trimmingCharacters(in: .whitespaces)
+        let v = value.trimmed
         if v.isEmpty {
             if checks.required { throw bad("a value (the mapping makes the field required)") }
             return

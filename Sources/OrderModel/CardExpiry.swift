@@ -6,7 +6,7 @@ public struct CardExpiry: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// Parses `MM/YY` (also `M/YY` and `MM/YYYY`).
     public init?(parsing text: String) {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "/", omittingEmptySubsequences: false)
+        let parts = text.trimmed.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2 || parts[1].count == 4,
               parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
               let m = Int(parts[0]), let y = Int(parts[1]), (1...12).contains(m) else { return nil }

@@ -28,7 +28,7 @@ public struct MoneyFormat: Sendable, Hashable {
 
     /// Parses `-1234.5`, `12`, `0.05`; returns nil for anything else (including too many decimals).
     public func parse(_ text: String) -> Money? {
-        var bytes = Substring(text.trimmingCharacters(in: .whitespaces)).utf8[...]
+        var bytes = Substring(text.trimmed).utf8[...]
         guard !bytes.isEmpty else { return nil }
         var negative = false
         if bytes.first == UInt8(ascii: "-") { negative = true; bytes = bytes.dropFirst() }

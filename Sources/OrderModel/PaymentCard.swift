@@ -11,7 +11,7 @@ public struct PaymentCard: Sendable, Hashable {
 
     /// Checks and reduces a raw card number (spaces and dashes allowed between digits).
     public init(rawNumber: String) {
-        let trimmed = rawNumber.trimmingCharacters(in: .whitespaces)
+        let trimmed = rawNumber.trimmed
         if trimmed.isEmpty {
             status = .missing
             lastFour = nil

@@ -6,7 +6,7 @@ public enum PaymentMethod: String, Sendable, Codable, CaseIterable {
 
     /// Parses a feed value, case-insensitively and ignoring surrounding blanks.
     public init?(parsing text: String) {
-        self.init(rawValue: text.trimmingCharacters(in: .whitespaces).uppercased())
+        self.init(rawValue: text.trimmed.uppercased())
     }
 }
 import Foundation

@@ -54,7 +54,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `T` or a space, and an optional
     /// zone `Z`, `±HH:MM`, `±HHMM` or `±HH`; a time without a zone is taken as UTC.
     public init?(iso8601 text: String) {
-        let b = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        let b = Array(text.trimmed.utf8)
         var i = 0
         func number(_ count: Int) -> Int? {
             guard i + count <= b.count else { return nil }

@@ -4,7 +4,7 @@ import TestSupport
 
 /// Runs the real `orderflow` executable, as a user or a scheduler would.
 @Suite struct CommandLineTests {
-    struct Run {
+    struct Run: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
@@ -98,5 +98,40 @@ import TestSupport
         #expect(first.stdout.contains("mappings/orders.yaml"))
         let second = try run(["init", "--home", dir.path])
         #expect(second.stdout.contains("nothing to create"))
+    }
+}
+
+@Suite struct MappingCommandLineTests {
+    func run(_ arguments: [String]) throws -> CommandLineTests.Run { try CommandLineTests().run(arguments) }
+
+    @Test func checkReportsMappingMistakesAndWaitingFilesItCannotRead() throws {
+        let home = try TestHome()
+        #expect(try run(["check", "--home", home.root.path]).stdout == "ok: 5 mapping(s), 0 file(s) waiting\n")
+        try home.drop("orders", "bad-header.csv", "order,date\nA,2026-11-26\n")
+        try home.drop("stray", "x.csv", "a\n")
+        let result = try run(["check", "--home", home.root.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("inbox/orders/bad-header.csv: the header row lacks 'order_ref' (mapped to order_ref at mappings/orders.yaml:12)"))
+        #expect(result.stdout.contains("inbox/stray/x.csv: no mapping reads it (no mapping has inbox: stray); it stays in the inbox"))
+        try Data("feed: orders\nfields: { order_ref: a }\n".utf8).write(to: home.home.mappings.appendingPathComponent("zz.yaml"))
+        let broken = try run(["check", "--home", home.root.path])
+        #expect(broken.stdout.contains("mappings/zz.yaml:2:9: feed orders needs a source for order_date, customer_ref, line_no, sku, quantity"))
+    }
+
+    @Test func mappingTestShowsRecordsAndRejectionsWithoutTouchingTheDatabase() throws {
+        let home = try TestHome()
+        let file = home.root.appendingPathComponent("try.csv")
+        try Data(Sample.receipts(["R1,SKU1,5,,", "R2,SKU2,0,,"]).utf8).write(to: file)
+        let result = try run(["mapping", "test", "receipts", file.path, "--home", home.root.path, "--json"])
+        #expect(result.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["record_count"] as? Int == 1)
+        let rejections = try #require(json["rejections"] as? [[String: Any]])
+        #expect(rejections.first?["message"] as? String == "field quantity: found '0', expected a whole number greater than 0")
+        #expect(rejections.first?["line"] as? Int == 3)
+        #expect(!FileManager.default.fileExists(atPath: home.root.appendingPathComponent("orderflow.sqlite").path))
+        let table = try run(["mapping", "test", "receipts", file.path, "--home", home.root.path])
+        #expect(table.stdout.contains("1 record(s) would import through mappings/receipts.yaml; showing 1"))
+        #expect(table.stdout.contains("  line 3: field quantity: found '0', expected a whole number greater than 0"))
     }
 }

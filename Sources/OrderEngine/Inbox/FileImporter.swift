@@ -57,10 +57,10 @@ struct FileImporter {
 
         /// An order imported earlier from this same file: its rows were not adjacent.
         func earlierFromThisFile(_ ref: String) throws -> (id: Int64, line: Int, lines: Int)? {
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT id, source_line, (SELECT COUNT(*) FROM order_line WHERE order_id = sales_order.id) AS lines
                 FROM sales_order WHERE order_ref = ? AND source_file_id = ?
-                """, arguments: [ref, sourceFileID]) else { return nil }
+                """), arguments: [ref, sourceFileID]) else { return nil }
             return (row["id"], row["source_line"], row["lines"])
         }
 
@@ -104,10 +104,10 @@ struct FileImporter {
                     try refuseSplit(order.orderRef, at: order.sourceLine, count: order.lines.count)
                     return
                 }
-                if let earlier = try Row.fetchOne(db, sql: """
+                if let earlier = try Row.fetchOne(db.cachedStatement(sql: """
                     SELECT f.name, o.source_line FROM sales_order o JOIN source_file f ON f.id = o.source_file_id
                     WHERE o.order_ref = ?
-                    """, arguments: [order.orderRef]) {
+                    """), arguments: [order.orderRef]) {
                     let from: String = earlier["name"]
                     let line: Int = earlier["source_line"]
                     try ExceptionEntry(kind: "duplicate-order", orderRef: order.orderRef,
@@ -227,7 +227,7 @@ struct FileImporter {
                         """).execute(arguments: [s.supplierRef, s.name, s.email, s.poFormat.rawValue, now, Self.json(s.custom)])
                 case .receipts:
                     let r = try decoder.receipt(mapped)
-                    if try Bool.fetchOne(db, sql: "SELECT 1 FROM receipt WHERE receipt_ref = ? AND sku = ?",
+                    if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM receipt WHERE receipt_ref = ? AND sku = ?"),
                                          arguments: [r.receiptRef, r.sku]) == true {
                         try ExceptionEntry(kind: "duplicate-receipt", sku: r.sku,
                                            reason: "receipt \(r.receiptRef) for sku \(r.sku) was already imported; this copy is ignored",
@@ -237,7 +237,7 @@ struct FileImporter {
                     }
                     var warehouse = r.warehouse
                     if warehouse == nil {
-                        warehouse = try String.fetchOne(db, sql: "SELECT warehouse FROM product WHERE sku = ?", arguments: [r.sku])
+                        warehouse = try String.fetchOne(db.cachedStatement(sql: "SELECT warehouse FROM product WHERE sku = ?"), arguments: [r.sku])
                     }
                     guard let warehouse else {
                         throw RecordRejection.badValue(line: r.sourceLine, field: "warehouse", found: "",

@@ -69,7 +69,7 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a value; nil when it does not follow the pattern or is not a real date.
     public func parse(_ value: String) -> Timestamp? {
-        let b = Array(value.trimmingCharacters(in: .whitespaces).utf8)
+        let b = Array(value.trimmed.utf8)
         var i = 0
         var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offset = 0
         func digits(_ minCount: Int, _ maxCount: Int) -> Int? {

@@ -39,7 +39,7 @@ struct XMLFeedReader {
             guard let context, let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
             let box = Unmanaged<ErrorBox>.fromOpaque(context).takeUnretainedValue()
             guard box.message == nil else { return }
-            box.message = error.pointee.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unknown error"
+            box.message = error.pointee.message.map { String(cString: $0).trimmed } ?? "unknown error"
             box.line = Int(error.pointee.line)
             box.column = Int(error.pointee.int2)
         }, Unmanaged.passUnretained(errors).toOpaque())
@@ -110,7 +110,7 @@ struct XMLFeedReader {
                         message: "no line elements found at '\(layout.lines!)'; expected at least one")
                     rejection.location = "record \(records) (\(layout.record))"
                     rejection.orderRef = mapping.fields["order_ref"].flatMap { rule -> String? in
-                        if case .xpath(let e) = rule.source { return stringValue(e, at: node).trimmingCharacters(in: .whitespaces).nilIfEmpty }
+                        if case .xpath(let e) = rule.source { return stringValue(e, at: node).trimmed.nilIfEmpty }
                         return nil
                     }
                     try body(.failure(rejection))
