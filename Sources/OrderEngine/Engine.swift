@@ -42,14 +42,37 @@ public struct Engine: Sendable {
         }
     }
 
-    /// The default pipeline, in order. Later issues insert user rules between these steps.
-    public func defaultSteps(mappings: [Mapping]) -> [any CycleStep] {
-        [ImportStep(mappings: mappings), CreditCheckStep(), UnknownProductStep(), DropShipStep(), AllocateStep(), ExportStep()]
+    /// The rules file, checked against the fields the mappings define.
+    public func loadRules(mappings: [Mapping]) throws(EngineError) -> RulesFile {
+        try RulesFile.load(home: home, catalog: RulesFile.catalog(mappings))
     }
 
-    /// Runs one full cycle: finish what a previous run left pending, then every step in order.
+    /// The pipeline of `rules.yaml` as steps, in order.
+    public func pipeline(mappings: [Mapping], rules: RulesFile) -> [any CycleStep] {
+        let catalog = RulesFile.catalog(mappings)
+        return rules.pipeline.map { entry -> any CycleStep in
+            switch entry {
+            case .rule(let rule): ProcessRuleStep(rule: rule, catalog: catalog)
+            case .step(let name): builtInStep(name, mappings: mappings)
+            }
+        }
+    }
+
+    func builtInStep(_ name: String, mappings: [Mapping]) -> any CycleStep {
+        switch name {
+        case "import": ImportStep(mappings: mappings)
+        case "credit-check": CreditCheckStep()
+        case "unknown-products": UnknownProductStep()
+        case "drop-ship": DropShipStep()
+        case "allocate": AllocateStep()
+        default: ExportStep()
+        }
+    }
+
+    /// Runs one full cycle: finish what a previous run left pending, then every step of the pipeline in order.
     public func runCycle(observer: (any ImportObserver)? = nil) throws -> CycleReport {
-        try runSteps(defaultSteps(mappings: try loadMappings()), observer: observer)
+        let mappings = try loadMappings()
+        return try runSteps(pipeline(mappings: mappings, rules: try loadRules(mappings: mappings)), observer: observer)
     }
 
     /// Runs the given steps as one cycle (the default pipeline, a job's steps, a benchmark's).
@@ -67,6 +90,7 @@ public struct Engine: Sendable {
             // Wall time is measured, never used for business rules: those read `clock`.
             let started = ContinuousClock.now
             var report = try step.run(context)
+            report.step = step.name
             let elapsed = ContinuousClock.now - started
             report.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             reports.append(report)

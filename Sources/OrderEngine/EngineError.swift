@@ -5,6 +5,8 @@ public enum EngineError: Error, Sendable, CustomStringConvertible, Equatable {
     case locked(String)
     case unknownOrder(String)
     case notPossible(String)
+    case rules(String)
+    case jobs(String)
 
     public var description: String {
         switch self {
@@ -13,6 +15,8 @@ public enum EngineError: Error, Sendable, CustomStringConvertible, Equatable {
         case .locked(let m): m
         case .unknownOrder(let ref): "no order '\(ref)'; 'orderflow orders' lists the orders"
         case .notPossible(let m): m
+        case .rules(let m): "rules:\n\(m)\nfix rules.yaml, then run again; nothing was changed"
+        case .jobs(let m): "jobs: \(m)"
         }
     }
 }

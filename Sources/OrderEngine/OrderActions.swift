@@ -41,8 +41,15 @@ public struct OrderActions: Sendable {
             if !unknown.isEmpty {
                 throw EngineError.notPossible("order \(ref) cannot be released: sku \(unknown.joined(separator: ", ")) is not in the product file; import the product and it is released on the next cycle")
             }
-            let moved = try mover.moveOrder(id, from: [.heldForCredit, .onHold, .orderVetting], to: .new, code: nil,
-                                            reason: "released by hand")
+            let rules = try engine.loadRules(mappings: (try? engine.loadMappings()) ?? [])
+            let held: [Stage] = [.heldForCredit, .onHold, .orderVetting] + rules.stages.map { Stage(rawValue: $0.name) }
+            // A rule that put the order where it is will not take it again.
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO rule_override (order_id, rule, at, actor)
+                SELECT DISTINCT order_id, substr(reason_code, 6), ?, ? FROM order_line
+                WHERE order_id = ? AND reason_code LIKE 'rule:%' AND stage IN (\(databaseQuestionMarks(count: held.count)))
+                """, arguments: [engine.clock.now.description, "user:\(engine.user)", id] + StatementArguments(held.map(\.rawValue)))
+            let moved = try mover.moveOrder(id, from: held, to: .new, code: nil, reason: "released by hand")
             guard moved > 0 else {
                 throw EngineError.notPossible("order \(ref) is not held (its lines are in \(try stagesOf(db, id))); nothing to release")
             }
@@ -102,11 +109,7 @@ public struct OrderActions: Sendable {
 
     /// Gives back stock allocated to the order's lines.
     func releaseStock(_ db: Database, orderID: Int64) throws {
-        try db.execute(sql: """
-            UPDATE stock SET allocated = allocated - x.q
-            FROM (SELECT sku, warehouse, SUM(allocated) AS q FROM order_line WHERE order_id = ? AND allocated > 0 GROUP BY sku, warehouse) AS x
-            WHERE stock.sku = x.sku AND stock.warehouse = x.warehouse
-            """, arguments: [orderID])
-        try db.execute(sql: "UPDATE order_line SET allocated = 0 WHERE order_id = ? AND allocated > 0", arguments: [orderID])
+        try StockRelease.release(db, lineIDs: try Int64.fetchAll(db, sql: "SELECT id FROM order_line WHERE order_id = ? AND allocated > 0",
+                                                                 arguments: [orderID]))
     }
 }

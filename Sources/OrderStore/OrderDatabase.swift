@@ -40,6 +40,9 @@ public struct OrderDatabase: Sendable {
         migrator.registerMigration("v2-custom-fields") { db in
             try db.execute(sql: Schema.v2)
         }
+        migrator.registerMigration("v3-rules-and-jobs") { db in
+            try db.execute(sql: Schema.v3)
+        }
         return migrator
     }
 }

@@ -194,4 +194,52 @@ enum Schema {
     ALTER TABLE supplier ADD COLUMN custom TEXT;
     ALTER TABLE receipt ADD COLUMN custom TEXT;
     """
+
+    /// Process rules (what they matched, hand overrides, outputs written once) and the job executor's runs.
+    static let v3 = """
+    CREATE TABLE rule_run (
+        id INTEGER PRIMARY KEY,
+        cycle_id INTEGER REFERENCES cycle(id),
+        rule TEXT NOT NULL,
+        matched INTEGER NOT NULL,
+        acted INTEGER NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX rule_run_rule ON rule_run(rule, id);
+
+    CREATE TABLE rule_override (
+        order_id INTEGER NOT NULL REFERENCES sales_order(id),
+        rule TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        PRIMARY KEY (order_id, rule)
+    );
+
+    CREATE TABLE rule_output (
+        rule TEXT NOT NULL,
+        order_id INTEGER NOT NULL REFERENCES sales_order(id),
+        line_id INTEGER NOT NULL DEFAULT 0,
+        outbox_file_id INTEGER REFERENCES outbox_file(id),
+        PRIMARY KEY (rule, order_id, line_id)
+    );
+
+    CREATE TABLE job_run (
+        id INTEGER PRIMARY KEY,
+        job TEXT NOT NULL,
+        scheduled_for TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('running', 'ok', 'failed', 'skipped')),
+        trigger TEXT NOT NULL,
+        counts TEXT,
+        error TEXT,
+        cycle_id INTEGER REFERENCES cycle(id)
+    );
+    CREATE INDEX job_run_job ON job_run(job, id);
+
+    CREATE TABLE job_state (
+        job TEXT PRIMARY KEY NOT NULL,
+        last_scheduled TEXT NOT NULL
+    );
+    """
 }

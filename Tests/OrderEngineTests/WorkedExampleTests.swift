@@ -93,10 +93,12 @@ import TestSupport
             }
         }
         let report = try home.cycle(at: "2026-11-27T08:00:00Z")
-        #expect(report.step("credit-check")?.counts.map(\.value) == [9, 5, 4, 0])
+        #expect(report.step("credit-check")?.counts.map(\.value) == [10, 6, 4, 0])
+        #expect(report.step("proforma-vetting")?["matched"] == 1)
+        #expect(try home.stages("SO-1005") == [1: "order-vetting", 2: "order-vetting", 3: "order-vetting"])
         #expect(try home.outbox("picklists") == ["PL-000001-MAIN.csv"])
         #expect(try home.outbox("purchase-orders") == ["PO-000001.xml", "PO-000002.csv"])
-        #expect(try home.csvRows("outbox/exceptions/EX-000001.csv").count == 7)
+        #expect(try home.csvRows("outbox/exceptions/EX-000001.csv").count == 8)
     }
 }
 

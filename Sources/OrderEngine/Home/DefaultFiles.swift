@@ -12,6 +12,42 @@ enum DefaultFiles {
 
     """
 
+    /// The seed system's default process, plus the example vetting rule.
+    static let rules = """
+    # orderflow rules: user-defined stages and the pipeline, in order.
+    # A pipeline entry is a built-in step (import, credit-check, unknown-products, drop-ship,
+    # allocate, export) or a rule: a search in the rule language with an action.
+    # Try a search first: orderflow search "customer.terms = 'PROFORMA'"
+
+    # Stages of your own, beside the built-in ones (new, held-for-credit, order-vetting, on-hold,
+    # drop-ship, back-order, picking, despatched, cancelled).
+    stages: []
+
+    pipeline:
+      - step: import
+      # Credit problems -> held-for-credit (unknown customer, on stop, card, credit limit).
+      - step: credit-check
+      # Orders naming a sku not in the product file -> order-vetting until the product arrives.
+      - step: unknown-products
+      # Large PROFORMA orders wait in order-vetting for a person's 'orderflow release'.
+      - rule: proforma-vetting
+        search: >-
+          customer.terms = 'PROFORMA' and (order.total > 1000 or order.item_count > 10
+          or any line: product.category = 'Plasma TV')
+        stages: [new]
+        scope: order
+        action: move
+        to: order-vetting
+        reason: PROFORMA order over 1000, over 10 items or with a plasma TV; check payment, then release
+      # Drop-ship items -> drop-ship, with a purchase order per (order, supplier).
+      - step: drop-ship
+      # Oldest order first: stock -> picking, the rest -> back-order.
+      - step: allocate
+      # Pick lists, purchase orders and the exception report.
+      - step: export
+
+    """
+
     /// One mapping per feed, named after it, built from the feed's fields so that the two never drift apart.
     static var mappings: [(String, String)] {
         Feed.allCases.map { feed in

@@ -17,6 +17,8 @@ public struct Home: Sendable {
     /// Claimed input files while they are imported; a file here after a crash is finished on the next start.
     public var processing: URL { root.appendingPathComponent("processing", isDirectory: true) }
     public var configFile: URL { root.appendingPathComponent("orderflow.yaml") }
+    /// Stages and the pipeline of steps and process rules.
+    public var rulesFile: URL { root.appendingPathComponent("rules.yaml") }
     public var lockFile: URL { root.appendingPathComponent(".orderflow.lock") }
 
     public func database(_ config: EngineConfig) -> URL {
@@ -36,7 +38,7 @@ public struct Home: Sendable {
                 created.append(relative(folder))
             }
         }
-        var files = [(configFile, DefaultFiles.config)]
+        var files = [(configFile, DefaultFiles.config), (rulesFile, DefaultFiles.rules)]
         for (name, text) in DefaultFiles.mappings { files.append((mappings.appendingPathComponent(name), text)) }
         for (url, text) in files where !fm.fileExists(atPath: url.path) {
             try Data(text.utf8).write(to: url, options: .atomic)

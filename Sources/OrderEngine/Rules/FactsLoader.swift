@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+import OrderModel
+import OrderRules
+
+/// Loads what rules see of a set of orders: order, customer, lines and products, in a few set-based queries.
+struct FactsLoader {
+    let db: Database
+    let catalog: FieldCatalog
+    let money: MoneyFormat
+    let today: Int64
+
+    /// Orders with at least one line in `stages` (all orders when nil), oldest first.
+    func orderIDs(stages: [String]?, excludingOverridesFor rule: String? = nil) throws -> [Int64] {
+        var sql = "SELECT o.id FROM sales_order o WHERE "
+        var args: StatementArguments = []
+        if let stages {
+            sql += "EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.stage IN (\(databaseQuestionMarks(count: stages.count))))"
+            args += StatementArguments(stages)
+        } else {
+            sql += "1"
+        }
+        if let rule {
+            sql += " AND NOT EXISTS (SELECT 1 FROM rule_override r WHERE r.order_id = o.id AND r.rule = ?)"
+            args += [rule]
+        }
+        sql += " ORDER BY o.order_date, o.id"
+        return try Int64.fetchAll(db, sql: sql, arguments: args)
+    }
+
+    func load(_ ids: [Int64]) throws -> [OrderFacts] {
+        guard !ids.isEmpty else { return [] }
+        var result: [OrderFacts] = []
+        result.reserveCapacity(ids.count)
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            result += try loadChunk(chunk)
+        }
+        return result
+    }
+
+    func day(_ text: String?) -> Int64? {
+        text.flatMap { Timestamp(iso8601: $0) }.map(\.day)
+    }
+
+    func number(_ minor: Int64?) -> Value {
+        guard let minor else { return .null }
+        var scale = Decimal(1)
+        for _ in 0..<money.fractionDigits { scale *= 10 }
+        return .number(Decimal(minor) / scale)
+    }
+
+    func text(_ s: String?) -> Value { s.map(Value.text) ?? .null }
+
+    func custom(_ json: String?, entity: String, into values: inout [String: Value]) {
+        guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String] else { return }
+        for (key, raw) in object {
+            let name = key.hasPrefix(entity + ".") ? String(key.dropFirst(entity.count + 1)) : key
+            switch catalog.type(entity: entity, name: name) {
+            case .number?: values[name] = Decimal(string: raw, locale: Locale(identifier: "en_US_POSIX")).map(Value.number) ?? .null
+            case .date?: values[name] = day(raw).map(Value.date) ?? .null
+            case .bool?: values[name] = .bool(raw == "true")
+            case .text?, nil: values[name] = .text(raw)
+            }
+        }
+    }
+
+    func loadChunk(_ ids: [Int64]) throws -> [OrderFacts] {
+        let marks = databaseQuestionMarks(count: ids.count)
+        let args = StatementArguments(ids)
+        var lines: [Int64: [(LineFacts, Row)]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT l.id, l.order_id, l.line_no, l.sku, l.quantity, COALESCE(l.unit_price, p.unit_price) AS price, l.stage,
+                   l.stage_since, COALESCE(l.warehouse, p.warehouse) AS warehouse, l.custom,
+                   p.sku AS p_sku, p.description, p.category, p.unit_price AS p_price, p.drop_ship, p.supplier_ref,
+                   p.supplier_cost, p.warehouse AS p_warehouse, p.bin_location, p.custom AS p_custom
+            FROM order_line l LEFT JOIN product p ON p.sku = l.sku
+            WHERE l.order_id IN (\(marks)) ORDER BY l.order_id, l.line_no
+            """, arguments: args) {
+            let quantity: Int64 = row["quantity"]
+            let price: Int64? = row["price"]
+            var line: [String: Value] = [
+                "line_no": .number(Decimal(row["line_no"] as Int)), "sku": .text(row["sku"]), "quantity": .number(Decimal(quantity)),
+                "unit_price": number(price), "value": price.map { number($0 * quantity) } ?? .null, "stage": .text(row["stage"]),
+                "days_in_stage": day(row["stage_since"]).map { .number(Decimal(today - $0)) } ?? .null,
+                "warehouse": text(row["warehouse"]),
+            ]
+            custom(row["custom"], entity: "line", into: &line)
+            var product: [String: Value]? = nil
+            if row["p_sku"] as String? != nil {
+                var p: [String: Value] = [
+                    "sku": .text(row["p_sku"]), "description": .text(row["description"]), "category": .text(row["category"]),
+                    "unit_price": number(row["p_price"]), "drop_ship": .bool(row["drop_ship"]), "supplier_ref": text(row["supplier_ref"]),
+                    "supplier_cost": number(row["supplier_cost"]), "warehouse": text(row["p_warehouse"]),
+                    "bin_location": text(row["bin_location"]),
+                ]
+                custom(row["p_custom"], entity: "product", into: &p)
+                product = p
+            }
+            lines[row["order_id"], default: []].append((LineFacts(lineID: row["id"], line: line, product: product), row))
+        }
+        var out: [OrderFacts] = []
+        for row in try Row.fetchAll(db, sql: """
+            SELECT o.*, c.customer_ref AS c_ref, c.name AS c_name, c.terms, c.credit_limit, c.balance, c.on_stop, c.email,
+                   c.address1, c.address2, c.city, c.postcode, c.country, c.custom AS c_custom
+            FROM sales_order o LEFT JOIN customer c ON c.customer_ref = o.customer_ref
+            WHERE o.id IN (\(marks)) ORDER BY o.order_date, o.id
+            """, arguments: args) {
+            let id: Int64 = row["id"]
+            let orderLines = lines[id] ?? []
+            let live = orderLines.filter { $0.1["stage"] as String != "cancelled" }
+            var total = Decimal(0), items = Decimal(0)
+            for (facts, _) in live {
+                if case .number(let v) = facts.line["value"] ?? .null { total += v }
+                if case .number(let q) = facts.line["quantity"] ?? .null { items += q }
+            }
+            let stages = Set(live.map { $0.1["stage"] as String })
+            let latest = live.compactMap { day($0.1["stage_since"]) }.max()
+            var customer: [String: Value]? = nil
+            if row["c_ref"] as String? != nil {
+                var c: [String: Value] = [
+                    "ref": .text(row["c_ref"]), "name": .text(row["c_name"]), "terms": .text(row["terms"]),
+                    "credit_limit": number(row["credit_limit"]), "balance": number(row["balance"]), "on_stop": .bool(row["on_stop"]),
+                    "email": .text(row["email"]), "address1": .text(row["address1"]), "address2": .text(row["address2"]),
+                    "city": .text(row["city"]), "postcode": .text(row["postcode"]), "country": .text(row["country"]),
+                ]
+                custom(row["c_custom"], entity: "customer", into: &c)
+                customer = c
+            }
+            let orderDay = day(row["order_date"])
+            var order: [String: Value] = [
+                "ref": .text(row["order_ref"]), "date": orderDay.map(Value.date) ?? .null, "total": .number(total),
+                "item_count": .number(items), "line_count": .number(Decimal(live.count)),
+                "payment_method": text(row["payment_method"] ?? (customer?["terms"].flatMap { if case .text(let t) = $0 { t } else { nil } })),
+                "customer_ref": .text(row["customer_ref"]), "credit_state": .text(row["credit_state"]),
+                "stage": stages.count == 1 ? .text(stages.first!) : (stages.isEmpty ? .null : .text("mixed")),
+                "days_in_stage": latest.map { .number(Decimal(today - $0)) } ?? .null,
+                "age_days": orderDay.map { .number(Decimal(today - $0)) } ?? .null,
+            ]
+            for key in ["ship_name", "ship_address1", "ship_address2", "ship_city", "ship_postcode", "ship_country"] {
+                order[key] = .text(row[key])
+            }
+            custom(row["custom"], entity: "order", into: &order)
+            out.append(OrderFacts(orderID: id, order: order, customer: customer, lines: orderLines.map(\.0)))
+        }
+        return out
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import OrderExport
+import OrderModel
+import OrderRules
+
+/// Runs one process rule: search the orders in its stages, act on the matches, record what it did.
+///
+/// One transaction: the moves, their history, the exception rows and any output document.
+/// An order a person released from this rule's stage is not matched by it again.
+public struct ProcessRuleStep: CycleStep {
+    public let rule: ProcessRule
+    let catalog: FieldCatalog
+    public var name: String { rule.name }
+
+    public init(rule: ProcessRule, catalog: FieldCatalog) {
+        self.rule = rule
+        self.catalog = catalog
+    }
+
+    public func run(_ context: CycleContext) throws -> StepReport {
+        let (matched, acted, wroteOutput) = try context.db.write { db -> (Int, Int, Bool) in
+            let loader = FactsLoader(db: db, catalog: catalog, money: context.money, today: context.now.day)
+            let facts = try loader.load(try loader.orderIDs(stages: rule.stages, excludingOverridesFor: rule.name))
+            let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:\(rule.name)")
+            let looked = Set(rule.stages)
+            var matched = 0, acted = 0
+            var rows: [[String]] = []
+            var outputs: [(Int64, Int64)] = []
+            for order in facts {
+                let lines: [LineFacts]
+                switch rule.scope {
+                case .order:
+                    guard rule.search.matches(order, today: context.now.day) else { continue }
+                    lines = order.lines.filter { Self.stage($0).map(looked.contains) ?? false }
+                case .line:
+                    lines = rule.search.matchingLines(order, today: context.now.day).filter { Self.stage($0).map(looked.contains) ?? false }
+                }
+                guard !lines.isEmpty else { continue }
+                matched += 1
+                let ref = order.order["ref"].flatMap { if case .text(let t) = $0 { t } else { nil } }
+                switch rule.action {
+                case .move(let to, let reason):
+                    acted += try move(lines, of: order, to: Stage(rawValue: to), reason: reason, mover: mover, db: db)
+                    try ExceptionEntry(kind: to, orderRef: ref, lineNo: rule.scope == .line && lines.count == 1 ? Self.lineNo(lines[0]) : nil,
+                                       reason: "\(rule.name): \(reason)").insert(db, cycleID: context.cycleID)
+                case .hold(let reason):
+                    acted += try move(lines, of: order, to: .onHold, reason: "held by rule: \(reason)", mover: mover, db: db)
+                    try db.execute(sql: "UPDATE sales_order SET manual_hold = 1 WHERE id = ?", arguments: [order.orderID])
+                    try ExceptionEntry(kind: Stage.onHold.rawValue, orderRef: ref, reason: "\(rule.name): \(reason)").insert(db, cycleID: context.cycleID)
+                case .release(let reason):
+                    acted += try move(lines, of: order, to: .new, reason: reason, mover: mover, db: db, code: nil)
+                    try db.execute(sql: "UPDATE sales_order SET manual_hold = 0 WHERE id = ?", arguments: [order.orderID])
+                case .output(_, let columns):
+                    let targets: [LineFacts?] = rule.scope == .order ? [nil] : lines.map { $0 }
+                    for line in targets {
+                        let lineID = line?.lineID ?? 0
+                        let done = try Bool.fetchOne(db, sql: "SELECT 1 FROM rule_output WHERE rule = ? AND order_id = ? AND line_id = ?",
+                                                     arguments: [rule.name, order.orderID, lineID]) ?? false
+                        if done { continue }
+                        rows.append(columns.map { Self.cell($0.1.value(order, line: line, today: context.now.day)) })
+                        outputs.append((order.orderID, lineID))
+                        acted += 1
+                    }
+                }
+            }
+            var wrote = false
+            if case .output(let folder, let columns) = rule.action, !rows.isEmpty {
+                var csv = CSVWriter(header: columns.map(\.0))
+                for row in rows { csv.append(row) }
+                let number = try OutboxSequence.next(db, folder: folder)
+                let id = try ExportStep.store(db, context, folder: folder, name: String(format: "%@-%06d.csv", ExportStep.safeName(rule.name), number),
+                                              bytes: csv.bytes, rows: csv.rows)
+                for (orderID, lineID) in outputs {
+                    try db.execute(sql: "INSERT INTO rule_output (rule, order_id, line_id, outbox_file_id) VALUES (?, ?, ?, ?)",
+                                   arguments: [rule.name, orderID, lineID, id])
+                }
+                wrote = true
+            }
+            try db.execute(sql: "INSERT INTO rule_run (cycle_id, rule, matched, acted, at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [context.cycleID, rule.name, matched, acted, context.now.description])
+            return (matched, acted, wrote)
+        }
+        var warnings: [String] = []
+        if wroteOutput { warnings = OutboxPublisher(context: context).publishPending().failures }
+        return StepReport(step: name, ["matched": matched, "acted": acted], warnings: warnings)
+    }
+
+    /// Moves lines (giving back any stock they hold) and records why.
+    func move(_ lines: [LineFacts], of order: OrderFacts, to stage: Stage, reason: String, mover: StageMover, db: Database,
+              code: String?? = .none) throws -> Int {
+        let ids = lines.map(\.lineID)
+        try StockRelease.release(db, lineIDs: ids)
+        for line in lines {
+            guard let from = Self.stage(line), from != stage.rawValue else { continue }
+            try mover.moveLine(line.lineID, orderID: order.orderID, from: Stage(rawValue: from), to: stage,
+                               code: code ?? "rule:\(rule.name)", reason: reason)
+        }
+        return lines.count
+    }
+
+    static func stage(_ line: LineFacts) -> String? {
+        if case .text(let s)? = line.line["stage"] { return s }
+        return nil
+    }
+
+    static func lineNo(_ line: LineFacts) -> Int? {
+        if case .number(let n)? = line.line["line_no"] { return Int(truncating: NSDecimalNumber(decimal: n)) }
+        return nil
+    }
+
+    static func cell(_ value: Value) -> String {
+        switch value {
+        case .text(let s): s
+        case .null: ""
+        case .date(let d): Timestamp(secondsSinceEpoch: d * 86_400).dayText
+        default: value.description
+        }
+    }
+}
+
+/// Gives back the stock allocated to lines that leave allocation.
+enum StockRelease {
+    static func release(_ db: Database, lineIDs: [Int64]) throws {
+        guard !lineIDs.isEmpty else { return }
+        let marks = databaseQuestionMarks(count: lineIDs.count)
+        try db.execute(sql: """
+            UPDATE stock SET allocated = allocated - x.q
+            FROM (SELECT sku, warehouse, SUM(allocated) AS q FROM order_line WHERE id IN (\(marks)) AND allocated > 0 GROUP BY sku, warehouse) AS x
+            WHERE stock.sku = x.sku AND stock.warehouse = x.warehouse
+            """, arguments: StatementArguments(lineIDs))
+        try db.execute(sql: "UPDATE order_line SET allocated = 0 WHERE id IN (\(marks)) AND allocated > 0", arguments: StatementArguments(lineIDs))
+    }
+}

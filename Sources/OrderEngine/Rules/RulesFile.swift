@@ -1,0 +1,253 @@
+import Foundation
+import OrderImport
+import OrderModel
+import OrderRules
+import Yams
+
+/// The home's `rules.yaml`: user-defined stages and the pipeline, in order.
+///
+/// The pipeline mixes the built-in steps (import, credit-check, unknown-products, drop-ship,
+/// allocate, export) with process rules: Logic Builder searches with an action. A user puts
+/// their own rules between the built-in steps, or leaves a built-in step out.
+public struct RulesFile: Sendable {
+    public struct StageDefinition: Sendable, Codable, Hashable {
+        public var name: String
+        public var description: String
+    }
+
+    public enum Entry: Sendable {
+        case step(String)
+        case rule(ProcessRule)
+
+        public var name: String {
+            switch self {
+            case .step(let name): name
+            case .rule(let rule): rule.name
+            }
+        }
+    }
+
+    public var stages: [StageDefinition]
+    public var pipeline: [Entry]
+    public var file: String
+
+    public static let builtInSteps = ["import", "credit-check", "unknown-products", "drop-ship", "allocate", "export"]
+
+    /// Every stage a rule may name: the built-in ones and the user's.
+    public var knownStages: [String] { Stage.builtIn.map(\.rawValue) + stages.map(\.name) }
+
+    public func rule(named name: String) -> ProcessRule? {
+        for entry in pipeline { if case .rule(let r) = entry, r.name == name { return r } }
+        return nil
+    }
+
+    /// Loads `rules.yaml`; a home without one runs the built-in steps in their standard order.
+    public static func load(home: Home, catalog: FieldCatalog) throws(EngineError) -> RulesFile {
+        let url = home.rulesFile
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            return RulesFile(stages: [], pipeline: builtInSteps.map(Entry.step), file: "rules.yaml")
+        }
+        do {
+            return try RulesFileParser(file: "rules.yaml", catalog: catalog).parse(String(decoding: data, as: UTF8.self))
+        } catch {
+            throw EngineError.rules(error.description)
+        }
+    }
+
+    /// The field catalog: built-in fields plus every custom field the mappings define.
+    public static func catalog(_ mappings: [Mapping]) -> FieldCatalog {
+        var catalog = FieldCatalog()
+        for mapping in mappings {
+            for field in mapping.custom {
+                let type: ValueType = switch field.kind {
+                case .integer, .decimal: .number
+                case .date: .date
+                case .flag: .bool
+                case .text, .code: .text
+                }
+                catalog.addCustom(entity: field.entity, name: field.name, type: type)
+            }
+        }
+        return catalog
+    }
+}
+
+/// A Logic Builder search with an action, run as a step of the pipeline.
+public struct ProcessRule: Sendable {
+    public enum Action: Sendable {
+        /// Move the matched orders' (or lines') lines in the looked-at stages to a stage.
+        case move(to: String, reason: String)
+        /// Hold them in `on-hold` until a person releases them.
+        case hold(reason: String)
+        /// Return them to `new`, so the rest of the pipeline takes them.
+        case release(reason: String)
+        /// Write a row per matched order (or line), once each, to `outbox/<folder>/`.
+        case output(folder: String, columns: [(String, Rule)])
+    }
+
+    public var name: String
+    public var search: Rule
+    public var stages: [String]
+    public var action: Action
+    public var scope: Rule.Scope { search.scope }
+}
+
+/// Walks `rules.yaml` with positions, so every mistake names its line and column.
+struct RulesFileParser {
+    let file: String
+    let catalog: FieldCatalog
+
+    func fail(_ node: Node?, _ message: String) -> MappingError {
+        MappingError(file: file, location: node?.mark.map { SourceLocation(line: $0.line, column: $0.column) }, message: message)
+    }
+
+    func string(_ node: Node?, _ what: String) throws(MappingError) -> String {
+        guard let s = node?.scalar?.string, !s.isEmpty else { throw fail(node, "'\(what)' must be a value") }
+        return s
+    }
+
+    /// Compiles an expression, placing its errors in the file.
+    func rule(_ node: Node, scope: Rule.Scope) throws(RuleErrorInFile) -> Rule {
+        let text = node.scalar?.string ?? ""
+        do {
+            return try Rule(text, scope: scope, catalog: catalog)
+        } catch {
+            let mark = node.mark
+            let quoted = node.scalar?.style == .singleQuoted || node.scalar?.style == .doubleQuoted
+            let multiLine = node.scalar?.style == .folded || node.scalar?.style == .literal
+            let line = (mark?.line ?? 1) + (multiLine ? 1 : 0)
+            let column = multiLine ? 1 : (mark?.column ?? 1) + (quoted ? 1 : 0)
+            throw RuleErrorInFile(error: error.located(source: text, file: file, line: line, column: column))
+        }
+    }
+
+    func parse(_ text: String) throws(RulesFileError) -> RulesFile {
+        do {
+            return try parseFile(text)
+        } catch let error as MappingError {
+            throw RulesFileError(description: error.description)
+        } catch let error as RuleErrorInFile {
+            throw RulesFileError(description: error.error.description)
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                throw RulesFileError(description: "\(file):\(mark.line):\(mark.column): not valid YAML: \(problem) (a search that holds ': ' must be in quotes, or written on the lines after 'search: >-')")
+            default:
+                throw RulesFileError(description: "\(file): not valid YAML: \(error)")
+            }
+        } catch {
+            throw RulesFileError(description: "\(file): \(error)")
+        }
+    }
+
+    func parseFile(_ text: String) throws -> RulesFile {
+        guard let root = try Yams.compose(yaml: text), let top = root.mapping else {
+            throw fail(nil, "expected 'stages:' and 'pipeline:'")
+        }
+        for (key, _) in top where !["stages", "pipeline"].contains(key.string ?? "") {
+            throw fail(key, "unknown key '\(key.string ?? "?")'; expected stages or pipeline")
+        }
+        var stages: [RulesFile.StageDefinition] = []
+        if let node = top["stages"] {
+            guard let list = node.sequence else { throw fail(node, "'stages' must be a list of {name, description}") }
+            for item in list {
+                let name = try string(item["name"] ?? item, "name")
+                guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                    throw fail(item, "stage name '\(name)': use letters, digits, - and _")
+                }
+                if Stage.builtIn.contains(Stage(rawValue: name)) || stages.contains(where: { $0.name == name }) {
+                    throw fail(item, "stage '\(name)' is already defined")
+                }
+                stages.append(.init(name: name, description: item["description"]?.string ?? ""))
+            }
+        }
+        let known = Set(Stage.builtIn.map(\.rawValue) + stages.map(\.name))
+        guard let pipelineNode = top["pipeline"], let entries = pipelineNode.sequence else {
+            throw fail(top["pipeline"], "'pipeline' must list the steps and rules in order")
+        }
+        var pipeline: [RulesFile.Entry] = []
+        var names: Set<String> = []
+        for entry in entries {
+            if let stepNode = entry["step"] {
+                let name = try string(stepNode, "step")
+                guard RulesFile.builtInSteps.contains(name) else {
+                    throw fail(stepNode, "unknown step '\(name)'; the built-in steps are \(RulesFile.builtInSteps.joined(separator: ", "))")
+                }
+                guard names.insert(name).inserted else { throw fail(stepNode, "'\(name)' appears twice in the pipeline") }
+                pipeline.append(.step(name))
+                continue
+            }
+            guard let ruleNode = entry["rule"] else { throw fail(entry, "each pipeline entry is 'step: NAME' or 'rule: NAME' with its search and action") }
+            let name = try string(ruleNode, "rule")
+            guard !RulesFile.builtInSteps.contains(name), names.insert(name).inserted else {
+                throw fail(ruleNode, "'\(name)' appears twice in the pipeline or is the name of a built-in step")
+            }
+            let allowed = ["rule", "search", "stages", "scope", "action", "to", "reason", "output", "description"]
+            for (key, _) in entry.mapping! where !allowed.contains(key.string ?? "") {
+                throw fail(key, "unknown key '\(key.string ?? "?")' in rule \(name); expected \(allowed.joined(separator: ", "))")
+            }
+            var scope = Rule.Scope.order
+            if let s = entry["scope"] {
+                guard let parsed = Rule.Scope(rawValue: try string(s, "scope")) else { throw fail(s, "scope must be order or line") }
+                scope = parsed
+            }
+            guard let searchNode = entry["search"] else { throw fail(ruleNode, "rule \(name) needs 'search:', the condition it matches") }
+            let search = try rule(searchNode, scope: scope)
+            var looked: [String] = ["new"]
+            if let s = entry["stages"] {
+                guard let list = s.sequence else { throw fail(s, "'stages' must be a list, e.g. [new]") }
+                looked = []
+                for item in list {
+                    let stage = try string(item, "stages")
+                    guard known.contains(stage) else { throw fail(item, "unknown stage '\(stage)'; define it under stages: or use one of \(known.sorted().joined(separator: ", "))") }
+                    looked.append(stage)
+                }
+            }
+            let actionNode = entry["action"]
+            let actionName = try string(actionNode, "action")
+            let reason = entry["reason"]?.string ?? "matched rule \(name)"
+            let action: ProcessRule.Action
+            switch actionName {
+            case "move":
+                let to = try string(entry["to"], "to")
+                guard known.contains(to) else { throw fail(entry["to"], "unknown stage '\(to)'; define it under stages: or use one of \(known.sorted().joined(separator: ", "))") }
+                action = .move(to: to, reason: reason)
+            case "hold": action = .hold(reason: reason)
+            case "release": action = .release(reason: reason)
+            case "output":
+                guard let output = entry["output"], let folder = output["folder"]?.string,
+                      folder.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !folder.isEmpty,
+                      let columns = output["columns"]?.sequence, !columns.isEmpty else {
+                    throw fail(entry["output"] ?? actionNode, "an output action needs output: {folder: NAME, columns: [expressions]} with a plain folder name")
+                }
+                var compiled: [(String, Rule)] = []
+                for column in columns {
+                    let text = try string(column, "columns")
+                    compiled.append((text, try columnRule(column, scope: scope)))
+                }
+                action = .output(folder: folder, columns: compiled)
+            default:
+                throw fail(actionNode, "unknown action '\(actionName)'; expected move, hold, release or output")
+            }
+            pipeline.append(.rule(ProcessRule(name: name, search: search, stages: looked, action: action)))
+        }
+        return RulesFile(stages: stages, pipeline: pipeline, file: file)
+    }
+
+    /// An output column: any expression, not only a condition.
+    func columnRule(_ node: Node, scope: Rule.Scope) throws(RuleErrorInFile) -> Rule {
+        let text = node.scalar?.string ?? ""
+        do {
+            return try Rule(value: text, scope: scope, catalog: catalog)
+        } catch {
+            let mark = node.mark
+            throw RuleErrorInFile(error: error.located(source: text, file: file, line: mark?.line ?? 1, column: mark?.column ?? 1))
+        }
+    }
+}
+
+struct RuleErrorInFile: Error { var error: RuleError }
+
+public struct RulesFileError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
