@@ -31,10 +31,11 @@ let package = Package(
         .target(name: "OrderRules", dependencies: ["OrderModel"], swiftSettings: strict),
         .target(name: "OrderAllocation", dependencies: ["OrderModel"], swiftSettings: strict),
         .target(name: "OrderExport", dependencies: ["OrderModel"], swiftSettings: strict),
+        .target(name: "OrderJobs", dependencies: ["OrderModel"], swiftSettings: strict),
         .target(
             name: "OrderEngine",
             dependencies: [
-                "OrderModel", "OrderStore", "OrderImport", "OrderRules", "OrderAllocation", "OrderExport",
+                "OrderModel", "OrderStore", "OrderImport", "OrderRules", "OrderAllocation", "OrderExport", "OrderJobs",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -51,6 +52,7 @@ let package = Package(
         .testTarget(name: "OrderRulesTests", dependencies: ["OrderRules", "OrderModel"]),
         .testTarget(name: "OrderAllocationTests", dependencies: ["OrderAllocation", "OrderModel"]),
         .testTarget(name: "OrderExportTests", dependencies: ["OrderExport", "OrderModel"]),
+        .testTarget(name: "OrderJobsTests", dependencies: ["OrderJobs", "OrderModel"]),
         .testTarget(name: "OrderEngineTests", dependencies: ["OrderEngine", "OrderStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "OrderCLITests", dependencies: ["orderflow", "TestSupport"]),
     ],
