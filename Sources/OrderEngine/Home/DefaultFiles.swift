@@ -9,6 +9,19 @@ enum DefaultFiles {
     default_warehouse: MAIN
     # Decimal places of the currency (amounts are stored in minor units).
     currency_decimals: 2
+    # The time zone that cron schedules are read in (a job may name its own).
+    time_zone: UTC
+    # The job executor ('orderflow run'): each job runs steps of the pipeline in rules.yaml,
+    # continuously (every: 30s, 5m, 2h) or at set times (cron: minute hour day month weekday).
+    jobs:
+      - name: cycle
+        every: 2s
+        steps: [all]
+    #  - name: morning-back-orders
+    #    cron: "0 6 * * MON-FRI"
+    #    time_zone: Europe/London
+    #    steps: [allocate, export]
+    #    missed: run-once        # or skip: a run missed while the engine was down
 
     """
 

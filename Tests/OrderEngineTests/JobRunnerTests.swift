@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import Testing
+import OrderEngine
+import TestSupport
+
+@Suite struct JobRunnerTests {
+    func home(jobs: String) throws -> TestHome {
+        let home = try TestHome()
+        try Data("time_zone: UTC\njobs:\n\(jobs)".utf8).write(to: home.home.configFile)
+        return home
+    }
+
+    func runner(_ home: TestHome, at time: String) throws -> JobRunner {
+        try JobRunner(engine: home.engine(at: time))
+    }
+
+    @Test func aContinuousJobRunsEveryIntervalAndNeverTwiceAtOnce() throws {
+        let home = try home(jobs: "  - name: cycle\n    every: 30s\n")
+        #expect(try runner(home, at: "2026-11-27T08:00:00Z").tick().map(\.outcome) == ["ok"])
+        #expect(try runner(home, at: "2026-11-27T08:00:10Z").tick().isEmpty)
+        #expect(try runner(home, at: "2026-11-27T08:00:30Z").tick().count == 1)
+        // A run that overran (still marked running, e.g. in another process) is not started again.
+        try home.engine().database.writer.write { db in
+            try db.execute(sql: "INSERT INTO job_run (job, started_at, outcome, trigger) VALUES ('cycle', '2026-11-27T08:01:00Z', 'running', 'schedule')")
+        }
+        #expect(try runner(home, at: "2026-11-27T08:05:00Z").tick().isEmpty)
+        // The engine that died mid-run is recovered; then the job runs once, not once per missed interval.
+        #expect(try runner(home, at: "2026-11-27T09:00:00Z").recoverInterrupted() == 1)
+        let runs = try runner(home, at: "2026-11-27T09:00:00Z").tick()
+        #expect(runs.count == 1)
+        let history = try runner(home, at: "2026-11-27T09:00:00Z").history(job: "cycle")
+        #expect(history.map(\.outcome) == ["ok", "failed", "ok", "ok"])
+        #expect(history[1].error == "interrupted: the engine stopped during the run")
+        #expect(history[0].counts?["import"] != nil)
+    }
+
+    @Test func aMissedCronRunRunsOnceAtStartUp() throws {
+        let home = try home(jobs: "  - name: morning\n    cron: \"0 6 * * *\"\n    steps: [allocate, export]\n")
+        #expect(try runner(home, at: "2026-11-27T05:00:00Z").tick(startup: true).isEmpty)   // first start: nothing owed
+        #expect(try runner(home, at: "2026-11-27T05:59:00Z").tick().isEmpty)
+        let first = try runner(home, at: "2026-11-27T06:00:00Z").tick()
+        #expect(first.map(\.trigger) == ["schedule"])
+        #expect(first[0].scheduledFor == "2026-11-27T06:00:00Z")
+        #expect(first[0].counts.map { Set($0.keys) } == ["allocate", "export"])
+        // Down from the 27th to the 30th, 07:00: three mornings missed, one catch-up run.
+        let catchUp = try runner(home, at: "2026-11-30T07:00:00Z").tick(startup: true)
+        #expect(catchUp.map(\.trigger) == ["catch-up"])
+        #expect(catchUp[0].scheduledFor == "2026-11-30T06:00:00Z")
+        #expect(try runner(home, at: "2026-11-30T07:00:30Z").tick().isEmpty)
+        #expect(try runner(home, at: "2026-11-30T07:00:30Z").nextRun(of: runner(home, at: "2026-11-30T07:00:30Z").job(named: "morning"))?.description
+                == "2026-12-01T06:00:00Z")
+    }
+
+    @Test func aJobWhosePolicyIsSkipRecordsTheMissedRunWithoutRunningIt() throws {
+        let home = try home(jobs: "  - name: nightly\n    cron: \"0 2 * * *\"\n    missed: skip\n")
+        _ = try runner(home, at: "2026-11-27T01:00:00Z").tick(startup: true)
+        let runs = try runner(home, at: "2026-11-28T09:00:00Z").tick(startup: true)
+        #expect(runs.map(\.outcome) == ["skipped"])
+        #expect(runs[0].error == "missed while the engine was down; the job's policy is to skip")
+    }
+
+    @Test(arguments: [
+        ("  - name: a\n    every: soon\n", "job a: every 'soon' is not an interval; write it like 30s, 5m or 2h"),
+        ("  - name: a\n    cron: \"0 25 * * *\"\n", "job a: cron '0 25 * * *': hour '25' is not a number from 0 to 23"),
+        ("  - name: a\n    cron: \"0 6 * * *\"\n    time_zone: Mars/Olympus\n", "job a: unknown time zone 'Mars/Olympus'; use a name such as Europe/London or UTC"),
+        ("  - name: a\n    every: 5m\n    steps: [allocate, teleport]\n", "job a: unknown step 'teleport'; the pipeline in rules.yaml has import, credit-check, unknown-products, proforma-vetting, drop-ship, allocate, export"),
+        ("  - name: a\n    every: 5m\n    cron: \"* * * * *\"\n", "job a: give either 'every' (30s, 5m, 2h) or 'cron' (\"0 6 * * MON-FRI\"), not both or neither"),
+    ])
+    func jobMistakesAreExplained(jobs: String, message: String) throws {
+        let home = try home(jobs: jobs)
+        #expect { _ = try runner(home, at: "2026-11-27T08:00:00Z") } throws: { "\($0)" == "jobs: \(message)" }
+    }
+}
