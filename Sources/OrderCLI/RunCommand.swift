@@ -1,100 +1,73 @@
 import ArgumentParser
+import Dispatch
 import Foundation
+import Logging
 import OrderEngine
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run the job executor: each job of orderflow.yaml when it is due, until stopped.")
+        commandName: "run",
+        abstract: "Run the engine: poll the inbox and run each job when it is due, until SIGTERM or SIGINT.")
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Run what is due now (with the missed-run catch-up of a start) and exit.") var once = false
-    @Option(help: "Seconds between checks for due jobs.") var tick = 1.0
+    @Flag(help: "If another engine runs on this home, wait and take over when it stops.") var standby = false
+    @Option(help: "Log lines as text or json (one object per line) on standard error.") var logFormat = "text"
 
     func run() throws {
-        let engine = try global.engine()
-        let lock = try EngineLock(home: engine.home)
+        guard let format = LineLogHandler.Format(rawValue: logFormat) else { throw ValidationError("--log-format must be text or json") }
+        let clock = global.clock
+        let logger = Logger(label: "orderflow") { _ in LineLogHandler(format: format, clock: clock) }
+        let stop = StopToken()
+        let signals = [SIGTERM, SIGINT].map { signalNumber -> any DispatchSourceSignal in
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                logger.notice("stopping: finishing the step in hand", metadata: ["signal": "\(signalNumber == SIGTERM ? "TERM" : "INT")"])
+                stop.stop()
+            }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+
+        var engine = try global.engine()
+        engine.logger = logger
+        let lock: EngineLock
+        do {
+            lock = try EngineLock(home: engine.home)
+        } catch let error as EngineError where standby {
+            logger.notice("standby: another engine runs on this home; waiting to take over", metadata: ["reason": "\(error)"])
+            guard let taken = try EngineLock.wait(home: engine.home, stop: stop) else { return }
+            lock = taken
+            logger.notice("standby: took over the home")
+        }
         defer { withExtendedLifetime(lock) {} }
+
         let runner = try JobRunner(engine: engine)
         let interrupted = try runner.recoverInterrupted()
-        if interrupted > 0 { print("\(interrupted) job run(s) interrupted by an earlier stop are marked failed") }
-        print("orderflow running \(runner.jobs.count) job(s) on \(engine.home.root.path): " + runner.jobs.map { "\($0.name) (\($0.schedule))" }.joined(separator: ", "))
+        if interrupted > 0 { logger.warning("job runs interrupted by an earlier stop are marked failed", metadata: ["job.runs": "\(interrupted)"]) }
+        logger.notice("engine started", metadata: [
+            "home": "\(engine.home.root.path)", "pid": "\(getpid())",
+            "jobs": "\(runner.jobs.map { "\($0.name) (\($0.schedule))" }.joined(separator: ", "))",
+        ])
+        let options = Engine.RunOptions(stop: stop, observations: InboxObservations())
         var startup = true
-        while true {
-            for run in try runner.tick(startup: startup) {
-                let detail = run.error.map { ": \($0)" } ?? ""
-                print("\(run.startedAt) job \(run.job) \(run.trigger) \(run.outcome)\(detail)")
+        while !stop.isStopped {
+            do {
+                try runner.tick(startup: startup, options: options)
+            } catch {
+                logger.error("poll failed; retrying on the next poll", metadata: ["error": "\(error)"])
             }
             startup = false
-            if once { return }
-            Thread.sleep(forTimeInterval: tick)
+            if once { break }
+            // Sleep in short slices so a signal is answered at once.
+            let until = Date().addingTimeInterval(engine.config.inbox.pollInterval)
+            while !stop.isStopped, Date() < until { Thread.sleep(forTimeInterval: min(0.05, until.timeIntervalSinceNow)) }
         }
-    }
-}
-
-struct JobsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "jobs", abstract: "The jobs: schedule, last run and next run.",
-        subcommands: [JobsListCommand.self, JobsRunCommand.self, JobsHistoryCommand.self], defaultSubcommand: JobsListCommand.self)
-}
-
-struct JobsListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "Each job, its schedule in words, its last run and its next run.")
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-
-    struct Row: Codable {
-        var name: String
-        var schedule: String
-        var steps: [String]
-        var lastRun: JobRun?
-        var nextRun: String?
-        enum CodingKeys: String, CodingKey { case name, schedule, steps, lastRun = "last_run", nextRun = "next_run" }
-    }
-
-    func run() throws {
-        let runner = try JobRunner(engine: try global.engine())
-        let rows = try runner.jobs.map { job in
-            Row(name: job.name, schedule: job.schedule.description, steps: job.steps ?? ["all"],
-                lastRun: try runner.history(job: job.name, limit: 1).first, nextRun: try runner.nextRun(of: job)?.description)
-        }
-        if output.json { try Output.json(rows); return }
-        Output.table(["job", "schedule", "steps", "last run", "next run"], rows.map { r in
-            [r.name, r.schedule, r.steps.joined(separator: ","), r.lastRun.map { "\($0.startedAt) \($0.outcome)" } ?? "never", r.nextRun ?? "-"]
-        })
-    }
-}
-
-struct JobsRunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a job now.")
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The job's name.") var name: String
-
-    func run() throws {
-        let engine = try global.engine()
-        let lock = try EngineLock(home: engine.home)
-        defer { withExtendedLifetime(lock) {} }
-        let runner = try JobRunner(engine: engine)
-        let run = try runner.run(try runner.job(named: name))
-        print("job \(run.job) \(run.outcome)\(run.error.map { ": \($0)" } ?? "")")
-        for (step, counts) in (run.counts ?? [:]).sorted(by: { $0.key < $1.key }) {
-            print("  " + step.padding(toLength: 17, withPad: " ", startingAt: 0) + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-        }
-        if run.outcome != "ok" { throw ExitCode(1) }
-    }
-}
-
-struct JobsHistoryCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "history", abstract: "Past runs, newest first.")
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup var output: OutputOptions
-    @Argument(help: "Only this job.") var name: String?
-    @Option(help: "How many runs.") var limit = 20
-
-    func run() throws {
-        let runs = try JobRunner(engine: try global.engine()).history(job: name, limit: limit)
-        if output.json { try Output.json(runs); return }
-        if runs.isEmpty { print("no runs yet"); return }
-        Output.table(["#", "job", "trigger", "scheduled", "started", "finished", "outcome", "error"], runs.map {
-            ["\($0.id)", $0.job, $0.trigger, $0.scheduledFor ?? "-", $0.startedAt, $0.finishedAt ?? "-", $0.outcome, $0.error ?? ""]
-        })
+        if stop.isStopped { runner.publishPending() }
+        logger.notice("engine stopped", metadata: ["pid": "\(getpid())"])
     }
 }

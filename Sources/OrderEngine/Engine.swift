@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import OrderImport
 import OrderModel
 import OrderStore
@@ -15,11 +16,14 @@ public struct Engine: Sendable {
     public let clock: any EngineClock
     /// The `actor` written in the history for commands run by a person.
     public let user: String
+    /// Where the engine says what it did: a line per file, job run and output, with counts.
+    public var logger: Logger
 
     /// Opens a home: reads the config and opens (migrating) the database.
-    public init(home: Home, clock: any EngineClock, user: String? = nil) throws {
+    public init(home: Home, clock: any EngineClock, user: String? = nil, logger: Logger? = nil) throws {
         self.home = home
         self.clock = clock
+        self.logger = logger ?? Logger(label: "orderflow", factory: { _ in SwiftLogNoOpLogHandler() })
         self.user = user ?? ProcessInfo.processInfo.environment["USER"] ?? "operator"
         guard FileManager.default.fileExists(atPath: home.root.path) else {
             throw EngineError.config("no home at \(home.root.path); create one with 'orderflow init --home \(home.root.path)'")
@@ -70,23 +74,39 @@ public struct Engine: Sendable {
     }
 
     /// Runs one full cycle: finish what a previous run left pending, then every step of the pipeline in order.
-    public func runCycle(observer: (any ImportObserver)? = nil) throws -> CycleReport {
+    public func runCycle(observer: (any ImportObserver)? = nil, options: RunOptions = RunOptions()) throws -> CycleReport {
         let mappings = try loadMappings()
-        return try runSteps(pipeline(mappings: mappings, rules: try loadRules(mappings: mappings)), observer: observer)
+        return try runSteps(pipeline(mappings: mappings, rules: try loadRules(mappings: mappings)), observer: observer, options: options)
+    }
+
+    /// What a long-running engine passes to each cycle.
+    public struct RunOptions: Sendable {
+        /// Set by SIGTERM/SIGINT: the step in hand finishes (an import in hand rolls back), the rest waits.
+        public var stop: StopToken?
+        /// The daemon's memory of inbox files between polls.
+        public var observations: InboxObservations?
+        public init(stop: StopToken? = nil, observations: InboxObservations? = nil) {
+            self.stop = stop
+            self.observations = observations
+        }
     }
 
     /// Runs the given steps as one cycle (the default pipeline, a job's steps, a benchmark's).
-    public func runSteps(_ steps: [any CycleStep], observer: (any ImportObserver)? = nil) throws -> CycleReport {
+    public func runSteps(_ steps: [any CycleStep], observer: (any ImportObserver)? = nil, options: RunOptions = RunOptions()) throws -> CycleReport {
         let now = clock.now
         let cycleID = try database.writer.write { db -> Int64 in
             try db.execute(sql: "INSERT INTO cycle (started_at) VALUES (?)", arguments: [now.description])
             return db.lastInsertedRowID
         }
-        let context = CycleContext(engine: self, cycleID: cycleID, now: now, observer: observer)
+        let context = CycleContext(engine: self, cycleID: cycleID, now: now, observer: observer, options: options)
         var reports: [StepReport] = []
         // Outbox files committed by an interrupted run are written before anything new.
         let recovered = OutboxPublisher(context: context).publishPending()
         for step in steps {
+            if options.stop?.isStopped == true {
+                logger.notice("cycle stopped before its next step", metadata: ["cycle.id": "\(cycleID)", "step.name": "\(step.name)"])
+                break
+            }
             // Wall time is measured, never used for business rules: those read `clock`.
             let started = ContinuousClock.now
             var report = try step.run(context)
@@ -114,6 +134,8 @@ public struct CycleContext: Sendable {
     public let now: Timestamp
     /// Told about each input file as it is imported (progress on a terminal, a line per file).
     public var observer: (any ImportObserver)? = nil
+    public var options = Engine.RunOptions()
+    var logger: Logger { engine.logger }
     var db: any DatabaseWriter { engine.database.writer }
     var money: MoneyFormat { engine.config.money }
 }

@@ -25,6 +25,22 @@ public final class EngineLock: @unchecked Sendable {
         _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
     }
 
+    private init(fd: Int32) { self.fd = fd }
+
+    /// Waits (a standby engine) until the home's lock is free, then takes it; nil if `stop` is set first.
+    public static func wait(home: Home, stop: StopToken) throws -> EngineLock? {
+        let fd = open(home.lockFile.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw EngineError.locked("cannot open \(home.lockFile.path): \(String(cString: strerror(errno)))") }
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if stop.isStopped { close(fd); return nil }
+            usleep(200_000)
+        }
+        ftruncate(fd, 0)
+        let pid = "\(getpid())\n"
+        _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
+        return EngineLock(fd: fd)
+    }
+
     deinit {
         flock(fd, LOCK_UN)
         close(fd)

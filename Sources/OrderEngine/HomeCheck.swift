@@ -1,5 +1,6 @@
 import Foundation
 import OrderImport
+import OrderModel
 
 /// `orderflow check`: everything that would stop or spoil an import, found before it runs.
 public struct HomeCheck: Sendable {
@@ -29,7 +30,11 @@ public struct HomeCheck: Sendable {
         }
         report.mappings = mappings.count
         let inbox = Inbox(home: home)
-        for candidate in inbox.candidates(mappings) {
+        var settings = (try? EngineConfig.load(from: home.configFile))?.inbox ?? EngineConfig.InboxSettings()
+        settings.settle = -.infinity
+        settings.maxFilesPerPoll = 0
+        let scan = inbox.scan(mappings, settings: settings, now: Timestamp(secondsSinceEpoch: .max / 2), observations: nil)
+        for candidate in scan.ready {
             report.waitingFiles += 1
             do {
                 try FeedReader(mapping: candidate.mapping).checkHeader(try InputFile(path: candidate.url.path))
@@ -37,20 +42,8 @@ public struct HomeCheck: Sendable {
                 report.problems.append("inbox/\(candidate.mapping.inbox)/\(candidate.name): \(error) (read through \(candidate.mapping.file))")
             }
         }
-        // Files no mapping reads would wait forever: say so.
-        let folders = Set(mappings.map(\.inbox))
-        if let names = try? FileManager.default.contentsOfDirectory(atPath: home.inbox.path) {
-            for folder in names.sorted() where !folder.hasPrefix(".") {
-                let url = home.inbox.appendingPathComponent(folder)
-                guard let files = try? FileManager.default.contentsOfDirectory(atPath: url.path) else { continue }
-                for name in files.sorted() where !name.hasPrefix(".") {
-                    let readers = mappings.filter { $0.inbox == folder && $0.matches(fileName: name) }
-                    if readers.isEmpty {
-                        report.problems.append("inbox/\(folder)/\(name): no mapping reads it\(folders.contains(folder) ? " (its name matches no pattern)" : " (no mapping has inbox: \(folder))"); it stays in the inbox")
-                    }
-                }
-            }
-        }
+        report.waitingFiles += scan.waiting
+        report.problems += scan.oddities.map { $0.reason + "; the engine moves it to failed/ unread" } + scan.unmapped.map(\.reason)
         return report
     }
 }

@@ -13,7 +13,7 @@ public struct FeedReader: Sendable {
     /// Reads every record, handing each to `body` as mapped values or a rejection.
     /// - Parameter progress: called now and then with the bytes read so far.
     /// - Throws: `FileRejection` when the file cannot be read as this feed at all.
-    public func read(_ file: InputFile, progress: ((Int) -> Void)? = nil,
+    public func read(_ file: InputFile, progress: ((Int) throws -> Void)? = nil,
                      _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws {
         switch mapping.format {
         case .csv(let dialect):
@@ -56,7 +56,7 @@ public struct FeedReader: Sendable {
     }
 
     func readCSV(_ bytes: UnsafeBufferPointer<UInt8>, dialect: CSVDialect, release: ((Int) -> Void)?,
-                 progress: ((Int) -> Void)?, headerOnly: Bool = false,
+                 progress: ((Int) throws -> Void)?, headerOnly: Bool = false,
                  _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws {
         let mapper = RecordMapper(mapping: mapping)
         let references = mapper.references
@@ -108,14 +108,14 @@ public struct FeedReader: Sendable {
                 if sinceRelease == 4096 {
                     sinceRelease = 0
                     release?(record.endOffset)
-                    progress?(record.endOffset)
+                    try progress?(record.endOffset)
                 }
             }
             return true
         }
         if let fileError { throw fileError }
         if !resolved { throw FileRejection(reason: "the file is empty: expected a header row naming the columns") }
-        progress?(bytes.count)
+        try progress?(bytes.count)
     }
 
     /// The order a broken row belongs to, so that the whole order is rejected with it.

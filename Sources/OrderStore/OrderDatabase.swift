@@ -43,6 +43,9 @@ public struct OrderDatabase: Sendable {
         migrator.registerMigration("v3-rules-and-jobs") { db in
             try db.execute(sql: Schema.v3)
         }
+        migrator.registerMigration("v4-inbox-notices") { db in
+            try db.execute(sql: Schema.v4)
+        }
         return migrator
     }
 }

@@ -242,4 +242,13 @@ enum Schema {
         last_scheduled TEXT NOT NULL
     );
     """
+
+    /// Things in the inbox reported once (a symbolic link, a folder, a file no mapping reads).
+    static let v4 = """
+    CREATE TABLE inbox_notice (
+        path TEXT PRIMARY KEY NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    """
 }

@@ -20,10 +20,7 @@ import TestSupport
     func install(_ home: TestHome, _ mapping: String, _ sample: String, inbox: String) throws {
         try FileManager.default.copyItem(at: Self.examples.appendingPathComponent(mapping),
                                          to: home.home.mappings.appendingPathComponent(URL(fileURLWithPath: mapping).lastPathComponent))
-        let folder = home.home.inbox.appendingPathComponent(inbox)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: Self.examples.appendingPathComponent(sample),
-                                         to: folder.appendingPathComponent(URL(fileURLWithPath: sample).lastPathComponent))
+        try home.copy(Self.examples.appendingPathComponent(sample), into: inbox)
     }
 
     @Test func aLegacyERPExportInAEuropeanDialect() throws {
@@ -88,8 +85,7 @@ import TestSupport
         for feed in ["customers", "products", "suppliers", "orders", "receipts"] {
             let folder = Self.examples.appendingPathComponent("drop/\(feed)")
             for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
-                try FileManager.default.copyItem(at: folder.appendingPathComponent(name),
-                                                 to: home.home.inbox.appendingPathComponent("\(feed)/\(name)"))
+                try home.copy(folder.appendingPathComponent(name), into: feed)
             }
         }
         let report = try home.cycle(at: "2026-11-27T08:00:00Z")

@@ -31,6 +31,17 @@ public final class TestHome: @unchecked Sendable {
         return url
     }
 
+    /// Copies a file into `inbox/<folder>/`, dated like `drop` (long before the test clock), so it is settled.
+    public func copy(_ source: URL, into folder: String) throws {
+        let dir = home.inbox.appendingPathComponent(folder, isDirectory: true)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let target = dir.appendingPathComponent(source.lastPathComponent)
+        try FileManager.default.copyItem(at: source, to: target)
+        dropCount += 1
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_700_000_000 + TimeInterval(dropCount))],
+                                              ofItemAtPath: target.path)
+    }
+
     public func engine(at time: String = "2026-11-27T09:00:00Z") throws -> Engine {
         try Engine(home: home, clock: FixedClock(Timestamp(iso8601: time)!), user: "tester")
     }

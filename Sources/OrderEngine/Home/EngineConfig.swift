@@ -14,6 +14,66 @@ public struct EngineConfig: Sendable, Codable, Hashable {
     public var timeZone: String = "UTC"
     /// The jobs the executor runs; none configured means one job, `cycle`, every 2 seconds.
     public var jobs: [JobConfig] = []
+    /// How files are picked up from the inbox.
+    public var inbox = InboxSettings()
+
+    /// Safe pickup of files that SFTP clients may still be writing.
+    public struct InboxSettings: Sendable, Codable, Hashable {
+        /// Seconds between polls of the inbox by `orderflow run`.
+        public var pollInterval: Double = 2
+        /// A file is taken once unchanged (size and modification time) for this many seconds.
+        public var settle: Double = 2
+        /// Name patterns of files being written (never taken).
+        public var ignore: [String] = [".*", "*.tmp", "*.part", "*.filepart", "*.partial"]
+        /// Files larger than this are rejected with a reason (bytes).
+        public var maxFileSize: Int64 = 4 << 30
+        /// At most this many files per poll, oldest first (0: no cap).
+        public var maxFilesPerPoll: Int = 0
+        /// An empty (0-byte) file is rejected with a reason.
+        public var rejectEmpty = true
+
+        enum CodingKeys: String, CodingKey {
+            case pollInterval = "poll_interval", settle, ignore, maxFileSize = "max_file_size",
+                 maxFilesPerPoll = "max_files_per_poll", rejectEmpty = "reject_empty"
+        }
+
+        public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            if let text = try c.decodeIfPresent(String.self, forKey: .pollInterval) {
+                guard let v = Self.seconds(text) else { throw EngineError.config("inbox.poll_interval '\(text)': write it like 2s or 500ms") }
+                pollInterval = v
+            }
+            if let text = try c.decodeIfPresent(String.self, forKey: .settle) {
+                guard let v = Self.seconds(text) else { throw EngineError.config("inbox.settle '\(text)': write it like 2s or 500ms") }
+                settle = v
+            }
+            ignore = try c.decodeIfPresent([String].self, forKey: .ignore) ?? ignore
+            if let text = try c.decodeIfPresent(String.self, forKey: .maxFileSize) {
+                guard let v = Self.bytes(text) else { throw EngineError.config("inbox.max_file_size '\(text)': write it like 500MB or 2GB") }
+                maxFileSize = v
+            }
+            maxFilesPerPoll = try c.decodeIfPresent(Int.self, forKey: .maxFilesPerPoll) ?? 0
+            rejectEmpty = try c.decodeIfPresent(Bool.self, forKey: .rejectEmpty) ?? true
+        }
+
+        static func seconds(_ text: String) -> Double? {
+            let t = text.trimmed.lowercased()
+            if t.hasSuffix("ms"), let v = Double(t.dropLast(2)) { return v / 1000 }
+            if t.hasSuffix("s"), let v = Double(t.dropLast()) { return v }
+            if t.hasSuffix("m"), let v = Double(t.dropLast()) { return v * 60 }
+            return Double(t)
+        }
+
+        static func bytes(_ text: String) -> Int64? {
+            let t = text.trimmed.uppercased()
+            for (suffix, factor) in [("GB", Int64(1) << 30), ("MB", Int64(1) << 20), ("KB", Int64(1) << 10), ("B", 1)] where t.hasSuffix(suffix) {
+                return Int64(String(t.dropLast(suffix.count)).trimmed).map { $0 * factor }
+            }
+            return Int64(t)
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case database
@@ -21,6 +81,7 @@ public struct EngineConfig: Sendable, Codable, Hashable {
         case currencyDecimals = "currency_decimals"
         case timeZone = "time_zone"
         case jobs
+        case inbox
     }
 
     /// One job as written in the config.
@@ -45,6 +106,7 @@ public struct EngineConfig: Sendable, Codable, Hashable {
         currencyDecimals = try c.decodeIfPresent(Int.self, forKey: .currencyDecimals) ?? currencyDecimals
         timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone) ?? timeZone
         jobs = try c.decodeIfPresent([JobConfig].self, forKey: .jobs) ?? []
+        inbox = try c.decodeIfPresent(InboxSettings.self, forKey: .inbox) ?? InboxSettings()
     }
 
     public var money: MoneyFormat { MoneyFormat(fractionDigits: currencyDecimals) }
@@ -54,7 +116,7 @@ public struct EngineConfig: Sendable, Codable, Hashable {
         guard let data = FileManager.default.contents(atPath: url.path) else { return EngineConfig() }
         let text = String(decoding: data, as: UTF8.self)
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return EngineConfig() }
-        let known = Set(["database", "default_warehouse", "currency_decimals", "time_zone", "jobs"])
+        let known = Set(["database", "default_warehouse", "currency_decimals", "time_zone", "jobs", "inbox"])
         do {
             if let node = try Yams.compose(yaml: text), let map = node.mapping {
                 for (key, _) in map where !known.contains(key.string ?? "") {

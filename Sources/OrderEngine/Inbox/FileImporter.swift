@@ -26,7 +26,7 @@ struct FileImporter {
     var decoder: RecordDecoder { RecordDecoder(money: context.money) }
 
     /// - Parameter progress: bytes read and records seen so far.
-    func run(_ file: InputFile, _ db: Database, progress: ((Int, Int) -> Void)? = nil) throws -> Result {
+    func run(_ file: InputFile, _ db: Database, progress: ((Int, Int) throws -> Void)? = nil) throws -> Result {
         switch mapping.feed {
         case .orders: return try importOrders(file, db, progress: progress)
         default: return try importMasterOrReceipts(file, db, progress: progress)
@@ -47,7 +47,7 @@ struct FileImporter {
 
     // MARK: Orders
 
-    func importOrders(_ file: InputFile, _ db: Database, progress: ((Int, Int) -> Void)?) throws -> Result {
+    func importOrders(_ file: InputFile, _ db: Database, progress: ((Int, Int) throws -> Void)?) throws -> Result {
         var result = Result()
         var assembler = OrderAssembler()
         var refused: Set<String> = []
@@ -140,7 +140,7 @@ struct FileImporter {
             }
         }
 
-        try FeedReader(mapping: mapping).read(file, progress: { progress?($0, result.records) }) { record in
+        try FeedReader(mapping: mapping).read(file, progress: { try progress?($0, result.records) }) { record in
             result.records += 1
             switch record {
             case .success(let mapped):
@@ -181,11 +181,11 @@ struct FileImporter {
 
     // MARK: Master data and receipts
 
-    func importMasterOrReceipts(_ file: InputFile, _ db: Database, progress: ((Int, Int) -> Void)?) throws -> Result {
+    func importMasterOrReceipts(_ file: InputFile, _ db: Database, progress: ((Int, Int) throws -> Void)?) throws -> Result {
         var result = Result()
         let now = context.now.description
         let defaultWarehouse = context.engine.config.defaultWarehouse
-        try FeedReader(mapping: mapping).read(file, progress: { progress?($0, result.records) }) { record in
+        try FeedReader(mapping: mapping).read(file, progress: { try progress?($0, result.records) }) { record in
             result.records += 1
             do {
                 let mapped = try record.get()

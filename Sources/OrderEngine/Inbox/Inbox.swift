@@ -32,25 +32,6 @@ struct Inbox {
         var claimName: String
     }
 
-    /// Regular files waiting in the mappings' inbox folders: master data first, then oldest first.
-    func candidates(_ mappings: [Mapping]) -> [Candidate] {
-        var found: [Candidate] = []
-        let fm = FileManager.default
-        for mapping in mappings {
-            let folder = home.inbox.appendingPathComponent(mapping.inbox, isDirectory: true)
-            guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { continue }
-            for name in names where !name.hasPrefix(".") && mapping.matches(fileName: name) {
-                let url = folder.appendingPathComponent(name)
-                var info = stat()
-                // lstat: a symbolic link is never followed; only regular files are read.
-                guard lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-                let modified = Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec) + TimeInterval(info.st_mtim.tv_nsec) / 1e9)
-                found.append(Candidate(mapping: mapping, url: url, name: name, modified: modified))
-            }
-        }
-        return found.sorted { ($0.mapping.feed, $0.modified, $0.name) < ($1.mapping.feed, $1.modified, $1.name) }
-    }
-
     /// Files left in `processing/` by an interrupted run, in claim order.
     func leftovers(_ mappings: [Mapping]) -> [Claimed] {
         var found: [Claimed] = []

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import OrderJobs
 import OrderModel
 
@@ -43,7 +44,8 @@ public struct JobRunner: Sendable {
         self.engine = engine
         let mappings = try engine.loadMappings()
         let pipeline = try engine.loadRules(mappings: mappings).pipeline.map(\.name)
-        let configs = engine.config.jobs.isEmpty ? [EngineConfig.JobConfig(name: "cycle", every: "2s", steps: nil)] : engine.config.jobs
+        let every = "\(max(1, Int(engine.config.inbox.pollInterval.rounded())))s"
+        let configs = engine.config.jobs.isEmpty ? [EngineConfig.JobConfig(name: "cycle", every: every, steps: nil)] : engine.config.jobs
         var jobs: [JobDefinition] = []
         for config in configs {
             jobs.append(try Self.definition(config, defaultZone: engine.config.timeZone, pipeline: pipeline))
@@ -102,7 +104,7 @@ public struct JobRunner: Sendable {
 
     /// Runs every job that is due now, once each. `startup` applies the missed-run policy.
     @discardableResult
-    public func tick(startup: Bool = false) throws -> [JobRun] {
+    public func tick(startup: Bool = false, options: Engine.RunOptions = Engine.RunOptions()) throws -> [JobRun] {
         let now = engine.clock.now
         var runs: [JobRun] = []
         for job in jobs {
@@ -112,9 +114,16 @@ public struct JobRunner: Sendable {
                                        error: "missed while the engine was down; the job's policy is to skip"))
                 continue
             }
-            runs.append(try run(job, trigger: startup && due.missed ? "catch-up" : "schedule", scheduledFor: due.scheduledFor))
+            runs.append(try run(job, trigger: startup && due.missed ? "catch-up" : "schedule", scheduledFor: due.scheduledFor, options: options))
+            if options.stop?.isStopped == true { break }
         }
         return runs
+    }
+
+    /// Writes the outbox files the database holds as pending (on a stop, before exiting).
+    public func publishPending() {
+        let context = CycleContext(engine: engine, cycleID: 0, now: engine.clock.now)
+        _ = OutboxPublisher(context: context).publishPending()
     }
 
     struct Due {
@@ -153,7 +162,8 @@ public struct JobRunner: Sendable {
 
     /// Runs a job now: its steps as one cycle, recorded with outcome and counts.
     @discardableResult
-    public func run(_ job: JobDefinition, trigger: String = "manual", scheduledFor: Timestamp? = nil) throws -> JobRun {
+    public func run(_ job: JobDefinition, trigger: String = "manual", scheduledFor: Timestamp? = nil,
+                    options: Engine.RunOptions = Engine.RunOptions()) throws -> JobRun {
         let started = engine.clock.now
         let id = try engine.database.writer.write { db -> Int64 in
             try db.execute(sql: "INSERT INTO job_run (job, scheduled_for, started_at, outcome, trigger) VALUES (?, ?, ?, 'running', ?)",
@@ -166,7 +176,7 @@ public struct JobRunner: Sendable {
             let rules = try engine.loadRules(mappings: mappings)
             var steps = engine.pipeline(mappings: mappings, rules: rules)
             if let names = job.steps { steps = steps.filter { names.contains($0.name) } }
-            let report = try engine.runSteps(steps)
+            let report = try engine.runSteps(steps, options: options)
             cycleID = report.cycleID
             counts = String(decoding: try JSONEncoder().encode(report.counts), as: UTF8.self)
         } catch let e {
@@ -177,7 +187,18 @@ public struct JobRunner: Sendable {
             try db.execute(sql: "UPDATE job_run SET finished_at = ?, outcome = ?, counts = ?, error = ?, cycle_id = ? WHERE id = ?",
                            arguments: [engine.clock.now.description, outcome, counts, error, cycleID, id])
         }
-        return try history(job: job.name, limit: 1)[0]
+        let record = try history(job: job.name, limit: 1)[0]
+        var metadata: Logger.Metadata = ["job.name": "\(job.name)", "job.trigger": "\(trigger)", "job.outcome": "\(outcome)"]
+        for (step, values) in record.counts ?? [:] {
+            for (key, value) in values where value != 0 { metadata["\(step).\(key.replacingOccurrences(of: " ", with: "_"))"] = "\(value)" }
+        }
+        if let error {
+            metadata["error"] = "\(error)"
+            engine.logger.error("job run failed; it runs again when next due", metadata: metadata)
+        } else {
+            engine.logger.info("job run", metadata: metadata)
+        }
+        return record
     }
 
     func record(_ job: JobDefinition, scheduledFor: Timestamp?, trigger: String, outcome: String, error: String?) throws -> JobRun {

@@ -37,8 +37,12 @@ struct OutboxPublisher {
                                        arguments: [context.engine.clock.now.description, id])
                     }
                     result.written += 1
+                    context.engine.logger.info("output written", metadata: ["output.folder": "\(folder)", "output.name": "\(name)",
+                                                                           "output.bytes": "\(content.count)"])
                 } catch {
                     result.failures.append("outbox/\(folder)/\(name): \(error)")
+                    context.engine.logger.error("output not written; it stays pending and is written on the next cycle",
+                                                metadata: ["output.folder": "\(folder)", "output.name": "\(name)", "error": "\(error)"])
                 }
             }
         } catch {

@@ -18,27 +18,61 @@ public struct ImportStep: CycleStep {
 
     public func run(_ context: CycleContext) throws -> StepReport {
         let inbox = Inbox(home: context.engine.home)
+        let settings = context.engine.config.inbox
         var tally = Tally()
         var warnings: [String] = []
+        let scan = inbox.scan(mappings, settings: settings, now: context.now, observations: context.options.observations)
+        for oddity in scan.oddities {
+            let moved = inbox.setAside(oddity.url, folder: oddity.folder, reason: oddity.reason)
+            try notice(oddity.url.path, moved ? oddity.reason + "; moved to failed/\(oddity.folder)/ unread" : oddity.reason + "; it cannot be moved, so it is left and ignored", context)
+        }
+        for item in scan.unmapped { try notice(item.url.path, item.reason, context) }
         // Files an interrupted run left claimed go first within their feed; master data still leads.
         let leftovers = inbox.leftovers(mappings)
-        let candidates = inbox.candidates(mappings)
         for feed in Feed.allCases {
             for file in leftovers where file.mapping.feed == feed {
+                if context.options.stop?.isStopped == true { break }
                 do { try process(file, inbox: inbox, context: context, tally: &tally) }
-                catch { warnings.append("\(file.url.path): \(error)") }
+                catch is EngineStopping { break }
+                catch { warnings.append("\(file.url.path): \(error)"); log(error, file.url.path, context) }
             }
-            for candidate in candidates where candidate.mapping.feed == feed {
+            for candidate in scan.ready where candidate.mapping.feed == feed {
+                if context.options.stop?.isStopped == true { break }
                 do {
                     guard let file = try inbox.claim(candidate, sequence: context.now) else { continue }
+                    context.options.observations?.forget(candidate.url.path)
+                    if candidate.mapping.doneMarker { inbox.removeMarker(for: candidate) }
+                    context.logger.info("file taken", metadata: ["file.name": "\(candidate.mapping.inbox)/\(candidate.name)",
+                                                                 "file.mapping": "\(candidate.mapping.file)"])
                     try process(file, inbox: inbox, context: context, tally: &tally)
+                } catch is EngineStopping {
+                    break
                 } catch {
                     warnings.append("\(candidate.url.path): \(error)")
+                    log(error, candidate.url.path, context)
                 }
             }
         }
         return StepReport(step: name, ["files": tally.files, "records": tally.records, "rejected": tally.rejected,
-                                       "duplicates": tally.duplicates, "failed files": tally.failed], warnings: warnings)
+                                       "duplicates": tally.duplicates, "failed files": tally.failed, "waiting": scan.waiting],
+                          warnings: warnings)
+    }
+
+    func log(_ error: any Error, _ path: String, _ context: CycleContext) {
+        context.logger.error("file not processed; it stays where it is and is retried on the next poll",
+                             metadata: ["file.path": "\(path)", "error": "\(error)"])
+    }
+
+    /// Reports an inbox oddity once (an exception row and a log line), however many polls see it.
+    func notice(_ path: String, _ reason: String, _ context: CycleContext) throws {
+        let fresh = try context.db.write { db -> Bool in
+            try db.execute(sql: "INSERT OR IGNORE INTO inbox_notice (path, reason, at) VALUES (?, ?, ?)",
+                           arguments: [path, reason, context.now.description])
+            guard db.changesCount > 0 else { return false }
+            try ExceptionEntry(kind: "inbox", reason: reason).insert(db, cycleID: context.cycleID)
+            return true
+        }
+        if fresh { context.logger.warning("inbox notice", metadata: ["file.path": "\(path)", "reason": "\(reason)"]) }
     }
 
     func process(_ file: Inbox.Claimed, inbox: Inbox, context: CycleContext, tally: inout Tally) throws {
@@ -58,6 +92,13 @@ public struct ImportStep: CycleStep {
         let input: InputFile
         do throws(FileRejection) {
             input = try InputFile(path: file.url.path)
+            let settings = context.engine.config.inbox
+            if input.size == 0 && settings.rejectEmpty {
+                throw FileRejection(reason: "the file is empty (0 bytes); nothing to import")
+            }
+            if Int64(input.size) > settings.maxFileSize {
+                throw FileRejection(reason: "the file is \(input.size) bytes, over the limit of \(settings.maxFileSize) bytes (inbox.max_file_size in orderflow.yaml)")
+            }
         } catch {
             try record(file, context: context, hash: "", size: 0, outcome: "failed", reason: error.reason, sourceName: sourceName)
             try inbox.fail(file, reason: error.reason)
@@ -74,6 +115,7 @@ public struct ImportStep: CycleStep {
             try record(file, context: context, hash: hash, size: input.size, outcome: "duplicate", reason: reason,
                        sourceName: sourceName, exceptionKind: "duplicate-file")
             try inbox.fail(file, reason: reason)
+            context.logger.warning("file duplicate", metadata: ["file.name": "\(sourceName)", "reason": "\(reason)"])
             tally.duplicates += 1
             return
         }
@@ -83,8 +125,10 @@ public struct ImportStep: CycleStep {
             let result = try context.db.write { db -> FileImporter.Result in
                 let id = try insertSourceFile(db, file, context: context, hash: hash, size: input.size, outcome: "imported", reason: nil)
                 let importer = FileImporter(context: context, mapping: file.mapping, sourceName: sourceName, sourceFileID: id)
+                let stop = context.options.stop
                 let result = try importer.run(input, db) {
                     observer?.progress(file: sourceName, bytesDone: $0, bytesTotal: input.size, records: $1)
+                    if stop?.isStopped == true { throw EngineStopping() }
                 }
                 try db.execute(sql: "UPDATE source_file SET records = ?, rejected = ? WHERE id = ?",
                                arguments: [result.records, result.rejected, id])
@@ -95,11 +139,16 @@ public struct ImportStep: CycleStep {
             tally.rejected += result.rejected
             tally.duplicates += result.duplicates
             observer?.finished(file: sourceName, records: result.records, rejected: result.rejected, outcome: "imported")
+            context.logger.info("file imported", metadata: [
+                "file.name": "\(sourceName)", "file.records": "\(result.records)", "file.rejected": "\(result.rejected)",
+                "file.duplicates": "\(result.duplicates)",
+            ])
             try inbox.archive(file, cardNumbers: result.cardNumbers)
         } catch let rejection as FileRejection {
             try record(file, context: context, hash: hash, size: input.size, outcome: "failed", reason: rejection.reason,
                        sourceName: sourceName)
             observer?.finished(file: sourceName, records: 0, rejected: 0, outcome: "failed: \(rejection.reason)")
+            context.logger.warning("file failed", metadata: ["file.name": "\(sourceName)", "reason": "\(rejection.reason)"])
             try inbox.fail(file, reason: rejection.reason)
             tally.failed += 1
         }

@@ -24,6 +24,8 @@ public struct Mapping: Sendable {
     /// Orders feed: a row with a blank order_ref continues the previous row's order, and blank
     /// header fields take the values of the order's first row.
     public var fillDown: Bool
+    /// A file is taken only once its done-marker (`NAME.done` or `STEM.done`) is there; then only the marker is removed.
+    public var doneMarker: Bool = false
 
     public enum Format: Sendable {
         case csv(CSVDialect)

@@ -152,7 +152,8 @@ private struct Parser {
         } catch {
             throw fail(nil, "not valid YAML: \(error)")
         }
-        let top = try entries(root, "the mapping", known: ["feed", "inbox", "pattern", "format", "csv", "xml", "fields", "fill_down", "description"])
+        let top = try entries(root, "the mapping", known: ["feed", "inbox", "pattern", "format", "csv", "xml", "fields", "fill_down",
+                                                           "done_marker", "description"])
         func value(_ key: String) -> (Node, Node)? { top.first { $0.0 == key }.map { ($0.1, $0.2) } }
 
         guard let (feedKey, feedNode) = value("feed") else {
@@ -290,8 +291,10 @@ private struct Parser {
         if !missing.isEmpty {
             throw fail(fieldsNode, "feed \(feed.rawValue) needs a source for \(missing.joined(separator: ", "))")
         }
-        return Mapping(name: name, file: file, feed: feed, inbox: inbox, pattern: pattern, format: format,
-                       fields: fields, custom: custom, fillDown: fillDown)
+        var mapping = Mapping(name: name, file: file, feed: feed, inbox: inbox, pattern: pattern, format: format,
+                              fields: fields, custom: custom, fillDown: fillDown)
+        if let (_, node) = value("done_marker") { mapping.doneMarker = try bool(node, "done_marker") }
+        return mapping
     }
 
     /// Number and date options shared by CSV and XML.

@@ -26,7 +26,7 @@ struct XMLFeedReader {
         xmlSetExternalEntityLoader { _, _, _ in nil }
     }()
 
-    func read(path: String, size: Int, progress: ((Int) -> Void)?,
+    func read(path: String, size: Int, progress: ((Int) throws -> Void)?,
               _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws {
         _ = Self.installSafeLoader
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
@@ -125,7 +125,7 @@ struct XMLFeedReader {
                 })
             }
             stack.removeLast()
-            if records % 1024 == 0 { progress?(Int(xmlTextReaderByteConsumed(reader))) }
+            if records % 1024 == 0 { try progress?(Int(xmlTextReaderByteConsumed(reader))) }
             status = xmlTextReaderNext(reader)
         }
         if status < 0 || errors.message != nil {
@@ -135,6 +135,6 @@ struct XMLFeedReader {
         if records == 0 {
             throw FileRejection(reason: "no record elements found at '\(layout.record)'; check xml: record: in \(mapping.file) (and its namespaces)")
         }
-        progress?(size)
+        try progress?(size)
     }
 }
