@@ -20,6 +20,7 @@ struct OutboxPublisher {
         var result = Result()
         let writer = AtomicFileWriter()
         let outbox = context.engine.home.outbox
+        removeStaleTemporaries(in: outbox)
         do {
             let pending = try context.db.read { db in
                 try Row.fetchAll(db, sql: "SELECT id, folder, name FROM outbox_file WHERE written_at IS NULL ORDER BY id")
@@ -49,5 +50,17 @@ struct OutboxPublisher {
             result.failures.append("cannot read pending outbox files: \(error)")
         }
         return result
+    }
+
+    /// Removes temporary files a killed writer left (`.NAME.PID.tmp`); the engine holds the home's lock,
+    /// so no other writer can own them. Their documents are still pending and are written again.
+    func removeStaleTemporaries(in outbox: URL) {
+        let fm = FileManager.default
+        for folder in (try? fm.contentsOfDirectory(atPath: outbox.path)) ?? [] {
+            let url = outbox.appendingPathComponent(folder)
+            for name in (try? fm.contentsOfDirectory(atPath: url.path)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+                try? fm.removeItem(at: url.appendingPathComponent(name))
+            }
+        }
     }
 }
