@@ -53,7 +53,7 @@ struct RunCommand: ParsableCommand {
             "home": "\(engine.home.root.path)", "pid": "\(getpid())",
             "jobs": "\(runner.jobs.map { "\($0.name) (\($0.schedule))" }.joined(separator: ", "))",
         ])
-        let options = Engine.RunOptions(stop: stop, observations: InboxObservations())
+        let options = Engine.RunOptions(stop: stop, observations: once ? nil : InboxObservations())
         var startup = true
         while !stop.isStopped {
             do {

@@ -90,3 +90,20 @@ import Glibc
         #expect(list.count == 40_000)
     }
 }
+
+@Suite struct LogFormatTests {
+    @Test func jsonLogsAreOneObjectPerLineWithDottedKeys() throws {
+        let home = try TestHome()
+        try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1")]))
+        let result = try CommandLineTests().run(["run", "--once", "--log-format", "json", "--home", home.root.path,
+                                                 "--now", "2026-11-27T09:00:00Z"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
+        #expect(lines.allSatisfy { $0 != nil })
+        let imported = try #require(lines.compactMap { $0 }.first { $0["message"] == "file imported" })
+        #expect(imported["file.name"] == "customers/c.csv")
+        #expect(imported["file.records"] == "1")
+        #expect(imported["time"] == "2026-11-27T09:00:00Z")
+        #expect(lines.compactMap { $0 }.contains { $0["message"] == "job run" && $0["import.files"] == "1" })
+    }
+}
