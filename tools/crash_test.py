@@ -84,7 +84,7 @@ class Dropper(threading.Thread):
             with open(path, "w", newline="") as f:
                 f.write(text[:half])
                 f.flush()
-                time.sleep(self.rng.uniform(0.05, 0.4))
+                time.sleep(self.rng.uniform(0.05, 0.5))  # pauses shorter than the settle time, as a live transfer
                 f.write(text[half:])
         elif style == "rename":
             temp = path + ".part"
@@ -245,7 +245,7 @@ def main():
     home = tempfile.mkdtemp(prefix="orderflow-crash-")
     subprocess.run([binary, "init", "--home", home], check=True, capture_output=True)
     with open(os.path.join(home, "orderflow.yaml"), "a") as f:
-        f.write("inbox:\n  poll_interval: 100ms\n  settle: 300ms\n")
+        f.write("inbox:\n  poll_interval: 100ms\n  settle: 1s\n")
     with open(os.path.join(home, "orderflow.yaml")) as f:
         config = f.read().replace("    every: 2s", "    every: 1s")
     write_file(os.path.join(home, "orderflow.yaml"), config)

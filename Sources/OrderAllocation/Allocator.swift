@@ -1,12 +1,14 @@
 import OrderModel
 
-/// Allocation as a pure function: demand lines + available stock → which lines are picked.
+/// Allocation as a pure function: demand + available stock + policy → which lines are picked.
 ///
-/// Lines are served strictly in the order given (the caller sorts oldest order first:
-/// order date, import sequence, line number). Each line takes its whole quantity or
-/// nothing; a line that cannot be served leaves the stock for later lines, so a smaller
-/// later line may still be picked. The function never sees the database, which keeps it
-/// testable against random workloads and cheap to re-run as a preview.
+/// Orders are served strictly in the order given (the caller sorts: priority, then order date,
+/// import sequence, line number). Under the `part` policy each line takes its whole quantity or
+/// nothing — a line that cannot be served leaves the stock for later lines, so a smaller later
+/// line may still be picked — unless line splitting is on, when it takes what there is and leaves
+/// the rest waiting. Under `complete` an order's lines are allocated only when all of them can be.
+/// The function never sees the database, which keeps it testable against random workloads and
+/// cheap to re-run as a preview.
 public struct Allocator: Sendable {
     public init() {}
 
@@ -25,9 +27,21 @@ public struct Allocator: Sendable {
         }
     }
 
+    /// One order's lines waiting for stock, with the policy in force for it now (`part` or `complete`).
+    public struct OrderDemand: Sendable, Hashable {
+        public var orderID: Int64
+        public var policy: ShipPolicy
+        public var lines: [Demand]
+        public init(orderID: Int64, policy: ShipPolicy, lines: [Demand]) {
+            self.orderID = orderID; self.policy = policy; self.lines = lines
+        }
+    }
+
     public enum Outcome: Sendable, Hashable {
         case allocated
-        /// Not enough stock; `available` is what the line found when its turn came.
+        /// Line splitting: `quantity` allocated now, the rest waits.
+        case partial(quantity: Int64)
+        /// Not allocated; `available` is what the line found when its turn came.
         case short(available: Int64)
     }
 
@@ -38,20 +52,42 @@ public struct Allocator: Sendable {
         public var allocatedBy: [StockKey: Int64]
     }
 
-    /// - Parameter available: on hand minus already allocated, per stock key (absent = 0).
+    /// Lines alone, each its own `part` order (the core behaviour).
     public func allocate(_ demand: [Demand], available: [StockKey: Int64]) -> Plan {
+        allocate(demand.map { OrderDemand(orderID: $0.lineID, policy: .part, lines: [$0]) }, available: available, splitLines: false)
+    }
+
+    /// - Parameter available: on hand minus already allocated, per stock key (absent = 0).
+    public func allocate(_ orders: [OrderDemand], available: [StockKey: Int64], splitLines: Bool) -> Plan {
         var remaining = available
         var taken: [StockKey: Int64] = [:]
         var outcomes: [Outcome] = []
-        outcomes.reserveCapacity(demand.count)
-        for line in demand {
-            let free = remaining[line.stock] ?? 0
-            if free >= line.quantity {
-                remaining[line.stock] = free - line.quantity
-                taken[line.stock, default: 0] += line.quantity
-                outcomes.append(.allocated)
-            } else {
-                outcomes.append(.short(available: free))
+        func take(_ key: StockKey, _ quantity: Int64) {
+            remaining[key] = (remaining[key] ?? 0) - quantity
+            taken[key, default: 0] += quantity
+        }
+        for order in orders {
+            if case .complete = order.policy {
+                var need: [StockKey: Int64] = [:]
+                for line in order.lines { need[line.stock, default: 0] += line.quantity }
+                if need.allSatisfy({ (remaining[$0.key] ?? 0) >= $0.value }) {
+                    for line in order.lines { take(line.stock, line.quantity); outcomes.append(.allocated) }
+                } else {
+                    for line in order.lines { outcomes.append(.short(available: remaining[line.stock] ?? 0)) }
+                }
+                continue
+            }
+            for line in order.lines {
+                let free = remaining[line.stock] ?? 0
+                if free >= line.quantity {
+                    take(line.stock, line.quantity)
+                    outcomes.append(.allocated)
+                } else if splitLines && free > 0 {
+                    take(line.stock, free)
+                    outcomes.append(.partial(quantity: free))
+                } else {
+                    outcomes.append(.short(available: free))
+                }
             }
         }
         return Plan(outcomes: outcomes, allocatedBy: taken)

@@ -73,6 +73,9 @@ public struct MappingPreview: Sendable {
                         case .products: _ = try decoder.product(record)
                         case .suppliers: _ = try decoder.supplier(record)
                         case .receipts: _ = try decoder.receipt(record)
+                        case .stock: _ = try decoder.stockCount(record)
+                        case .despatches: _ = try decoder.despatch(record)
+                        case .cancellations: _ = try decoder.cancellation(record)
                         }
                     } catch let rejection as RecordRejection {
                         if mapping.feed == .orders, rejection.orderRef != nil { complete(assembler.add(rejection)) } else { add(rejection) }

@@ -54,7 +54,7 @@ public struct OrderActions: Sendable {
                 throw EngineError.notPossible("order \(ref) is not held (its lines are in \(try stagesOf(db, id))); nothing to release")
             }
             try db.execute(sql: """
-                UPDATE sales_order SET manual_hold = 0, credit_override = 1,
+                UPDATE sales_order SET manual_hold = 0, credit_override = 1, changed = 1,
                     credit_state = CASE credit_state WHEN 'held' THEN 'passed' ELSE credit_state END
                 WHERE id = ?
                 """, arguments: [id])
@@ -81,28 +81,13 @@ public struct OrderActions: Sendable {
     /// Cancels an order's open lines; despatched lines and lines on a sent purchase order are kept.
     public func cancel(_ ref: String) throws -> Outcome {
         try withOrder(ref) { db, id, mover in
-            try releaseStock(db, orderID: id)
-            let moved = try mover.moveOrder(id, from: [.new, .heldForCredit, .orderVetting, .onHold, .backOrder, .picking],
-                                            to: .cancelled, code: "cancelled", reason: "cancelled by hand")
-            // Drop-ship lines whose purchase order has not been written yet are cancelled too, with the unsent PO.
-            let unsent = try Int64.fetchAll(db, sql: """
-                SELECT l.id FROM order_line l JOIN purchase_order po ON po.po_ref = l.po_ref
-                WHERE l.order_id = ? AND l.stage = 'drop-ship' AND po.outbox_file_id IS NULL
-                """, arguments: [id])
-            for line in unsent {
-                try mover.moveLine(line, orderID: id, from: .dropShip, to: .cancelled, code: "cancelled", reason: "cancelled by hand")
-            }
-            try db.execute(sql: """
-                DELETE FROM purchase_order WHERE order_id = ? AND outbox_file_id IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM order_line l WHERE l.po_ref = purchase_order.po_ref AND l.stage = 'drop-ship')
-                """, arguments: [id])
-            let total = moved + unsent.count
+            let total = try Cancellation(db: db, mover: mover).cancel(orderID: id, reason: "cancelled by hand")
             guard total > 0 else {
                 throw EngineError.notPossible("order \(ref) has no open line to cancel (its lines are in \(try stagesOf(db, id)))")
             }
-            let kept = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_line WHERE order_id = ? AND stage IN ('despatched', 'drop-ship')",
+            let kept = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_line WHERE order_id = ? AND stage IN ('despatched', 'drop-ship', 'picking')",
                                         arguments: [id]) ?? 0
-            let note = kept > 0 ? "; \(kept) line(s) already despatched or on a sent purchase order are kept" : ""
+            let note = kept > 0 ? "; \(kept) line(s) already despatched, on a pick list or on a sent purchase order are kept" : ""
             return Outcome(orderRef: ref, linesMoved: total, message: "cancelled \(total) line(s)\(note)")
         }
     }

@@ -43,6 +43,14 @@ struct StageMover {
             """).execute(arguments: [to.rawValue, at.description, code, reason, lineID])
     }
 
+    /// Records a line created by a split, as arriving in Back Order.
+    func recordSplit(lineID: Int64, orderID: Int64, from: Stage, reason: String) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
+            VALUES (?, ?, ?, 'back-order', ?, ?, ?, ?)
+            """).execute(arguments: [orderID, lineID, from.rawValue, reason, actor, at.description, cycleID])
+    }
+
     /// Records a new line's first stage.
     func recordImport(lineID: Int64, orderID: Int64, reason: String) throws {
         try db.cachedStatement(sql: """

@@ -4,7 +4,7 @@
 /// (customers, products, suppliers) always lands before the orders and receipts
 /// that refer to it, whatever the files' ages.
 public enum Feed: String, Sendable, CaseIterable, Codable, Comparable {
-    case customers, products, suppliers, orders, receipts
+    case customers, products, suppliers, orders, receipts, stock, despatches, cancellations
 
     public static func < (a: Feed, b: Feed) -> Bool { a.rank < b.rank }
     var rank: Int { Feed.allCases.firstIndex(of: self)! }
@@ -35,12 +35,12 @@ public enum Feed: String, Sendable, CaseIterable, Codable, Comparable {
              .init("unit_price", .decimal, line: true), .init("payment_method", .code), .init("card_number", .text),
              .init("card_expiry", .text), .init("ship_name", .text), .init("ship_address1", .text),
              .init("ship_address2", .text), .init("ship_city", .text), .init("ship_postcode", .text),
-             .init("ship_country", .text)]
+             .init("ship_country", .text), .init("priority", .integer), .init("ship_policy", .code)]
         case .customers:
             [.init("customer_ref", .code, required: true), .init("name", .text), .init("terms", .code, required: true),
              .init("credit_limit", .decimal), .init("balance", .decimal), .init("on_stop", .flag), .init("email", .text),
              .init("address1", .text), .init("address2", .text), .init("city", .text), .init("postcode", .text),
-             .init("country", .text)]
+             .init("country", .text), .init("ship_policy", .code)]
         case .products:
             [.init("sku", .code, required: true), .init("description", .text), .init("category", .text),
              .init("unit_price", .decimal), .init("drop_ship", .flag), .init("supplier_ref", .code),
@@ -51,6 +51,14 @@ public enum Feed: String, Sendable, CaseIterable, Codable, Comparable {
         case .receipts:
             [.init("receipt_ref", .code, required: true), .init("sku", .code, required: true),
              .init("quantity", .integer, required: true), .init("warehouse", .code), .init("received_at", .date)]
+        case .stock:
+            [.init("sku", .code, required: true), .init("warehouse", .code), .init("on_hand", .integer, required: true),
+             .init("counted_at", .date)]
+        case .despatches:
+            [.init("pick_list_ref", .code, required: true), .init("order_ref", .code, required: true),
+             .init("line_no", .integer, required: true), .init("quantity_despatched", .integer, required: true)]
+        case .cancellations:
+            [.init("order_ref", .code, required: true), .init("line_no", .integer)]
         }
     }
 
@@ -62,6 +70,9 @@ public enum Feed: String, Sendable, CaseIterable, Codable, Comparable {
         case .products: ["product"]
         case .suppliers: ["supplier"]
         case .receipts: ["receipt"]
+        case .stock: ["stock"]
+        case .despatches: ["despatch"]
+        case .cancellations: ["cancellation"]
         }
     }
 }

@@ -126,6 +126,17 @@ public struct FeedReader: Sendable {
         return value.isEmpty ? (mapping.fillDown ? fillDown.orderRef : nil) : value
     }
 
+    /// Columns that only optional fields read: a header may lack them.
+    private var optionalColumns: Set<ColumnRef> {
+        var required: Set<ColumnRef> = [], optional: Set<ColumnRef> = []
+        for rule in mapping.fields.values.map({ $0 }) + mapping.custom.map(\.rule) {
+            for case .column(let ref) in rule.source.references {
+                if rule.optional { optional.insert(ref) } else { required.insert(ref) }
+            }
+        }
+        return optional.subtracting(required)
+    }
+
     private func resolveHeader(_ record: CSVRecord, references: [FieldSource]) throws -> [ColumnRef: Int] {
         let header = record.fields.map { $0.trimmed }
         var positions: [String: Int] = [:]
@@ -138,6 +149,7 @@ public struct FeedReader: Sendable {
                 if p > header.count { missing.append("column \(p)") } else { columns[ref] = p - 1 }
             case .name(let name):
                 if let i = positions[name] { columns[ref] = i; continue }
+                if optionalColumns.contains(ref) { continue }
                 let user = userOf(ref)
                 missing.append("'\(name)' (mapped to \(user.0) at \(mapping.file):\(user.1))")
             }

@@ -61,6 +61,7 @@ public struct OrderAssembler: Sendable {
         return .success(OrderInput(orderRef: ref, orderDate: first.orderDate, customerRef: first.customerRef,
                                    paymentMethod: first.paymentMethod, card: first.card, cardExpiry: first.cardExpiry,
                                    shipTo: first.shipTo, sourceLine: first.sourceLine,
+                                   priority: first.priority, shipPolicy: first.shipPolicy,
                                    lines: rows.sorted { $0.lineNo < $1.lineNo },
                                    custom: first.custom.filter { $0.key.hasPrefix("order.") }))
     }

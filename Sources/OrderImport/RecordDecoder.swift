@@ -105,10 +105,21 @@ public struct RecordDecoder: Sendable {
             }
             let ship = ShipTo(name: f.text("ship_name"), address1: f.text("ship_address1"), address2: f.text("ship_address2"),
                               city: f.text("ship_city"), postcode: f.text("ship_postcode"), country: f.text("ship_country"))
-            return OrderLineInput(orderRef: orderRef, orderDate: date, customerRef: customer, lineNo: lineNo, sku: sku,
-                                  quantity: quantity, unitPrice: price, paymentMethod: method, card: card,
-                                  cardExpiry: expiry, shipTo: ship, sourceLine: record.line, custom: record.custom,
-                                  location: record.location)
+            var priority = 0
+            if !f["priority"].isEmpty {
+                guard let p = Int(f["priority"]), abs(p) <= 1_000_000 else {
+                    throw RecordRejection.badValue(line: record.line, field: "priority", found: f["priority"], expected: "a whole number (higher ships first)")
+                }
+                priority = p
+            }
+            let policy = try shipPolicy(f, record)
+            var line = OrderLineInput(orderRef: orderRef, orderDate: date, customerRef: customer, lineNo: lineNo, sku: sku,
+                                      quantity: quantity, unitPrice: price, paymentMethod: method, card: card,
+                                      cardExpiry: expiry, shipTo: ship, sourceLine: record.line, custom: record.custom,
+                                      location: record.location)
+            line.priority = priority
+            line.shipPolicy = policy
+            return line
         } catch {
             var e = error
             e.location = record.location
@@ -131,10 +142,12 @@ public struct RecordDecoder: Sendable {
         }
         let limit = try amount(f, "credit_limit", allowNegative: false) ?? .zero
         let balance = try amount(f, "balance", allowNegative: true) ?? .zero
-        return CustomerInput(customerRef: ref, name: f.text("name"), terms: terms, creditLimit: limit, balance: balance,
-                             onStop: try flag(f, "on_stop"), email: f.text("email"), address1: f.text("address1"),
-                             address2: f.text("address2"), city: f.text("city"), postcode: f.text("postcode"),
-                             country: f.text("country"), sourceLine: record.line, custom: record.custom)
+        var customer = CustomerInput(customerRef: ref, name: f.text("name"), terms: terms, creditLimit: limit, balance: balance,
+                                     onStop: try flag(f, "on_stop"), email: f.text("email"), address1: f.text("address1"),
+                                     address2: f.text("address2"), city: f.text("city"), postcode: f.text("postcode"),
+                                     country: f.text("country"), sourceLine: record.line, custom: record.custom)
+        customer.shipPolicy = try shipPolicy(f, record)
+        return customer
     }
 
     public func product(_ record: MappedRecord) throws(RecordRejection) -> ProductInput {
@@ -157,6 +170,61 @@ public struct RecordDecoder: Sendable {
                             dropShip: dropShip, supplierRef: supplier.isEmpty ? nil : supplier, supplierCost: cost,
                             warehouse: warehouse.isEmpty ? nil : warehouse, binLocation: f.text("bin_location"),
                             sourceLine: record.line, custom: record.custom)
+    }
+
+    func shipPolicy(_ f: Fields, _ record: MappedRecord) throws(RecordRejection) -> ShipPolicy? {
+        let text = f["ship_policy"]
+        if text.isEmpty { return nil }
+        guard let policy = ShipPolicy(parsing: text) else {
+            throw .badValue(line: record.line, field: "ship_policy", found: text, expected: "part, complete or part-after:N (days)")
+        }
+        return policy
+    }
+
+    public func stockCount(_ record: MappedRecord) throws(RecordRejection) -> StockCountInput {
+        let f = Fields(record: record, feed: .stock)
+        do throws(RecordRejection) {
+            let sku = try code(f, "sku")
+            let text = f["on_hand"]
+            guard let onHand = Int64(text), onHand >= 0, onHand <= 1_000_000_000 else {
+                throw RecordRejection.badValue(line: record.line, field: "on_hand", found: text, expected: "a whole number, 0 or more")
+            }
+            let warehouse = f["warehouse"]
+            return StockCountInput(sku: sku, warehouse: warehouse.isEmpty ? nil : warehouse, onHand: onHand,
+                                   countedAt: try timestamp(f, "counted_at"), sourceLine: record.line)
+        } catch { throw error.at(record) }
+    }
+
+    public func despatch(_ record: MappedRecord) throws(RecordRejection) -> DespatchInput {
+        let f = Fields(record: record, feed: .despatches)
+        do throws(RecordRejection) {
+            let pickList = try code(f, "pick_list_ref")
+            let order = try code(f, "order_ref")
+            guard let lineNo = Int(f["line_no"]), lineNo > 0 else {
+                throw RecordRejection.badValue(line: record.line, field: "line_no", found: f["line_no"], expected: "a whole number greater than 0")
+            }
+            guard let quantity = Int64(f["quantity_despatched"]), quantity >= 0 else {
+                throw RecordRejection.badValue(line: record.line, field: "quantity_despatched", found: f["quantity_despatched"],
+                                               expected: "a whole number, 0 or more")
+            }
+            return DespatchInput(pickListRef: pickList, orderRef: order, lineNo: lineNo, quantity: quantity, sourceLine: record.line)
+        } catch { throw error.at(record) }
+    }
+
+    public func cancellation(_ record: MappedRecord) throws(RecordRejection) -> CancellationInput {
+        let f = Fields(record: record, feed: .cancellations)
+        do throws(RecordRejection) {
+            let order = try code(f, "order_ref")
+            var lineNo: Int? = nil
+            if !f["line_no"].isEmpty {
+                guard let n = Int(f["line_no"]), n > 0 else {
+                    throw RecordRejection.badValue(line: record.line, field: "line_no", found: f["line_no"],
+                                                   expected: "a whole number greater than 0, or blank for the whole order")
+                }
+                lineNo = n
+            }
+            return CancellationInput(orderRef: order, lineNo: lineNo, sourceLine: record.line)
+        } catch { throw error.at(record) }
     }
 
     public func supplier(_ record: MappedRecord) throws(RecordRejection) -> SupplierInput {

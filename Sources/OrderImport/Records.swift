@@ -26,6 +26,10 @@ public struct OrderLineInput: Sendable, Hashable {
     public var cardExpiry: CardExpiry?
     public var shipTo: ShipTo
     public var sourceLine: Int
+    /// Sorts before the order date in allocation: higher first (e.g. express = 1).
+    public var priority: Int = 0
+    /// Nil means the customer's policy, else the configured default.
+    public var shipPolicy: ShipPolicy? = nil
     /// Custom fields of the order (`order.*`) and of the line (`line.*`), by qualified name.
     public var custom: [String: String] = [:]
     /// For XML: the record's number and path.
@@ -42,6 +46,8 @@ public struct OrderInput: Sendable, Hashable {
     public var cardExpiry: CardExpiry?
     public var shipTo: ShipTo
     public var sourceLine: Int
+    public var priority: Int = 0
+    public var shipPolicy: ShipPolicy? = nil
     public var lines: [OrderLineInput]
     /// `order.*` custom fields, from the order's first row.
     public var custom: [String: String]
@@ -57,6 +63,7 @@ public struct CustomerInput: Sendable, Hashable {
     public var email, address1, address2, city, postcode, country: String
     public var sourceLine: Int
     public var custom: [String: String] = [:]
+    public var shipPolicy: ShipPolicy? = nil
 }
 
 public struct ProductInput: Sendable, Hashable {
@@ -94,4 +101,30 @@ public struct ReceiptInput: Sendable, Hashable {
     public var receivedAt: Timestamp?
     public var sourceLine: Int
     public var custom: [String: String] = [:]
+}
+
+/// A stock count: the absolute quantity on hand of a sku in a warehouse.
+public struct StockCountInput: Sendable, Hashable {
+    public var sku: String
+    /// Nil means the product's warehouse.
+    public var warehouse: String?
+    public var onHand: Int64
+    public var countedAt: Timestamp?
+    public var sourceLine: Int
+}
+
+/// A warehouse's confirmation of what it despatched from a pick list line.
+public struct DespatchInput: Sendable, Hashable {
+    public var pickListRef: String
+    public var orderRef: String
+    public var lineNo: Int
+    public var quantity: Int64
+    public var sourceLine: Int
+}
+
+/// A cancellation of an order, or of one of its lines.
+public struct CancellationInput: Sendable, Hashable {
+    public var orderRef: String
+    public var lineNo: Int?
+    public var sourceLine: Int
 }

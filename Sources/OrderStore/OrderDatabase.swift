@@ -46,6 +46,9 @@ public struct OrderDatabase: Sendable {
         migrator.registerMigration("v4-inbox-notices") { db in
             try db.execute(sql: Schema.v4)
         }
+        migrator.registerMigration("v5-stock-lifecycle") { db in
+            try db.execute(sql: Schema.v5)
+        }
         return migrator
     }
 }

@@ -251,4 +251,77 @@ enum Schema {
         at TEXT NOT NULL
     );
     """
+
+    /// Shipment policies, priority, split lines, stock lots (what funded each allocation),
+    /// incremental allocation flags and despatch confirmations.
+    static let v5 = """
+    ALTER TABLE customer ADD COLUMN ship_policy TEXT;
+    ALTER TABLE sales_order ADD COLUMN ship_policy TEXT;
+    ALTER TABLE sales_order ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sales_order ADD COLUMN back_order_since TEXT;
+    ALTER TABLE sales_order ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE stock ADD COLUMN gained INTEGER NOT NULL DEFAULT 0;
+
+    -- order_line gains `part`: a split line keeps its line number and its place in the queue.
+    CREATE TABLE order_line_v5 (
+        id INTEGER PRIMARY KEY,
+        order_id INTEGER NOT NULL REFERENCES sales_order(id),
+        line_no INTEGER NOT NULL CHECK (line_no > 0),
+        part INTEGER NOT NULL DEFAULT 0,
+        sku TEXT NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        unit_price INTEGER CHECK (unit_price >= 0),
+        stage TEXT NOT NULL,
+        stage_since TEXT NOT NULL,
+        reason_code TEXT,
+        stage_reason TEXT,
+        warehouse TEXT,
+        allocated INTEGER NOT NULL DEFAULT 0 CHECK (allocated >= 0 AND allocated <= quantity),
+        pick_list_ref TEXT,
+        po_ref TEXT,
+        source_line INTEGER NOT NULL,
+        custom TEXT,
+        UNIQUE (order_id, line_no, part)
+    );
+    INSERT INTO order_line_v5 (id, order_id, line_no, sku, quantity, unit_price, stage, stage_since, reason_code, stage_reason,
+                               warehouse, allocated, pick_list_ref, po_ref, source_line, custom)
+        SELECT id, order_id, line_no, sku, quantity, unit_price, stage, stage_since, reason_code, stage_reason,
+               warehouse, allocated, pick_list_ref, po_ref, source_line, custom FROM order_line;
+    DROP INDEX order_line_stage;
+    DROP TABLE order_line;
+    ALTER TABLE order_line_v5 RENAME TO order_line;
+    CREATE INDEX order_line_stage ON order_line(stage, sku, warehouse);
+    CREATE INDEX order_line_order ON order_line(order_id, line_no, part);
+
+    CREATE TABLE stock_lot (
+        id INTEGER PRIMARY KEY,
+        sku TEXT NOT NULL,
+        warehouse TEXT NOT NULL,
+        source TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        quantity INTEGER NOT NULL,
+        remaining INTEGER NOT NULL CHECK (remaining >= 0)
+    );
+    CREATE INDEX stock_lot_open ON stock_lot(sku, warehouse, received_at, id) WHERE remaining > 0;
+    INSERT INTO stock_lot (sku, warehouse, source, received_at, quantity, remaining)
+        SELECT sku, warehouse, 'opening stock', '1970-01-01T00:00:00Z', on_hand - allocated, on_hand - allocated
+        FROM stock WHERE on_hand > allocated;
+
+    CREATE TABLE allocation (
+        line_id INTEGER NOT NULL REFERENCES order_line(id),
+        lot_id INTEGER NOT NULL REFERENCES stock_lot(id),
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        PRIMARY KEY (line_id, lot_id)
+    );
+
+    CREATE TABLE despatch (
+        pick_list_ref TEXT NOT NULL,
+        order_ref TEXT NOT NULL,
+        line_no INTEGER NOT NULL,
+        quantity INTEGER NOT NULL,
+        source_file_id INTEGER REFERENCES source_file(id),
+        at TEXT NOT NULL,
+        PRIMARY KEY (pick_list_ref, order_ref, line_no)
+    );
+    """
 }

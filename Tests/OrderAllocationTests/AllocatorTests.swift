@@ -1,5 +1,6 @@
 import Testing
 import OrderAllocation
+import OrderModel
 
 @Suite struct AllocatorTests {
     let key = Allocator.StockKey(sku: "A", warehouse: "MAIN")
@@ -42,9 +43,51 @@ import OrderAllocation
                     used[line.stock, default: 0] += line.quantity
                 case .short(let seen):
                     #expect(seen == free && free < line.quantity)
+                case .partial:
+                    Issue.record("no splitting was asked for")
                 }
             }
         }
+    }
+}
+
+@Suite struct ShipPolicyAllocatorTests {
+    let a = Allocator.StockKey(sku: "A", warehouse: "W"), b = Allocator.StockKey(sku: "B", warehouse: "W")
+
+    func line(_ id: Int64, _ key: Allocator.StockKey, _ quantity: Int64) -> Allocator.Demand {
+        Allocator.Demand(lineID: id, stock: key, quantity: quantity)
+    }
+
+    @Test func aCompleteOrderTakesNothingUntilEveryLineCanBeServed() {
+        let orders = [
+            Allocator.OrderDemand(orderID: 1, policy: .complete, lines: [line(1, a, 2), line(2, b, 5)]),
+            Allocator.OrderDemand(orderID: 2, policy: .part, lines: [line(3, a, 3)]),
+        ]
+        let plan = Allocator().allocate(orders, available: [a: 3, b: 4], splitLines: false)
+        #expect(plan.outcomes == [.short(available: 3), .short(available: 4), .allocated])
+        #expect(plan.allocatedBy == [a: 3])
+        let later = Allocator().allocate(orders, available: [a: 5, b: 5], splitLines: false)
+        #expect(later.outcomes == [.allocated, .allocated, .allocated])
+    }
+
+    @Test func aCompleteOrderCountsEveryLineOfTheSameSku() {
+        let order = Allocator.OrderDemand(orderID: 1, policy: .complete, lines: [line(1, a, 2), line(2, a, 2)])
+        #expect(Allocator().allocate([order], available: [a: 3], splitLines: false).outcomes == [.short(available: 3), .short(available: 3)])
+    }
+
+    @Test func splittingShipsWhatThereIs() {
+        let orders = [Allocator.OrderDemand(orderID: 1, policy: .part, lines: [line(1, a, 10)]),
+                      Allocator.OrderDemand(orderID: 2, policy: .part, lines: [line(2, a, 1)])]
+        let plan = Allocator().allocate(orders, available: [a: 6], splitLines: true)
+        #expect(plan.outcomes == [.partial(quantity: 6), .short(available: 0)])
+    }
+
+    @Test func partAfterTurnsIntoPartWhenTheWaitIsLongEnough() {
+        #expect(ShipPolicy.partAfter(days: 3).effective(backOrderSince: 10, today: 12) == .complete)
+        #expect(ShipPolicy.partAfter(days: 3).effective(backOrderSince: 10, today: 13) == .part)
+        #expect(ShipPolicy.partAfter(days: 3).effective(backOrderSince: nil, today: 13) == .complete)
+        #expect(ShipPolicy(parsing: "part-after:7") == .partAfter(days: 7))
+        #expect(ShipPolicy(parsing: "sometimes") == nil)
     }
 }
 

@@ -37,7 +37,7 @@ import TestSupport
         let actions = try OrderActions(engine: home.engine())
         let outcome = try actions.cancel("O1")
         #expect(outcome.linesMoved == 1)
-        #expect(outcome.message.contains("1 line(s) already despatched"))
+        #expect(outcome.message.contains("1 line(s) already despatched, on a pick list"))
         #expect(try home.stages("O1") == [1: "despatched", 2: "cancelled"])
         #expect(throws: EngineError.self) { try actions.cancel("O1") }
         #expect(throws: EngineError.unknownOrder("NOPE")) { try actions.cancel("NOPE") }

@@ -78,7 +78,7 @@ import Testing
               line_no: line
               sku: sku
               quantity: qty
-              order.priority: { column: prio, type: integer }
+              order.rank: { column: prio, type: integer }
               order.express: { column: express, type: flag }
               line.weight: { column: kg, type: decimal }
               order.due: { column: due, type: date }
@@ -86,8 +86,8 @@ import Testing
         let header = "ref,date,cust,line,sku,qty,prio,express,kg,due"
         let records = try read(yaml, "\(header)\nA,2026-11-26,C1,1,X,1,2,Y,1.5,2026-12-01\nB,2026-11-26,C1,1,X,1,high,N,1,\n")
         let first = try records[0].get()
-        #expect(first.custom == ["order.priority": "2", "order.express": "true", "line.weight": "1.5", "order.due": "2026-12-01T00:00:00Z"])
-        #expect(records[1].rejection?.message == "field order.priority: found 'high', expected a whole number")
+        #expect(first.custom == ["order.rank": "2", "order.express": "true", "line.weight": "1.5", "order.due": "2026-12-01T00:00:00Z"])
+        #expect(records[1].rejection?.message == "field order.rank: found 'high', expected a whole number")
         #expect(records[1].rejection?.orderRef == "B")
     }
 }

@@ -64,7 +64,11 @@ enum DefaultFiles {
     /// One mapping per feed, named after it, built from the feed's fields so that the two never drift apart.
     static var mappings: [(String, String)] {
         Feed.allCases.map { feed in
-            let fields = feed.fields.map { "  \($0.name): \($0.name)" }.joined(separator: "\n")
+            // Columns added to the standard layout later may be missing from older files.
+            let optional: Set<String> = ["priority", "ship_policy"]
+            let fields = feed.fields.map {
+                optional.contains($0.name) ? "  \($0.name): { column: \($0.name), optional: true }" : "  \($0.name): \($0.name)"
+            }.joined(separator: "\n")
             return ("\(feed.rawValue).yaml", """
                 # Standard layout for the \(feed.rawValue) feed: UTF-8 CSV with a header row.
                 # Each entry under fields maps an engine field (left) to a source column (right).

@@ -16,6 +16,16 @@ public struct EngineConfig: Sendable, Codable, Hashable {
     public var jobs: [JobConfig] = []
     /// How files are picked up from the inbox.
     public var inbox = InboxSettings()
+    /// The shipment policy of orders whose customer and rules name none: part, complete or part-after:N.
+    public var shipPolicy: ShipPolicy = .part
+    /// A line larger than the stock available ships what there is and leaves a back-order line for the rest.
+    public var splitLines = false
+    /// `incremental` (default) re-examines only back orders whose stock gained or whose order changed;
+    /// `full` re-examines every back order. Both give the same result; `full` is for checking that.
+    public var allocationMode = "incremental"
+    /// `on-pick-list` (default): a line is despatched when its pick list is written; `confirmed`: when the
+    /// warehouse confirms it (inbox/despatches/).
+    public var despatch = "on-pick-list"
 
     /// Safe pickup of files that SFTP clients may still be writing.
     public struct InboxSettings: Sendable, Codable, Hashable {
@@ -82,6 +92,10 @@ public struct EngineConfig: Sendable, Codable, Hashable {
         case timeZone = "time_zone"
         case jobs
         case inbox
+        case shipPolicy = "ship_policy"
+        case splitLines = "split_lines"
+        case allocationMode = "allocation_mode"
+        case despatch
     }
 
     /// One job as written in the config.
@@ -107,6 +121,30 @@ public struct EngineConfig: Sendable, Codable, Hashable {
         timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone) ?? timeZone
         jobs = try c.decodeIfPresent([JobConfig].self, forKey: .jobs) ?? []
         inbox = try c.decodeIfPresent(InboxSettings.self, forKey: .inbox) ?? InboxSettings()
+        if let text = try c.decodeIfPresent(String.self, forKey: .shipPolicy) {
+            guard let policy = ShipPolicy(parsing: text) else {
+                throw EngineError.config("ship_policy '\(text)': expected part, complete or part-after:N (days)")
+            }
+            shipPolicy = policy
+        }
+        splitLines = try c.decodeIfPresent(Bool.self, forKey: .splitLines) ?? false
+        allocationMode = try c.decodeIfPresent(String.self, forKey: .allocationMode) ?? "incremental"
+        guard ["incremental", "full"].contains(allocationMode) else {
+            throw EngineError.config("allocation_mode '\(allocationMode)': expected incremental or full")
+        }
+        despatch = try c.decodeIfPresent(String.self, forKey: .despatch) ?? "on-pick-list"
+        guard ["on-pick-list", "confirmed"].contains(despatch) else {
+            throw EngineError.config("despatch '\(despatch)': expected on-pick-list or confirmed")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(database, forKey: .database)
+        try c.encode(defaultWarehouse, forKey: .defaultWarehouse)
+        try c.encode(currencyDecimals, forKey: .currencyDecimals)
+        try c.encode(timeZone, forKey: .timeZone)
+        try c.encode(shipPolicy.description, forKey: .shipPolicy)
     }
 
     public var money: MoneyFormat { MoneyFormat(fractionDigits: currencyDecimals) }
@@ -116,7 +154,8 @@ public struct EngineConfig: Sendable, Codable, Hashable {
         guard let data = FileManager.default.contents(atPath: url.path) else { return EngineConfig() }
         let text = String(decoding: data, as: UTF8.self)
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return EngineConfig() }
-        let known = Set(["database", "default_warehouse", "currency_decimals", "time_zone", "jobs", "inbox"])
+        let known = Set(["database", "default_warehouse", "currency_decimals", "time_zone", "jobs", "inbox", "ship_policy",
+                         "split_lines", "allocation_mode", "despatch"])
         do {
             if let node = try Yams.compose(yaml: text), let map = node.mapping {
                 for (key, _) in map where !known.contains(key.string ?? "") {

@@ -119,13 +119,14 @@ struct FileImporter {
                 try db.cachedStatement(sql: """
                     INSERT INTO sales_order (order_ref, order_date, customer_ref, payment_method, card_status, card_last4,
                         card_expiry, ship_name, ship_address1, ship_address2, ship_city, ship_postcode, ship_country,
-                        source_file_id, source_line, imported_at, custom)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        source_file_id, source_line, imported_at, custom, priority, ship_policy)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """).execute(arguments: [
                         order.orderRef, order.orderDate.description, order.customerRef, order.paymentMethod?.rawValue,
                         order.card.status.rawValue, order.card.lastFour, order.cardExpiry?.stored,
                         order.shipTo.name, order.shipTo.address1, order.shipTo.address2, order.shipTo.city,
                         order.shipTo.postcode, order.shipTo.country, sourceFileID, order.sourceLine, now, Self.json(order.custom),
+                        order.priority, order.shipPolicy?.description,
                     ])
                 let orderID = db.lastInsertedRowID
                 for line in order.lines {
@@ -194,16 +195,19 @@ struct FileImporter {
                     let c = try decoder.customer(mapped)
                     try db.cachedStatement(sql: """
                         INSERT INTO customer (customer_ref, name, terms, credit_limit, balance, on_stop, email, address1,
-                            address2, city, postcode, country, updated_at, custom)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            address2, city, postcode, country, updated_at, custom, ship_policy)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (customer_ref) DO UPDATE SET name = excluded.name, terms = excluded.terms,
                             credit_limit = excluded.credit_limit, balance = excluded.balance, on_stop = excluded.on_stop,
                             email = excluded.email, address1 = excluded.address1, address2 = excluded.address2,
                             city = excluded.city, postcode = excluded.postcode, country = excluded.country,
-                            updated_at = excluded.updated_at, \(Self.mergeCustom("customer"))
+                            updated_at = excluded.updated_at, ship_policy = excluded.ship_policy, \(Self.mergeCustom("customer"))
                         """).execute(arguments: [c.customerRef, c.name, c.terms.rawValue, c.creditLimit.minorUnits,
                                                  c.balance.minorUnits, c.onStop, c.email, c.address1, c.address2, c.city,
-                                                 c.postcode, c.country, now, Self.json(c.custom)])
+                                                 c.postcode, c.country, now, Self.json(c.custom), c.shipPolicy?.description])
+                    // A changed policy may let the customer's waiting orders ship: look at them again.
+                    try db.cachedStatement(sql: "UPDATE sales_order SET changed = 1 WHERE customer_ref = ? AND changed = 0 AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = sales_order.id AND l.stage = 'back-order')")
+                        .execute(arguments: [c.customerRef])
                 case .products:
                     let p = try decoder.product(mapped)
                     try db.cachedStatement(sql: """
@@ -249,16 +253,54 @@ struct FileImporter {
                         """).execute(arguments: [r.receiptRef, r.sku, r.quantity, warehouse,
                                                  (r.receivedAt ?? context.now).description, sourceFileID, r.sourceLine,
                                                  Self.json(r.custom)])
-                    try db.cachedStatement(sql: """
-                        INSERT INTO stock (sku, warehouse, on_hand) VALUES (?, ?, ?)
-                        ON CONFLICT (sku, warehouse) DO UPDATE SET on_hand = on_hand + excluded.on_hand
-                        """).execute(arguments: [r.sku, warehouse, r.quantity])
+                    try StockLedger(db: db).receive(sku: r.sku, warehouse: warehouse, quantity: r.quantity,
+                                                    source: "receipt \(r.receiptRef)", at: (r.receivedAt ?? context.now).description)
+                case .stock:
+                    let count = try decoder.stockCount(mapped)
+                    var warehouse = count.warehouse
+                    if warehouse == nil {
+                        warehouse = try String.fetchOne(db.cachedStatement(sql: "SELECT warehouse FROM product WHERE sku = ?"), arguments: [count.sku])
+                    }
+                    guard let warehouse else {
+                        throw RecordRejection.badValue(line: count.sourceLine, field: "warehouse", found: "",
+                            expected: "a warehouse, since sku \(count.sku) is not in the product file to take it from")
+                    }
+                    let undone = try StockLedger(db: db).count(sku: count.sku, warehouse: warehouse, onHand: count.onHand,
+                                                              source: "stock count \(sourceName) line \(count.sourceLine)",
+                                                              at: (count.countedAt ?? context.now).description)
+                    let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "import")
+                    for line in undone {
+                        guard let row = try Row.fetchOne(db, sql: "SELECT order_id, stage FROM order_line WHERE id = ?", arguments: [line]) else { continue }
+                        try mover.moveLine(line, orderID: row["order_id"], from: Stage(rawValue: row["stage"]), to: .backOrder,
+                                           code: "stock-count", reason: "stock count set \(count.sku) in \(warehouse) to \(count.onHand): allocation undone")
+                        try db.execute(sql: "UPDATE order_line SET pick_list_ref = NULL WHERE id = ?", arguments: [line])
+                    }
+                case .despatches:
+                    let input = try decoder.despatch(mapped)
+                    let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "import")
+                    if let rejection = try DespatchConfirmation(db: db, mover: mover, now: context.now).apply(input, sourceFileID: sourceFileID) {
+                        throw rejection
+                    }
+                case .cancellations:
+                    let input = try decoder.cancellation(mapped)
+                    guard let orderID = try Int64.fetchOne(db, sql: "SELECT id FROM sales_order WHERE order_ref = ?", arguments: [input.orderRef]) else {
+                        throw RecordRejection(line: input.sourceLine, field: "order_ref",
+                                              message: "field order_ref: found '\(input.orderRef)', expected an order that was imported", orderRef: input.orderRef)
+                    }
+                    let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "import")
+                    let count = try Cancellation(db: db, mover: mover).cancel(orderID: orderID, lineNo: input.lineNo,
+                                                                              reason: "cancelled by \(sourceName) line \(input.sourceLine)")
+                    if count == 0 {
+                        throw RecordRejection(line: input.sourceLine, field: input.lineNo == nil ? "order_ref" : "line_no",
+                                              message: "order \(input.orderRef)\(input.lineNo.map { " line \($0)" } ?? "") has nothing left to cancel (despatched, on a sent purchase order, or cancelled already)",
+                                              orderRef: input.orderRef, lineNo: input.lineNo)
+                    }
                 case .orders:
                     preconditionFailure("orders are imported by importOrders")
                 }
             } catch let rejection as RecordRejection {
                 var r = rejection
-                if mapping.feed == .products || mapping.feed == .receipts, case .success(let m) = record {
+                if [.products, .receipts, .stock].contains(mapping.feed), case .success(let m) = record {
                     let sku = m.values[mapping.feed.index(of: "sku")]
                     r.sku = sku.isEmpty ? nil : sku
                 }

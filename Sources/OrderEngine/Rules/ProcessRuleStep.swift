@@ -122,13 +122,6 @@ public struct ProcessRuleStep: CycleStep {
 /// Gives back the stock allocated to lines that leave allocation.
 enum StockRelease {
     static func release(_ db: Database, lineIDs: [Int64]) throws {
-        guard !lineIDs.isEmpty else { return }
-        let marks = databaseQuestionMarks(count: lineIDs.count)
-        try db.execute(sql: """
-            UPDATE stock SET allocated = allocated - x.q
-            FROM (SELECT sku, warehouse, SUM(allocated) AS q FROM order_line WHERE id IN (\(marks)) AND allocated > 0 GROUP BY sku, warehouse) AS x
-            WHERE stock.sku = x.sku AND stock.warehouse = x.warehouse
-            """, arguments: StatementArguments(lineIDs))
-        try db.execute(sql: "UPDATE order_line SET allocated = 0 WHERE id IN (\(marks)) AND allocated > 0", arguments: StatementArguments(lineIDs))
+        try StockLedger(db: db).release(lineIDs: lineIDs)
     }
 }

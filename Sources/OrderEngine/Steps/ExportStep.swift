@@ -63,8 +63,9 @@ public struct ExportStep: CycleStep {
                    \(Self.shipTo)
             FROM order_line l JOIN sales_order o ON o.id = l.order_id
             LEFT JOIN product p ON p.sku = l.sku LEFT JOIN customer c ON c.customer_ref = o.customer_ref
-            WHERE l.stage = 'picking'
+            WHERE l.stage = 'picking' AND l.pick_list_ref IS NULL
             """)
+        let confirmed = context.engine.config.despatch == "confirmed"
         let byWarehouse = Dictionary(grouping: rows) { $0["warehouse"] as String }
         let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:export")
         for warehouse in byWarehouse.keys.sorted() {
@@ -78,6 +79,15 @@ public struct ExportStep: CycleStep {
             })
             _ = try Self.store(db, context, folder: OutboxFolder.pickLists, name: "\(ref)-\(Self.safeName(warehouse)).csv",
                                bytes: csv.bytes, rows: csv.rows)
+            if confirmed {
+                // The lines stay in picking, holding their stock, until the warehouse confirms what left.
+                for row in lines {
+                    try mover.moveLine(row["id"], orderID: row["order_id"], from: .picking, to: .picking, code: nil,
+                                       reason: "on pick list \(ref); waits for the despatch confirmation")
+                    try db.cachedStatement(sql: "UPDATE order_line SET pick_list_ref = ? WHERE id = ?").execute(arguments: [ref, row["id"]])
+                }
+                continue
+            }
             try db.execute(sql: """
                 UPDATE stock SET on_hand = on_hand - x.q, allocated = allocated - x.q
                 FROM (SELECT sku, SUM(allocated) AS q FROM order_line WHERE stage = 'picking' AND warehouse = ? GROUP BY sku) AS x

@@ -123,6 +123,8 @@ public struct FieldRule: Sendable {
     public var checks: FieldChecks
     /// Where the rule is in the mapping file.
     public var location: SourceLocation
+    /// The source column may be missing from a file's header (the value is then blank).
+    public var optional = false
     public init(source: FieldSource, transforms: [Transform] = [], checks: FieldChecks = FieldChecks(), location: SourceLocation) {
         self.source = source; self.transforms = transforms; self.checks = checks; self.location = location
     }

@@ -357,7 +357,7 @@ private struct Parser {
         }
         let shorthand = ["trim", "upper", "lower", "regex", "map", "otherwise", "default", "number", "date", "multiply", "prefix", "suffix"]
         let known = ["column", "path", "value", "concat", "separator", "template", "steps", "required", "allowed", "min", "max",
-                     "max_length", "type"] + shorthand
+                     "max_length", "type", "optional"] + shorthand
         var source: FieldSource? = nil
         var sourceCount = 0
         var separator = " "
@@ -366,9 +366,11 @@ private struct Parser {
         var stepsNode: Node? = nil
         var short: [String: Node] = [:]
         var checks = FieldChecks()
+        var optional = false
         for (k, keyNode, v) in try entries(node, "field '\(target)'", known: known) {
             if try extra(k, v) { continue }
             switch k {
+            case "optional": optional = try bool(v, "optional")
             case "column":
                 guard !context.isXML else { throw fail(keyNode, "field '\(target)': an XML mapping reads 'path', not 'column'") }
                 source = try bareSource(v, target: target, context: context); sourceCount += 1
@@ -426,7 +428,9 @@ private struct Parser {
         guard let source = source ?? (steps.contains { if case .defaultValue = $0 { true } else { false } } ? .constant("") : nil) else {
             throw fail(key, "field '\(target)' has no source; give column\(context.isXML ? "/path" : ""), value, concat or template")
         }
-        return FieldRule(source: source, transforms: steps, checks: checks, location: at)
+        var rule = FieldRule(source: source, transforms: steps, checks: checks, location: at)
+        rule.optional = optional
+        return rule
     }
 
     func template(_ node: Node, target: String, context: RuleContext) throws(MappingError) -> FieldSource {

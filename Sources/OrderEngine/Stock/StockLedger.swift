@@ -1,0 +1,138 @@
+import GRDB
+import OrderModel
+
+/// Every change to stock goes through here, keeping three things true in one transaction:
+/// on hand never below allocated, the open lots sum to what is available (on hand − allocated),
+/// and each allocation records the lots (receipts, stock counts, opening stock) that funded it.
+struct StockLedger {
+    let db: Database
+
+    /// Stock arrives (a receipt, or a count above the book): on hand rises and a lot records its source.
+    func receive(sku: String, warehouse: String, quantity: Int64, source: String, at: String) throws {
+        guard quantity > 0 else { return }
+        try db.cachedStatement(sql: """
+            INSERT INTO stock (sku, warehouse, on_hand, gained) VALUES (?, ?, ?, 1)
+            ON CONFLICT (sku, warehouse) DO UPDATE SET on_hand = on_hand + excluded.on_hand, gained = 1
+            """).execute(arguments: [sku, warehouse, quantity])
+        try db.cachedStatement(sql: """
+            INSERT INTO stock_lot (sku, warehouse, source, received_at, quantity, remaining) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [sku, warehouse, source, at, quantity, quantity])
+    }
+
+    /// Allocates to a line from the oldest lots first; returns the sources used, e.g. `GRN-1 ×3`.
+    @discardableResult
+    func allocate(lineID: Int64, sku: String, warehouse: String, quantity: Int64) throws -> [String] {
+        var needed = quantity
+        var sources: [String] = []
+        let lots = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, source, remaining FROM stock_lot WHERE sku = ? AND warehouse = ? AND remaining > 0
+            ORDER BY received_at, id
+            """), arguments: [sku, warehouse])
+        for lot in lots where needed > 0 {
+            let take = min(needed, lot["remaining"] as Int64)
+            let id: Int64 = lot["id"]
+            try db.cachedStatement(sql: "UPDATE stock_lot SET remaining = remaining - ? WHERE id = ?").execute(arguments: [take, id])
+            try db.cachedStatement(sql: """
+                INSERT INTO allocation (line_id, lot_id, quantity) VALUES (?, ?, ?)
+                ON CONFLICT (line_id, lot_id) DO UPDATE SET quantity = quantity + excluded.quantity
+                """).execute(arguments: [lineID, id, take])
+            sources.append("\(lot["source"] as String) ×\(take)")
+            needed -= take
+        }
+        // Stock counted or moved before lots were kept has no lot: record it as opening stock.
+        if needed > 0 {
+            try db.cachedStatement(sql: """
+                INSERT INTO stock_lot (sku, warehouse, source, received_at, quantity, remaining) VALUES (?, ?, 'opening stock', '1970-01-01T00:00:00Z', ?, 0)
+                """).execute(arguments: [sku, warehouse, needed])
+            try db.cachedStatement(sql: "INSERT INTO allocation (line_id, lot_id, quantity) VALUES (?, ?, ?)")
+                .execute(arguments: [lineID, db.lastInsertedRowID, needed])
+            sources.append("opening stock ×\(needed)")
+        }
+        try db.cachedStatement(sql: "UPDATE order_line SET allocated = allocated + ?, warehouse = ? WHERE id = ?")
+            .execute(arguments: [quantity, warehouse, lineID])
+        try db.cachedStatement(sql: "UPDATE stock SET allocated = allocated + ? WHERE sku = ? AND warehouse = ?")
+            .execute(arguments: [quantity, sku, warehouse])
+        return sources
+    }
+
+    /// Gives back `quantity` (all when nil) of a line's allocation to its lots, youngest lot first;
+    /// the stock counts as gained, so back orders are looked at again.
+    func release(lineID: Int64, quantity: Int64? = nil) throws {
+        guard let line = try Row.fetchOne(db.cachedStatement(sql: "SELECT sku, warehouse, allocated FROM order_line WHERE id = ?"),
+                                          arguments: [lineID]) else { return }
+        let allocated: Int64 = line["allocated"]
+        var giving = min(quantity ?? allocated, allocated)
+        guard giving > 0 else { return }
+        let total = giving
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT a.lot_id, a.quantity FROM allocation a JOIN stock_lot l ON l.id = a.lot_id
+            WHERE a.line_id = ? ORDER BY l.received_at DESC, l.id DESC
+            """), arguments: [lineID]) where giving > 0 {
+            let lot: Int64 = row["lot_id"], held: Int64 = row["quantity"]
+            let back = min(held, giving)
+            try db.cachedStatement(sql: "UPDATE stock_lot SET remaining = remaining + ? WHERE id = ?").execute(arguments: [back, lot])
+            if back == held {
+                try db.cachedStatement(sql: "DELETE FROM allocation WHERE line_id = ? AND lot_id = ?").execute(arguments: [lineID, lot])
+            } else {
+                try db.cachedStatement(sql: "UPDATE allocation SET quantity = quantity - ? WHERE line_id = ? AND lot_id = ?")
+                    .execute(arguments: [back, lineID, lot])
+            }
+            giving -= back
+        }
+        try db.cachedStatement(sql: "UPDATE order_line SET allocated = allocated - ? WHERE id = ?").execute(arguments: [total, lineID])
+        try db.cachedStatement(sql: "UPDATE stock SET allocated = allocated - ?, gained = 1 WHERE sku = ? AND warehouse = ?")
+            .execute(arguments: [total, line["sku"] as String, line["warehouse"] as String])
+    }
+
+    /// Releases everything the given lines hold.
+    func release(lineIDs: [Int64]) throws {
+        for id in lineIDs { try release(lineID: id) }
+    }
+
+    /// Stock leaves the warehouse for a line: on hand and allocated fall together; the funding record stays.
+    func despatch(lineID: Int64, quantity: Int64) throws {
+        guard quantity > 0, let line = try Row.fetchOne(db.cachedStatement(sql: "SELECT sku, warehouse FROM order_line WHERE id = ?"),
+                                                        arguments: [lineID]) else { return }
+        try db.cachedStatement(sql: "UPDATE order_line SET allocated = allocated - ? WHERE id = ?").execute(arguments: [quantity, lineID])
+        try db.cachedStatement(sql: "UPDATE stock SET on_hand = on_hand - ?, allocated = allocated - ? WHERE sku = ? AND warehouse = ?")
+            .execute(arguments: [quantity, quantity, line["sku"] as String, line["warehouse"] as String])
+    }
+
+    /// A stock count: on hand becomes `onHand`. Allocations above it are undone, youngest order first;
+    /// returns the lines undone (the caller moves them back to Back Order).
+    func count(sku: String, warehouse: String, onHand: Int64, source: String, at: String) throws -> [Int64] {
+        let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT on_hand, allocated FROM stock WHERE sku = ? AND warehouse = ?"),
+                                       arguments: [sku, warehouse])
+        let oldOnHand: Int64 = current?["on_hand"] ?? 0
+        var allocated: Int64 = current?["allocated"] ?? 0
+        var undone: [Int64] = []
+        if onHand < allocated {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT l.id, l.allocated FROM order_line l JOIN sales_order o ON o.id = l.order_id
+                WHERE l.sku = ? AND l.warehouse = ? AND l.allocated > 0
+                ORDER BY o.priority ASC, o.order_date DESC, o.id DESC, l.line_no DESC, l.part DESC
+                """, arguments: [sku, warehouse]) where allocated > onHand {
+                try release(lineID: row["id"])
+                allocated -= row["allocated"] as Int64
+                undone.append(row["id"])
+            }
+        }
+        if onHand > oldOnHand {
+            try receive(sku: sku, warehouse: warehouse, quantity: onHand - oldOnHand, source: source, at: at)
+        } else if onHand < oldOnHand {
+            // Take the difference out of the open lots, youngest first.
+            var removing = oldOnHand - onHand
+            for lot in try Row.fetchAll(db, sql: """
+                SELECT id, remaining FROM stock_lot WHERE sku = ? AND warehouse = ? AND remaining > 0 ORDER BY received_at DESC, id DESC
+                """, arguments: [sku, warehouse]) where removing > 0 {
+                let take = min(removing, lot["remaining"] as Int64)
+                try db.execute(sql: "UPDATE stock_lot SET remaining = remaining - ? WHERE id = ?", arguments: [take, lot["id"] as Int64])
+                removing -= take
+            }
+            try db.execute(sql: "UPDATE stock SET on_hand = ? WHERE sku = ? AND warehouse = ?", arguments: [onHand, sku, warehouse])
+        } else if current == nil {
+            try db.execute(sql: "INSERT INTO stock (sku, warehouse, on_hand) VALUES (?, ?, 0)", arguments: [sku, warehouse])
+        }
+        return undone
+    }
+}
