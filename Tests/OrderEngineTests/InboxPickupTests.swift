@@ -42,6 +42,8 @@ import TestSupport
         report = try home.engine(at: "2026-11-27T09:00:03Z").runCycle(options: options)
         #expect(report.step("import")?["waiting"] == 1)
         report = try home.engine(at: "2026-11-27T09:00:05Z").runCycle(options: options)
+        #expect(report.step("import")?["waiting"] == 1)   // first seen whole at 09:00:03: not yet 2 s + 1
+        report = try home.engine(at: "2026-11-27T09:00:06Z").runCycle(options: options)
         #expect(report.step("import")?["files"] == 1)
         #expect(try home.order("A").lines.count == 2)
     }
@@ -57,6 +59,8 @@ import TestSupport
         report = try home.engine(at: "2026-11-27T09:00:02Z").runCycle(options: options)
         #expect(report.step("import")?["waiting"] == 1)
         report = try home.engine(at: "2026-11-27T09:00:04Z").runCycle(options: options)
+        #expect(report.step("import")?["waiting"] == 1)   // 2 s, but whole seconds need one more
+        report = try home.engine(at: "2026-11-27T09:00:05Z").runCycle(options: options)
         #expect(report.step("import")?["files"] == 1)
         #expect(try home.order("B").lines.count == 1)
     }

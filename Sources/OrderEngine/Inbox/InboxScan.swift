@@ -104,8 +104,11 @@ extension Inbox {
                     let stem = (name as NSString).deletingPathExtension
                     guard nameSet.contains(name + ".done") || nameSet.contains(stem + ".done") else { scan.waiting += 1; continue }
                 } else {
-                    let settledFor = Double(now.secondsSinceEpoch - max(mtime, steadySince))
-                    guard settledFor >= settings.settle else { scan.waiting += 1; continue }
+                    // Times are whole seconds, so a file must look the same for one second more than the
+                    // setting: then at least `settle` has really passed, however the seconds fall.
+                    let settledFor = now.secondsSinceEpoch - max(mtime, steadySince)
+                    let needed = settings.settle > 0 ? Int64(settings.settle.rounded(.up)) + 1 : 0
+                    guard settledFor >= needed else { scan.waiting += 1; continue }
                 }
                 let modified = Date(timeIntervalSince1970: TimeInterval(mtime) + TimeInterval(info.st_mtim.tv_nsec) / 1e9)
                 scan.ready.append(Candidate(mapping: mapping, url: url, name: name, modified: modified))
