@@ -7,7 +7,7 @@ public struct Orderflow: ParsableCommand {
         abstract: "File-drop sales order processing: inbox files in, pick lists, purchase orders and exception reports out.",
         subcommands: [
             InitCommand.self, CycleCommand.self, StatusCommand.self, OrdersCommand.self, OrderCommand.self,
-            ReleaseCommand.self, HoldCommand.self, CancelCommand.self, CheckCommand.self, MappingCommand.self, SearchCommand.self, RulesCommand.self, RunCommand.self, JobsCommand.self, BenchCommand.self,
+            ReleaseCommand.self, HoldCommand.self, CancelCommand.self, CheckCommand.self, MappingCommand.self, SearchCommand.self, RulesCommand.self, AllocateCommand.self, RunCommand.self, JobsCommand.self, BenchCommand.self,
         ])
     public init() {}
 }

@@ -62,13 +62,14 @@ public struct Engine: Sendable {
         }
     }
 
-    func builtInStep(_ name: String, mappings: [Mapping]) -> any CycleStep {
+    public func builtInStep(_ name: String, mappings: [Mapping]) -> any CycleStep {
         switch name {
         case "import": ImportStep(mappings: mappings)
         case "credit-check": CreditCheckStep()
         case "unknown-products": UnknownProductStep()
         case "drop-ship": DropShipStep()
         case "allocate": AllocateStep()
+        case "back-order-report": BackOrderReportStep()
         default: ExportStep()
         }
     }
@@ -77,6 +78,18 @@ public struct Engine: Sendable {
     public func runCycle(observer: (any ImportObserver)? = nil, options: RunOptions = RunOptions()) throws -> CycleReport {
         let mappings = try loadMappings()
         return try runSteps(pipeline(mappings: mappings, rules: try loadRules(mappings: mappings)), observer: observer, options: options)
+    }
+
+    /// Runs the allocation step alone (or previews it: `dryRun` rolls everything back).
+    public func allocate(dryRun: Bool) throws -> (StepReport, [AllocateStep.Preview]) {
+        let cycleID = try database.writer.write { db -> Int64 in
+            try db.execute(sql: "INSERT INTO cycle (started_at, finished_at, summary) VALUES (?, ?, ?)",
+                           arguments: [clock.now.description, clock.now.description, nil])
+            return db.lastInsertedRowID
+        }
+        let result = try AllocateStep(dryRun: dryRun).allocate(CycleContext(engine: self, cycleID: cycleID, now: clock.now))
+        if dryRun { try database.writer.write { db in try db.execute(sql: "DELETE FROM cycle WHERE id = ?", arguments: [cycleID]) } }
+        return result
     }
 
     /// What a long-running engine passes to each cycle.

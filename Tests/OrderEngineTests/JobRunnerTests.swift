@@ -64,7 +64,7 @@ import TestSupport
         ("  - name: a\n    every: soon\n", "job a: every 'soon' is not an interval; write it like 30s, 5m or 2h"),
         ("  - name: a\n    cron: \"0 25 * * *\"\n", "job a: cron '0 25 * * *': hour '25' is not a number from 0 to 23"),
         ("  - name: a\n    cron: \"0 6 * * *\"\n    time_zone: Mars/Olympus\n", "job a: unknown time zone 'Mars/Olympus'; use a name such as Europe/London or UTC"),
-        ("  - name: a\n    every: 5m\n    steps: [allocate, teleport]\n", "job a: unknown step 'teleport'; the pipeline in rules.yaml has import, credit-check, unknown-products, proforma-vetting, drop-ship, allocate, export"),
+        ("  - name: a\n    every: 5m\n    steps: [allocate, teleport]\n", "job a: unknown step 'teleport'; the steps are import, credit-check, unknown-products, proforma-vetting, drop-ship, allocate, export, back-order-report"),
         ("  - name: a\n    every: 5m\n    cron: \"* * * * *\"\n", "job a: give either 'every' (30s, 5m, 2h) or 'cron' (\"0 6 * * MON-FRI\"), not both or neither"),
     ])
     func jobMistakesAreExplained(jobs: String, message: String) throws {

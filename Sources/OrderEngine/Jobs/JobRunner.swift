@@ -12,6 +12,10 @@ public struct JobDefinition: Sendable {
     public var steps: [String]?
     /// Whether a run missed while the engine was down runs once at start-up.
     public var catchUp: Bool
+
+    public init(name: String, schedule: Schedule, steps: [String]?, catchUp: Bool) {
+        self.name = name; self.schedule = schedule; self.steps = steps; self.catchUp = catchUp
+    }
 }
 
 /// One recorded run of a job.
@@ -44,11 +48,12 @@ public struct JobRunner: Sendable {
         self.engine = engine
         let mappings = try engine.loadMappings()
         let pipeline = try engine.loadRules(mappings: mappings).pipeline.map(\.name)
+        let steps = pipeline + RulesFile.builtInSteps.filter { !pipeline.contains($0) }
         let every = "\(max(1, Int(engine.config.inbox.pollInterval.rounded())))s"
         let configs = engine.config.jobs.isEmpty ? [EngineConfig.JobConfig(name: "cycle", every: every, steps: nil)] : engine.config.jobs
         var jobs: [JobDefinition] = []
         for config in configs {
-            jobs.append(try Self.definition(config, defaultZone: engine.config.timeZone, pipeline: pipeline))
+            jobs.append(try Self.definition(config, defaultZone: engine.config.timeZone, pipeline: steps))
         }
         let names = jobs.map(\.name)
         if Set(names).count != names.count { throw EngineError.jobs("two jobs share a name; give each job its own name") }
@@ -76,7 +81,7 @@ public struct JobRunner: Sendable {
         var steps = c.steps
         if steps == ["all"] || steps?.isEmpty == true { steps = nil }
         for step in steps ?? [] where !pipeline.contains(step) {
-            throw .jobs("job \(c.name): unknown step '\(step)'; the pipeline in rules.yaml has \(pipeline.joined(separator: ", "))")
+            throw .jobs("job \(c.name): unknown step '\(step)'; the steps are \(pipeline.joined(separator: ", "))")
         }
         let missed = c.missed ?? "run-once"
         guard ["run-once", "skip"].contains(missed) else { throw .jobs("job \(c.name): missed must be run-once or skip, found '\(missed)'") }
@@ -175,7 +180,10 @@ public struct JobRunner: Sendable {
             let mappings = try engine.loadMappings()
             let rules = try engine.loadRules(mappings: mappings)
             var steps = engine.pipeline(mappings: mappings, rules: rules)
-            if let names = job.steps { steps = steps.filter { names.contains($0.name) } }
+            if let names = job.steps {
+                // A job may also name a built-in step that the pipeline leaves out (e.g. back-order-report).
+                steps = names.map { name in steps.first { $0.name == name } ?? engine.builtInStep(name, mappings: mappings) }
+            }
             let report = try engine.runSteps(steps, options: options)
             cycleID = report.cycleID
             counts = String(decoding: try JSONEncoder().encode(report.counts), as: UTF8.self)

@@ -135,9 +135,13 @@ public struct OrderQueries: Sendable {
             public var poRef: String?
             /// `line.*` custom fields by name (without the `line.` prefix).
             public var custom: [String: String]
+            /// Split lines share a line number; part 0 is the original.
+            public var part: Int
+            /// What funded the allocation: `receipt GRN-1 ×3`, `stock count ... ×1`, `opening stock ×2`.
+            public var servedFrom: [String]
             enum CodingKeys: String, CodingKey {
                 case lineNo = "line_no", sku, quantity, unitPrice = "unit_price", stage, reasonCode = "reason_code",
-                     reason, since, warehouse, pickListRef = "pick_list_ref", poRef = "po_ref", custom
+                     reason, since, warehouse, pickListRef = "pick_list_ref", poRef = "po_ref", custom, part, servedFrom = "served_from"
             }
         }
         public struct Move: Codable, Sendable {
@@ -196,13 +200,17 @@ public struct OrderQueries: Sendable {
             let money = engine.config.money
             let lines = try Row.fetchAll(db, sql: """
                 SELECT l.*, COALESCE(l.unit_price, p.unit_price) AS price FROM order_line l LEFT JOIN product p ON p.sku = l.sku
-                WHERE l.order_id = ? ORDER BY l.line_no
+                WHERE l.order_id = ? ORDER BY l.line_no, l.part
                 """, arguments: [id]).map { l in
                 OrderDetail.Line(lineNo: l["line_no"], sku: l["sku"], quantity: l["quantity"],
                                  unitPrice: (l["price"] as Int64?).map { money.format(Money(minorUnits: $0)) },
                                  stage: l["stage"], reasonCode: l["reason_code"], reason: l["stage_reason"], since: l["stage_since"],
                                  warehouse: l["warehouse"], pickListRef: l["pick_list_ref"], poRef: l["po_ref"],
-                                 custom: Self.custom(l["custom"], prefix: "line."))
+                                 custom: Self.custom(l["custom"], prefix: "line."), part: l["part"],
+                                 servedFrom: try String.fetchAll(db, sql: """
+                                    SELECT s.source || ' ×' || a.quantity FROM allocation a JOIN stock_lot s ON s.id = a.lot_id
+                                    WHERE a.line_id = ? ORDER BY s.received_at, s.id
+                                    """, arguments: [l["id"] as Int64]))
             }
             let history = try Row.fetchAll(db, sql: """
                 SELECT m.*, l.line_no FROM stage_move m LEFT JOIN order_line l ON l.id = m.line_id

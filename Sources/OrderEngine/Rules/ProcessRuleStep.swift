@@ -48,6 +48,10 @@ public struct ProcessRuleStep: CycleStep {
                     acted += try move(lines, of: order, to: .onHold, reason: "held by rule: \(reason)", mover: mover, db: db)
                     try db.execute(sql: "UPDATE sales_order SET manual_hold = 1 WHERE id = ?", arguments: [order.orderID])
                     try ExceptionEntry(kind: Stage.onHold.rawValue, orderRef: ref, reason: "\(rule.name): \(reason)").insert(db, cycleID: context.cycleID)
+                case .shipPolicy(let policy):
+                    try db.execute(sql: "UPDATE sales_order SET ship_policy = ?, changed = 1 WHERE id = ? AND COALESCE(ship_policy, '') <> ?",
+                                   arguments: [policy.description, order.orderID, policy.description])
+                    acted += db.changesCount
                 case .release(let reason):
                     acted += try move(lines, of: order, to: .new, reason: reason, mover: mover, db: db, code: nil)
                     try db.execute(sql: "UPDATE sales_order SET manual_hold = 0 WHERE id = ?", arguments: [order.orderID])

@@ -100,6 +100,7 @@ public struct RuleQueries: Sendable {
                     case .hold: "hold"
                     case .release: "release to new"
                     case .output(let folder, _): "write to outbox/\(folder)"
+                    case .shipPolicy(let policy): "set ship policy \(policy)"
                     }
                     entries.append(.init(position: i + 1, name: rule.name, kind: "rule",
                                          detail: "\(rule.scope.rawValue)s in \(rule.stages.joined(separator: ", ")) where \(rule.search.source) -> \(action)",

@@ -31,7 +31,7 @@ public struct RulesFile: Sendable {
     public var pipeline: [Entry]
     public var file: String
 
-    public static let builtInSteps = ["import", "credit-check", "unknown-products", "drop-ship", "allocate", "export"]
+    public static let builtInSteps = ["import", "credit-check", "unknown-products", "drop-ship", "allocate", "export", "back-order-report"]
 
     /// Every stage a rule may name: the built-in ones and the user's.
     public var knownStages: [String] { Stage.builtIn.map(\.rawValue) + stages.map(\.name) }
@@ -83,6 +83,8 @@ public struct ProcessRule: Sendable {
         case release(reason: String)
         /// Write a row per matched order (or line), once each, to `outbox/<folder>/`.
         case output(folder: String, columns: [(String, Rule)])
+        /// Set the order's shipment policy (part, complete, part-after:N).
+        case shipPolicy(ShipPolicy)
     }
 
     public var name: String
@@ -182,7 +184,7 @@ struct RulesFileParser {
             guard !RulesFile.builtInSteps.contains(name), names.insert(name).inserted else {
                 throw fail(ruleNode, "'\(name)' appears twice in the pipeline or is the name of a built-in step")
             }
-            let allowed = ["rule", "search", "stages", "scope", "action", "to", "reason", "output", "description"]
+            let allowed = ["rule", "search", "stages", "scope", "action", "to", "reason", "output", "description", "policy"]
             for (key, _) in entry.mapping! where !allowed.contains(key.string ?? "") {
                 throw fail(key, "unknown key '\(key.string ?? "?")' in rule \(name); expected \(allowed.joined(separator: ", "))")
             }
@@ -213,6 +215,12 @@ struct RulesFileParser {
                 guard known.contains(to) else { throw fail(entry["to"], "unknown stage '\(to)'; define it under stages: or use one of \(known.sorted().joined(separator: ", "))") }
                 action = .move(to: to, reason: reason)
             case "hold": action = .hold(reason: reason)
+            case "ship-policy":
+                let text = try string(entry["policy"], "policy")
+                guard let policy = ShipPolicy(parsing: text) else {
+                    throw fail(entry["policy"], "policy '\(text)': expected part, complete or part-after:N (days)")
+                }
+                action = .shipPolicy(policy)
             case "release": action = .release(reason: reason)
             case "output":
                 guard let output = entry["output"], let folder = output["folder"]?.string,
@@ -227,7 +235,7 @@ struct RulesFileParser {
                 }
                 action = .output(folder: folder, columns: compiled)
             default:
-                throw fail(actionNode, "unknown action '\(actionName)'; expected move, hold, release or output")
+                throw fail(actionNode, "unknown action '\(actionName)'; expected move, hold, release, output or ship-policy")
             }
             pipeline.append(.rule(ProcessRule(name: name, search: search, stages: looked, action: action)))
         }
