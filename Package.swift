@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "OrderAllocationTests", dependencies: ["OrderAllocation", "OrderModel"]),
         .testTarget(name: "OrderExportTests", dependencies: ["OrderExport", "OrderModel"]),
         .testTarget(name: "OrderJobsTests", dependencies: ["OrderJobs", "OrderModel"]),
-        .testTarget(name: "OrderEngineTests", dependencies: ["OrderEngine", "OrderStore", "OrderJobs", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "OrderEngineTests", dependencies: ["OrderEngine", "OrderStore", "OrderJobs", "OrderModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "OrderCLITests", dependencies: ["orderflow", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -89,7 +89,7 @@ public struct ImportBenchmark: Sendable {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
         var written = 0, lines = 0, order = 0
-        var random = SplitMix64(seed: 7)
+        var random = SeededGenerator(seed: 7)
         func flush() throws {
             try handle.write(contentsOf: buffer)
             written += buffer.count
@@ -134,15 +134,3 @@ public struct ImportBenchmark: Sendable {
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 }
 
-/// A small deterministic generator, so a benchmark run can be repeated exactly.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

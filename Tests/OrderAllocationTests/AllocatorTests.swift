@@ -22,7 +22,7 @@ import OrderModel
     }
 
     @Test func neverAllocatesMoreThanAvailableAndTheOldestEligibleLineIsServedFirst() {
-        var generator = SplitMix(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         for _ in 0..<200 {
             let skus = ["A", "B", "C"]
             let lines = (0..<Int.random(in: 1...40, using: &generator)).map { i in
@@ -91,15 +91,3 @@ import OrderModel
     }
 }
 
-/// A small deterministic generator so property tests are repeatable.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-}

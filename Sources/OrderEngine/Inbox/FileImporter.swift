@@ -175,6 +175,16 @@ struct FileImporter {
         return found
     }
 
+    /// The warehouse a record names, or its product's; a record with neither is rejected.
+    static func warehouse(_ given: String?, sku: String, line: Int, _ db: Database) throws -> String {
+        if let given { return given }
+        if let known = try String.fetchOne(db.cachedStatement(sql: "SELECT warehouse FROM product WHERE sku = ?"), arguments: [sku]) {
+            return known
+        }
+        throw RecordRejection.badValue(line: line, field: "warehouse", found: "",
+                                       expected: "a warehouse, since sku \(sku) is not in the product file to take it from")
+    }
+
     /// An upsert keeps custom fields that this file does not mention and overwrites the ones it does.
     static func mergeCustom(_ table: String) -> String {
         "custom = CASE WHEN excluded.custom IS NULL THEN \(table).custom ELSE json_patch(COALESCE(\(table).custom, '{}'), excluded.custom) END"
@@ -239,14 +249,7 @@ struct FileImporter {
                         result.duplicates += 1
                         return
                     }
-                    var warehouse = r.warehouse
-                    if warehouse == nil {
-                        warehouse = try String.fetchOne(db.cachedStatement(sql: "SELECT warehouse FROM product WHERE sku = ?"), arguments: [r.sku])
-                    }
-                    guard let warehouse else {
-                        throw RecordRejection.badValue(line: r.sourceLine, field: "warehouse", found: "",
-                            expected: "a warehouse, since sku \(r.sku) is not in the product file to take it from")
-                    }
+                    let warehouse = try Self.warehouse(r.warehouse, sku: r.sku, line: r.sourceLine, db)
                     try db.cachedStatement(sql: """
                         INSERT INTO receipt (receipt_ref, sku, quantity, warehouse, received_at, source_file_id, source_line, custom)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -257,14 +260,7 @@ struct FileImporter {
                                                     source: "receipt \(r.receiptRef)", at: (r.receivedAt ?? context.now).description)
                 case .stock:
                     let count = try decoder.stockCount(mapped)
-                    var warehouse = count.warehouse
-                    if warehouse == nil {
-                        warehouse = try String.fetchOne(db.cachedStatement(sql: "SELECT warehouse FROM product WHERE sku = ?"), arguments: [count.sku])
-                    }
-                    guard let warehouse else {
-                        throw RecordRejection.badValue(line: count.sourceLine, field: "warehouse", found: "",
-                            expected: "a warehouse, since sku \(count.sku) is not in the product file to take it from")
-                    }
+                    let warehouse = try Self.warehouse(count.warehouse, sku: count.sku, line: count.sourceLine, db)
                     let undone = try StockLedger(db: db).count(sku: count.sku, warehouse: warehouse, onHand: count.onHand,
                                                               source: "stock count \(sourceName) line \(count.sourceLine)",
                                                               at: (count.countedAt ?? context.now).description)
