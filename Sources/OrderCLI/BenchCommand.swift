@@ -5,7 +5,7 @@ import OrderEngine
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks (not tests): generated workloads, timed and measured.",
-        subcommands: [BenchImportCommand.self])
+        subcommands: [BenchCycleCommand.self, BenchImportCommand.self])
 }
 
 struct BenchImportCommand: ParsableCommand {
@@ -27,5 +27,30 @@ struct BenchImportCommand: ParsableCommand {
         print(String(format: "%@ %.0f MB, %d lines: generated in %.1f s; imported in %.1f s (%.0f lines/s, %.1f MB/s); peak resident memory %.0f MB",
                      result.format, Double(result.fileBytes) / 1_048_576, result.lines, result.generateSeconds, result.importSeconds,
                      result.linesPerSecond, result.megabytesPerSecond, result.peakResidentMB))
+    }
+}
+
+struct BenchCycleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cycle",
+        abstract: "Generate realistic feeds of N order lines, run one cold cycle, then a one-receipt cycle over the back-order book.")
+    @Option(help: "Order lines to generate (e.g. 10000, 100000, 1000000).") var lines = 10_000
+    @Option(help: "Seed of the generator.") var seed: UInt64 = 1
+    @Option(help: "Scratch folder (deleted and recreated).") var dir = FileManager.default.temporaryDirectory
+        .appendingPathComponent("orderflow-bench-cycle").path
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let result = try CycleBenchmark(folder: URL(fileURLWithPath: dir), lines: lines, seed: seed).run()
+        if json { try Output.json(result); return }
+        print("\(result.lines) lines in \(result.orders) orders, \(result.customers) customers, \(result.products) products")
+        print(String(format: "cold cycle %.0f ms; peak resident memory %.0f MB", result.cycleMilliseconds, result.peakResidentMB))
+        Output.table(["phase", "ms", "lines/s"], result.phases.map { [$0.name, String(format: "%.0f", $0.milliseconds), String(format: "%.0f", $0.rowsPerSecond)] }, indent: "  ")
+        if let sqlite = result.sqliteImportMilliseconds, let ratio = result.importRatio {
+            print(String(format: "import vs sqlite3 .import of the same rows: %.0f ms vs %.0f ms (%.1fx)", result.phases[0].milliseconds, sqlite, ratio))
+        }
+        print(String(format: "rule search (proforma-vetting) %.0f ms, %.1f%% of the cycle", result.searchMilliseconds,
+                     result.searchMilliseconds * 100 / max(result.cycleMilliseconds, 1)))
+        print(String(format: "one receipt for 10 skus with %d lines in back order: cycle %.0f ms", result.backlogLines, result.receiptCycleMilliseconds))
     }
 }

@@ -66,6 +66,63 @@ public struct AtomicFileWriter: Sendable {
         Self.syncFolder(folder)
     }
 
+    /// Many files at once, for the outbox after a cycle: every file is written under its temporary name,
+    /// then one `sync` makes all of them durable (instead of an fsync per file), then each is
+    /// published with `link()` and each folder is synced once. Returns the files that failed, with why.
+    public func writeBatch(_ files: [(folder: URL, name: String, bytes: [UInt8])]) -> [Int: OutputError] {
+        var failures: [Int: OutputError] = [:]
+        var staged: [(Int, URL, URL)] = []
+        for (i, file) in files.enumerated() {
+            do {
+                try FileManager.default.createDirectory(at: file.folder, withIntermediateDirectories: true)
+            } catch {
+                failures[i] = OutputError(path: file.folder.path, operation: "create the folder", code: errno)
+                continue
+            }
+            let temp = file.folder.appendingPathComponent(".\(file.name).\(getpid()).tmp")
+            let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { failures[i] = OutputError(path: temp.path, operation: "create", code: errno); continue }
+            var failed = false
+            file.bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    if n < 0 { if errno == EINTR { continue }; failed = true; return }
+                    offset += n
+                }
+            }
+            if failed {
+                failures[i] = OutputError(path: temp.path, operation: "write", code: errno)
+                close(fd)
+                unlink(temp.path)
+                continue
+            }
+            close(fd)
+            staged.append((i, temp, file.folder.appendingPathComponent(file.name)))
+        }
+        guard !staged.isEmpty else { return failures }
+        // One flush makes every staged file durable before any is published (a single file is fsynced alone).
+        if staged.count == 1 { Self.syncFile(staged[0].1) } else { sync() }
+        var folders: Set<String> = []
+        for (i, temp, final) in staged {
+            if link(temp.path, final.path) != 0 {
+                let code = errno
+                if !(code == EEXIST && FileManager.default.contentsEqual(atPath: temp.path, andPath: final.path)) {
+                    failures[i] = OutputError(path: final.path, operation: "publish", code: code)
+                }
+            }
+            unlink(temp.path)
+            folders.insert(final.deletingLastPathComponent().path)
+        }
+        for folder in folders { Self.syncFolder(URL(fileURLWithPath: folder)) }
+        return failures
+    }
+
+    static func syncFile(_ url: URL) {
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 { fsync(fd); close(fd) }
+    }
+
     /// Makes a rename or link in `folder` durable.
     public static func syncFolder(_ folder: URL) {
         let fd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -49,6 +49,9 @@ public struct OrderDatabase: Sendable {
         migrator.registerMigration("v5-stock-lifecycle") { db in
             try db.execute(sql: Schema.v5)
         }
+        migrator.registerMigration("v6-indexes") { db in
+            try db.execute(sql: Schema.v6)
+        }
         return migrator
     }
 }

@@ -22,29 +22,39 @@ struct OutboxPublisher {
         let outbox = context.engine.home.outbox
         removeStaleTemporaries(in: outbox)
         do {
-            let pending = try context.db.read { db in
-                try Row.fetchAll(db, sql: "SELECT id, folder, name FROM outbox_file WHERE written_at IS NULL ORDER BY id")
-            }
-            for row in pending {
-                let id: Int64 = row["id"], folder: String = row["folder"], name: String = row["name"]
-                do {
-                    let content = try context.db.read { db in
-                        try [UInt8](Data.fetchOne(db, sql: "SELECT content FROM outbox_file WHERE id = ?", arguments: [id]) ?? Data())
-                    }
-                    try writer.write(content, to: outbox.appendingPathComponent(folder, isDirectory: true), name: name)
-                    // The file is the record now; the stored copy is dropped to keep the database small.
-                    try context.db.write { db in
-                        try db.execute(sql: "UPDATE outbox_file SET written_at = ?, content = X'' WHERE id = ?",
-                                       arguments: [context.engine.clock.now.description, id])
-                    }
-                    result.written += 1
-                    context.engine.logger.info("output written", metadata: ["output.folder": "\(folder)", "output.name": "\(name)",
-                                                                           "output.bytes": "\(content.count)"])
-                } catch {
-                    result.failures.append("outbox/\(folder)/\(name): \(error)")
-                    context.engine.logger.error("output not written; it stays pending and is written on the next cycle",
-                                                metadata: ["output.folder": "\(folder)", "output.name": "\(name)", "error": "\(error)"])
+            // Read and write in slices, so a large backlog of documents never sits in memory at once.
+            while true {
+                let pending = try context.db.read { db in
+                    try Row.fetchAll(db, sql: "SELECT id, folder, name, content FROM outbox_file WHERE written_at IS NULL ORDER BY id LIMIT 500")
                 }
+                guard !pending.isEmpty else { break }
+                let files = pending.map { row in
+                    (folder: outbox.appendingPathComponent(row["folder"] as String, isDirectory: true), name: row["name"] as String,
+                     bytes: [UInt8]((row["content"] as Data?) ?? Data()))
+                }
+                let failures = writer.writeBatch(files)
+                var written: [Int64] = []
+                for (i, row) in pending.enumerated() {
+                    let folder: String = row["folder"], name: String = row["name"]
+                    if let error = failures[i] {
+                        result.failures.append("outbox/\(folder)/\(name): \(error)")
+                        context.engine.logger.error("output not written; it stays pending and is written on the next cycle",
+                                                    metadata: ["output.folder": "\(folder)", "output.name": "\(name)", "error": "\(error)"])
+                    } else {
+                        written.append(row["id"])
+                        context.engine.logger.info("output written", metadata: ["output.folder": "\(folder)", "output.name": "\(name)",
+                                                                               "output.bytes": "\(files[i].bytes.count)"])
+                    }
+                }
+                // The file is the record now; the stored copy is dropped to keep the database small.
+                try context.db.write { db in
+                    for id in written {
+                        try db.cachedStatement(sql: "UPDATE outbox_file SET written_at = ?, content = X'' WHERE id = ?")
+                            .execute(arguments: [context.engine.clock.now.description, id])
+                    }
+                }
+                result.written += written.count
+                if written.count < pending.count { break }
             }
         } catch {
             result.failures.append("cannot read pending outbox files: \(error)")

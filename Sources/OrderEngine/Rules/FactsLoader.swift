@@ -10,10 +10,39 @@ struct FactsLoader {
     let money: MoneyFormat
     let today: Int64
 
-    /// Orders with at least one line in `stages` (all orders when nil), oldest first.
-    func orderIDs(stages: [String]?, excludingOverridesFor rule: String? = nil) throws -> [Int64] {
-        var sql = "SELECT o.id FROM sales_order o WHERE "
+    /// SQL for the rule fields that map straight onto a column (text and true/false only).
+    static let columns: [String: String] = [
+        "customer.terms": "c.terms", "customer.ref": "c.customer_ref", "customer.name": "c.name", "customer.city": "c.city",
+        "customer.country": "c.country", "customer.postcode": "c.postcode", "customer.on_stop": "c.on_stop",
+        "order.ref": "o.order_ref", "order.customer_ref": "o.customer_ref", "order.credit_state": "o.credit_state",
+        "order.payment_method": "COALESCE(o.payment_method, c.terms)", "order.ship_country": "o.ship_country",
+        "order.ship_city": "o.ship_city", "order.ship_postcode": "o.ship_postcode", "order.ship_name": "o.ship_name",
+    ]
+
+    /// The SQL for a rule's necessary conditions that can be checked in the database; nil for the others.
+    static func sql(_ condition: Rule.Condition) -> (String, StatementArguments)? {
+        guard let column = columns["\(condition.entity).\(condition.field)"] else { return nil }
         var args: StatementArguments = []
+        for value in condition.values {
+            switch value {
+            case .text(let t): args += [t]
+            case .bool(let b): args += [b]
+            default: return nil
+            }
+        }
+        if condition.op == "in" { return ("\(column) IN (\(databaseQuestionMarks(count: condition.values.count)))", args) }
+        return ("\(column) \(condition.op) ?", args)
+    }
+
+    /// Orders with at least one line in `stages` (all orders when nil), oldest first; `prefilter` narrows them in SQL.
+    func orderIDs(stages: [String]?, excludingOverridesFor rule: String? = nil, prefilter: [Rule.Condition] = []) throws -> [Int64] {
+        var sql = "SELECT o.id FROM sales_order o LEFT JOIN customer c ON c.customer_ref = o.customer_ref WHERE "
+        var args: StatementArguments = []
+        for condition in prefilter {
+            guard let (clause, values) = Self.sql(condition) else { continue }
+            sql += "\(clause) AND "
+            args += values
+        }
         if let stages {
             sql += "EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.stage IN (\(databaseQuestionMarks(count: stages.count))))"
             args += StatementArguments(stages)
@@ -44,9 +73,7 @@ struct FactsLoader {
 
     func number(_ minor: Int64?) -> Value {
         guard let minor else { return .null }
-        var scale = Decimal(1)
-        for _ in 0..<money.fractionDigits { scale *= 10 }
-        return .number(Decimal(minor) / scale)
+        return .number(Decimal(sign: minor < 0 ? .minus : .plus, exponent: -money.fractionDigits, significand: Decimal(minor.magnitude)))
     }
 
     func text(_ s: String?) -> Value { s.map(Value.text) ?? .null }

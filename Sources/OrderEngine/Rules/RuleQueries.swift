@@ -33,7 +33,7 @@ public struct RuleQueries: Sendable {
         return try engine.database.writer.read { db in
             let loader = FactsLoader(db: db, catalog: catalog, money: engine.config.money, today: today)
             let open = Stage.open.map(\.rawValue) + [Stage.dropShip.rawValue] + (try? engine.loadRules(mappings: mappings))!.stages.map(\.name)
-            let ids = try loader.orderIDs(stages: stage.map { [$0] } ?? open)
+            let ids = try loader.orderIDs(stages: stage.map { [$0] } ?? open, prefilter: scope == .order ? rule.prefilter : [])
             var matches: [Match] = []
             for order in try loader.load(ids) {
                 var lineNumbers: [Int]? = nil

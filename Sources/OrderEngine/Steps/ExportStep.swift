@@ -88,18 +88,22 @@ public struct ExportStep: CycleStep {
                 }
                 continue
             }
+            // Set-based: the lines of this pick list are despatched, stock falls, history records each line.
+            try db.execute(sql: "UPDATE order_line SET pick_list_ref = ? WHERE stage = 'picking' AND pick_list_ref IS NULL AND warehouse = ?",
+                           arguments: [ref, warehouse])
             try db.execute(sql: """
                 UPDATE stock SET on_hand = on_hand - x.q, allocated = allocated - x.q
-                FROM (SELECT sku, SUM(allocated) AS q FROM order_line WHERE stage = 'picking' AND warehouse = ? GROUP BY sku) AS x
+                FROM (SELECT sku, SUM(allocated) AS q FROM order_line WHERE pick_list_ref = ? AND stage = 'picking' GROUP BY sku) AS x
                 WHERE stock.sku = x.sku AND stock.warehouse = ?
-                """, arguments: [warehouse, warehouse])
-            for row in lines {
-                try mover.moveLine(row["id"], orderID: row["order_id"], from: .picking, to: .despatched, code: nil,
-                                   reason: "on pick list \(ref)")
-            }
-            try db.execute(sql: """
-                UPDATE order_line SET pick_list_ref = ?, allocated = 0 WHERE stage = 'despatched' AND pick_list_ref IS NULL AND warehouse = ?
                 """, arguments: [ref, warehouse])
+            try db.execute(sql: """
+                INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
+                SELECT order_id, id, 'picking', 'despatched', ?, ?, ?, ? FROM order_line WHERE pick_list_ref = ? AND stage = 'picking'
+                """, arguments: ["on pick list \(ref)", mover.actor, context.now.description, context.cycleID, ref])
+            try db.execute(sql: """
+                UPDATE order_line SET stage = 'despatched', stage_since = ?, reason_code = NULL, stage_reason = ?, allocated = 0
+                WHERE pick_list_ref = ? AND stage = 'picking'
+                """, arguments: [context.now.description, "on pick list \(ref)", ref])
         }
         return byWarehouse.count
     }

@@ -10,6 +10,32 @@ public struct Rule: Sendable {
     public let source: String
     public let scope: Scope
     let evaluate: @Sendable (EvaluationContext) -> Value
+    /// Conditions every match must meet (the top-level `and` terms of the form `field op literal`):
+    /// a caller may use them to narrow the orders it loads before evaluating the whole rule.
+    public private(set) var prefilter: [Condition] = []
+
+    /// `entity.field op value` — a necessary condition of the rule.
+    public struct Condition: Sendable, Hashable {
+        public var entity: String
+        public var field: String
+        /// `=`, `!=`, `<`, `<=`, `>`, `>=` or `in`.
+        public var op: String
+        public var values: [Value]
+    }
+
+    static func conditions(_ e: Expression) -> [Condition] {
+        switch e {
+        case .binary("and", let l, let r, _):
+            return conditions(l) + conditions(r)
+        case .binary(let op, .field(let entity, let name, _), .literal(let v, _), _) where ["=", "!=", "<", "<=", ">", ">="].contains(op):
+            return [Condition(entity: entity, field: name, op: op, values: [v])]
+        case .inList(.field(let entity, let name, _), let items, false, _):
+            let values = items.compactMap { item -> Value? in if case .literal(let v, _) = item { return v }; return nil }
+            return values.count == items.count ? [Condition(entity: entity, field: name, op: "in", values: values)] : []
+        default:
+            return []
+        }
+    }
 
     /// Parses and checks `source`; errors carry the offset of the mistake.
     public init(_ source: String, scope: Scope = .order, catalog: FieldCatalog = FieldCatalog()) throws(RuleError) {
@@ -26,6 +52,7 @@ public struct Rule: Sendable {
                 .located(source: source, file: nil, line: 1, column: 1)
         }
         evaluate = compiled.eval
+        prefilter = Self.conditions(expression)
     }
 
     /// Compiles an expression of any type (an output column such as `order.total * 2`).

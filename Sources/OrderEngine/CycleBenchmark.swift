@@ -1,0 +1,170 @@
+import Foundation
+import OrderModel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A whole-cycle benchmark on generated, realistic feeds: a benchmark, not a test.
+///
+/// Customers with a mix of terms and limits (some on stop, some tight), products with some
+/// drop-ship and skewed popularity, orders of 1 to 10 lines, receipts covering part of the demand,
+/// a share of credit holds and of vetting matches. It times each phase of one cold cycle, compares
+/// the import with the sqlite3 shell's `.import` of the same rows, and times the cycle that follows
+/// one small receipt when the back-order book is large.
+public struct CycleBenchmark: Sendable {
+    public struct Phase: Sendable, Codable {
+        public var name: String
+        public var milliseconds: Double
+        public var rowsPerSecond: Double
+    }
+
+    public struct Result: Sendable, Codable {
+        public var orders: Int
+        public var lines: Int
+        public var customers: Int
+        public var products: Int
+        public var phases: [Phase]
+        public var cycleMilliseconds: Double
+        public var sqliteImportMilliseconds: Double?
+        public var importRatio: Double?
+        public var searchMilliseconds: Double
+        public var backlogLines: Int
+        public var receiptCycleMilliseconds: Double
+        public var peakResidentMB: Double
+        public var counts: [String: [String: Int]]
+    }
+
+    public let folder: URL
+    public let lines: Int
+    public let seed: UInt64
+
+    public init(folder: URL, lines: Int, seed: UInt64 = 1) {
+        self.folder = folder
+        self.lines = lines
+        self.seed = seed
+    }
+
+    var customers: Int { max(10, min(10_000, lines / 30)) }
+    var products: Int { max(20, min(20_000, lines / 15)) }
+
+    public func run() throws -> Result {
+        let home = Home(folder.path)
+        try? FileManager.default.removeItem(at: folder)
+        try home.initialize()
+        var random = SeededGenerator(seed: seed)
+        let orderCount = try generate(home, random: &random)
+        let clock = FixedClock(Timestamp(iso8601: "2026-12-01T08:00:00Z")!)
+        try settle(home)
+        let engine = try Engine(home: home, clock: clock)
+
+        let started = ContinuousClock.now
+        let report = try engine.runCycle()
+        let cycle = Self.milliseconds(ContinuousClock.now - started)
+        let phases: [(String, [String])] = [
+            ("import", ["import"]), ("rules", ["credit-check", "unknown-products", "proforma-vetting"]),
+            ("allocation", ["drop-ship", "allocate"]), ("export", ["export"]),
+        ]
+        let phaseResults = phases.map { name, steps in
+            let ms = report.steps.filter { steps.contains($0.step) }.map(\.milliseconds).reduce(0, +)
+            return Phase(name: name, milliseconds: ms, rowsPerSecond: Double(lines) / max(ms / 1000, 0.000_001))
+        }
+        let search = report.steps.first { $0.step == "proforma-vetting" }?.milliseconds ?? 0
+        let sqlite = try sqliteImport(home)
+        let importMS = phaseResults[0].milliseconds
+
+        // A large back-order book, then one receipt for 10 skus: the cycle should cost what changed.
+        let backlog = try engine.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_line WHERE stage = 'back-order'") ?? 0 }
+        let skus = try engine.database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT sku FROM order_line WHERE stage = 'back-order' ORDER BY sku LIMIT 10")
+        }
+        let receipt = "receipt_ref,sku,quantity,warehouse,received_at\n" + skus.map { "BENCH-R2,\($0),5,," }.joined(separator: "\n") + "\n"
+        try Data(receipt.utf8).write(to: home.inbox.appendingPathComponent("receipts/late.csv"))
+        try settle(home)
+        let later = try Engine(home: home, clock: FixedClock(Timestamp(iso8601: "2026-12-01T09:00:00Z")!))
+        let second = ContinuousClock.now
+        _ = try later.runCycle()
+        let receiptCycle = Self.milliseconds(ContinuousClock.now - second)
+
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Result(orders: orderCount, lines: lines, customers: customers, products: products, phases: phaseResults,
+                      cycleMilliseconds: cycle, sqliteImportMilliseconds: sqlite, importRatio: sqlite.map { importMS / max($0, 0.001) },
+                      searchMilliseconds: search, backlogLines: backlog, receiptCycleMilliseconds: receiptCycle,
+                      peakResidentMB: Double(usage.ru_maxrss) / 1024, counts: report.counts)
+    }
+
+    /// Dates every inbox file well before the clock, so it is settled.
+    func settle(_ home: Home) throws {
+        let fm = FileManager.default
+        for folder in try fm.contentsOfDirectory(atPath: home.inbox.path) {
+            let dir = home.inbox.appendingPathComponent(folder)
+            for name in (try? fm.contentsOfDirectory(atPath: dir.path)) ?? [] {
+                try fm.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_700_000_000)], ofItemAtPath: dir.appendingPathComponent(name).path)
+            }
+        }
+    }
+
+    /// Writes the feeds; returns the number of orders.
+    func generate(_ home: Home, random: inout SeededGenerator) throws -> Int {
+        var text = "customer_ref,name,terms,credit_limit,balance,on_stop,email,address1,address2,city,postcode,country\n"
+        for i in 0..<customers {
+            let roll = Int.random(in: 0..<100, using: &random)
+            let terms = roll < 80 ? "ACCOUNT" : roll < 90 ? "CARD" : "PROFORMA"
+            let limit = roll % 25 == 0 ? "200.00" : "1000000.00"
+            text += "C\(i),Customer \(i),\(terms),\(limit),0,\(roll == 99 ? "Y" : "N"),c\(i)@example.com,\(i) High Street,,Leeds,LS1 1AA,GB\n"
+        }
+        try Data(text.utf8).write(to: home.inbox.appendingPathComponent("customers/customers.csv"))
+        text = "supplier_ref,name,email,po_format\n" + (0..<20).map { "S\($0),Supplier \($0),s\($0)@example.com,\($0 % 2 == 0 ? "csv" : "xml")" }.joined(separator: "\n") + "\n"
+        try Data(text.utf8).write(to: home.inbox.appendingPathComponent("suppliers/suppliers.csv"))
+        text = "sku,description,category,unit_price,drop_ship,supplier_ref,supplier_cost,warehouse,bin_location\n"
+        var receipts = "receipt_ref,sku,quantity,warehouse,received_at\n"
+        for i in 0..<products {
+            let dropShip = i % 20 == 7
+            let category = i % 500 == 3 ? "Plasma TV" : "Category \(i % 40)"
+            text += "P\(i),Product \(i),\(category),\(1 + i % 200).99,\(dropShip ? "Y" : "N"),\(dropShip ? "S\(i % 20)" : ""),\(dropShip ? "5.00" : ""),\(i % 3 == 0 ? "NORTH" : "MAIN"),B-\(i % 900)\n"
+            if !dropShip && i % 10 < 7 { receipts += "R1,P\(i),\(Int.random(in: 5...60, using: &random)),,\n" }
+        }
+        try Data(text.utf8).write(to: home.inbox.appendingPathComponent("products/products.csv"))
+        try Data(receipts.utf8).write(to: home.inbox.appendingPathComponent("receipts/receipts.csv"))
+
+        var out: [UInt8] = []
+        out.reserveCapacity(lines * 120)
+        out += Array("order_ref,order_date,customer_ref,line_no,sku,quantity,unit_price,payment_method,card_number,card_expiry,ship_name,ship_address1,ship_address2,ship_city,ship_postcode,ship_country\n".utf8)
+        var written = 0, order = 0
+        while written < lines {
+            order += 1
+            let customer = Int.random(in: 0..<customers, using: &random)
+            let count = min(lines - written, 1 + Int(Double.random(in: 0..<1, using: &random) * Double.random(in: 0..<1, using: &random) * 10))
+            let day = 1 + order * 28 / max(1, lines / 3)
+            for line in 1...count {
+                // Skewed popularity: a few skus are ordered far more often than the rest.
+                let u = Double.random(in: 0.000_001..<1, using: &random)
+                let sku = min(products - 1, Int(Double(products) * u * u * u))
+                let card = customer % 10 >= 8 ? "4111111111111111" : ""
+                out += Array("SO\(order),2026-11-\(String(format: "%02d", min(28, day))),C\(customer),\(line),P\(sku),\(1 + Int.random(in: 0..<4, using: &random)),,,\(card),\(card.isEmpty ? "" : "12/28"),,,,,,\n".utf8)
+            }
+            written += count
+        }
+        try Data(out).write(to: home.inbox.appendingPathComponent("orders/orders.csv"))
+        return order
+    }
+
+    /// The sqlite3 shell's `.import` of the same order rows into a plain table, timed; nil without sqlite3.
+    func sqliteImport(_ home: Home) throws -> Double? {
+        guard let orders = try FileManager.default.contentsOfDirectory(atPath: home.archive.appendingPathComponent("orders").path).first else { return nil }
+        let csv = home.archive.appendingPathComponent("orders/\(orders)").path
+        let database = folder.appendingPathComponent("sqlite-import.db").path
+        try? FileManager.default.removeItem(atPath: database)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        guard FileManager.default.isExecutableFile(atPath: process.executableURL!.path) else { return nil }
+        process.arguments = [database, "-cmd", "PRAGMA journal_mode=WAL", "-cmd", ".mode csv", ".import \(csv) lines"]
+        process.standardOutput = FileHandle.nullDevice
+        let started = ContinuousClock.now
+        try process.run()
+        process.waitUntilExit()
+        return Self.milliseconds(ContinuousClock.now - started)
+    }
+
+    static func milliseconds(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+}
