@@ -329,5 +329,8 @@ enum Schema {
     static let v6 = """
     CREATE INDEX order_line_po ON order_line(po_ref) WHERE po_ref IS NOT NULL;
     CREATE INDEX order_line_pick_list ON order_line(pick_list_ref) WHERE pick_list_ref IS NOT NULL;
+    CREATE INDEX sales_order_changed ON sales_order(id) WHERE changed = 1;
+    CREATE INDEX sales_order_policy ON sales_order(ship_policy) WHERE ship_policy IS NOT NULL;
+    CREATE INDEX stock_gained ON stock(sku, warehouse) WHERE gained = 1;
     """
 }

@@ -48,6 +48,14 @@ public struct AllocateStep: CycleStep {
         let full = config.allocationMode == "full"
         let policySQL = "COALESCE(o.ship_policy, c.ship_policy, ?)"
         let defaultPolicy = config.shipPolicy.description
+        // Orders whose policy turns with time are looked at every cycle — but only if there are any.
+        let timed: Bool
+        if case .partAfter = config.shipPolicy { timed = true } else {
+            timed = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM customer WHERE ship_policy LIKE 'part-after:%')
+                    OR EXISTS (SELECT 1 FROM sales_order WHERE ship_policy IS NOT NULL AND ship_policy LIKE 'part-after:%')
+                """) ?? false
+        }
         // The orders to look at: every order with new lines; back orders whose stock gained, whose order
         // changed, or whose policy turns with time (all back orders in full mode).
         let rows = try Row.fetchAll(db, sql: """
@@ -55,13 +63,15 @@ public struct AllocateStep: CycleStep {
                 SELECT l.order_id FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
                 WHERE l.stage = 'new' AND o.credit_state = 'passed' AND p.drop_ship = 0
                 UNION
-                SELECT l.order_id FROM order_line l JOIN stock s ON s.sku = l.sku AND s.warehouse = l.warehouse
-                WHERE l.stage = 'back-order' AND (s.gained = 1 OR ?)
+                SELECT l.order_id FROM stock s JOIN order_line l ON l.stage = 'back-order' AND l.sku = s.sku AND l.warehouse = s.warehouse
+                WHERE s.gained = 1
+                UNION
+                SELECT order_id FROM order_line WHERE ? AND stage = 'back-order'
                 UNION
                 SELECT id FROM sales_order WHERE changed = 1
                 UNION
                 SELECT l.order_id FROM order_line l JOIN sales_order o ON o.id = l.order_id LEFT JOIN customer c ON c.customer_ref = o.customer_ref
-                WHERE l.stage = 'back-order' AND (\(policySQL) LIKE 'part-after:%' OR ?)
+                WHERE ? AND l.stage = 'back-order' AND (\(policySQL) LIKE 'part-after:%' OR ?)
             )
             SELECT l.id, l.order_id, l.line_no, l.part, l.sku, COALESCE(l.warehouse, p.warehouse) AS warehouse, l.quantity, l.stage,
                    o.order_ref, o.priority, o.order_date, o.back_order_since, \(policySQL) AS policy
@@ -71,7 +81,7 @@ public struct AllocateStep: CycleStep {
             LEFT JOIN customer c ON c.customer_ref = o.customer_ref
             WHERE ((l.stage = 'new' AND o.credit_state = 'passed') OR l.stage = 'back-order') AND p.drop_ship = 0
             ORDER BY o.priority DESC, o.order_date, o.id, l.line_no, l.part
-            """, arguments: [full, defaultPolicy, full, defaultPolicy])
+            """, arguments: [full, timed || full, defaultPolicy, full, defaultPolicy])
         var available: [Allocator.StockKey: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT sku, warehouse, on_hand - allocated AS free FROM stock WHERE on_hand > allocated") {
             available[Allocator.StockKey(sku: row["sku"], warehouse: row["warehouse"])] = row["free"]
