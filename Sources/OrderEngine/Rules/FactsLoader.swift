@@ -36,18 +36,22 @@ struct FactsLoader {
 
     /// Orders with at least one line in `stages` (all orders when nil), oldest first; `prefilter` narrows them in SQL.
     func orderIDs(stages: [String]?, excludingOverridesFor rule: String? = nil, prefilter: [Rule.Condition] = []) throws -> [Int64] {
-        var sql = "SELECT o.id FROM sales_order o LEFT JOIN customer c ON c.customer_ref = o.customer_ref WHERE "
+        var sql: String
         var args: StatementArguments = []
-        for condition in prefilter {
-            guard let (clause, values) = Self.sql(condition) else { continue }
-            sql += "\(clause) AND "
-            args += values
-        }
         if let stages {
-            sql += "EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.stage IN (\(databaseQuestionMarks(count: stages.count))))"
+            // Start from the lines at those stages (an index range), not from every order.
+            sql = """
+                SELECT o.id FROM (SELECT DISTINCT order_id FROM order_line WHERE stage IN (\(databaseQuestionMarks(count: stages.count)))) x
+                JOIN sales_order o ON o.id = x.order_id LEFT JOIN customer c ON c.customer_ref = o.customer_ref WHERE 1
+                """
             args += StatementArguments(stages)
         } else {
-            sql += "1"
+            sql = "SELECT o.id FROM sales_order o LEFT JOIN customer c ON c.customer_ref = o.customer_ref WHERE 1"
+        }
+        for condition in prefilter {
+            guard let (clause, values) = Self.sql(condition) else { continue }
+            sql += " AND \(clause)"
+            args += values
         }
         if let rule {
             sql += " AND NOT EXISTS (SELECT 1 FROM rule_override r WHERE r.order_id = o.id AND r.rule = ?)"

@@ -23,6 +23,10 @@ public struct CreditCheckStep: CycleStep {
                 FROM sales_order o
                 WHERE o.credit_state <> 'passed' AND o.manual_hold = 0
                   AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.stage IN ('new', 'held-for-credit'))
+                  -- A card problem of an order that says it pays by CARD is a fact of the order (its card, its
+                  -- month): it cannot clear by itself, so it waits for a person's release instead of a re-check.
+                  AND NOT (o.payment_method = 'CARD' AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id
+                                    AND l.stage = 'held-for-credit' AND l.reason_code LIKE 'card-%'))
                 ORDER BY o.order_date, o.id
                 """)
             guard !rows.isEmpty else {
