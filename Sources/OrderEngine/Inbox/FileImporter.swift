@@ -55,13 +55,21 @@ struct FileImporter {
         let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "import")
         let now = context.now.description
 
-        /// An order imported earlier from this same file: its rows were not adjacent.
-        func earlierFromThisFile(_ ref: String) throws -> (id: Int64, line: Int, lines: Int)? {
+        /// An order of this ref already imported: from this same file (its rows were not together) or another.
+        func existing(_ ref: String) throws -> (id: Int64, line: Int, lines: Int, sameFile: Bool, file: String)? {
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT id, source_line, (SELECT COUNT(*) FROM order_line WHERE order_id = sales_order.id) AS lines
-                FROM sales_order WHERE order_ref = ? AND source_file_id = ?
-                """), arguments: [ref, sourceFileID]) else { return nil }
-            return (row["id"], row["source_line"], row["lines"])
+                SELECT o.id, o.source_line, o.source_file_id, f.name FROM sales_order o JOIN source_file f ON f.id = o.source_file_id
+                WHERE o.order_ref = ?
+                """), arguments: [ref]) else { return nil }
+            let id: Int64 = row[0]
+            let sameFile = (row[2] as Int64) == sourceFileID
+            let lines = sameFile ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_line WHERE order_id = ?", arguments: [id]) ?? 0 : 0
+            return (id, row[1], lines, sameFile, row[3])
+        }
+
+        func earlierFromThisFile(_ ref: String) throws -> (id: Int64, line: Int, lines: Int)? {
+            guard let found = try existing(ref), found.sameFile else { return nil }
+            return (found.id, found.line, found.lines)
         }
 
         /// Refuses an order whose rows are split: the part imported earlier is taken back, so the order stays all or nothing.
@@ -100,18 +108,13 @@ struct FileImporter {
                     result.rejected += order.lines.count
                     return
                 }
-                if try earlierFromThisFile(order.orderRef) != nil {
-                    try refuseSplit(order.orderRef, at: order.sourceLine, count: order.lines.count)
-                    return
-                }
-                if let earlier = try Row.fetchOne(db.cachedStatement(sql: """
-                    SELECT f.name, o.source_line FROM sales_order o JOIN source_file f ON f.id = o.source_file_id
-                    WHERE o.order_ref = ?
-                    """), arguments: [order.orderRef]) {
-                    let from: String = earlier["name"]
-                    let line: Int = earlier["source_line"]
+                if let earlier = try existing(order.orderRef) {
+                    if earlier.sameFile {
+                        try refuseSplit(order.orderRef, at: order.sourceLine, count: order.lines.count)
+                        return
+                    }
                     try ExceptionEntry(kind: "duplicate-order", orderRef: order.orderRef,
-                                       reason: "order_ref \(order.orderRef) was already imported (from \(from) line \(line)); this copy is ignored",
+                                       reason: "order_ref \(order.orderRef) was already imported (from \(earlier.file) line \(earlier.line)); this copy is ignored",
                                        sourceFile: sourceName, sourceLine: order.sourceLine).insert(db, cycleID: context.cycleID)
                     result.duplicates += 1
                     return

@@ -102,8 +102,26 @@ public struct AllocateStep: CycleStep {
         }
         let plan = Allocator().allocate(orders, available: available, splitLines: config.splitLines)
         let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:allocate")
-        let ledger = StockLedger(db: db)
+        var cursors: [Allocator.StockKey: LotCursor] = [:]
+        let nowText = context.now.description
+        /// Allocates `quantity` to a line from its lots and moves it to picking: one update, one history row.
+        func pick(_ lineID: Int64, orderID: Int64, from: Stage, sku: String, warehouse: String, quantity: Int64, note: String) throws {
+            let key = Allocator.StockKey(sku: sku, warehouse: warehouse)
+            let cursor = try cursors[key] ?? LotCursor(db, sku: sku, warehouse: warehouse)
+            cursors[key] = cursor
+            let sources = try cursor.take(quantity, lineID: lineID, db)
+            let reason = "allocated \(quantity)\(note) from \(warehouse) (\(sources.joined(separator: ", ")))"
+            try db.cachedStatement(sql: """
+                UPDATE order_line SET stage = 'picking', stage_since = ?, reason_code = NULL, stage_reason = ?,
+                    allocated = allocated + ?, warehouse = ? WHERE id = ?
+                """).execute(arguments: [nowText, reason, quantity, warehouse, lineID])
+            try db.cachedStatement(sql: """
+                INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
+                VALUES (?, ?, ?, 'picking', ?, ?, ?, ?)
+                """).execute(arguments: [orderID, lineID, from.rawValue, reason, mover.actor, nowText, context.cycleID])
+        }
         var picked = 0, backOrdered = 0
+        var waitingSince: Set<Int64> = []
         var preview: [Preview] = []
         for (row, outcome) in zip(rows, plan.outcomes) {
             let lineID: Int64 = row["id"], orderID: Int64 = row["order_id"]
@@ -112,9 +130,7 @@ public struct AllocateStep: CycleStep {
             switch outcome {
             case .allocated:
                 picked += 1
-                let sources = try ledger.allocate(lineID: lineID, sku: sku, warehouse: warehouse, quantity: quantity)
-                try mover.moveLine(lineID, orderID: orderID, from: from, to: .picking, code: nil,
-                                   reason: "allocated \(quantity) from \(warehouse) (\(sources.joined(separator: ", ")))")
+                try pick(lineID, orderID: orderID, from: from, sku: sku, warehouse: warehouse, quantity: quantity, note: "")
                 if dryRun { preview.append(Preview(orderRef: row["order_ref"], lineNo: row["line_no"], sku: sku, quantity: quantity, from: from.rawValue, outcome: "picking")) }
             case .partial(let now):
                 picked += 1
@@ -130,26 +146,33 @@ public struct AllocateStep: CycleStep {
                     """, arguments: [part, rest, context.now.description, "split: \(rest) of \(quantity) wait for stock in \(warehouse)", warehouse, lineID])
                 try mover.recordSplit(lineID: db.lastInsertedRowID, orderID: orderID, from: from,
                                       reason: "split from line \(row["line_no"] as Int): \(now) allocated now, \(rest) wait for stock")
-                let sources = try ledger.allocate(lineID: lineID, sku: sku, warehouse: warehouse, quantity: now)
-                try mover.moveLine(lineID, orderID: orderID, from: from, to: .picking, code: nil,
-                                   reason: "allocated \(now) of \(quantity) from \(warehouse) (\(sources.joined(separator: ", "))); the rest waits")
-                try db.execute(sql: "UPDATE sales_order SET back_order_since = COALESCE(back_order_since, ?) WHERE id = ?",
-                               arguments: [context.now.description, orderID])
+                try pick(lineID, orderID: orderID, from: from, sku: sku, warehouse: warehouse, quantity: now, note: " of \(quantity); the rest waits,")
+                waitingSince.insert(orderID)
                 if dryRun { preview.append(Preview(orderRef: row["order_ref"], lineNo: row["line_no"], sku: sku, quantity: quantity, from: from.rawValue, outcome: "picking \(now), back-order \(rest)")) }
             case .short(let free):
                 if dryRun && from == .backOrder { preview.append(Preview(orderRef: row["order_ref"], lineNo: row["line_no"], sku: sku, quantity: quantity, from: from.rawValue, outcome: "back-order")) }
                 guard from == .new else { continue }
                 backOrdered += 1
                 let reason = free >= quantity ? "waits for the rest of its order (ship policy complete)" : "needs \(quantity), \(free) available in \(warehouse)"
-                try db.cachedStatement(sql: "UPDATE order_line SET warehouse = ? WHERE id = ?").execute(arguments: [warehouse, lineID])
-                try mover.moveLine(lineID, orderID: orderID, from: from, to: .backOrder, code: "insufficient-stock", reason: reason)
-                try db.cachedStatement(sql: "UPDATE sales_order SET back_order_since = COALESCE(back_order_since, ?) WHERE id = ?")
-                    .execute(arguments: [context.now.description, orderID])
+                try db.cachedStatement(sql: """
+                    UPDATE order_line SET stage = 'back-order', stage_since = ?, reason_code = 'insufficient-stock', stage_reason = ?,
+                        warehouse = ? WHERE id = ?
+                    """).execute(arguments: [nowText, reason, warehouse, lineID])
+                try db.cachedStatement(sql: """
+                    INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
+                    VALUES (?, ?, 'new', 'back-order', ?, ?, ?, ?)
+                    """).execute(arguments: [orderID, lineID, reason, mover.actor, nowText, context.cycleID])
+                waitingSince.insert(orderID)
                 try ExceptionEntry(kind: "back-order", orderRef: row["order_ref"], lineNo: row["line_no"], sku: sku, reason: reason)
                     .insert(db, cycleID: context.cycleID)
                 if dryRun { preview.append(Preview(orderRef: row["order_ref"], lineNo: row["line_no"], sku: sku, quantity: quantity, from: from.rawValue, outcome: "back-order")) }
             }
         }
+        for cursor in cursors.values { try cursor.flush(db) }
+        let stockUpdate = try db.cachedStatement(sql: "UPDATE stock SET allocated = allocated + ? WHERE sku = ? AND warehouse = ?")
+        for (key, quantity) in plan.allocatedBy { try stockUpdate.execute(arguments: [quantity, key.sku, key.warehouse]) }
+        let since = try db.cachedStatement(sql: "UPDATE sales_order SET back_order_since = ? WHERE id = ? AND back_order_since IS NULL")
+        for orderID in waitingSince { try since.execute(arguments: [nowText, orderID]) }
         try db.execute(sql: "UPDATE stock SET gained = 0 WHERE gained = 1")
         try db.execute(sql: "UPDATE sales_order SET changed = 0 WHERE changed = 1")
         return (StepReport(step: name, ["picked": picked, "back-ordered": backOrdered, "examined": rows.count]), preview)

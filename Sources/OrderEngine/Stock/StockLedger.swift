@@ -1,7 +1,7 @@
 import GRDB
 import OrderModel
 
-/// Every change to stock goes through here, keeping three things true in one transaction:
+/// Every change to stock goes through here (allocation through `LotCursor`), keeping three things true in one transaction:
 /// on hand never below allocated, the open lots sum to what is available (on hand − allocated),
 /// and each allocation records the lots (receipts, stock counts, opening stock) that funded it.
 struct StockLedger {
@@ -17,42 +17,6 @@ struct StockLedger {
         try db.cachedStatement(sql: """
             INSERT INTO stock_lot (sku, warehouse, source, received_at, quantity, remaining) VALUES (?, ?, ?, ?, ?, ?)
             """).execute(arguments: [sku, warehouse, source, at, quantity, quantity])
-    }
-
-    /// Allocates to a line from the oldest lots first; returns the sources used, e.g. `GRN-1 ×3`.
-    @discardableResult
-    func allocate(lineID: Int64, sku: String, warehouse: String, quantity: Int64) throws -> [String] {
-        var needed = quantity
-        var sources: [String] = []
-        let lots = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT id, source, remaining FROM stock_lot WHERE sku = ? AND warehouse = ? AND remaining > 0
-            ORDER BY received_at, id
-            """), arguments: [sku, warehouse])
-        for lot in lots where needed > 0 {
-            let take = min(needed, lot["remaining"] as Int64)
-            let id: Int64 = lot["id"]
-            try db.cachedStatement(sql: "UPDATE stock_lot SET remaining = remaining - ? WHERE id = ?").execute(arguments: [take, id])
-            try db.cachedStatement(sql: """
-                INSERT INTO allocation (line_id, lot_id, quantity) VALUES (?, ?, ?)
-                ON CONFLICT (line_id, lot_id) DO UPDATE SET quantity = quantity + excluded.quantity
-                """).execute(arguments: [lineID, id, take])
-            sources.append("\(lot["source"] as String) ×\(take)")
-            needed -= take
-        }
-        // Stock counted or moved before lots were kept has no lot: record it as opening stock.
-        if needed > 0 {
-            try db.cachedStatement(sql: """
-                INSERT INTO stock_lot (sku, warehouse, source, received_at, quantity, remaining) VALUES (?, ?, 'opening stock', '1970-01-01T00:00:00Z', ?, 0)
-                """).execute(arguments: [sku, warehouse, needed])
-            try db.cachedStatement(sql: "INSERT INTO allocation (line_id, lot_id, quantity) VALUES (?, ?, ?)")
-                .execute(arguments: [lineID, db.lastInsertedRowID, needed])
-            sources.append("opening stock ×\(needed)")
-        }
-        try db.cachedStatement(sql: "UPDATE order_line SET allocated = allocated + ?, warehouse = ? WHERE id = ?")
-            .execute(arguments: [quantity, warehouse, lineID])
-        try db.cachedStatement(sql: "UPDATE stock SET allocated = allocated + ? WHERE sku = ? AND warehouse = ?")
-            .execute(arguments: [quantity, sku, warehouse])
-        return sources
     }
 
     /// Gives back `quantity` (all when nil) of a line's allocation to its lots, youngest lot first;
@@ -134,5 +98,61 @@ struct StockLedger {
             try db.execute(sql: "INSERT INTO stock (sku, warehouse, on_hand) VALUES (?, ?, 0)", arguments: [sku, warehouse])
         }
         return undone
+    }
+}
+
+/// The open lots of one sku in one warehouse, read once and consumed in memory, oldest first:
+/// allocation of many lines costs a statement per line, not a query per line. `flush()` writes
+/// the lots' new remaining quantities.
+final class LotCursor {
+    struct Lot {
+        var id: Int64
+        var source: String
+        var remaining: Int64
+        var touched = false
+    }
+    private var lots: [Lot]
+    private var index = 0
+    let sku: String, warehouse: String
+
+    init(_ db: Database, sku: String, warehouse: String) throws {
+        self.sku = sku
+        self.warehouse = warehouse
+        lots = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, source, remaining FROM stock_lot WHERE sku = ? AND warehouse = ? AND remaining > 0 ORDER BY received_at, id
+            """), arguments: [sku, warehouse]).map { Lot(id: $0[0], source: $0[1], remaining: $0[2]) }
+    }
+
+    /// Takes `quantity` for a line, recording the funding rows; returns the sources used.
+    func take(_ quantity: Int64, lineID: Int64, _ db: Database) throws -> [String] {
+        var needed = quantity
+        var sources: [String] = []
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO allocation (line_id, lot_id, quantity) VALUES (?, ?, ?)
+            ON CONFLICT (line_id, lot_id) DO UPDATE SET quantity = quantity + excluded.quantity
+            """)
+        while needed > 0, index < lots.count {
+            let take = min(needed, lots[index].remaining)
+            lots[index].remaining -= take
+            lots[index].touched = true
+            try insert.execute(arguments: [lineID, lots[index].id, take])
+            sources.append("\(lots[index].source) ×\(take)")
+            needed -= take
+            if lots[index].remaining == 0 { index += 1 }
+        }
+        if needed > 0 {
+            // Stock counted or moved before lots were kept has no lot: record it as opening stock.
+            try db.cachedStatement(sql: """
+                INSERT INTO stock_lot (sku, warehouse, source, received_at, quantity, remaining) VALUES (?, ?, 'opening stock', '1970-01-01T00:00:00Z', ?, 0)
+                """).execute(arguments: [sku, warehouse, needed])
+            try insert.execute(arguments: [lineID, db.lastInsertedRowID, needed])
+            sources.append("opening stock ×\(needed)")
+        }
+        return sources
+    }
+
+    func flush(_ db: Database) throws {
+        let update = try db.cachedStatement(sql: "UPDATE stock_lot SET remaining = ? WHERE id = ?")
+        for lot in lots where lot.touched { try update.execute(arguments: [lot.remaining, lot.id]) }
     }
 }
