@@ -38,23 +38,8 @@ public struct OrderDatabase: Sendable {
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-core") { db in
-            try db.execute(sql: Schema.v1)
-        }
-        migrator.registerMigration("v2-custom-fields") { db in
-            try db.execute(sql: Schema.v2)
-        }
-        migrator.registerMigration("v3-rules-and-jobs") { db in
-            try db.execute(sql: Schema.v3)
-        }
-        migrator.registerMigration("v4-inbox-notices") { db in
-            try db.execute(sql: Schema.v4)
-        }
-        migrator.registerMigration("v5-stock-lifecycle") { db in
-            try db.execute(sql: Schema.v5)
-        }
-        migrator.registerMigration("v6-indexes") { db in
-            try db.execute(sql: Schema.v6)
+        for (name, sql) in Schema.migrations {
+            migrator.registerMigration(name) { db in try db.execute(sql: sql) }
         }
         return migrator
     }

@@ -1,5 +1,11 @@
 /// The SQL schema, one string per migration; a migration, once shipped, never changes.
 enum Schema {
+    /// In the order they run.
+    static let migrations: [(String, String)] = [
+        ("v1-core", v1), ("v2-custom-fields", v2), ("v3-rules-and-jobs", v3), ("v4-inbox-notices", v4),
+        ("v5-stock-lifecycle", v5), ("v6-indexes", v6),
+    ]
+
     static let v1 = """
     CREATE TABLE cycle (
         id INTEGER PRIMARY KEY,
