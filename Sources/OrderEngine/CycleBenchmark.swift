@@ -54,7 +54,7 @@ public struct CycleBenchmark: Sendable {
         var random = SeededGenerator(seed: seed)
         let orderCount = try generate(home, random: &random)
         let clock = FixedClock(Timestamp(iso8601: "2026-12-01T08:00:00Z")!)
-        try settle(home)
+        try Self.settle(home)
         let engine = try Engine(home: home, clock: clock)
 
         let started = ContinuousClock.now
@@ -79,7 +79,7 @@ public struct CycleBenchmark: Sendable {
         }
         let receipt = "receipt_ref,sku,quantity,warehouse,received_at\n" + skus.map { "BENCH-R2,\($0),5,," }.joined(separator: "\n") + "\n"
         try Data(receipt.utf8).write(to: home.inbox.appendingPathComponent("receipts/late.csv"))
-        try settle(home)
+        try Self.settle(home)
         let later = try Engine(home: home, clock: FixedClock(Timestamp(iso8601: "2026-12-01T09:00:00Z")!))
         let second = ContinuousClock.now
         _ = try later.runCycle()
@@ -94,7 +94,7 @@ public struct CycleBenchmark: Sendable {
     }
 
     /// Dates every inbox file well before the clock, so it is settled.
-    func settle(_ home: Home) throws {
+    static func settle(_ home: Home) throws {
         let fm = FileManager.default
         for folder in try fm.contentsOfDirectory(atPath: home.inbox.path) {
             let dir = home.inbox.appendingPathComponent(folder)

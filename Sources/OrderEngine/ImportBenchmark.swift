@@ -70,11 +70,16 @@ public struct ImportBenchmark: Sendable {
         let fileBytes = Int((try FileManager.default.attributesOfItem(atPath: target.path)[.size] as? NSNumber)?.intValue ?? 0)
         let generateSeconds = Self.seconds(ContinuousClock.now - generateStart)
 
+        try CycleBenchmark.settle(home)
         let engine = try Engine(home: home, clock: FixedClock(Timestamp(iso8601: "2026-11-27T08:00:00Z")!))
         let importStart = ContinuousClock.now
         let mappings = try engine.loadMappings()
-        _ = try engine.runSteps([ImportStep(mappings: mappings)])
+        let report = try engine.runSteps([ImportStep(mappings: mappings)])
         let importSeconds = Self.seconds(ContinuousClock.now - importStart)
+        let imported = try engine.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_line") ?? 0 }
+        guard imported == lines else {
+            throw EngineError.notPossible("the benchmark imported \(imported) of \(lines) lines (\(report.counts)); see \(folder.path)")
+        }
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return Result(format: format.rawValue, fileBytes: fileBytes, lines: lines, generateSeconds: generateSeconds,
