@@ -3,7 +3,7 @@ enum Schema {
     /// In the order they run.
     static let migrations: [(String, String)] = [
         ("v1-core", v1), ("v2-custom-fields", v2), ("v3-rules-and-jobs", v3), ("v4-inbox-notices", v4),
-        ("v5-stock-lifecycle", v5), ("v6-indexes", v6),
+        ("v5-stock-lifecycle", v5), ("v6-indexes", v6), ("v7-credit-changes", v7),
     ]
 
     static let v1 = """
@@ -338,5 +338,11 @@ enum Schema {
     CREATE INDEX sales_order_changed ON sales_order(id) WHERE changed = 1;
     CREATE INDEX sales_order_policy ON sales_order(ship_policy) WHERE ship_policy IS NOT NULL;
     CREATE INDEX stock_gained ON stock(sku, warehouse) WHERE gained = 1;
+    """
+
+    /// Customers whose credit position changed since the last credit check: only their held orders are re-checked.
+    static let v7 = """
+    ALTER TABLE customer ADD COLUMN credit_changed INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX customer_credit_changed ON customer(customer_ref) WHERE credit_changed = 1;
     """
 }

@@ -76,6 +76,26 @@ import TestSupport
         #expect(try home.order("B").lines[0].reasonCode == "credit-limit")
     }
 
+    @Test func aHeldOrderIsReleasedOnceAnOlderOrderOfTheCustomerIsDespatched() throws {
+        let home = try home()
+        // TIGHT: limit 100, balance 60. A (30, no stock) passes and waits; B (20) would make 110: held.
+        try home.drop("products", "p2.csv", Sample.products([Sample.product("SKU2", price: "30.00")]))
+        try home.drop("orders", "o.csv", Sample.orders([
+            Sample.line("A", date: "2026-11-25", customer: "TIGHT", sku: "SKU2", qty: 1),
+            Sample.line("B", date: "2026-11-26", customer: "TIGHT", sku: "SKU1", qty: 2),
+        ]))
+        try home.cycle()
+        #expect(try home.order("B").lines[0].reasonCode == "credit-limit")
+        try home.cycle(at: "2026-11-27T10:00:00Z")
+        #expect(try home.stages("B") == [1: "held-for-credit"])
+        // Stock for A arrives: A is despatched this cycle, and B passes on the next.
+        try home.drop("receipts", "r2.csv", Sample.receipts(["R2,SKU2,1,,"]))
+        try home.cycle(at: "2026-11-27T11:00:00Z")
+        #expect(try home.stages("A") == [1: "despatched"])
+        try home.cycle(at: "2026-11-27T12:00:00Z")
+        #expect(try home.stages("B") == [1: "despatched"])
+    }
+
     @Test func anOrderThatPassesLaterIsReleasedAutomatically() throws {
         let home = try home()
         try home.drop("orders", "o.csv", Sample.orders([Sample.line("BIG", customer: "TIGHT", sku: "SKU1", qty: 5)]))

@@ -214,7 +214,8 @@ struct FileImporter {
                             credit_limit = excluded.credit_limit, balance = excluded.balance, on_stop = excluded.on_stop,
                             email = excluded.email, address1 = excluded.address1, address2 = excluded.address2,
                             city = excluded.city, postcode = excluded.postcode, country = excluded.country,
-                            updated_at = excluded.updated_at, ship_policy = excluded.ship_policy, \(Self.mergeCustom("customer"))
+                            updated_at = excluded.updated_at, ship_policy = excluded.ship_policy, credit_changed = 1,
+                            \(Self.mergeCustom("customer"))
                         """).execute(arguments: [c.customerRef, c.name, c.terms.rawValue, c.creditLimit.minorUnits,
                                                  c.balance.minorUnits, c.onStop, c.email, c.address1, c.address2, c.city,
                                                  c.postcode, c.country, now, Self.json(c.custom), c.shipPolicy?.description])

@@ -23,6 +23,11 @@ public struct CreditCheckStep: CycleStep {
                 FROM sales_order o
                 WHERE o.credit_state <> 'passed' AND o.manual_hold = 0
                   AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.stage IN ('new', 'held-for-credit'))
+                  -- A held order's outcome depends on its customer and the customer's open orders only: it is
+                  -- re-checked when those changed (or when a line of it is new again, e.g. released).
+                  AND (o.credit_state = 'unchecked'
+                       OR EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.stage = 'new')
+                       OR o.customer_ref IN (SELECT customer_ref FROM customer WHERE credit_changed = 1))
                   -- A card problem of an order that says it pays by CARD is a fact of the order (its card, its
                   -- month): it cannot clear by itself, so it waits for a person's release instead of a re-check.
                   AND NOT (o.payment_method = 'CARD' AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id
@@ -30,6 +35,7 @@ public struct CreditCheckStep: CycleStep {
                 ORDER BY o.order_date, o.id
                 """)
             guard !rows.isEmpty else {
+                try db.execute(sql: "UPDATE customer SET credit_changed = 0 WHERE credit_changed = 1")
                 return StepReport(step: name, ["checked": 0, "passed": 0, "held": 0, "released": 0])
             }
             var customers: [String: CreditCheck.Customer] = [:]
@@ -91,6 +97,7 @@ public struct CreditCheckStep: CycleStep {
                         .insert(db, cycleID: context.cycleID)
                 }
             }
+            try db.execute(sql: "UPDATE customer SET credit_changed = 0 WHERE credit_changed = 1")
             return StepReport(step: name, ["checked": rows.count, "passed": passed, "held": held, "released": released])
         }
     }

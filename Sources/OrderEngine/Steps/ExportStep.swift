@@ -100,6 +100,12 @@ public struct ExportStep: CycleStep {
                 INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
                 SELECT order_id, id, 'picking', 'despatched', ?, ?, ?, ? FROM order_line WHERE pick_list_ref = ? AND stage = 'picking'
                 """, arguments: ["on pick list \(ref)", mover.actor, context.now.description, context.cycleID, ref])
+            // Despatched lines leave their customers' open exposure: held orders of those customers get a re-check.
+            try db.execute(sql: """
+                UPDATE customer SET credit_changed = 1 WHERE credit_changed = 0 AND customer_ref IN (
+                    SELECT DISTINCT o.customer_ref FROM order_line l JOIN sales_order o ON o.id = l.order_id
+                    WHERE l.pick_list_ref = ? AND l.stage = 'picking')
+                """, arguments: [ref])
             try db.execute(sql: """
                 UPDATE order_line SET stage = 'despatched', stage_since = ?, reason_code = NULL, stage_reason = ?, allocated = 0
                 WHERE pick_list_ref = ? AND stage = 'picking'
@@ -133,6 +139,8 @@ public struct ExportStep: CycleStep {
             let id = try Self.store(db, context, folder: OutboxFolder.purchaseOrders, name: "\(poRef).\(xml ? "xml" : "csv")",
                                     bytes: bytes, rows: lines.count)
             try db.execute(sql: "UPDATE purchase_order SET outbox_file_id = ? WHERE po_ref = ?", arguments: [id, poRef])
+            try db.execute(sql: "UPDATE customer SET credit_changed = 1 WHERE customer_ref = (SELECT o.customer_ref FROM purchase_order p JOIN sales_order o ON o.id = p.order_id WHERE p.po_ref = ?)",
+                           arguments: [poRef])
         }
         return orders.count
     }

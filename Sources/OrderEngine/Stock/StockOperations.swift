@@ -28,7 +28,11 @@ struct Cancellation {
             DELETE FROM purchase_order WHERE order_id = ? AND outbox_file_id IS NULL
               AND NOT EXISTS (SELECT 1 FROM order_line l WHERE l.po_ref = purchase_order.po_ref AND l.stage = 'drop-ship')
             """, arguments: [orderID])
-        if !lines.isEmpty { try db.execute(sql: "UPDATE sales_order SET changed = 1 WHERE id = ?", arguments: [orderID]) }
+        if !lines.isEmpty {
+            try db.execute(sql: "UPDATE sales_order SET changed = 1 WHERE id = ?", arguments: [orderID])
+            try db.execute(sql: "UPDATE customer SET credit_changed = 1 WHERE customer_ref = (SELECT customer_ref FROM sales_order WHERE id = ?)",
+                           arguments: [orderID])
+        }
         return lines.count
     }
 }
@@ -91,6 +95,8 @@ struct DespatchConfirmation {
                                  mover.actor, now.description, mover.cycleID])
         }
         try ledger.despatch(lineID: id, quantity: input.quantity)
+        try db.execute(sql: "UPDATE customer SET credit_changed = 1 WHERE customer_ref = (SELECT customer_ref FROM sales_order WHERE id = ?)",
+                       arguments: [orderID])
         try mover.moveLine(id, orderID: orderID, from: .picking, to: .despatched, code: nil,
                            reason: "despatch of \(input.quantity) confirmed on \(input.pickListRef)")
         try record(input, sourceFileID)
