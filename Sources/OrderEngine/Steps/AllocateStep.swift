@@ -66,12 +66,13 @@ public struct AllocateStep: CycleStep {
                 SELECT l.order_id FROM stock s JOIN order_line l ON l.stage = 'back-order' AND l.sku = s.sku AND l.warehouse = s.warehouse
                 WHERE s.gained = 1
                 UNION
-                SELECT order_id FROM order_line WHERE ? AND stage = 'back-order'
-                UNION
                 SELECT id FROM sales_order WHERE changed = 1
+                \(full ? "UNION SELECT order_id FROM order_line WHERE stage = 'back-order'" : "")
+                \(timed && !full ? """
                 UNION
                 SELECT l.order_id FROM order_line l JOIN sales_order o ON o.id = l.order_id LEFT JOIN customer c ON c.customer_ref = o.customer_ref
-                WHERE ? AND l.stage = 'back-order' AND (\(policySQL) LIKE 'part-after:%' OR ?)
+                WHERE l.stage = 'back-order' AND \(policySQL) LIKE 'part-after:%'
+                """ : "")
             )
             SELECT l.id, l.order_id, l.line_no, l.part, l.sku, COALESCE(l.warehouse, p.warehouse) AS warehouse, l.quantity, l.stage,
                    o.order_ref, o.priority, o.order_date, o.back_order_since, \(policySQL) AS policy
@@ -81,7 +82,7 @@ public struct AllocateStep: CycleStep {
             LEFT JOIN customer c ON c.customer_ref = o.customer_ref
             WHERE ((l.stage = 'new' AND o.credit_state = 'passed') OR l.stage = 'back-order') AND p.drop_ship = 0
             ORDER BY o.priority DESC, o.order_date, o.id, l.line_no, l.part
-            """, arguments: [full, timed || full, defaultPolicy, full, defaultPolicy])
+            """, arguments: timed && !full ? [defaultPolicy, defaultPolicy] : [defaultPolicy])
         var available: [Allocator.StockKey: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT sku, warehouse, on_hand - allocated AS free FROM stock WHERE on_hand > allocated") {
             available[Allocator.StockKey(sku: row["sku"], warehouse: row["warehouse"])] = row["free"]

@@ -38,29 +38,31 @@ public struct CreditCheckStep: CycleStep {
                 try db.execute(sql: "UPDATE customer SET credit_changed = 0 WHERE credit_changed = 1")
                 return StepReport(step: name, ["checked": 0, "passed": 0, "held": 0, "released": 0])
             }
+            // Customers and their open exposure, for the candidates' customers only.
+            let refs = Array(Set(rows.map { $0["customer_ref"] as String }))
             var customers: [String: CreditCheck.Customer] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT customer_ref, terms, credit_limit, balance, on_stop FROM customer
-                WHERE customer_ref IN (SELECT customer_ref FROM sales_order WHERE credit_state <> 'passed')
-                """) {
-                customers[row["customer_ref"]] = CreditCheck.Customer(
-                    terms: PaymentMethod(rawValue: row["terms"]) ?? .account,
-                    creditLimit: Money(minorUnits: row["credit_limit"]), balance: Money(minorUnits: row["balance"]),
-                    onStop: row["on_stop"])
-            }
             var open: [String: Money] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT o.customer_ref, SUM(l.quantity * COALESCE(l.unit_price, p.unit_price, 0)) AS value
-                FROM sales_order o
-                JOIN order_line l ON l.order_id = o.id
-                LEFT JOIN product p ON p.sku = l.sku
-                LEFT JOIN purchase_order po ON po.po_ref = l.po_ref
-                WHERE o.credit_state = 'passed' AND l.stage NOT IN ('despatched', 'cancelled')
-                  AND (po.po_ref IS NULL OR po.outbox_file_id IS NULL)
-                  AND o.customer_ref IN (SELECT customer_ref FROM sales_order WHERE credit_state <> 'passed')
-                GROUP BY o.customer_ref
-                """) {
-                open[row["customer_ref"]] = Money(minorUnits: row["value"])
+            for chunk in stride(from: 0, to: refs.count, by: 500).map({ Array(refs[$0..<min($0 + 500, refs.count)]) }) {
+                let marks = databaseQuestionMarks(count: chunk.count)
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT customer_ref, terms, credit_limit, balance, on_stop FROM customer WHERE customer_ref IN (\(marks))
+                    """, arguments: StatementArguments(chunk)) {
+                    customers[row[0]] = CreditCheck.Customer(
+                        terms: PaymentMethod(rawValue: row[1]) ?? .account,
+                        creditLimit: Money(minorUnits: row[2]), balance: Money(minorUnits: row[3]), onStop: row[4])
+                }
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT o.customer_ref, SUM(l.quantity * COALESCE(l.unit_price, p.unit_price, 0)) AS value
+                    FROM sales_order o
+                    JOIN order_line l ON l.order_id = o.id
+                    LEFT JOIN product p ON p.sku = l.sku
+                    LEFT JOIN purchase_order po ON po.po_ref = l.po_ref
+                    WHERE o.customer_ref IN (\(marks)) AND o.credit_state = 'passed' AND l.stage NOT IN ('despatched', 'cancelled')
+                      AND (po.po_ref IS NULL OR po.outbox_file_id IS NULL)
+                    GROUP BY o.customer_ref
+                    """, arguments: StatementArguments(chunk)) {
+                    open[row[0]] = Money(minorUnits: row[1])
+                }
             }
             let candidates = rows.map { row in
                 CreditCheck.Candidate(
