@@ -63,7 +63,7 @@ public struct AllocateStep: CycleStep {
                 SELECT l.order_id FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
                 WHERE l.stage = 'new' AND o.credit_state = 'passed' AND p.drop_ship = 0
                 UNION
-                SELECT l.order_id FROM stock s JOIN order_line l ON l.stage = 'back-order' AND l.sku = s.sku AND l.warehouse = s.warehouse
+                SELECT l.order_id FROM stock s CROSS JOIN order_line l ON l.stage = 'back-order' AND l.sku = s.sku AND l.warehouse = s.warehouse
                 WHERE s.gained = 1
                 UNION
                 SELECT id FROM sales_order WHERE changed = 1
@@ -76,8 +76,8 @@ public struct AllocateStep: CycleStep {
             )
             SELECT l.id, l.order_id, l.line_no, l.part, l.sku, COALESCE(l.warehouse, p.warehouse) AS warehouse, l.quantity, l.stage,
                    o.order_ref, o.priority, o.order_date, o.back_order_since, \(policySQL) AS policy
-            FROM candidates x JOIN sales_order o ON o.id = x.order_id
-            JOIN order_line l ON l.order_id = o.id
+            FROM candidates x CROSS JOIN sales_order o ON o.id = x.order_id
+            CROSS JOIN order_line l ON l.order_id = o.id
             JOIN product p ON p.sku = l.sku
             LEFT JOIN customer c ON c.customer_ref = o.customer_ref
             WHERE ((l.stage = 'new' AND o.credit_state = 'passed') OR l.stage = 'back-order') AND p.drop_ship = 0

@@ -21,17 +21,20 @@ public struct CreditCheckStep: CycleStep {
                           FROM order_line l LEFT JOIN product p ON p.sku = l.sku
                          WHERE l.order_id = o.id AND l.stage <> 'cancelled') AS value
                 FROM sales_order o
-                WHERE o.credit_state <> 'passed' AND o.manual_hold = 0
+                -- The orders to check: those with new lines, and the held orders of customers whose credit
+                -- position changed (a held order's outcome depends on nothing else). Both come from indexes.
+                WHERE o.id IN (
+                        SELECT order_id FROM order_line WHERE stage = 'new'
+                        UNION
+                        SELECT h.id FROM customer c CROSS JOIN sales_order h ON h.customer_ref = c.customer_ref
+                        WHERE c.credit_changed = 1 AND h.credit_state = 'held')
+                  AND o.credit_state <> 'passed' AND o.manual_hold = 0
                   AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.stage IN ('new', 'held-for-credit'))
-                  -- A held order's outcome depends on its customer and the customer's open orders only: it is
-                  -- re-checked when those changed (or when a line of it is new again, e.g. released).
-                  AND (o.credit_state = 'unchecked'
-                       OR EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.stage = 'new')
-                       OR o.customer_ref IN (SELECT customer_ref FROM customer WHERE credit_changed = 1))
                   -- A card problem of an order that says it pays by CARD is a fact of the order (its card, its
                   -- month): it cannot clear by itself, so it waits for a person's release instead of a re-check.
-                  AND NOT (o.payment_method = 'CARD' AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id
-                                    AND l.stage = 'held-for-credit' AND l.reason_code LIKE 'card-%'))
+                  AND NOT (o.payment_method = 'CARD' AND NOT EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.stage = 'new')
+                           AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id
+                                       AND l.stage = 'held-for-credit' AND l.reason_code LIKE 'card-%'))
                 ORDER BY o.order_date, o.id
                 """)
             guard !rows.isEmpty else {
