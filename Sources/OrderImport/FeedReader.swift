@@ -66,6 +66,8 @@ public struct FeedReader: Sendable {
         var fileError: (any Error)? = nil
         var fillDown = RecordMapper.FillDown()
         var sinceRelease = 0
+        // Resolved once, after the header: the CSV column of each engine field that is copied as it is.
+        var directColumns: [Int?] = []
         if !dialect.hasHeader {
             for case .column(let ref) in references { if case .position(let p) = ref { columns[ref] = p - 1 } }
             resolved = true
@@ -99,7 +101,13 @@ public struct FeedReader: Sendable {
                     try body(.failure(rejection))
                 } else {
                     let fields = record.fields
-                    try body(mapper.map(line: record.line, fillDown: &fillDown) { source in
+                    if directColumns.isEmpty {
+                        directColumns = mapper.direct.map { ref in ref.flatMap { columns[$0] ?? -1 } }
+                    }
+                    try body(mapper.map(line: record.line, fillDown: &fillDown, directValue: { i in
+                        guard let column = directColumns[i] else { return nil }
+                        return column >= 0 && column < fields.count ? fields[column] : ""
+                    }) { source in
                         guard case .column(let ref) = source, let index = columns[ref], index < fields.count else { return "" }
                         return fields[index]
                     })

@@ -12,11 +12,25 @@ public struct RecordMapper: Sendable {
     let specs: [FieldSpec]
     let dialect: CSVDialect
 
+    /// Per engine field: the column it copies unchanged, when its rule is a bare column whose value
+    /// needs no transform, conversion or check (the usual case) — read without any rule machinery.
+    public let direct: [ColumnRef?]
+
     public init(mapping: Mapping) {
         self.mapping = mapping
         specs = mapping.feed.fields
         rules = specs.map { mapping.fields[$0.name] }
         dialect = mapping.dialect
+        let plainNumbers = dialect.decimal == UInt8(ascii: ".") && dialect.thousands == nil
+        direct = zip(specs, rules).map { spec, rule in
+            guard let rule, case .column(let ref) = rule.source, rule.transforms.isEmpty, !rule.checks.required,
+                  rule.checks.allowed == nil, rule.checks.min == nil, rule.checks.max == nil, rule.checks.maxLength == nil else { return nil }
+            switch spec.kind {
+            case .text, .code, .flag: return ref
+            case .integer, .decimal: return plainNumbers ? ref : nil
+            case .date: return nil
+            }
+        }
     }
 
     /// Every column or XPath the mapping reads, so a reader can resolve them once per file.
@@ -34,17 +48,21 @@ public struct RecordMapper: Sendable {
     }
 
     /// Maps one record; `lookup` returns the raw text of a column or XPath.
-    public func map(line: Int, location: String? = nil, fillDown: inout FillDown,
+    public func map(line: Int, location: String? = nil, fillDown: inout FillDown, directValue: ((Int) -> String?)? = nil,
                     lookup: (FieldSource) -> String) -> Result<MappedRecord, RecordRejection> {
         var values = [String](repeating: "", count: specs.count)
         var continuing = false
-        let rawRef = mapping.feed == .orders ? raw("order_ref", lookup) : nil
+        let rawRef = mapping.feed == .orders && mapping.fillDown ? raw("order_ref", lookup) : nil
         if mapping.fillDown, let current = fillDown.orderRef, !fillDown.header.isEmpty {
             continuing = rawRef == nil || rawRef == current
         }
         do throws(RecordRejection) {
-            for (i, rule) in rules.enumerated() {
-                guard let rule else { continue }
+            for i in 0..<rules.count {
+                if !continuing, let directValue, let value = directValue(i) {
+                    values[i] = value
+                    continue
+                }
+                guard let rule = rules[i] else { continue }
                 // A following row of the same order inherits the header fields it leaves blank.
                 if continuing, !specs[i].isLineField, source(rule.source, lookup).trimmed.isEmpty {
                     values[i] = fillDown.header[i]
@@ -71,7 +89,7 @@ public struct RecordMapper: Sendable {
             var e = error
             e.location = location
             if mapping.feed == .orders {
-                let ref = values[mapping.feed.index(of: "order_ref")].nilIfEmpty ?? rawRef
+                let ref = values[mapping.feed.index(of: "order_ref")].nilIfEmpty ?? rawRef ?? raw("order_ref", lookup)
                 e.orderRef = ref ?? (mapping.fillDown ? fillDown.orderRef : nil)
                 // A broken first row still starts its order: the rows that follow belong to it (and are refused with it).
                 if mapping.fillDown, !continuing, let ref, ref != fillDown.orderRef {

@@ -137,7 +137,7 @@ struct FileImporter {
                         INSERT INTO order_line (order_id, line_no, sku, quantity, unit_price, stage, stage_since, source_line, custom)
                         VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?)
                         """).execute(arguments: [orderID, line.lineNo, line.sku, line.quantity, line.unitPrice?.minorUnits,
-                                                 now, line.sourceLine, Self.json(line.custom.filter { $0.key.hasPrefix("line.") })])
+                                                 now, line.sourceLine, line.custom.isEmpty ? nil : Self.json(line.custom.filter { $0.key.hasPrefix("line.") })])
                     try mover.recordImport(lineID: db.lastInsertedRowID, orderID: orderID,
                                            reason: "imported from \(sourceName) line \(line.sourceLine)")
                 }
@@ -148,7 +148,7 @@ struct FileImporter {
             result.records += 1
             switch record {
             case .success(let mapped):
-                result.cardNumbers.formUnion(Self.cardNumbers(in: mapped, cardIndex: cardIndex))
+                Self.cardNumbers(in: mapped, cardIndex: cardIndex, into: &result.cardNumbers)
                 let line: OrderLineInput
                 do throws(RecordRejection) {
                     line = try decoder.orderLine(mapped)
@@ -166,16 +166,17 @@ struct FileImporter {
     }
 
     /// Card numbers in an order row: the card field, and any card number typed into another field.
-    static func cardNumbers(in record: MappedRecord, cardIndex: Int) -> Set<String> {
-        var found: Set<String> = []
-        for (i, value) in record.values.enumerated() {
+    static func cardNumbers(in record: MappedRecord, cardIndex: Int, into found: inout Set<String>) {
+        for (i, value) in record.values.enumerated() where value.utf8.count >= 12 {
             if i == cardIndex {
                 if let digits = CardNumberRedactor.cardDigits(value) { found.insert(digits) }
             } else {
-                found.formUnion(CardNumberRedactor.cardNumbers(in: value))
+                for digits in CardNumberRedactor.cardNumbers(in: value) { found.insert(digits) }
             }
         }
-        return found
+        for value in record.custom.values where value.utf8.count >= 12 {
+            for digits in CardNumberRedactor.cardNumbers(in: value) { found.insert(digits) }
+        }
     }
 
     /// The warehouse a record names, or its product's; a record with neither is rejected.

@@ -161,7 +161,7 @@ public struct ImportStep: CycleStep {
         var found: Set<String> = []
         let index = Feed.orders.index(of: "card_number")
         try? FeedReader(mapping: file.mapping).read(input) { record in
-            if case .success(let r) = record { found.formUnion(FileImporter.cardNumbers(in: r, cardIndex: index)) }
+            if case .success(let r) = record { FileImporter.cardNumbers(in: r, cardIndex: index, into: &found) }
         }
         return found
     }
