@@ -7,7 +7,19 @@ public enum Feed: String, Sendable, CaseIterable, Codable, Comparable {
     case customers, products, suppliers, orders, receipts, stock, despatches, cancellations
 
     public static func < (a: Feed, b: Feed) -> Bool { a.rank < b.rank }
-    var rank: Int { Feed.allCases.firstIndex(of: self)! }
+    /// Position in `allCases` (the import order); a switch, since it is read for every field of every record.
+    var rank: Int {
+        switch self {
+        case .customers: 0
+        case .products: 1
+        case .suppliers: 2
+        case .orders: 3
+        case .receipts: 4
+        case .stock: 5
+        case .despatches: 6
+        case .cancellations: 7
+        }
+    }
 
     /// The engine fields of this feed in the standard layout's column order.
     public var fields: [FieldSpec] { Self.fieldTable[rank] }

@@ -67,7 +67,15 @@ public struct OrderAssembler: Sendable {
     }
 
     /// Header fields a later row may repeat but not contradict (blank means "same as the first row").
+    /// Compared field by field; the list of mismatches is only built when there is one.
     static func headerValues(_ line: OrderLineInput, _ first: OrderLineInput) -> [(String, String, String)] {
+        let a = line.shipTo, b = first.shipTo
+        let same = line.orderDate == first.orderDate && line.customerRef == first.customerRef
+            && (line.paymentMethod == nil || line.paymentMethod == first.paymentMethod)
+            && (a.name.isEmpty || a.name == b.name) && (a.address1.isEmpty || a.address1 == b.address1)
+            && (a.address2.isEmpty || a.address2 == b.address2) && (a.city.isEmpty || a.city == b.city)
+            && (a.postcode.isEmpty || a.postcode == b.postcode) && (a.country.isEmpty || a.country == b.country)
+        if same { return [] }
         var result: [(String, String, String)] = []
         if line.orderDate != first.orderDate {
             result.append(("order_date", line.orderDate.description, first.orderDate.description))
@@ -81,7 +89,7 @@ public struct OrderAssembler: Sendable {
         for (name, path) in ship where !line.shipTo[keyPath: path].isEmpty {
             result.append((name, line.shipTo[keyPath: path], first.shipTo[keyPath: path]))
         }
-        return result
+        return result.filter { $0.1 != $0.2 }
     }
 }
 

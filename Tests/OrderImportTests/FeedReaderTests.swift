@@ -44,3 +44,10 @@ import OrderImport
         #expect((try? records[1].get()) != nil)
     }
 }
+
+@Suite struct FeedOrderTests {
+    @Test func masterDataSortsBeforeOrdersAndEveryFeedHasItsPlace() {
+        #expect(Feed.allCases.sorted() == Feed.allCases)
+        #expect(Feed.customers < Feed.orders && Feed.suppliers < Feed.receipts && Feed.receipts < Feed.cancellations)
+    }
+}
