@@ -88,7 +88,7 @@ public struct ImportBenchmark: Sendable {
 
     /// Writes orders of 1 to 5 lines until the file reaches `bytes`; returns the number of lines.
     func generate(to url: URL, bytes: Int) throws -> Int {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var buffer: [UInt8] = []
