@@ -13,7 +13,7 @@ import Glibc
         let log: URL
         init(home: TestHome, arguments: [String] = []) throws {
             log = home.root.appendingPathComponent("daemon-\(UUID().uuidString.prefix(6)).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             process.executableURL = CommandLineTests.executable
             process.arguments = ["run", "--home", home.root.path] + arguments
             let handle = try FileHandle(forWritingTo: log)
