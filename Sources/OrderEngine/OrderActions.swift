@@ -68,6 +68,9 @@ public struct OrderActions: Sendable {
         guard !reason.isEmpty else { throw EngineError.notPossible("give a reason: orderflow hold \(ref) --reason 'why'") }
         return try withOrder(ref) { db, id, mover in
             try releaseStock(db, orderID: id)
+            // A line waiting on a pick list for the warehouse's confirmation is pulled off it; the warehouse's
+            // confirmation for it is then refused with a reason.
+            try db.execute(sql: "UPDATE order_line SET pick_list_ref = NULL WHERE order_id = ? AND stage = 'picking'", arguments: [id])
             let moved = try mover.moveOrder(id, from: [.new, .heldForCredit, .orderVetting, .backOrder, .picking], to: .onHold,
                                             code: "manual-hold", reason: "held by hand: \(reason)")
             guard moved > 0 else {

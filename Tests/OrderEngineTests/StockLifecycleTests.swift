@@ -138,6 +138,24 @@ import TestSupport
         #expect(try home.stages("FIRST") == [1: "cancelled"])
         #expect(try home.stages("SECOND") == [1: "picking"])
         #expect(try home.stages("THIRD") == [1: "back-order"])
+        #expect(try home.order("FIRST").lines[0].pickListRef == nil)
+        #expect(try home.order("SECOND").lines[0].pickListRef == "PL-000002")
+    }
+
+    @Test func aHeldLineComesBackOntoANewPickListWhenReleased() throws {
+        let home = try home(config: "despatch: confirmed\n")
+        try home.drop("receipts", "r1.csv", Sample.receipts(["R1,A,4,,"]))
+        try home.drop("orders", "o.csv", Sample.orders([Sample.line("O1", sku: "A", qty: 4)]))
+        try home.cycle(at: day(1))
+        _ = try OrderActions(engine: home.engine(at: day(1))).hold("O1", reason: "check address")
+        _ = try OrderActions(engine: home.engine(at: day(2))).release("O1")
+        try home.cycle(at: day(2))
+        #expect(try home.order("O1").lines[0].pickListRef == "PL-000002")
+        try home.drop("despatches", "d.csv", "pick_list_ref,order_ref,line_no,quantity_despatched\nPL-000001,O1,1,4\nPL-000002,O1,1,4\n")
+        try home.cycle(at: day(3))
+        #expect(try home.stages("O1") == [1: "despatched"])
+        let reasons = try home.outbox("exceptions").flatMap { try home.csvRows("outbox/exceptions/\($0)") }.map { $0["reason"]! }
+        #expect(reasons.contains { $0.contains("no line 1 of order O1 is waiting on pick list PL-000001") })
     }
 
     @Test func theDryRunShowsTheNextAllocationAndChangesNothing() throws {
