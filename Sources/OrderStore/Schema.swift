@@ -3,8 +3,12 @@ enum Schema {
     /// In the order they run.
     static let migrations: [(String, String)] = [
         ("v1-core", v1), ("v2-custom-fields", v2), ("v3-rules-and-jobs", v3), ("v4-inbox-notices", v4),
-        ("v5-stock-lifecycle", v5), ("v6-indexes", v6), ("v7-credit-changes", v7),
+        ("v5-stock-lifecycle", v5), ("v6-indexes", v6), ("v7-credit-changes", v7), ("v8-queue-key", v8),
     ]
+
+    /// A line's place in the allocation queue as one sortable text: priority (higher first), order date,
+    /// import sequence, line number, part. SQL form, for migrations and split lines.
+    static let queueKeySQL = "printf('%07d', 1000000 - o.priority) || o.order_date || printf('%012d', o.id) || printf('%06d', l.line_no) || printf('%03d', l.part)"
 
     static let v1 = """
     CREATE TABLE cycle (
@@ -344,5 +348,13 @@ enum Schema {
     static let v7 = """
     ALTER TABLE customer ADD COLUMN credit_changed INTEGER NOT NULL DEFAULT 1;
     CREATE INDEX customer_credit_changed ON customer(customer_ref) WHERE credit_changed = 1;
+    """
+
+    /// Each back-order line's place in the queue, indexed per sku and warehouse: allocation reads a gained
+    /// sku's back orders oldest first and stops when the stock is gone, whatever the size of the book.
+    static let v8 = """
+    ALTER TABLE order_line ADD COLUMN queue_key TEXT;
+    UPDATE order_line AS l SET queue_key = (SELECT \(queueKeySQL) FROM sales_order o WHERE o.id = l.order_id);
+    CREATE INDEX order_line_queue ON order_line(sku, warehouse, queue_key) WHERE stage = 'back-order';
     """
 }

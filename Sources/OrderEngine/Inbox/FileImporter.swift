@@ -132,12 +132,14 @@ struct FileImporter {
                         order.priority, order.shipPolicy?.description,
                     ])
                 let orderID = db.lastInsertedRowID
+                let queuePrefix = QueueKey.prefix(priority: order.priority, orderDate: order.orderDate, orderID: orderID)
                 for line in order.lines {
                     try db.cachedStatement(sql: """
-                        INSERT INTO order_line (order_id, line_no, sku, quantity, unit_price, stage, stage_since, source_line, custom)
-                        VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?)
+                        INSERT INTO order_line (order_id, line_no, sku, quantity, unit_price, stage, stage_since, source_line, custom, queue_key)
+                        VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?)
                         """).execute(arguments: [orderID, line.lineNo, line.sku, line.quantity, line.unitPrice?.minorUnits,
-                                                 now, line.sourceLine, line.custom.isEmpty ? nil : Self.json(line.custom.filter { $0.key.hasPrefix("line.") })])
+                                                 now, line.sourceLine, line.custom.isEmpty ? nil : Self.json(line.custom.filter { $0.key.hasPrefix("line.") }),
+                                                 QueueKey.make(prefix: queuePrefix, lineNo: line.lineNo, part: 0)])
                     try mover.recordImport(lineID: db.lastInsertedRowID, orderID: orderID,
                                            reason: "imported from \(sourceName) line \(line.sourceLine)")
                 }

@@ -4,11 +4,14 @@ import OrderModel
 
 /// Step: allocate stock to new and back-ordered lines: priority first, then oldest order first.
 ///
-/// Incremental by default: besides new lines it re-examines only back orders whose stock gained
-/// (a receipt, a count, a cancellation, a short pick) or whose order changed (released, a new
-/// policy), plus orders under `part-after:N`, whose policy turns with time. Nothing else can have
-/// become allocatable, so the outcome equals a full re-run (`allocation_mode: full`), which the
-/// tests check on random workloads.
+/// Incremental by default. When every order ships `part` (the usual case) the lines of one sku
+/// never compete with another sku's, so allocation runs sku by sku, over only the skus that
+/// matter this cycle — stock gained (a receipt, a count, a cancellation, a short pick), new lines,
+/// changed orders — reading each sku's back orders in queue order from an index and stopping when
+/// its stock is gone: the cost follows what changed, not the size of the back-order book. With
+/// other policies in play, the orders concerned are allocated together in one queue. Either way
+/// the outcome equals a full re-run (`allocation_mode: full`), which the tests check on random
+/// workloads.
 public struct AllocateStep: CycleStep {
     public let name = "allocate"
     /// Roll everything back and only report what would happen (`orderflow allocate --dry-run`).
@@ -24,6 +27,26 @@ public struct AllocateStep: CycleStep {
         public var from: String
         public var outcome: String
         enum CodingKeys: String, CodingKey { case orderRef = "order_ref", lineNo = "line_no", sku, quantity, from, outcome }
+    }
+
+    /// A line waiting for stock, as allocation needs it.
+    struct Line {
+        var id: Int64
+        var orderID: Int64
+        var lineNo: Int
+        var sku: String
+        var warehouse: String
+        var quantity: Int64
+        var stage: Stage
+        var orderRef: String
+        var queueKey: String
+
+        init(_ row: Row) {
+            id = row["id"]; orderID = row["order_id"]; lineNo = row["line_no"]; sku = row["sku"]; warehouse = row["warehouse"]
+            quantity = row["quantity"]; stage = Stage(rawValue: row["stage"]); orderRef = row["order_ref"]; queueKey = row["queue_key"] ?? ""
+        }
+
+        var key: Allocator.StockKey { Allocator.StockKey(sku: sku, warehouse: warehouse) }
     }
 
     public func run(_ context: CycleContext) throws -> StepReport {
@@ -43,7 +66,105 @@ public struct AllocateStep: CycleStep {
         }
     }
 
+    static let lineColumns = """
+        l.id, l.order_id, l.line_no, l.sku, COALESCE(l.warehouse, p.warehouse) AS warehouse, l.quantity, l.stage, o.order_ref, l.queue_key
+        """
+
     func allocate(_ db: Database, _ context: CycleContext) throws -> (StepReport, [Preview]) {
+        let config = context.engine.config
+        var available: [Allocator.StockKey: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT sku, warehouse, on_hand - allocated FROM stock WHERE on_hand > allocated") {
+            available[Allocator.StockKey(sku: row[0], warehouse: row[1])] = row[2]
+        }
+        let decided: [(Line, Allocator.Outcome)]
+        if config.allocationMode == "incremental", try everyOrderShipsPart(db, config) {
+            decided = try bySku(db, available: available, splitLines: config.splitLines)
+        } else {
+            decided = try inOneQueue(db, context, available: available)
+        }
+        let (report, preview) = try apply(decided, db, context)
+        try db.execute(sql: "UPDATE stock SET gained = 0 WHERE gained = 1")
+        try db.execute(sql: "UPDATE sales_order SET changed = 0 WHERE changed = 1")
+        return (report, preview)
+    }
+
+    /// Whether the sku-by-sku path applies: no customer or order ships other than `part`.
+    func everyOrderShipsPart(_ db: Database, _ config: EngineConfig) throws -> Bool {
+        guard case .part = config.shipPolicy else { return false }
+        return try !(Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM customer WHERE ship_policy IS NOT NULL AND ship_policy <> 'part')
+                OR EXISTS (SELECT 1 FROM sales_order WHERE ship_policy IS NOT NULL AND ship_policy <> 'part')
+            """) ?? true)
+    }
+
+    /// Sku by sku: each sku's new lines and back orders in queue order, back orders read from the queue
+    /// index only while the sku has stock left.
+    func bySku(_ db: Database, available: [Allocator.StockKey: Int64], splitLines: Bool) throws -> [(Line, Allocator.Outcome)] {
+        var keys: Set<Allocator.StockKey> = []
+        for row in try Row.fetchAll(db, sql: "SELECT sku, warehouse FROM stock WHERE gained = 1") {
+            keys.insert(Allocator.StockKey(sku: row[0], warehouse: row[1]))
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT DISTINCT l.sku, COALESCE(l.warehouse, p.warehouse) FROM sales_order o CROSS JOIN order_line l ON l.order_id = o.id
+            JOIN product p ON p.sku = l.sku
+            WHERE o.changed = 1 AND l.stage IN ('new', 'back-order') AND p.drop_ship = 0
+            """) {
+            keys.insert(Allocator.StockKey(sku: row[0], warehouse: row[1]))
+        }
+        // New lines, grouped by sku and warehouse, each group in queue order.
+        var fresh: [Allocator.StockKey: [Line]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT \(Self.lineColumns) FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
+            WHERE l.stage = 'new' AND o.credit_state = 'passed' AND p.drop_ship = 0
+            ORDER BY l.queue_key
+            """) {
+            let line = Line(row)
+            fresh[line.key, default: []].append(line)
+            keys.insert(line.key)
+        }
+        var decided: [(Line, Allocator.Outcome)] = []
+        let backOrders = try db.cachedStatement(sql: """
+            SELECT \(Self.lineColumns) FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
+            WHERE l.sku = ? AND l.warehouse = ? AND l.stage = 'back-order'
+            ORDER BY l.queue_key
+            """)
+        for key in keys.sorted(by: { ($0.sku, $0.warehouse) < ($1.sku, $1.warehouse) }) {
+            var free = available[key] ?? 0
+            let newLines = fresh[key] ?? []
+            var next = 0
+            func decide(_ line: Line) {
+                if free >= line.quantity {
+                    free -= line.quantity
+                    decided.append((line, .allocated))
+                } else if splitLines && free > 0 {
+                    decided.append((line, .partial(quantity: free)))
+                    free = 0
+                } else {
+                    decided.append((line, .short(available: free)))
+                }
+            }
+            if free > 0 {
+                let cursor = try Row.fetchCursor(backOrders, arguments: [key.sku, key.warehouse])
+                while free > 0, let row = try cursor.next() {
+                    let line = Line(row)
+                    while next < newLines.count, newLines[next].queueKey < line.queueKey {
+                        decide(newLines[next])
+                        next += 1
+                    }
+                    decide(line)
+                }
+            }
+            // New lines left over wait in back order (or take what stock remains).
+            while next < newLines.count {
+                decide(newLines[next])
+                next += 1
+            }
+        }
+        return decided
+    }
+
+    /// All candidate orders in one queue, for orders under `complete` or `part-after:N` (and in full mode).
+    func inOneQueue(_ db: Database, _ context: CycleContext, available: [Allocator.StockKey: Int64]) throws -> [(Line, Allocator.Outcome)] {
         let config = context.engine.config
         let full = config.allocationMode == "full"
         let policySQL = "COALESCE(o.ship_policy, c.ship_policy, ?)"
@@ -74,8 +195,7 @@ public struct AllocateStep: CycleStep {
                 WHERE l.stage = 'back-order' AND \(policySQL) LIKE 'part-after:%'
                 """ : "")
             )
-            SELECT l.id, l.order_id, l.line_no, l.part, l.sku, COALESCE(l.warehouse, p.warehouse) AS warehouse, l.quantity, l.stage,
-                   o.order_ref, o.priority, o.order_date, o.back_order_since, \(policySQL) AS policy
+            SELECT \(Self.lineColumns), o.back_order_since, \(policySQL) AS policy
             FROM candidates x CROSS JOIN sales_order o ON o.id = x.order_id
             CROSS JOIN order_line l ON l.order_id = o.id
             JOIN product p ON p.sku = l.sku
@@ -83,99 +203,105 @@ public struct AllocateStep: CycleStep {
             WHERE ((l.stage = 'new' AND o.credit_state = 'passed') OR l.stage = 'back-order') AND p.drop_ship = 0
             ORDER BY o.priority DESC, o.order_date, o.id, l.line_no, l.part
             """, arguments: timed && !full ? [defaultPolicy, defaultPolicy] : [defaultPolicy])
-        var available: [Allocator.StockKey: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT sku, warehouse, on_hand - allocated AS free FROM stock WHERE on_hand > allocated") {
-            available[Allocator.StockKey(sku: row["sku"], warehouse: row["warehouse"])] = row["free"]
-        }
         let today = context.now.day
+        var lines: [Line] = []
         var orders: [Allocator.OrderDemand] = []
         for row in rows {
-            let demand = Allocator.Demand(lineID: row["id"], stock: Allocator.StockKey(sku: row["sku"], warehouse: row["warehouse"]),
-                                          quantity: row["quantity"])
-            let orderID: Int64 = row["order_id"]
-            if let last = orders.last, last.orderID == orderID {
+            let line = Line(row)
+            lines.append(line)
+            let demand = Allocator.Demand(lineID: line.id, stock: line.key, quantity: line.quantity)
+            if let last = orders.last, last.orderID == line.orderID {
                 orders[orders.count - 1].lines.append(demand)
             } else {
                 let since = (row["back_order_since"] as String?).flatMap(Timestamp.init(iso8601:))?.day
                 let policy = (ShipPolicy(parsing: row["policy"]) ?? .part).effective(backOrderSince: since, today: today)
-                orders.append(Allocator.OrderDemand(orderID: orderID, policy: policy, lines: [demand]))
+                orders.append(Allocator.OrderDemand(orderID: line.orderID, policy: policy, lines: [demand]))
             }
         }
         let plan = Allocator().allocate(orders, available: available, splitLines: config.splitLines)
+        return Array(zip(lines, plan.outcomes))
+    }
+
+    /// Writes the outcomes: lines to picking (funded from their lots), split parts, new lines to back order.
+    func apply(_ decided: [(Line, Allocator.Outcome)], _ db: Database, _ context: CycleContext) throws -> (StepReport, [Preview]) {
         let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:allocate")
         var cursors: [Allocator.StockKey: LotCursor] = [:]
+        var allocatedBy: [Allocator.StockKey: Int64] = [:]
         let nowText = context.now.description
         /// Allocates `quantity` to a line from its lots and moves it to picking: one update, one history row.
-        func pick(_ lineID: Int64, orderID: Int64, from: Stage, sku: String, warehouse: String, quantity: Int64, note: String) throws {
-            let key = Allocator.StockKey(sku: sku, warehouse: warehouse)
-            let cursor = try cursors[key] ?? LotCursor(db, sku: sku, warehouse: warehouse)
-            cursors[key] = cursor
-            let sources = try cursor.take(quantity, lineID: lineID, db)
-            let reason = "allocated \(quantity)\(note) from \(warehouse) (\(sources.joined(separator: ", ")))"
+        func pick(_ line: Line, quantity: Int64, note: String) throws {
+            let cursor = try cursors[line.key] ?? LotCursor(db, sku: line.sku, warehouse: line.warehouse)
+            cursors[line.key] = cursor
+            allocatedBy[line.key, default: 0] += quantity
+            let sources = try cursor.take(quantity, lineID: line.id, db)
+            let reason = "allocated \(quantity)\(note) from \(line.warehouse) (\(sources.joined(separator: ", ")))"
             try db.cachedStatement(sql: """
                 UPDATE order_line SET stage = 'picking', stage_since = ?, reason_code = NULL, stage_reason = ?,
                     allocated = allocated + ?, warehouse = ? WHERE id = ?
-                """).execute(arguments: [nowText, reason, quantity, warehouse, lineID])
+                """).execute(arguments: [nowText, reason, quantity, line.warehouse, line.id])
             try db.cachedStatement(sql: """
                 INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
                 VALUES (?, ?, ?, 'picking', ?, ?, ?, ?)
-                """).execute(arguments: [orderID, lineID, from.rawValue, reason, mover.actor, nowText, context.cycleID])
+                """).execute(arguments: [line.orderID, line.id, line.stage.rawValue, reason, mover.actor, nowText, context.cycleID])
         }
         var picked = 0, backOrdered = 0
         var waitingSince: Set<Int64> = []
         var preview: [Preview] = []
-        for (row, outcome) in zip(rows, plan.outcomes) {
-            let lineID: Int64 = row["id"], orderID: Int64 = row["order_id"]
-            let from = Stage(rawValue: row["stage"])
-            let sku: String = row["sku"], warehouse: String = row["warehouse"], quantity: Int64 = row["quantity"]
+        func show(_ line: Line, _ outcome: String) {
+            if dryRun {
+                preview.append(Preview(orderRef: line.orderRef, lineNo: line.lineNo, sku: line.sku, quantity: line.quantity,
+                                       from: line.stage.rawValue, outcome: outcome))
+            }
+        }
+        for (line, outcome) in decided {
             switch outcome {
             case .allocated:
                 picked += 1
-                try pick(lineID, orderID: orderID, from: from, sku: sku, warehouse: warehouse, quantity: quantity, note: "")
-                if dryRun { preview.append(Preview(orderRef: row["order_ref"], lineNo: row["line_no"], sku: sku, quantity: quantity, from: from.rawValue, outcome: "picking")) }
+                try pick(line, quantity: line.quantity, note: "")
+                show(line, "picking")
             case .partial(let now):
                 picked += 1
-                let rest = quantity - now
+                let rest = line.quantity - now
                 let part = (try Int.fetchOne(db, sql: "SELECT MAX(part) FROM order_line WHERE order_id = ? AND line_no = ?",
-                                             arguments: [orderID, row["line_no"] as Int]) ?? 0) + 1
-                try db.execute(sql: "UPDATE order_line SET quantity = ? WHERE id = ?", arguments: [now, lineID])
+                                             arguments: [line.orderID, line.lineNo]) ?? 0) + 1
+                try db.execute(sql: "UPDATE order_line SET quantity = ? WHERE id = ?", arguments: [now, line.id])
                 try db.execute(sql: """
                     INSERT INTO order_line (order_id, line_no, part, sku, quantity, unit_price, stage, stage_since, reason_code, stage_reason,
-                                            warehouse, source_line, custom)
-                    SELECT order_id, line_no, ?, sku, ?, unit_price, 'back-order', ?, 'insufficient-stock', ?, ?, source_line, custom
+                                            warehouse, source_line, custom, queue_key)
+                    SELECT order_id, line_no, ?, sku, ?, unit_price, 'back-order', ?, 'insufficient-stock', ?, ?, source_line, custom,
+                           \(QueueKey.splitSQL)
                     FROM order_line WHERE id = ?
-                    """, arguments: [part, rest, context.now.description, "split: \(rest) of \(quantity) wait for stock in \(warehouse)", warehouse, lineID])
-                try mover.recordSplit(lineID: db.lastInsertedRowID, orderID: orderID, from: from,
-                                      reason: "split from line \(row["line_no"] as Int): \(now) allocated now, \(rest) wait for stock")
-                try pick(lineID, orderID: orderID, from: from, sku: sku, warehouse: warehouse, quantity: now, note: " of \(quantity); the rest waits,")
-                waitingSince.insert(orderID)
-                if dryRun { preview.append(Preview(orderRef: row["order_ref"], lineNo: row["line_no"], sku: sku, quantity: quantity, from: from.rawValue, outcome: "picking \(now), back-order \(rest)")) }
+                    """, arguments: [part, rest, nowText, "split: \(rest) of \(line.quantity) wait for stock in \(line.warehouse)",
+                                     line.warehouse, part, line.id])
+                try mover.recordSplit(lineID: db.lastInsertedRowID, orderID: line.orderID, from: line.stage,
+                                      reason: "split from line \(line.lineNo): \(now) allocated now, \(rest) wait for stock")
+                try pick(line, quantity: now, note: " of \(line.quantity); the rest waits,")
+                waitingSince.insert(line.orderID)
+                show(line, "picking \(now), back-order \(rest)")
             case .short(let free):
-                if dryRun && from == .backOrder { preview.append(Preview(orderRef: row["order_ref"], lineNo: row["line_no"], sku: sku, quantity: quantity, from: from.rawValue, outcome: "back-order")) }
-                guard from == .new else { continue }
+                guard line.stage == .new else { show(line, "back-order"); continue }
                 backOrdered += 1
-                let reason = free >= quantity ? "waits for the rest of its order (ship policy complete)" : "needs \(quantity), \(free) available in \(warehouse)"
+                let reason = free >= line.quantity ? "waits for the rest of its order (ship policy complete)"
+                    : "needs \(line.quantity), \(free) available in \(line.warehouse)"
                 try db.cachedStatement(sql: """
                     UPDATE order_line SET stage = 'back-order', stage_since = ?, reason_code = 'insufficient-stock', stage_reason = ?,
                         warehouse = ? WHERE id = ?
-                    """).execute(arguments: [nowText, reason, warehouse, lineID])
+                    """).execute(arguments: [nowText, reason, line.warehouse, line.id])
                 try db.cachedStatement(sql: """
                     INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
                     VALUES (?, ?, 'new', 'back-order', ?, ?, ?, ?)
-                    """).execute(arguments: [orderID, lineID, reason, mover.actor, nowText, context.cycleID])
-                waitingSince.insert(orderID)
-                try ExceptionEntry(kind: "back-order", orderRef: row["order_ref"], lineNo: row["line_no"], sku: sku, reason: reason)
+                    """).execute(arguments: [line.orderID, line.id, reason, mover.actor, nowText, context.cycleID])
+                waitingSince.insert(line.orderID)
+                try ExceptionEntry(kind: "back-order", orderRef: line.orderRef, lineNo: line.lineNo, sku: line.sku, reason: reason)
                     .insert(db, cycleID: context.cycleID)
-                if dryRun { preview.append(Preview(orderRef: row["order_ref"], lineNo: row["line_no"], sku: sku, quantity: quantity, from: from.rawValue, outcome: "back-order")) }
+                show(line, "back-order")
             }
         }
         for cursor in cursors.values { try cursor.flush(db) }
         let stockUpdate = try db.cachedStatement(sql: "UPDATE stock SET allocated = allocated + ? WHERE sku = ? AND warehouse = ?")
-        for (key, quantity) in plan.allocatedBy { try stockUpdate.execute(arguments: [quantity, key.sku, key.warehouse]) }
+        for (key, quantity) in allocatedBy { try stockUpdate.execute(arguments: [quantity, key.sku, key.warehouse]) }
         let since = try db.cachedStatement(sql: "UPDATE sales_order SET back_order_since = ? WHERE id = ? AND back_order_since IS NULL")
         for orderID in waitingSince { try since.execute(arguments: [nowText, orderID]) }
-        try db.execute(sql: "UPDATE stock SET gained = 0 WHERE gained = 1")
-        try db.execute(sql: "UPDATE sales_order SET changed = 0 WHERE changed = 1")
-        return (StepReport(step: name, ["picked": picked, "back-ordered": backOrdered, "examined": rows.count]), preview)
+        return (StepReport(step: name, ["picked": picked, "back-ordered": backOrdered, "examined": decided.count]), preview)
     }
 }

@@ -83,10 +83,11 @@ struct DespatchConfirmation {
             try db.execute(sql: "UPDATE order_line SET quantity = ? WHERE id = ?", arguments: [input.quantity, id])
             try db.execute(sql: """
                 INSERT INTO order_line (order_id, line_no, part, sku, quantity, unit_price, stage, stage_since, reason_code, stage_reason,
-                                        warehouse, source_line, custom)
-                SELECT order_id, line_no, ?, sku, ?, unit_price, 'back-order', ?, 'short-pick', ?, warehouse, source_line, custom
+                                        warehouse, source_line, custom, queue_key)
+                SELECT order_id, line_no, ?, sku, ?, unit_price, 'back-order', ?, 'short-pick', ?, warehouse, source_line, custom,
+                       \(QueueKey.splitSQL)
                 FROM order_line WHERE id = ?
-                """, arguments: [part, short, now.description, "short pick on \(input.pickListRef): \(short) of \(quantity) not despatched", id])
+                """, arguments: [part, short, now.description, "short pick on \(input.pickListRef): \(short) of \(quantity) not despatched", part, id])
             let remainder = db.lastInsertedRowID
             try db.execute(sql: """
                 INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
