@@ -79,13 +79,16 @@ public struct CreditCheckStep: CycleStep {
             let decisions = CreditCheck().decide(candidates, customers: customers, openExposure: open, money: context.money)
             let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:credit-check")
             var passed = 0, held = 0, released = 0
+            var passedIDs: [Int64] = []
             for (row, decision) in zip(rows, decisions) {
                 let id: Int64 = row["id"]
                 let wasHeld = (row["credit_state"] as String) == "held"
                 switch decision {
                 case .pass:
                     passed += 1
-                    try db.cachedStatement(sql: "UPDATE sales_order SET credit_state = 'passed' WHERE id = ?").execute(arguments: [id])
+                    passedIDs.append(id)
+                    // Only an order with held lines has lines to bring back.
+                    guard (row["held_code"] as String?) != nil else { continue }
                     let why: String = (row["credit_override"] as Bool) ? "released by hand: credit check overridden" : "credit check passed"
                     if try mover.moveOrder(id, from: [.heldForCredit], to: .new, code: nil, reason: why) > 0 { released += 1 }
                 case .hold(let hold):
@@ -101,6 +104,10 @@ public struct CreditCheckStep: CycleStep {
                     try ExceptionEntry(kind: "held-for-credit", orderRef: row["order_ref"], reason: "\(hold.code): \(hold.reason)")
                         .insert(db, cycleID: context.cycleID)
                 }
+            }
+            for chunk in stride(from: 0, to: passedIDs.count, by: 500).map({ Array(passedIDs[$0..<min($0 + 500, passedIDs.count)]) }) {
+                try db.execute(sql: "UPDATE sales_order SET credit_state = 'passed' WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))",
+                               arguments: StatementArguments(chunk))
             }
             try db.execute(sql: "UPDATE customer SET credit_changed = 0 WHERE credit_changed = 1")
             return StepReport(step: name, ["checked": rows.count, "passed": passed, "held": held, "released": released])
