@@ -97,7 +97,7 @@ public struct OrderActions: Sendable {
 
     /// Gives back stock allocated to the order's lines.
     func releaseStock(_ db: Database, orderID: Int64) throws {
-        try StockRelease.release(db, lineIDs: try Int64.fetchAll(db, sql: "SELECT id FROM order_line WHERE order_id = ? AND allocated > 0",
+        try StockLedger(db: db).release(lineIDs: try Int64.fetchAll(db, sql: "SELECT id FROM order_line WHERE order_id = ? AND allocated > 0",
                                                                  arguments: [orderID]))
     }
 }

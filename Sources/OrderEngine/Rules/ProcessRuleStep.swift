@@ -95,7 +95,7 @@ public struct ProcessRuleStep: CycleStep {
     func move(_ lines: [LineFacts], of order: OrderFacts, to stage: Stage, reason: String, mover: StageMover, db: Database,
               code: String?? = .none) throws -> Int {
         let ids = lines.map(\.lineID)
-        try StockRelease.release(db, lineIDs: ids)
+        try StockLedger(db: db).release(lineIDs: ids)
         for line in lines {
             guard let from = Self.stage(line), from != stage.rawValue else { continue }
             try mover.moveLine(line.lineID, orderID: order.orderID, from: Stage(rawValue: from), to: stage,
@@ -124,9 +124,3 @@ public struct ProcessRuleStep: CycleStep {
     }
 }
 
-/// Gives back the stock allocated to lines that leave allocation.
-enum StockRelease {
-    static func release(_ db: Database, lineIDs: [Int64]) throws {
-        try StockLedger(db: db).release(lineIDs: lineIDs)
-    }
-}
