@@ -33,7 +33,9 @@ public struct OrderActions: Sendable {
     /// Releases an order held for credit, held by hand or waiting in Order Vetting.
     /// A released order is not held by the credit check again.
     public func release(_ ref: String) throws -> Outcome {
-        try withOrder(ref) { db, id, mover in
+        // The user-defined stages an order may be released from come from rules.yaml, read before the transaction.
+        let userStages = try engine.loadRules(mappings: (try? engine.loadMappings()) ?? []).stages.map { Stage(rawValue: $0.name) }
+        return try withOrder(ref) { db, id, mover in
             let unknown = try String.fetchAll(db, sql: """
                 SELECT DISTINCT sku FROM order_line l WHERE order_id = ? AND stage = 'order-vetting' AND reason_code = ?
                   AND NOT EXISTS (SELECT 1 FROM product p WHERE p.sku = l.sku) ORDER BY sku
@@ -41,8 +43,7 @@ public struct OrderActions: Sendable {
             if !unknown.isEmpty {
                 throw EngineError.notPossible("order \(ref) cannot be released: sku \(unknown.joined(separator: ", ")) is not in the product file; import the product and it is released on the next cycle")
             }
-            let rules = try engine.loadRules(mappings: (try? engine.loadMappings()) ?? [])
-            let held: [Stage] = [.heldForCredit, .onHold, .orderVetting] + rules.stages.map { Stage(rawValue: $0.name) }
+            let held: [Stage] = [.heldForCredit, .onHold, .orderVetting] + userStages
             // A rule that put the order where it is will not take it again.
             try db.execute(sql: """
                 INSERT OR IGNORE INTO rule_override (order_id, rule, at, actor)

@@ -44,15 +44,6 @@ public struct OrderDatabase: Sendable {
         }
     }
 
-    /// An in-memory database, for tests of single steps.
-    public init() throws {
-        var config = Configuration()
-        config.foreignKeysEnabled = true
-        let queue = try DatabaseQueue(configuration: config)
-        try Self.migrator.migrate(queue)
-        writer = queue
-    }
-
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         for (name, sql) in Schema.migrations {

@@ -262,19 +262,10 @@ public struct AllocateStep: CycleStep {
             case .partial(let now):
                 picked += 1
                 let rest = line.quantity - now
-                let part = (try Int.fetchOne(db, sql: "SELECT MAX(part) FROM order_line WHERE order_id = ? AND line_no = ?",
-                                             arguments: [line.orderID, line.lineNo]) ?? 0) + 1
-                try db.execute(sql: "UPDATE order_line SET quantity = ? WHERE id = ?", arguments: [now, line.id])
-                try db.execute(sql: """
-                    INSERT INTO order_line (order_id, line_no, part, sku, quantity, unit_price, stage, stage_since, reason_code, stage_reason,
-                                            warehouse, source_line, custom, queue_key)
-                    SELECT order_id, line_no, ?, sku, ?, unit_price, 'back-order', ?, 'insufficient-stock', ?, ?, source_line, custom,
-                           \(QueueKey.splitSQL)
-                    FROM order_line WHERE id = ?
-                    """, arguments: [part, rest, nowText, "split: \(rest) of \(line.quantity) wait for stock in \(line.warehouse)",
-                                     line.warehouse, part, line.id])
-                try mover.recordSplit(lineID: db.lastInsertedRowID, orderID: line.orderID, from: line.stage,
-                                      reason: "split from line \(line.lineNo): \(now) allocated now, \(rest) wait for stock")
+                try mover.split(line.id, orderID: line.orderID, lineNo: line.lineNo, from: line.stage, keep: now, rest: rest,
+                                warehouse: line.warehouse, code: "insufficient-stock",
+                                stageReason: "split: \(rest) of \(line.quantity) wait for stock in \(line.warehouse)",
+                                historyReason: "split from line \(line.lineNo): \(now) allocated now, \(rest) wait for stock")
                 try pick(line, quantity: now, note: " of \(line.quantity); the rest waits,")
                 waitingSince.insert(line.orderID)
                 show(line, "picking \(now), back-order \(rest)")

@@ -78,22 +78,10 @@ struct DespatchConfirmation {
                 try record(input, sourceFileID)
                 return nil
             }
-            let part = (try Int.fetchOne(db, sql: "SELECT MAX(part) FROM order_line WHERE order_id = ? AND line_no = ?",
-                                         arguments: [orderID, input.lineNo]) ?? 0) + 1
-            try db.execute(sql: "UPDATE order_line SET quantity = ? WHERE id = ?", arguments: [input.quantity, id])
-            try db.execute(sql: """
-                INSERT INTO order_line (order_id, line_no, part, sku, quantity, unit_price, stage, stage_since, reason_code, stage_reason,
-                                        warehouse, source_line, custom, queue_key)
-                SELECT order_id, line_no, ?, sku, ?, unit_price, 'back-order', ?, 'short-pick', ?, warehouse, source_line, custom,
-                       \(QueueKey.splitSQL)
-                FROM order_line WHERE id = ?
-                """, arguments: [part, short, now.description, "short pick on \(input.pickListRef): \(short) of \(quantity) not despatched", part, id])
-            let remainder = db.lastInsertedRowID
-            try db.execute(sql: """
-                INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
-                VALUES (?, ?, 'picking', 'back-order', ?, ?, ?, ?)
-                """, arguments: [orderID, remainder, "short pick on \(input.pickListRef): \(short) of \(quantity) back to the queue",
-                                 mover.actor, now.description, mover.cycleID])
+            try mover.split(id, orderID: orderID, lineNo: input.lineNo, from: .picking, keep: input.quantity, rest: short,
+                            warehouse: line["warehouse"], code: "short-pick",
+                            stageReason: "short pick on \(input.pickListRef): \(short) of \(quantity) not despatched",
+                            historyReason: "short pick on \(input.pickListRef): \(short) of \(quantity) back to the queue")
         }
         try ledger.despatch(lineID: id, quantity: input.quantity)
         try db.execute(sql: "UPDATE customer SET credit_changed = 1 WHERE customer_ref = (SELECT customer_ref FROM sales_order WHERE id = ?)",

@@ -48,11 +48,6 @@ public struct Mapping: Sendable {
         return CSVDialect()
     }
 
-    /// Where a field is defined, for messages (`mappings/orders.yaml:12`).
-    public func place(of field: String) -> String {
-        guard let location = fields[field]?.location else { return file }
-        return "\(file):\(location.line)"
-    }
 }
 
 /// How a CSV file is written: separators, quoting, header, encoding, number and date forms.
