@@ -46,6 +46,7 @@ struct BenchCycleCommand: ParsableCommand {
         print("\(result.lines) lines in \(result.orders) orders, \(result.customers) customers, \(result.products) products")
         print(String(format: "cold cycle %.0f ms; peak resident memory %.0f MB", result.cycleMilliseconds, result.peakResidentMB))
         Output.table(["phase", "ms", "lines/s"], result.phases.map { [$0.name, String(format: "%.0f", $0.milliseconds), String(format: "%.0f", $0.rowsPerSecond)] }, indent: "  ")
+        print("  by step: " + result.steps.map { String(format: "%@ %.0f", $0.name, $0.milliseconds) }.joined(separator: ", ") + " (ms)")
         if let sqlite = result.sqliteImportMilliseconds, let ratio = result.importRatio {
             print(String(format: "import vs sqlite3 .import of the same rows: %.0f ms vs %.0f ms (%.1fx)", result.phases[0].milliseconds, sqlite, ratio))
         }

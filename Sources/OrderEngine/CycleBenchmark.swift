@@ -24,6 +24,8 @@ public struct CycleBenchmark: Sendable {
         public var customers: Int
         public var products: Int
         public var phases: [Phase]
+        /// Each step of the cold cycle, in pipeline order: where a phase's time goes.
+        public var steps: [Phase]
         public var cycleMilliseconds: Double
         public var sqliteImportMilliseconds: Double?
         public var importRatio: Double?
@@ -68,6 +70,9 @@ public struct CycleBenchmark: Sendable {
             let ms = report.steps.filter { steps.contains($0.step) }.map(\.milliseconds).reduce(0, +)
             return Phase(name: name, milliseconds: ms, rowsPerSecond: Double(lines) / max(ms / 1000, 0.000_001))
         }
+        let stepResults = report.steps.map {
+            Phase(name: $0.step, milliseconds: $0.milliseconds, rowsPerSecond: Double(lines) / max($0.milliseconds / 1000, 0.000_001))
+        }
         let search = report.steps.first { $0.step == "proforma-vetting" }?.milliseconds ?? 0
         let sqlite = try sqliteImport(home)
         let importMS = phaseResults[0].milliseconds
@@ -87,7 +92,7 @@ public struct CycleBenchmark: Sendable {
 
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Result(orders: orderCount, lines: lines, customers: customers, products: products, phases: phaseResults,
+        return Result(orders: orderCount, lines: lines, customers: customers, products: products, phases: phaseResults, steps: stepResults,
                       cycleMilliseconds: cycle, sqliteImportMilliseconds: sqlite, importRatio: sqlite.map { importMS / max($0, 0.001) },
                       searchMilliseconds: search, backlogLines: backlog, receiptCycleMilliseconds: receiptCycle,
                       peakResidentMB: Double(usage.ru_maxrss) / 1024, counts: report.counts)

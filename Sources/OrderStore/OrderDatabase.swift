@@ -27,7 +27,7 @@ public struct OrderDatabase: Sendable {
             // WAL with NORMAL sync is durable at each checkpoint and never corrupt; a larger page cache keeps
             // a large cycle from spilling pages it is about to change again.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA cache_size = -16384")
+            try db.execute(sql: "PRAGMA cache_size = -131072")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         var attempt = 0
