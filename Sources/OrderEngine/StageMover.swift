@@ -4,7 +4,9 @@ import OrderModel
 /// Moves order lines between stages, always writing the history row in the same transaction.
 ///
 /// Every stage change in the engine goes through here, so the history is complete by
-/// construction: there is no other code path that sets `order_line.stage`.
+/// construction: there is no other code path that sets `order_line.stage`. A line's creation
+/// by import is not a move: the line records it itself (source file and line, import time), and
+/// `order REF` shows it as the first entry of the history, so the import writes one row per line, not two.
 struct StageMover {
     let db: Database
     let at: Timestamp
@@ -63,13 +65,5 @@ struct StageMover {
             VALUES (?, ?, ?, 'back-order', ?, ?, ?, ?)
             """).execute(arguments: [orderID, newPart, from.rawValue, historyReason, actor, at.description, cycleID])
         return newPart
-    }
-
-    /// Records a new line's first stage.
-    func recordImport(lineID: Int64, orderID: Int64, reason: String) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
-            VALUES (?, ?, NULL, 'new', ?, ?, ?, ?)
-            """).execute(arguments: [orderID, lineID, reason, actor, at.description, cycleID])
     }
 }

@@ -28,6 +28,26 @@ import TestSupport
         #expect(try OrderQueries(engine: home.engine()).orders().count == 1)
     }
 
+    @Test func theHistoryOpensWithEachLinesImportTakenFromTheLineItself() throws {
+        let home = try home()
+        try home.drop("orders", "o.csv", Sample.orders([Sample.line("O1", no: 1, sku: "SKU1"), Sample.line("O1", no: 2, sku: "SKU1")]))
+        try home.cycle()
+        let history = try home.order("O1").history
+        #expect(history.prefix(2).map(\.lineNo) == [1, 2])
+        #expect(history.prefix(2).allSatisfy { $0.from == nil && $0.to == "new" && $0.actor == "import" && $0.at == "2026-11-27T09:00:00Z" })
+        #expect(history[0].reason == "imported from orders/o.csv line 2")
+        #expect(history.dropFirst(2).allSatisfy { $0.from != nil })
+        // A database from before this rule holds the import as a stored move: that row is shown, not a second one.
+        try home.engine().database.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at)
+                SELECT order_id, id, NULL, 'new', 'imported (stored)', 'import', '2026-11-27T09:00:00Z' FROM order_line WHERE line_no = 1
+                """)
+        }
+        let again = try home.order("O1").history.filter { $0.from == nil }
+        #expect(again.map(\.reason).sorted() == ["imported (stored)", "imported from orders/o.csv line 3"])
+    }
+
     @Test func anOrderRefImportedBeforeIsRejectedAsDuplicate() throws {
         let home = try home()
         try home.drop("orders", "a.csv", Sample.orders([Sample.line("O1", sku: "SKU1", qty: 1)]))

@@ -52,7 +52,6 @@ struct FileImporter {
         var assembler = OrderAssembler()
         var refused: Set<String> = []
         let cardIndex = Feed.orders.index(of: "card_number")
-        let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "import")
         let now = context.now.description
 
         /// An order of this ref already imported: from this same file (its rows were not together) or another.
@@ -75,7 +74,6 @@ struct FileImporter {
         /// Refuses an order whose rows are split: the part imported earlier is taken back, so the order stays all or nothing.
         func refuseSplit(_ ref: String, at line: Int, count: Int) throws {
             if let earlier = try earlierFromThisFile(ref) {
-                try db.execute(sql: "DELETE FROM stage_move WHERE order_id = ?", arguments: [earlier.id])
                 try db.execute(sql: "DELETE FROM order_line WHERE order_id = ?", arguments: [earlier.id])
                 try db.execute(sql: "DELETE FROM sales_order WHERE id = ?", arguments: [earlier.id])
                 result.rejected += earlier.lines
@@ -140,8 +138,6 @@ struct FileImporter {
                         """).execute(arguments: [orderID, line.lineNo, line.sku, line.quantity, line.unitPrice?.minorUnits,
                                                  now, line.sourceLine, line.custom.isEmpty ? nil : Self.json(line.custom.filter { $0.key.hasPrefix("line.") }),
                                                  QueueKey.make(prefix: queuePrefix, lineNo: line.lineNo, part: 0)])
-                    try mover.recordImport(lineID: db.lastInsertedRowID, orderID: orderID,
-                                           reason: "imported from \(sourceName) line \(line.sourceLine)")
                 }
             }
         }

@@ -212,9 +212,18 @@ public struct OrderQueries: Sendable {
                                     WHERE a.line_id = ? ORDER BY s.received_at, s.id
                                     """, arguments: [l["id"] as Int64]))
             }
+            // The import of each line comes first, from the line itself (databases from before this rule
+            // hold it as a stored move with no from-stage, and that row is shown instead).
             let history = try Row.fetchAll(db, sql: """
-                SELECT m.*, l.line_no FROM stage_move m LEFT JOIN order_line l ON l.id = m.line_id
-                WHERE m.order_id = ? ORDER BY m.id
+                SELECT 0 AS kind, l.line_no AS seq, NULL AS from_stage, 'new' AS to_stage,
+                       'imported from ' || f.name || ' line ' || l.source_line AS reason, 'import' AS actor, o.imported_at AS at, l.line_no
+                FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN source_file f ON f.id = o.source_file_id
+                WHERE l.order_id = ?1 AND l.part = 0
+                  AND NOT EXISTS (SELECT 1 FROM stage_move m WHERE m.order_id = l.order_id AND m.line_id = l.id AND m.from_stage IS NULL)
+                UNION ALL
+                SELECT 1, m.id, m.from_stage, m.to_stage, m.reason, m.actor, m.at, l.line_no
+                FROM stage_move m LEFT JOIN order_line l ON l.id = m.line_id WHERE m.order_id = ?1
+                ORDER BY kind, seq
                 """, arguments: [id]).map { m in
                 OrderDetail.Move(lineNo: m["line_no"], from: m["from_stage"], to: m["to_stage"], reason: m["reason"],
                                  actor: m["actor"], at: m["at"])
