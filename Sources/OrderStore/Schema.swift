@@ -4,6 +4,7 @@ enum Schema {
     static let migrations: [(String, String)] = [
         ("v1-core", v1), ("v2-custom-fields", v2), ("v3-rules-and-jobs", v3), ("v4-inbox-notices", v4),
         ("v5-stock-lifecycle", v5), ("v6-indexes", v6), ("v7-credit-changes", v7), ("v8-queue-key", v8),
+        ("v9-indexes", v9),
     ]
 
     /// A line's place in the allocation queue as one sortable text: priority (higher first), order date,
@@ -356,5 +357,14 @@ enum Schema {
     ALTER TABLE order_line ADD COLUMN queue_key TEXT;
     UPDATE order_line AS l SET queue_key = (SELECT \(queueKeySQL) FROM sales_order o WHERE o.id = l.order_id);
     CREATE INDEX order_line_queue ON order_line(sku, warehouse, queue_key) WHERE stage = 'back-order';
+    """
+
+    /// `order_line_order` repeated the unique index on (order_id, line_no, part): every line insert paid for both.
+    /// Orders waiting for unknown skus are re-checked every cycle: from their own index, not by reading
+    /// every line in Order Vetting. Allocation asks every cycle whether any customer ships other than `part`.
+    static let v9 = """
+    DROP INDEX order_line_order;
+    CREATE INDEX order_line_unknown_sku ON order_line(order_id) WHERE stage = 'order-vetting' AND reason_code = 'unknown-sku';
+    CREATE INDEX customer_policy ON customer(ship_policy) WHERE ship_policy IS NOT NULL;
     """
 }

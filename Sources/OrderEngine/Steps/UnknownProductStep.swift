@@ -14,12 +14,13 @@ public struct UnknownProductStep: CycleStep {
         try context.db.write { db in
             let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:unknown-products")
             var released = 0, held = 0
+            // Read from the partial index `order_line_unknown_sku` (the code is written into the SQL so that it applies).
             let waiting = try Int64.fetchAll(db, sql: """
-                SELECT DISTINCT l.order_id FROM order_line l
-                WHERE l.stage = 'order-vetting' AND l.reason_code = ?
+                SELECT DISTINCT l.order_id FROM order_line l INDEXED BY order_line_unknown_sku
+                WHERE l.stage = 'order-vetting' AND l.reason_code = '\(Self.code)'
                   AND NOT EXISTS (SELECT 1 FROM order_line x WHERE x.order_id = l.order_id AND x.stage = 'order-vetting'
                                     AND NOT EXISTS (SELECT 1 FROM product p WHERE p.sku = x.sku))
-                """, arguments: [Self.code])
+                """)
             for id in waiting {
                 try mover.moveOrder(id, from: [.orderVetting], to: .new, code: nil, reason: "every sku is now in the product file")
                 released += 1
