@@ -41,9 +41,10 @@ public struct AllocateStep: CycleStep {
         var orderRef: String
         var queueKey: String
 
+        /// From a row that starts with `lineColumns`, by position (the hot path reads hundreds of thousands).
         init(_ row: Row) {
-            id = row["id"]; orderID = row["order_id"]; lineNo = row["line_no"]; sku = row["sku"]; warehouse = row["warehouse"]
-            quantity = row["quantity"]; stage = Stage(rawValue: row["stage"]); orderRef = row["order_ref"]; queueKey = row["queue_key"] ?? ""
+            id = row[0]; orderID = row[1]; lineNo = row[2]; sku = row[3]; warehouse = row[4]
+            quantity = row[5]; stage = Stage(rawValue: row[6]); orderRef = row[7]; queueKey = row[8] ?? ""
         }
 
         var key: Allocator.StockKey { Allocator.StockKey(sku: sku, warehouse: warehouse) }
@@ -223,26 +224,32 @@ public struct AllocateStep: CycleStep {
     }
 
     /// Writes the outcomes: lines to picking (funded from their lots), split parts, new lines to back order.
+    ///
+    /// Each line's outcome is decided here, in Swift, and staged in a temporary table; the line updates,
+    /// their history rows and the back-order exceptions are then written by three set-based statements,
+    /// in row order, rather than three statements per line.
     func apply(_ decided: [(Line, Allocator.Outcome)], _ db: Database, _ context: CycleContext) throws -> (StepReport, [Preview]) {
         let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:allocate")
+        try db.execute(sql: """
+            CREATE TEMP TABLE IF NOT EXISTS allocation_plan (
+                line_id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL, from_stage TEXT NOT NULL, to_stage TEXT NOT NULL,
+                quantity INTEGER NOT NULL, warehouse TEXT NOT NULL, reason TEXT NOT NULL);
+            DELETE FROM allocation_plan;
+            """)
+        let plan = try db.cachedStatement(sql: """
+            INSERT INTO allocation_plan (line_id, order_id, from_stage, to_stage, quantity, warehouse, reason) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
         var cursors: [Allocator.StockKey: LotCursor] = [:]
         var allocatedBy: [Allocator.StockKey: Int64] = [:]
         let nowText = context.now.description
-        /// Allocates `quantity` to a line from its lots and moves it to picking: one update, one history row.
+        /// Allocates `quantity` to a line from its lots and stages its move to picking.
         func pick(_ line: Line, quantity: Int64, note: String) throws {
             let cursor = try cursors[line.key] ?? LotCursor(db, sku: line.sku, warehouse: line.warehouse)
             cursors[line.key] = cursor
             allocatedBy[line.key, default: 0] += quantity
             let sources = try cursor.take(quantity, lineID: line.id, db)
             let reason = "allocated \(quantity)\(note) from \(line.warehouse) (\(sources.joined(separator: ", ")))"
-            try db.cachedStatement(sql: """
-                UPDATE order_line SET stage = 'picking', stage_since = ?, reason_code = NULL, stage_reason = ?,
-                    allocated = allocated + ?, warehouse = ? WHERE id = ?
-                """).execute(arguments: [nowText, reason, quantity, line.warehouse, line.id])
-            try db.cachedStatement(sql: """
-                INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
-                VALUES (?, ?, ?, 'picking', ?, ?, ?, ?)
-                """).execute(arguments: [line.orderID, line.id, line.stage.rawValue, reason, mover.actor, nowText, context.cycleID])
+            try plan.execute(arguments: [line.id, line.orderID, line.stage.rawValue, Stage.picking.rawValue, quantity, line.warehouse, reason])
         }
         var picked = 0, backOrdered = 0
         var waitingSince: Set<Int64> = []
@@ -274,20 +281,30 @@ public struct AllocateStep: CycleStep {
                 backOrdered += 1
                 let reason = free >= line.quantity ? "waits for the rest of its order (ship policy complete)"
                     : "needs \(line.quantity), \(free) available in \(line.warehouse)"
-                try db.cachedStatement(sql: """
-                    UPDATE order_line SET stage = 'back-order', stage_since = ?, reason_code = 'insufficient-stock', stage_reason = ?,
-                        warehouse = ? WHERE id = ?
-                    """).execute(arguments: [nowText, reason, line.warehouse, line.id])
-                try db.cachedStatement(sql: """
-                    INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
-                    VALUES (?, ?, 'new', 'back-order', ?, ?, ?, ?)
-                    """).execute(arguments: [line.orderID, line.id, reason, mover.actor, nowText, context.cycleID])
+                try plan.execute(arguments: [line.id, line.orderID, Stage.new.rawValue, Stage.backOrder.rawValue, 0, line.warehouse, reason])
                 waitingSince.insert(line.orderID)
-                try ExceptionEntry(kind: "back-order", orderRef: line.orderRef, lineNo: line.lineNo, sku: line.sku, reason: reason)
-                    .insert(db, cycleID: context.cycleID)
                 show(line, "back-order")
             }
         }
+        // `WHERE id IN (...)` keeps the plan's rows driving the update (an UPDATE ... FROM may scan every line).
+        try db.execute(sql: """
+            UPDATE order_line SET (stage, stage_since, reason_code, stage_reason, allocated, warehouse) = (
+                SELECT p.to_stage, ?, CASE p.to_stage WHEN 'back-order' THEN 'insufficient-stock' END, p.reason,
+                       order_line.allocated + p.quantity, p.warehouse
+                FROM allocation_plan p WHERE p.line_id = order_line.id)
+            WHERE id IN (SELECT line_id FROM allocation_plan)
+            """, arguments: [nowText])
+        try db.execute(sql: """
+            INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
+            SELECT order_id, line_id, from_stage, to_stage, reason, ?, ?, ? FROM allocation_plan ORDER BY line_id
+            """, arguments: [mover.actor, nowText, context.cycleID])
+        try db.execute(sql: """
+            INSERT INTO exception (cycle_id, kind, order_ref, line_no, sku, reason)
+            SELECT ?, 'back-order', o.order_ref, l.line_no, l.sku, p.reason
+            FROM allocation_plan p JOIN order_line l ON l.id = p.line_id JOIN sales_order o ON o.id = p.order_id
+            WHERE p.to_stage = 'back-order' ORDER BY p.line_id
+            """, arguments: [context.cycleID])
+        try db.execute(sql: "DELETE FROM allocation_plan")
         for cursor in cursors.values { try cursor.flush(db) }
         let stockUpdate = try db.cachedStatement(sql: "UPDATE stock SET allocated = allocated + ? WHERE sku = ? AND warehouse = ?")
         for (key, quantity) in allocatedBy { try stockUpdate.execute(arguments: [quantity, key.sku, key.warehouse]) }
