@@ -36,12 +36,13 @@ struct BenchCycleCommand: ParsableCommand {
         abstract: "Generate realistic feeds of N order lines, run one cold cycle, then a one-receipt cycle over the back-order book.")
     @Option(help: "Order lines to generate (e.g. 10000, 100000, 1000000).") var lines = 10_000
     @Option(help: "Seed of the generator.") var seed: UInt64 = 1
-    @Option(help: "Scratch folder (deleted and recreated).") var dir = FileManager.default.temporaryDirectory
+    @Option(help: "Scratch folder (deleted and recreated; removed afterwards unless --keep).") var dir = FileManager.default.temporaryDirectory
         .appendingPathComponent("orderflow-bench-cycle").path
+    @Flag(help: "Keep the scratch folder afterwards.") var keep = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let result = try CycleBenchmark(folder: URL(fileURLWithPath: dir), lines: lines, seed: seed).run()
+        let result = try CycleBenchmark(folder: URL(fileURLWithPath: dir), lines: lines, seed: seed, keep: keep).run()
         if json { try Output.json(result); return }
         print("\(result.lines) lines in \(result.orders) orders, \(result.customers) customers, \(result.products) products")
         print(String(format: "cold cycle %.0f ms; peak resident memory %.0f MB", result.cycleMilliseconds, result.peakResidentMB))
@@ -52,6 +53,9 @@ struct BenchCycleCommand: ParsableCommand {
         }
         print(String(format: "rule search (proforma-vetting) %.0f ms, %.1f%% of the cycle", result.searchMilliseconds,
                      result.searchMilliseconds * 100 / max(result.cycleMilliseconds, 1)))
+        print(String(format: "follow-up cycle (no new files; held orders of customers whose exposure changed re-checked): %.0f ms",
+                     result.followUpCycleMilliseconds))
         print(String(format: "one receipt for 10 skus with %d lines in back order: cycle %.0f ms", result.backlogLines, result.receiptCycleMilliseconds))
+        print("  by step: " + result.receiptSteps.map { String(format: "%@ %.1f", $0.name, $0.milliseconds) }.joined(separator: ", ") + " (ms)")
     }
 }
