@@ -99,78 +99,82 @@ struct FactsLoader {
         let marks = databaseQuestionMarks(count: ids.count)
         let args = StatementArguments(ids)
         var lines: [Int64: [(LineFacts, Row)]] = [:]
-        for row in try Row.fetchAll(db, sql: """
+        let lineQuery = try db.makeStatement(sql: """
             SELECT l.id, l.order_id, l.line_no, l.sku, l.quantity, COALESCE(l.unit_price, p.unit_price) AS price, l.stage,
                    l.stage_since, COALESCE(l.warehouse, p.warehouse) AS warehouse, l.custom,
                    p.sku AS p_sku, p.description, p.category, p.unit_price AS p_price, p.drop_ship, p.supplier_ref,
                    p.supplier_cost, p.warehouse AS p_warehouse, p.bin_location, p.custom AS p_custom
             FROM order_line l LEFT JOIN product p ON p.sku = l.sku
             WHERE l.order_id IN (\(marks)) ORDER BY l.order_id, l.line_no
-            """, arguments: args) {
-            let quantity: Int64 = row["quantity"]
-            let price: Int64? = row["price"]
+            """)
+        let lc = ColumnIndex(lineQuery)
+        for row in try Row.fetchAll(lineQuery, arguments: args) {
+            let quantity: Int64 = row[lc.quantity]
+            let price: Int64? = row[lc.price]
             var line: [String: Value] = [
-                "line_no": .number(Decimal(row["line_no"] as Int)), "sku": .text(row["sku"]), "quantity": .number(Decimal(quantity)),
-                "unit_price": number(price), "value": price.map { number($0 * quantity) } ?? .null, "stage": .text(row["stage"]),
-                "days_in_stage": day(row["stage_since"]).map { .number(Decimal(today - $0)) } ?? .null,
-                "warehouse": text(row["warehouse"]),
+                "line_no": .number(Decimal(row[lc.line_no] as Int)), "sku": .text(row[lc.sku]), "quantity": .number(Decimal(quantity)),
+                "unit_price": number(price), "value": price.map { number($0 * quantity) } ?? .null, "stage": .text(row[lc.stage]),
+                "days_in_stage": day(row[lc.stage_since]).map { .number(Decimal(today - $0)) } ?? .null,
+                "warehouse": text(row[lc.warehouse]),
             ]
-            custom(row["custom"], entity: "line", into: &line)
+            custom(row[lc.custom], entity: "line", into: &line)
             var product: [String: Value]? = nil
-            if row["p_sku"] as String? != nil {
+            if row[lc.p_sku] as String? != nil {
                 var p: [String: Value] = [
-                    "sku": .text(row["p_sku"]), "description": .text(row["description"]), "category": .text(row["category"]),
-                    "unit_price": number(row["p_price"]), "drop_ship": .bool(row["drop_ship"]), "supplier_ref": text(row["supplier_ref"]),
-                    "supplier_cost": number(row["supplier_cost"]), "warehouse": text(row["p_warehouse"]),
-                    "bin_location": text(row["bin_location"]),
+                    "sku": .text(row[lc.p_sku]), "description": .text(row[lc.description]), "category": .text(row[lc.category]),
+                    "unit_price": number(row[lc.p_price]), "drop_ship": .bool(row[lc.drop_ship]), "supplier_ref": text(row[lc.supplier_ref]),
+                    "supplier_cost": number(row[lc.supplier_cost]), "warehouse": text(row[lc.p_warehouse]),
+                    "bin_location": text(row[lc.bin_location]),
                 ]
-                custom(row["p_custom"], entity: "product", into: &p)
+                custom(row[lc.p_custom], entity: "product", into: &p)
                 product = p
             }
-            lines[row["order_id"], default: []].append((LineFacts(lineID: row["id"], line: line, product: product), row))
+            lines[row[lc.order_id], default: []].append((LineFacts(lineID: row[lc.id], line: line, product: product), row))
         }
         var out: [OrderFacts] = []
-        for row in try Row.fetchAll(db, sql: """
+        let orderQuery = try db.makeStatement(sql: """
             SELECT o.*, c.customer_ref AS c_ref, c.name AS c_name, c.terms, c.credit_limit, c.balance, c.on_stop, c.email,
                    c.address1, c.address2, c.city, c.postcode, c.country, c.custom AS c_custom
             FROM sales_order o LEFT JOIN customer c ON c.customer_ref = o.customer_ref
             WHERE o.id IN (\(marks)) ORDER BY o.order_date, o.id
-            """, arguments: args) {
-            let id: Int64 = row["id"]
+            """)
+        let oc = ColumnIndex(orderQuery)
+        for row in try Row.fetchAll(orderQuery, arguments: args) {
+            let id: Int64 = row[oc.id]
             let orderLines = lines[id] ?? []
-            let live = orderLines.filter { $0.1["stage"] as String != "cancelled" }
+            let live = orderLines.filter { $0.1[lc.stage] as String != "cancelled" }
             var total = Decimal(0), items = Decimal(0)
             for (facts, _) in live {
                 if case .number(let v) = facts.line["value"] ?? .null { total += v }
                 if case .number(let q) = facts.line["quantity"] ?? .null { items += q }
             }
-            let stages = Set(live.map { $0.1["stage"] as String })
-            let latest = live.compactMap { day($0.1["stage_since"]) }.max()
+            let stages = Set(live.map { $0.1[lc.stage] as String })
+            let latest = live.compactMap { day($0.1[lc.stage_since]) }.max()
             var customer: [String: Value]? = nil
-            if row["c_ref"] as String? != nil {
+            if row[oc.c_ref] as String? != nil {
                 var c: [String: Value] = [
-                    "ref": .text(row["c_ref"]), "name": .text(row["c_name"]), "terms": .text(row["terms"]),
-                    "credit_limit": number(row["credit_limit"]), "balance": number(row["balance"]), "on_stop": .bool(row["on_stop"]),
-                    "email": .text(row["email"]), "address1": .text(row["address1"]), "address2": .text(row["address2"]),
-                    "city": .text(row["city"]), "postcode": .text(row["postcode"]), "country": .text(row["country"]),
+                    "ref": .text(row[oc.c_ref]), "name": .text(row[oc.c_name]), "terms": .text(row[oc.terms]),
+                    "credit_limit": number(row[oc.credit_limit]), "balance": number(row[oc.balance]), "on_stop": .bool(row[oc.on_stop]),
+                    "email": .text(row[oc.email]), "address1": .text(row[oc.address1]), "address2": .text(row[oc.address2]),
+                    "city": .text(row[oc.city]), "postcode": .text(row[oc.postcode]), "country": .text(row[oc.country]),
                 ]
-                custom(row["c_custom"], entity: "customer", into: &c)
+                custom(row[oc.c_custom], entity: "customer", into: &c)
                 customer = c
             }
-            let orderDay = day(row["order_date"])
+            let orderDay = day(row[oc.order_date])
             var order: [String: Value] = [
-                "ref": .text(row["order_ref"]), "date": orderDay.map(Value.date) ?? .null, "total": .number(total),
+                "ref": .text(row[oc.order_ref]), "date": orderDay.map(Value.date) ?? .null, "total": .number(total),
                 "item_count": .number(items), "line_count": .number(Decimal(live.count)),
-                "payment_method": text(row["payment_method"] ?? (customer?["terms"].flatMap { if case .text(let t) = $0 { t } else { nil } })),
-                "customer_ref": .text(row["customer_ref"]), "credit_state": .text(row["credit_state"]),
+                "payment_method": text(row[oc.payment_method] ?? (customer?["terms"].flatMap { if case .text(let t) = $0 { t } else { nil } })),
+                "customer_ref": .text(row[oc.customer_ref]), "credit_state": .text(row[oc.credit_state]),
                 "stage": stages.count == 1 ? .text(stages.first!) : (stages.isEmpty ? .null : .text("mixed")),
                 "days_in_stage": latest.map { .number(Decimal(today - $0)) } ?? .null,
                 "age_days": orderDay.map { .number(Decimal(today - $0)) } ?? .null,
             ]
             for key in ["ship_name", "ship_address1", "ship_address2", "ship_city", "ship_postcode", "ship_country"] {
-                order[key] = .text(row[key])
+                order[key] = .text(row[oc[key]])
             }
-            custom(row["custom"], entity: "order", into: &order)
+            custom(row[oc.custom], entity: "order", into: &order)
             out.append(OrderFacts(orderID: id, order: order, customer: customer, lines: orderLines.map(\.0)))
         }
         return out

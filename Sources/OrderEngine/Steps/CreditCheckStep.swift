@@ -12,7 +12,7 @@ public struct CreditCheckStep: CycleStep {
 
     public func run(_ context: CycleContext) throws -> StepReport {
         try context.db.write { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let query = try db.makeStatement(sql: """
                 SELECT o.id, o.order_ref, o.customer_ref, o.order_date, o.payment_method, o.card_status, o.card_last4,
                        o.card_expiry, o.credit_override, o.credit_state,
                        (SELECT code FROM (SELECT reason_code AS code FROM order_line
@@ -37,12 +37,14 @@ public struct CreditCheckStep: CycleStep {
                                        AND l.stage = 'held-for-credit' AND l.reason_code LIKE 'card-%'))
                 ORDER BY o.order_date, o.id
                 """)
+            let c = ColumnIndex(query)
+            let rows = try Row.fetchAll(query)
             guard !rows.isEmpty else {
                 try db.execute(sql: "UPDATE customer SET credit_changed = 0 WHERE credit_changed = 1")
                 return StepReport(step: name, ["checked": 0, "passed": 0, "held": 0, "released": 0])
             }
             // Customers and their open exposure, for the candidates' customers only.
-            let refs = Array(Set(rows.map { $0["customer_ref"] as String }))
+            let refs = Array(Set(rows.map { $0[c.customer_ref] as String }))
             var customers: [String: CreditCheck.Customer] = [:]
             var open: [String: Money] = [:]
             for chunk in stride(from: 0, to: refs.count, by: 500).map({ Array(refs[$0..<min($0 + 500, refs.count)]) }) {
@@ -69,31 +71,31 @@ public struct CreditCheckStep: CycleStep {
             }
             let candidates = rows.map { row in
                 CreditCheck.Candidate(
-                    orderID: row["id"], customerRef: row["customer_ref"],
-                    orderDate: Timestamp(iso8601: row["order_date"]) ?? context.now,
-                    paymentMethod: (row["payment_method"] as String?).flatMap(PaymentMethod.init(rawValue:)),
-                    card: PaymentCard(status: PaymentCard.Status(rawValue: row["card_status"]) ?? .missing, lastFour: row["card_last4"]),
-                    cardExpiry: (row["card_expiry"] as String?).flatMap(CardExpiry.init(stored:)),
-                    value: Money(minorUnits: row["value"]), overridden: row["credit_override"])
+                    orderID: row[c.id], customerRef: row[c.customer_ref],
+                    orderDate: Timestamp(iso8601: row[c.order_date]) ?? context.now,
+                    paymentMethod: (row[c.payment_method] as String?).flatMap(PaymentMethod.init(rawValue:)),
+                    card: PaymentCard(status: PaymentCard.Status(rawValue: row[c.card_status]) ?? .missing, lastFour: row[c.card_last4]),
+                    cardExpiry: (row[c.card_expiry] as String?).flatMap(CardExpiry.init(stored:)),
+                    value: Money(minorUnits: row[c.value]), overridden: row[c.credit_override])
             }
             let decisions = CreditCheck().decide(candidates, customers: customers, openExposure: open, money: context.money)
             let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:credit-check")
             var passed = 0, held = 0, released = 0
             var passedIDs: [Int64] = []
             for (row, decision) in zip(rows, decisions) {
-                let id: Int64 = row["id"]
-                let wasHeld = (row["credit_state"] as String) == "held"
+                let id: Int64 = row[c.id]
+                let wasHeld = (row[c.credit_state] as String) == "held"
                 switch decision {
                 case .pass:
                     passed += 1
                     passedIDs.append(id)
                     // Only an order with held lines has lines to bring back.
-                    guard (row["held_code"] as String?) != nil else { continue }
-                    let why: String = (row["credit_override"] as Bool) ? "released by hand: credit check overridden" : "credit check passed"
+                    guard (row[c.held_code] as String?) != nil else { continue }
+                    let why: String = (row[c.credit_override] as Bool) ? "released by hand: credit check overridden" : "credit check passed"
                     if try mover.moveOrder(id, from: [.heldForCredit], to: .new, code: nil, reason: why) > 0 { released += 1 }
                 case .hold(let hold):
                     held += 1
-                    let previous: String? = row["held_code"]
+                    let previous: String? = row[c.held_code]
                     if wasHeld && previous == hold.code {
                         try mover.moveOrder(id, from: [.new], to: .heldForCredit, code: hold.code, reason: "\(hold.code): \(hold.reason)")
                         continue
@@ -101,7 +103,7 @@ public struct CreditCheckStep: CycleStep {
                     try db.cachedStatement(sql: "UPDATE sales_order SET credit_state = 'held' WHERE id = ?").execute(arguments: [id])
                     try mover.moveOrder(id, from: [.new, .heldForCredit], to: .heldForCredit, code: hold.code,
                                         reason: "\(hold.code): \(hold.reason)")
-                    try ExceptionEntry(kind: "held-for-credit", orderRef: row["order_ref"], reason: "\(hold.code): \(hold.reason)")
+                    try ExceptionEntry(kind: "held-for-credit", orderRef: row[c.order_ref], reason: "\(hold.code): \(hold.reason)")
                         .insert(db, cycleID: context.cycleID)
                 }
             }

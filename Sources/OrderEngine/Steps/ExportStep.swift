@@ -36,9 +36,9 @@ public struct ExportStep: CycleStep {
         """
     static let ownAddress = "(o.ship_address1 || o.ship_address2 || o.ship_city || o.ship_postcode || o.ship_country) <> ''"
 
-    static func address(_ row: Row) -> Address {
-        Address(name: row["ship_name"], address1: row["ship_address1"], address2: row["ship_address2"],
-                city: row["ship_city"], postcode: row["ship_postcode"], country: row["ship_country"])
+    static func address(_ row: Row, _ c: ColumnIndex) -> Address {
+        Address(name: row[c.ship_name], address1: row[c.ship_address1], address2: row[c.ship_address2],
+                city: row[c.ship_city], postcode: row[c.ship_postcode], country: row[c.ship_country])
     }
 
     static func store(_ db: Database, _ context: CycleContext, folder: String, name: String, bytes: [UInt8], rows: Int) throws -> Int64 {
@@ -57,7 +57,7 @@ public struct ExportStep: CycleStep {
     }
 
     func exportPickLists(_ db: Database, _ context: CycleContext) throws -> Int {
-        let rows = try Row.fetchAll(db, sql: """
+        let query = try db.makeStatement(sql: """
             SELECT l.id, l.order_id, l.warehouse, COALESCE(p.bin_location, '') AS bin_location, l.sku,
                    COALESCE(p.description, '') AS description, l.quantity, o.order_ref, l.line_no, o.customer_ref,
                    \(Self.shipTo)
@@ -65,26 +65,28 @@ public struct ExportStep: CycleStep {
             LEFT JOIN product p ON p.sku = l.sku LEFT JOIN customer c ON c.customer_ref = o.customer_ref
             WHERE l.stage = 'picking' AND l.pick_list_ref IS NULL
             """)
+        let c = ColumnIndex(query)
+        let rows = try Row.fetchAll(query)
         let confirmed = context.engine.config.despatch == "confirmed"
-        let byWarehouse = Dictionary(grouping: rows) { $0["warehouse"] as String }
+        let byWarehouse = Dictionary(grouping: rows) { $0[c.warehouse] as String }
         let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:export")
         for warehouse in byWarehouse.keys.sorted() {
             let lines = byWarehouse[warehouse]!
             let number = try OutboxSequence.next(db, folder: OutboxFolder.pickLists)
             let ref = String(format: "PL-%06d", number)
             let csv = Documents.pickList(ref: ref, warehouse: warehouse, lines: lines.map { row in
-                PickListLine(binLocation: row["bin_location"], sku: row["sku"], description: row["description"],
-                             quantity: row["quantity"], orderRef: row["order_ref"], lineNo: row["line_no"],
-                             customerRef: row["customer_ref"], shipTo: Self.address(row))
+                PickListLine(binLocation: row[c.bin_location], sku: row[c.sku], description: row[c.description],
+                             quantity: row[c.quantity], orderRef: row[c.order_ref], lineNo: row[c.line_no],
+                             customerRef: row[c.customer_ref], shipTo: Self.address(row, c))
             })
             _ = try Self.store(db, context, folder: OutboxFolder.pickLists, name: "\(ref)-\(Self.safeName(warehouse)).csv",
                                bytes: csv.bytes, rows: csv.rows)
             if confirmed {
                 // The lines stay in picking, holding their stock, until the warehouse confirms what left.
                 for row in lines {
-                    try mover.moveLine(row["id"], orderID: row["order_id"], from: .picking, to: .picking, code: nil,
+                    try mover.moveLine(row[c.id], orderID: row[c.order_id], from: .picking, to: .picking, code: nil,
                                        reason: "on pick list \(ref); waits for the despatch confirmation")
-                    try db.cachedStatement(sql: "UPDATE order_line SET pick_list_ref = ? WHERE id = ?").execute(arguments: [ref, row["id"]])
+                    try db.cachedStatement(sql: "UPDATE order_line SET pick_list_ref = ? WHERE id = ?").execute(arguments: [ref, row[c.id]])
                 }
                 continue
             }
@@ -115,26 +117,27 @@ public struct ExportStep: CycleStep {
     }
 
     func exportPurchaseOrders(_ db: Database, _ context: CycleContext) throws -> Int {
-        let orders = try Row.fetchAll(db, sql: """
+        let query = try db.makeStatement(sql: """
             SELECT po.po_ref, po.supplier_ref, o.order_ref, COALESCE(s.po_format, 'csv') AS po_format, \(Self.shipTo)
             FROM purchase_order po JOIN sales_order o ON o.id = po.order_id
             LEFT JOIN supplier s ON s.supplier_ref = po.supplier_ref LEFT JOIN customer c ON c.customer_ref = o.customer_ref
             WHERE po.outbox_file_id IS NULL ORDER BY po.po_ref
             """)
+        let c = ColumnIndex(query)
+        let orders = try Row.fetchAll(query)
         for row in orders {
-            let poRef: String = row["po_ref"]
-            let lines = try Row.fetchAll(db, sql: """
+            let poRef: String = row[c.po_ref]
+            let lines = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT l.line_no, l.sku, COALESCE(p.description, '') AS description, l.quantity, p.supplier_cost
                 FROM order_line l LEFT JOIN product p ON p.sku = l.sku
                 WHERE l.po_ref = ? AND l.stage = 'drop-ship' ORDER BY l.line_no
-                """, arguments: [poRef]).map { line in
-                    PurchaseOrder.Line(lineNo: line["line_no"], sku: line["sku"], description: line["description"],
-                                       quantity: line["quantity"],
-                                       unitCost: (line["supplier_cost"] as Int64?).map { context.money.format(Money(minorUnits: $0)) } ?? "")
+                """), arguments: [poRef]).map { line in
+                    PurchaseOrder.Line(lineNo: line[0], sku: line[1], description: line[2], quantity: line[3],
+                                       unitCost: (line[4] as Int64?).map { context.money.format(Money(minorUnits: $0)) } ?? "")
                 }
-            let po = PurchaseOrder(poRef: poRef, supplierRef: row["supplier_ref"], orderRef: row["order_ref"],
-                                   shipTo: Self.address(row), lines: lines)
-            let xml = (row["po_format"] as String) == "xml"
+            let po = PurchaseOrder(poRef: poRef, supplierRef: row[c.supplier_ref], orderRef: row[c.order_ref],
+                                   shipTo: Self.address(row, c), lines: lines)
+            let xml = (row[c.po_format] as String) == "xml"
             let bytes = xml ? Documents.purchaseOrderXML(po) : Documents.purchaseOrderCSV(po)
             let id = try Self.store(db, context, folder: OutboxFolder.purchaseOrders, name: "\(poRef).\(xml ? "xml" : "csv")",
                                     bytes: bytes, rows: lines.count)
@@ -146,7 +149,7 @@ public struct ExportStep: CycleStep {
     }
 
     func exportExceptions(_ db: Database, _ context: CycleContext) throws -> Int {
-        let rows = try Row.fetchAll(db, sql: """
+        let query = try db.makeStatement(sql: """
             SELECT e.id, e.kind, e.order_ref, e.line_no, e.sku, e.reason,
                    COALESCE(e.source_file, f.name) AS source_file,
                    COALESCE(e.source_line, CASE WHEN e.line_no IS NULL THEN o.source_line ELSE l.source_line END) AS source_line
@@ -156,11 +159,13 @@ public struct ExportStep: CycleStep {
             LEFT JOIN order_line l ON l.order_id = o.id AND l.line_no = e.line_no
             WHERE e.outbox_file_id IS NULL ORDER BY e.id
             """)
+        let c = ColumnIndex(query)
+        let rows = try Row.fetchAll(query)
         guard !rows.isEmpty else { return 0 }
         var csv = CSVWriter(header: Documents.exceptionHeader)
         for row in rows {
-            csv.append([row["kind"], row["order_ref"] ?? "", (row["line_no"] as Int?).map(String.init) ?? "", row["sku"] ?? "",
-                        row["reason"], row["source_file"] ?? "", (row["source_line"] as Int?).map(String.init) ?? ""])
+            csv.append([row[c.kind], row[c.order_ref] ?? "", (row[c.line_no] as Int?).map(String.init) ?? "", row[c.sku] ?? "",
+                        row[c.reason], row[c.source_file] ?? "", (row[c.source_line] as Int?).map(String.init) ?? ""])
         }
         let number = try OutboxSequence.next(db, folder: OutboxFolder.exceptions)
         let id = try Self.store(db, context, folder: OutboxFolder.exceptions, name: String(format: "EX-%06d.csv", number),
