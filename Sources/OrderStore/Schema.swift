@@ -4,7 +4,7 @@ enum Schema {
     static let migrations: [(String, String)] = [
         ("v1-core", v1), ("v2-custom-fields", v2), ("v3-rules-and-jobs", v3), ("v4-inbox-notices", v4),
         ("v5-stock-lifecycle", v5), ("v6-indexes", v6), ("v7-credit-changes", v7), ("v8-queue-key", v8),
-        ("v9-indexes", v9),
+        ("v9-indexes", v9), ("v10-drop-ship-products", v10),
     ]
 
     /// A line's place in the allocation queue as one sortable text: priority (higher first), order date,
@@ -366,5 +366,10 @@ enum Schema {
     DROP INDEX order_line_order;
     CREATE INDEX order_line_unknown_sku ON order_line(order_id) WHERE stage = 'order-vetting' AND reason_code = 'unknown-sku';
     CREATE INDEX customer_policy ON customer(ship_policy) WHERE ship_policy IS NOT NULL;
+    """
+
+    /// The drop-ship step starts from the drop-ship products, a small part of the catalogue.
+    static let v10 = """
+    CREATE INDEX product_drop_ship ON product(sku) WHERE drop_ship = 1;
     """
 }
