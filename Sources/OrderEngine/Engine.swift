@@ -31,7 +31,7 @@ public struct Engine: Sendable {
         config = try EngineConfig.load(from: home.configFile)
         let path = home.database(config).path
         do {
-            database = try OrderDatabase(path: path)
+            database = try OrderDatabase(path: path, cacheMB: config.cacheMB)
         } catch {
             throw EngineError.config("cannot open the database \(path): \(error)")
         }

@@ -18,16 +18,17 @@ public struct OrderDatabase: Sendable {
     /// One connection in WAL mode: the engine is a single writer, and other processes (a person's
     /// `status` or `order` while the daemon runs) read concurrently through the WAL. A transient
     /// I/O or lock error while opening is retried a few times before it is reported.
-    public init(path: String) throws {
+    /// - Parameter cacheMB: the page cache. A cycle updates lines all over the order book; a cache
+    ///   that holds the book's working set keeps it from re-reading pages (see `useCache(_:megabytes:)`).
+    public init(path: String, cacheMB: Int = OrderDatabase.defaultCacheMB) throws {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.journalMode = .wal
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
-            // WAL with NORMAL sync is durable at each checkpoint and never corrupt; a larger page cache keeps
-            // a large cycle from spilling pages it is about to change again.
+            // WAL with NORMAL sync is durable at each checkpoint and never corrupt.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA cache_size = -131072")
+            try Self.useCache(db, megabytes: cacheMB)
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         var attempt = 0
@@ -42,6 +43,16 @@ public struct OrderDatabase: Sendable {
                 usleep(UInt32(100_000 * attempt))
             }
         }
+    }
+
+    /// The page cache when the home's config names none, in MB.
+    public static let defaultCacheMB = 256
+
+    /// Sets the connection's page cache; lowering it frees pages at once. The import streams a file of any
+    /// size with a small cache (its writes are appends and index inserts), and the rest of the cycle gets
+    /// the large one back.
+    public static func useCache(_ db: Database, megabytes: Int) throws {
+        try db.execute(sql: "PRAGMA cache_size = \(-max(1, megabytes) * 1024)")
     }
 
     static var migrator: DatabaseMigrator {

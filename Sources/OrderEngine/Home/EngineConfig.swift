@@ -1,5 +1,6 @@
 import Foundation
 import OrderModel
+import OrderStore
 import Yams
 
 /// The home's `orderflow.yaml`: settings that are not per feed.
@@ -26,6 +27,9 @@ public struct EngineConfig: Sendable, Codable, Hashable {
     /// `on-pick-list` (default): a line is despatched when its pick list is written; `confirmed`: when the
     /// warehouse confirms it (inbox/despatches/).
     public var despatch = "on-pick-list"
+    /// SQLite's page cache in MB for the cycle's work (the import of a file uses at most 64 MB of it,
+    /// so a file of any size imports in bounded memory).
+    public var cacheMB = OrderDatabase.defaultCacheMB
 
     /// Safe pickup of files that SFTP clients may still be writing.
     public struct InboxSettings: Sendable, Codable, Hashable {
@@ -96,6 +100,7 @@ public struct EngineConfig: Sendable, Codable, Hashable {
         case splitLines = "split_lines"
         case allocationMode = "allocation_mode"
         case despatch
+        case cacheMB = "cache_mb"
     }
 
     /// One job as written in the config.
@@ -136,6 +141,10 @@ public struct EngineConfig: Sendable, Codable, Hashable {
         guard ["on-pick-list", "confirmed"].contains(despatch) else {
             throw EngineError.config("despatch '\(despatch)': expected on-pick-list or confirmed")
         }
+        cacheMB = try c.decodeIfPresent(Int.self, forKey: .cacheMB) ?? cacheMB
+        guard (8...65_536).contains(cacheMB) else {
+            throw EngineError.config("cache_mb \(cacheMB): expected a size in MB from 8 to 65536")
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -155,7 +164,7 @@ public struct EngineConfig: Sendable, Codable, Hashable {
         let text = String(decoding: data, as: UTF8.self)
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return EngineConfig() }
         let known = Set(["database", "default_warehouse", "currency_decimals", "time_zone", "jobs", "inbox", "ship_policy",
-                         "split_lines", "allocation_mode", "despatch"])
+                         "split_lines", "allocation_mode", "despatch", "cache_mb"])
         do {
             if let node = try Yams.compose(yaml: text), let map = node.mapping {
                 for (key, _) in map where !known.contains(key.string ?? "") {

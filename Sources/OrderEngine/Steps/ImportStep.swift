@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OrderStore
 import OrderImport
 import OrderModel
 
@@ -75,6 +76,9 @@ public struct ImportStep: CycleStep {
         if fresh { context.logger.warning("inbox notice", metadata: ["file.path": "\(path)", "reason": "\(reason)"]) }
     }
 
+    /// The page cache while a file imports, in MB.
+    static let importCacheMB = 64
+
     func process(_ file: Inbox.Claimed, inbox: Inbox, context: CycleContext, tally: inout Tally) throws {
         let sourceName = "\(file.mapping.inbox)/\(file.name)"
         // Already decided before a crash? Then only the move is left to do.
@@ -123,6 +127,10 @@ public struct ImportStep: CycleStep {
         observer?.started(file: sourceName, bytes: input.size)
         do {
             let result = try context.db.write { db -> FileImporter.Result in
+                // A file of any size streams through a bounded cache; the rest of the cycle gets the large one back.
+                let cacheMB = context.engine.config.cacheMB
+                try OrderDatabase.useCache(db, megabytes: min(cacheMB, Self.importCacheMB))
+                defer { try? OrderDatabase.useCache(db, megabytes: cacheMB) }
                 let id = try insertSourceFile(db, file, context: context, hash: hash, size: input.size, outcome: "imported", reason: nil)
                 let importer = FileImporter(context: context, mapping: file.mapping, sourceName: sourceName, sourceFileID: id)
                 let stop = context.options.stop
