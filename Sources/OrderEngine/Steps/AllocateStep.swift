@@ -112,16 +112,24 @@ public struct AllocateStep: CycleStep {
             """) {
             keys.insert(Allocator.StockKey(sku: row[0], warehouse: row[1]))
         }
-        // New lines, grouped by sku and warehouse, each group in queue order.
-        var fresh: [Allocator.StockKey: [Line]] = [:]
-        for row in try Row.fetchAll(db, sql: """
+        // New lines in (sku, warehouse, queue) order: the stage index gives the sku order, so only each
+        // sku's lines are sorted. Each (sku, warehouse) is then a range of one array.
+        var newLines: [Line] = []
+        var ranges: [Allocator.StockKey: Range<Int>] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
             SELECT \(Self.lineColumns) FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
             WHERE l.stage = 'new' AND o.credit_state = 'passed' AND p.drop_ship = 0
-            ORDER BY l.queue_key
-            """) {
+            ORDER BY l.sku, warehouse, l.queue_key
+            """)
+        while let row = try rows.next() {
             let line = Line(row)
-            fresh[line.key, default: []].append(line)
-            keys.insert(line.key)
+            if let last = newLines.last, last.sku == line.sku, last.warehouse == line.warehouse {
+                ranges[line.key] = ranges[line.key]!.lowerBound..<(newLines.count + 1)
+            } else {
+                ranges[line.key] = newLines.count..<(newLines.count + 1)
+                keys.insert(line.key)
+            }
+            newLines.append(line)
         }
         var decided: [(Line, Allocator.Outcome)] = []
         let backOrders = try db.cachedStatement(sql: """
@@ -131,8 +139,8 @@ public struct AllocateStep: CycleStep {
             """)
         for key in keys.sorted(by: { ($0.sku, $0.warehouse) < ($1.sku, $1.warehouse) }) {
             var free = available[key] ?? 0
-            let newLines = fresh[key] ?? []
-            var next = 0
+            let fresh = ranges[key].map { newLines[$0] } ?? []
+            var next = fresh.startIndex
             func decide(_ line: Line) {
                 if free >= line.quantity {
                     free -= line.quantity
@@ -148,16 +156,16 @@ public struct AllocateStep: CycleStep {
                 let cursor = try Row.fetchCursor(backOrders, arguments: [key.sku, key.warehouse])
                 while free > 0, let row = try cursor.next() {
                     let line = Line(row)
-                    while next < newLines.count, newLines[next].queueKey < line.queueKey {
-                        decide(newLines[next])
+                    while next < fresh.endIndex, fresh[next].queueKey < line.queueKey {
+                        decide(fresh[next])
                         next += 1
                     }
                     decide(line)
                 }
             }
             // New lines left over wait in back order (or take what stock remains).
-            while next < newLines.count {
-                decide(newLines[next])
+            while next < fresh.endIndex {
+                decide(fresh[next])
                 next += 1
             }
         }
@@ -226,33 +234,41 @@ public struct AllocateStep: CycleStep {
     /// Writes the outcomes: lines to picking (funded from their lots), split parts, new lines to back order.
     ///
     /// Each line's outcome is decided here, in Swift, and staged in a temporary table; the line updates,
-    /// their history rows and the back-order exceptions are then written by three set-based statements,
+    /// their history rows, the back-order exceptions and the orders now waiting are then written by a few set-based statements,
     /// in row order, rather than three statements per line.
     func apply(_ decided: [(Line, Allocator.Outcome)], _ db: Database, _ context: CycleContext) throws -> (StepReport, [Preview]) {
         let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:allocate")
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS allocation_plan (
                 line_id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL, from_stage TEXT NOT NULL, to_stage TEXT NOT NULL,
-                quantity INTEGER NOT NULL, warehouse TEXT NOT NULL, reason TEXT NOT NULL);
+                quantity INTEGER NOT NULL, warehouse TEXT NOT NULL, reason TEXT NOT NULL, waits INTEGER NOT NULL);
             DELETE FROM allocation_plan;
             """)
         let plan = try db.cachedStatement(sql: """
-            INSERT INTO allocation_plan (line_id, order_id, from_stage, to_stage, quantity, warehouse, reason) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO allocation_plan (line_id, order_id, from_stage, to_stage, quantity, warehouse, reason, waits) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var cursors: [Allocator.StockKey: LotCursor] = [:]
+        var lastCursor: LotCursor? = nil
         var allocatedBy: [Allocator.StockKey: Int64] = [:]
         let nowText = context.now.description
         /// Allocates `quantity` to a line from its lots and stages its move to picking.
-        func pick(_ line: Line, quantity: Int64, note: String) throws {
-            let cursor = try cursors[line.key] ?? LotCursor(db, sku: line.sku, warehouse: line.warehouse)
-            cursors[line.key] = cursor
-            allocatedBy[line.key, default: 0] += quantity
+        func pick(_ line: Line, quantity: Int64, note: String, restWaits: Bool) throws {
+            let key = line.key
+            let cursor: LotCursor
+            if let last = lastCursor, last.sku == key.sku, last.warehouse == key.warehouse {
+                cursor = last // lines come grouped by sku: most picks reuse the previous line's lots
+            } else {
+                cursor = try cursors[key] ?? LotCursor(db, sku: key.sku, warehouse: key.warehouse)
+                cursors[key] = cursor
+                lastCursor = cursor
+            }
+            allocatedBy[key, default: 0] += quantity
             let sources = try cursor.take(quantity, lineID: line.id, db)
             let reason = "allocated \(quantity)\(note) from \(line.warehouse) (\(sources.joined(separator: ", ")))"
-            try plan.execute(arguments: [line.id, line.orderID, line.stage.rawValue, Stage.picking.rawValue, quantity, line.warehouse, reason])
+            try plan.execute(arguments: [line.id, line.orderID, line.stage.rawValue, Stage.picking.rawValue, quantity, line.warehouse, reason,
+                                         restWaits])
         }
         var picked = 0, backOrdered = 0
-        var waitingSince: Set<Int64> = []
         var preview: [Preview] = []
         func show(_ line: Line, _ outcome: String) {
             if dryRun {
@@ -264,7 +280,7 @@ public struct AllocateStep: CycleStep {
             switch outcome {
             case .allocated:
                 picked += 1
-                try pick(line, quantity: line.quantity, note: "")
+                try pick(line, quantity: line.quantity, note: "", restWaits: false)
                 show(line, "picking")
             case .partial(let now):
                 picked += 1
@@ -273,16 +289,14 @@ public struct AllocateStep: CycleStep {
                                 warehouse: line.warehouse, code: "insufficient-stock",
                                 stageReason: "split: \(rest) of \(line.quantity) wait for stock in \(line.warehouse)",
                                 historyReason: "split from line \(line.lineNo): \(now) allocated now, \(rest) wait for stock")
-                try pick(line, quantity: now, note: " of \(line.quantity); the rest waits,")
-                waitingSince.insert(line.orderID)
+                try pick(line, quantity: now, note: " of \(line.quantity); the rest waits,", restWaits: true)
                 show(line, "picking \(now), back-order \(rest)")
             case .short(let free):
                 guard line.stage == .new else { show(line, "back-order"); continue }
                 backOrdered += 1
                 let reason = free >= line.quantity ? "waits for the rest of its order (ship policy complete)"
                     : "needs \(line.quantity), \(free) available in \(line.warehouse)"
-                try plan.execute(arguments: [line.id, line.orderID, Stage.new.rawValue, Stage.backOrder.rawValue, 0, line.warehouse, reason])
-                waitingSince.insert(line.orderID)
+                try plan.execute(arguments: [line.id, line.orderID, Stage.new.rawValue, Stage.backOrder.rawValue, 0, line.warehouse, reason, true])
                 show(line, "back-order")
             }
         }
@@ -304,12 +318,15 @@ public struct AllocateStep: CycleStep {
             FROM allocation_plan p JOIN order_line l ON l.id = p.line_id JOIN sales_order o ON o.id = p.order_id
             WHERE p.to_stage = 'back-order' ORDER BY p.line_id
             """, arguments: [context.cycleID])
-        try db.execute(sql: "DELETE FROM allocation_plan")
         for cursor in cursors.values { try cursor.flush(db) }
         let stockUpdate = try db.cachedStatement(sql: "UPDATE stock SET allocated = allocated + ? WHERE sku = ? AND warehouse = ?")
         for (key, quantity) in allocatedBy { try stockUpdate.execute(arguments: [quantity, key.sku, key.warehouse]) }
-        let since = try db.cachedStatement(sql: "UPDATE sales_order SET back_order_since = ? WHERE id = ? AND back_order_since IS NULL")
-        for orderID in waitingSince { try since.execute(arguments: [nowText, orderID]) }
+        // Orders with a line waiting for stock since this cycle (a back order, or the rest of a split line).
+        try db.execute(sql: """
+            UPDATE sales_order SET back_order_since = ?
+            WHERE id IN (SELECT order_id FROM allocation_plan WHERE waits = 1) AND back_order_since IS NULL
+            """, arguments: [nowText])
+        try db.execute(sql: "DELETE FROM allocation_plan")
         return (StepReport(step: name, ["picked": picked, "back-ordered": backOrdered, "examined": decided.count]), preview)
     }
 }

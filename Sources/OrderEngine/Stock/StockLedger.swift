@@ -113,6 +113,8 @@ final class LotCursor {
     }
     private var lots: [Lot]
     private var index = 0
+    /// The funding insert, prepared on first use (looking a statement up by its text costs a hash of the text).
+    private var insert: Statement?
     let sku: String, warehouse: String
 
     init(_ db: Database, sku: String, warehouse: String) throws {
@@ -127,10 +129,13 @@ final class LotCursor {
     func take(_ quantity: Int64, lineID: Int64, _ db: Database) throws -> [String] {
         var needed = quantity
         var sources: [String] = []
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO allocation (line_id, lot_id, quantity) VALUES (?, ?, ?)
-            ON CONFLICT (line_id, lot_id) DO UPDATE SET quantity = quantity + excluded.quantity
-            """)
+        if insert == nil {
+            insert = try db.cachedStatement(sql: """
+                INSERT INTO allocation (line_id, lot_id, quantity) VALUES (?, ?, ?)
+                ON CONFLICT (line_id, lot_id) DO UPDATE SET quantity = quantity + excluded.quantity
+                """)
+        }
+        let insert = insert!
         while needed > 0, index < lots.count {
             let take = min(needed, lots[index].remaining)
             lots[index].remaining -= take
