@@ -13,10 +13,10 @@ public enum OutboxFolder {
 /// cycle takes none and no number is used twice.
 enum OutboxSequence {
     static func next(_ db: Database, folder: String) throws -> Int {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO outbox_sequence (folder, last) VALUES (?, 1)
             ON CONFLICT (folder) DO UPDATE SET last = last + 1
-            """, arguments: [folder])
-        return try Int.fetchOne(db, sql: "SELECT last FROM outbox_sequence WHERE folder = ?", arguments: [folder])!
+            """).execute(arguments: [folder])
+        return try Int.fetchOne(db.cachedStatement(sql: "SELECT last FROM outbox_sequence WHERE folder = ?"), arguments: [folder])!
     }
 }
