@@ -42,9 +42,9 @@ public struct ExportStep: CycleStep {
     }
 
     static func store(_ db: Database, _ context: CycleContext, folder: String, name: String, bytes: [UInt8], rows: Int) throws -> Int64 {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO outbox_file (folder, name, content, rows, cycle_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [folder, name, Data(bytes), rows, context.cycleID, context.now.description])
+            """).execute(arguments: [folder, name, Data(bytes), rows, context.cycleID, context.now.description])
         return db.lastInsertedRowID
     }
 
@@ -142,9 +142,11 @@ public struct ExportStep: CycleStep {
             let bytes = xml ? Documents.purchaseOrderXML(po) : Documents.purchaseOrderCSV(po)
             let id = try Self.store(db, context, folder: OutboxFolder.purchaseOrders, name: "\(poRef).\(xml ? "xml" : "csv")",
                                     bytes: bytes, rows: lines.count)
-            try db.execute(sql: "UPDATE purchase_order SET outbox_file_id = ? WHERE po_ref = ?", arguments: [id, poRef])
-            try db.execute(sql: "UPDATE customer SET credit_changed = 1 WHERE customer_ref = (SELECT o.customer_ref FROM purchase_order p JOIN sales_order o ON o.id = p.order_id WHERE p.po_ref = ?)",
-                           arguments: [poRef])
+            try db.cachedStatement(sql: "UPDATE purchase_order SET outbox_file_id = ? WHERE po_ref = ?").execute(arguments: [id, poRef])
+            try db.cachedStatement(sql: """
+                UPDATE customer SET credit_changed = 1 WHERE credit_changed = 0 AND customer_ref = (
+                    SELECT o.customer_ref FROM purchase_order p JOIN sales_order o ON o.id = p.order_id WHERE p.po_ref = ?)
+                """).execute(arguments: [poRef])
         }
         return orders.count
     }
