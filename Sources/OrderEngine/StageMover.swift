@@ -3,8 +3,8 @@ import OrderModel
 
 /// Moves order lines between stages, always writing the history row in the same transaction.
 ///
-/// Every stage change in the engine goes through here, so the history is complete by
-/// construction: there is no other code path that sets `order_line.stage`. A line's creation
+/// Every stage change in the engine goes through here (or through `StageMover.Batch` for many lines
+/// at once), so the history is complete by construction. A line's creation
 /// by import is not a move: the line records it itself (source file and line, import time), and
 /// `order REF` shows it as the first entry of the history, so the import writes one row per line, not two.
 struct StageMover {

@@ -233,20 +233,11 @@ public struct AllocateStep: CycleStep {
 
     /// Writes the outcomes: lines to picking (funded from their lots), split parts, new lines to back order.
     ///
-    /// Each line's outcome is decided here, in Swift, and staged in a temporary table; the line updates,
-    /// their history rows, the back-order exceptions and the orders now waiting are then written by a few set-based statements,
-    /// in row order, rather than three statements per line.
+    /// Each line's outcome is decided here, in Swift, and staged (`StageMover.Batch`); the lines, their
+    /// history, the back-order exceptions and the orders now waiting are then written set-based.
     func apply(_ decided: [(Line, Allocator.Outcome)], _ db: Database, _ context: CycleContext) throws -> (StepReport, [Preview]) {
         let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:allocate")
-        try db.execute(sql: """
-            CREATE TEMP TABLE IF NOT EXISTS allocation_plan (
-                line_id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL, from_stage TEXT NOT NULL, to_stage TEXT NOT NULL,
-                quantity INTEGER NOT NULL, warehouse TEXT NOT NULL, reason TEXT NOT NULL, waits INTEGER NOT NULL);
-            DELETE FROM allocation_plan;
-            """)
-        let plan = try db.cachedStatement(sql: """
-            INSERT INTO allocation_plan (line_id, order_id, from_stage, to_stage, quantity, warehouse, reason, waits) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let batch = try StageMover.Batch(mover)
         var cursors: [Allocator.StockKey: LotCursor] = [:]
         var lastCursor: LotCursor? = nil
         var allocatedBy: [Allocator.StockKey: Int64] = [:]
@@ -265,8 +256,8 @@ public struct AllocateStep: CycleStep {
             allocatedBy[key, default: 0] += quantity
             let sources = try cursor.take(quantity, lineID: line.id, db)
             let reason = "allocated \(quantity)\(note) from \(line.warehouse) (\(sources.joined(separator: ", ")))"
-            try plan.execute(arguments: [line.id, line.orderID, line.stage.rawValue, Stage.picking.rawValue, quantity, line.warehouse, reason,
-                                         restWaits])
+            try batch.stage(line.id, orderID: line.orderID, from: line.stage, to: .picking, code: nil, reason: reason,
+                            allocate: quantity, warehouse: line.warehouse, waits: restWaits)
         }
         var picked = 0, backOrdered = 0
         var preview: [Preview] = []
@@ -296,26 +287,16 @@ public struct AllocateStep: CycleStep {
                 backOrdered += 1
                 let reason = free >= line.quantity ? "waits for the rest of its order (ship policy complete)"
                     : "needs \(line.quantity), \(free) available in \(line.warehouse)"
-                try plan.execute(arguments: [line.id, line.orderID, Stage.new.rawValue, Stage.backOrder.rawValue, 0, line.warehouse, reason, true])
+                try batch.stage(line.id, orderID: line.orderID, from: .new, to: .backOrder, code: "insufficient-stock", reason: reason,
+                                warehouse: line.warehouse, waits: true)
                 show(line, "back-order")
             }
         }
-        // `WHERE id IN (...)` keeps the plan's rows driving the update (an UPDATE ... FROM may scan every line).
-        try db.execute(sql: """
-            UPDATE order_line SET (stage, stage_since, reason_code, stage_reason, allocated, warehouse) = (
-                SELECT p.to_stage, ?, CASE p.to_stage WHEN 'back-order' THEN 'insufficient-stock' END, p.reason,
-                       order_line.allocated + p.quantity, p.warehouse
-                FROM allocation_plan p WHERE p.line_id = order_line.id)
-            WHERE id IN (SELECT line_id FROM allocation_plan)
-            """, arguments: [nowText])
-        try db.execute(sql: """
-            INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
-            SELECT order_id, line_id, from_stage, to_stage, reason, ?, ?, ? FROM allocation_plan ORDER BY line_id
-            """, arguments: [mover.actor, nowText, context.cycleID])
+        try batch.write()
         try db.execute(sql: """
             INSERT INTO exception (cycle_id, kind, order_ref, line_no, sku, reason)
             SELECT ?, 'back-order', o.order_ref, l.line_no, l.sku, p.reason
-            FROM allocation_plan p JOIN order_line l ON l.id = p.line_id JOIN sales_order o ON o.id = p.order_id
+            FROM staged_move p JOIN order_line l ON l.id = p.line_id JOIN sales_order o ON o.id = p.order_id
             WHERE p.to_stage = 'back-order' ORDER BY p.line_id
             """, arguments: [context.cycleID])
         for cursor in cursors.values { try cursor.flush(db) }
@@ -324,9 +305,9 @@ public struct AllocateStep: CycleStep {
         // Orders with a line waiting for stock since this cycle (a back order, or the rest of a split line).
         try db.execute(sql: """
             UPDATE sales_order SET back_order_since = ?
-            WHERE id IN (SELECT order_id FROM allocation_plan WHERE waits = 1) AND back_order_since IS NULL
+            WHERE id IN (SELECT order_id FROM staged_move WHERE waits = 1) AND back_order_since IS NULL
             """, arguments: [nowText])
-        try db.execute(sql: "DELETE FROM allocation_plan")
+        try batch.clear()
         return (StepReport(step: name, ["picked": picked, "back-ordered": backOrdered, "examined": decided.count]), preview)
     }
 }

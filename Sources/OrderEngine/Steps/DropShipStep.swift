@@ -19,14 +19,8 @@ public struct DropShipStep: CycleStep {
                 ORDER BY o.order_date, o.id, p.supplier_ref, l.line_no
                 """)
             let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:drop-ship")
-            // Each line's purchase order is decided here and staged; the lines and their history are then
-            // written set-based.
-            try db.execute(sql: """
-                CREATE TEMP TABLE IF NOT EXISTS drop_ship_plan (
-                    line_id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL, po_ref TEXT NOT NULL, supplier_ref TEXT NOT NULL);
-                DELETE FROM drop_ship_plan;
-                """)
-            let plan = try db.cachedStatement(sql: "INSERT INTO drop_ship_plan (line_id, order_id, po_ref, supplier_ref) VALUES (?, ?, ?, ?)")
+            // Each line's purchase order is decided here; the lines move together.
+            let batch = try StageMover.Batch(mover)
             var orders = 0
             var current: (Int64, String)? = nil
             var poRef = ""
@@ -46,20 +40,11 @@ public struct DropShipStep: CycleStep {
                         orders += 1
                     }
                 }
-                try plan.execute(arguments: [row[0] as Int64, key.0, poRef, key.1])
+                try batch.stage(row[0], orderID: key.0, from: .new, to: .dropShip, code: "drop-ship",
+                                reason: "supplied direct by \(key.1) on \(poRef)", poRef: poRef)
             }
-            let reason = "'supplied direct by ' || supplier_ref || ' on ' || po_ref"
-            try db.execute(sql: """
-                INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
-                SELECT order_id, line_id, 'new', 'drop-ship', \(reason), ?, ?, ? FROM drop_ship_plan ORDER BY line_id
-                """, arguments: [mover.actor, context.now.description, context.cycleID])
-            // `WHERE id IN (...)` keeps the plan's rows driving the update.
-            try db.execute(sql: """
-                UPDATE order_line SET (stage, stage_since, reason_code, stage_reason, po_ref) = (
-                    SELECT 'drop-ship', ?, 'drop-ship', \(reason), po_ref FROM drop_ship_plan WHERE line_id = order_line.id)
-                WHERE id IN (SELECT line_id FROM drop_ship_plan)
-                """, arguments: [context.now.description])
-            try db.execute(sql: "DELETE FROM drop_ship_plan")
+            try batch.write()
+            try batch.clear()
             return StepReport(step: name, ["lines": rows.count, "purchase orders": orders])
         }
     }
