@@ -3,8 +3,9 @@ import OrderModel
 
 /// Moves order lines between stages, always writing the history row in the same transaction.
 ///
-/// Every stage change in the engine goes through here (or through `StageMover.Batch` for many lines
-/// at once), so the history is complete by construction. A line's creation
+/// Stage changes go through here (a line or an order at a time, or `StageMover.Batch` for many lines
+/// at once), which writes the history row with each change; the one other writer is export's despatch
+/// of a whole pick list, which writes its history rows set-based next to its update. A line's creation
 /// by import is not a move: the line records it itself (source file and line, import time), and
 /// `order REF` shows it as the first entry of the history, so the import writes one row per line, not two.
 struct StageMover {
