@@ -12,29 +12,33 @@ public struct CreditCheckStep: CycleStep {
 
     public func run(_ context: CycleContext) throws -> StepReport {
         try context.db.write { db in
+            // One pass over the candidates' lines, grouped by order, gives each order's value and line facts.
             let query = try db.makeStatement(sql: """
                 SELECT o.id, o.order_ref, o.customer_ref, o.order_date, o.payment_method, o.card_status, o.card_last4,
-                       o.card_expiry, o.credit_override, o.credit_state,
-                       (SELECT code FROM (SELECT reason_code AS code FROM order_line
-                            WHERE order_id = o.id AND stage = 'held-for-credit' LIMIT 1)) AS held_code,
-                       (SELECT COALESCE(SUM(l.quantity * COALESCE(l.unit_price, p.unit_price, 0)), 0)
-                          FROM order_line l LEFT JOIN product p ON p.sku = l.sku
-                         WHERE l.order_id = o.id AND l.stage <> 'cancelled') AS value
-                FROM sales_order o
-                -- The orders to check: those with new lines, and the held orders of customers whose credit
-                -- position changed (a held order's outcome depends on nothing else). Both come from indexes.
-                WHERE o.id IN (
+                       o.card_expiry, o.credit_override, o.credit_state, x.held_code, x.value
+                FROM (
+                    SELECT l.order_id,
+                           MAX(CASE WHEN l.stage = 'held-for-credit' THEN l.reason_code END) AS held_code,
+                           COALESCE(SUM(CASE WHEN l.stage <> 'cancelled'
+                                             THEN l.quantity * COALESCE(l.unit_price, p.unit_price, 0) END), 0) AS value,
+                           MAX(l.stage IN ('new', 'held-for-credit')) AS open,
+                           MAX(l.stage = 'new') AS has_new,
+                           MAX(l.stage = 'held-for-credit' AND l.reason_code LIKE 'card-%') AS card_held
+                    FROM order_line l LEFT JOIN product p ON p.sku = l.sku
+                    -- The orders to check: those with new lines, and the held orders of customers whose credit
+                    -- position changed (a held order's outcome depends on nothing else). Both come from indexes.
+                    WHERE l.order_id IN (
                         SELECT order_id FROM order_line WHERE stage = 'new'
                         UNION
                         SELECT h.id FROM customer c CROSS JOIN sales_order h ON h.customer_ref = c.customer_ref
                         WHERE c.credit_changed = 1 AND h.credit_state = 'held')
-                  AND o.credit_state <> 'passed' AND o.manual_hold = 0
-                  AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.stage IN ('new', 'held-for-credit'))
+                    GROUP BY l.order_id
+                ) x
+                CROSS JOIN sales_order o ON o.id = x.order_id
+                WHERE o.credit_state <> 'passed' AND o.manual_hold = 0 AND x.open
                   -- A card problem of an order that says it pays by CARD is a fact of the order (its card, its
                   -- month): it cannot clear by itself, so it waits for a person's release instead of a re-check.
-                  AND NOT (o.payment_method = 'CARD' AND NOT EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.stage = 'new')
-                           AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id
-                                       AND l.stage = 'held-for-credit' AND l.reason_code LIKE 'card-%'))
+                  AND NOT (o.payment_method = 'CARD' AND NOT x.has_new AND x.card_held)
                 ORDER BY o.order_date, o.id
                 """)
             let c = ColumnIndex(query)
