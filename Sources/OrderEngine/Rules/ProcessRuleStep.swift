@@ -24,6 +24,7 @@ public struct ProcessRuleStep: CycleStep {
             let facts = try loader.load(try loader.orderIDs(stages: rule.stages, excludingOverridesFor: rule.name,
                                                             prefilter: rule.scope == .order ? rule.search.prefilter : []))
             let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:\(rule.name)")
+            let batch = try StageMover.Batch(mover)
             let looked = Set(rule.stages)
             var matched = 0, acted = 0
             var rows: [[String]] = []
@@ -42,11 +43,11 @@ public struct ProcessRuleStep: CycleStep {
                 let ref = order.order["ref"].flatMap { if case .text(let t) = $0 { t } else { nil } }
                 switch rule.action {
                 case .move(let to, let reason):
-                    acted += try move(lines, of: order, to: Stage(rawValue: to), reason: reason, mover: mover, db: db)
+                    acted += try move(lines, of: order, to: Stage(rawValue: to), reason: reason, batch: batch, db: db)
                     try ExceptionEntry(kind: to, orderRef: ref, lineNo: rule.scope == .line && lines.count == 1 ? Self.lineNo(lines[0]) : nil,
                                        reason: "\(rule.name): \(reason)").insert(db, cycleID: context.cycleID)
                 case .hold(let reason):
-                    acted += try move(lines, of: order, to: .onHold, reason: "held by rule: \(reason)", mover: mover, db: db)
+                    acted += try move(lines, of: order, to: .onHold, reason: "held by rule: \(reason)", batch: batch, db: db)
                     try db.execute(sql: "UPDATE sales_order SET manual_hold = 1 WHERE id = ?", arguments: [order.orderID])
                     try ExceptionEntry(kind: Stage.onHold.rawValue, orderRef: ref, reason: "\(rule.name): \(reason)").insert(db, cycleID: context.cycleID)
                 case .shipPolicy(let policy):
@@ -54,7 +55,7 @@ public struct ProcessRuleStep: CycleStep {
                                    arguments: [policy.description, order.orderID, policy.description])
                     acted += db.changesCount
                 case .release(let reason):
-                    acted += try move(lines, of: order, to: .new, reason: reason, mover: mover, db: db, code: nil)
+                    acted += try move(lines, of: order, to: .new, reason: reason, batch: batch, db: db, code: nil)
                     try db.execute(sql: "UPDATE sales_order SET manual_hold = 0 WHERE id = ?", arguments: [order.orderID])
                 case .output(_, let columns):
                     let targets: [LineFacts?] = rule.scope == .order ? [nil] : lines.map { $0 }
@@ -69,6 +70,8 @@ public struct ProcessRuleStep: CycleStep {
                     }
                 }
             }
+            try batch.write()
+            try batch.clear()
             var wrote = false
             if case .output(let folder, let columns) = rule.action, !rows.isEmpty {
                 var csv = CSVWriter(header: columns.map(\.0))
@@ -91,15 +94,15 @@ public struct ProcessRuleStep: CycleStep {
         return StepReport(step: name, ["matched": matched, "acted": acted], warnings: warnings)
     }
 
-    /// Moves lines (giving back any stock they hold) and records why.
-    func move(_ lines: [LineFacts], of order: OrderFacts, to stage: Stage, reason: String, mover: StageMover, db: Database,
+    /// Gives back any stock the lines hold and stages their moves (written together after the search).
+    func move(_ lines: [LineFacts], of order: OrderFacts, to stage: Stage, reason: String, batch: StageMover.Batch, db: Database,
               code: String?? = .none) throws -> Int {
         let ids = lines.map(\.lineID)
         try StockLedger(db: db).release(lineIDs: ids)
         for line in lines {
             guard let from = Self.stage(line), from != stage.rawValue else { continue }
-            try mover.moveLine(line.lineID, orderID: order.orderID, from: Stage(rawValue: from), to: stage,
-                               code: code ?? "rule:\(rule.name)", reason: reason)
+            try batch.stage(line.lineID, orderID: order.orderID, from: Stage(rawValue: from), to: stage,
+                            code: code ?? "rule:\(rule.name)", reason: reason)
         }
         return lines.count
     }
