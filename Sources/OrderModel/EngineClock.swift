@@ -19,3 +19,13 @@ public struct FixedClock: EngineClock {
     public let now: Timestamp
     public init(_ now: Timestamp) { self.now = now }
 }
+
+/// A clock that reads what it was last set to: one long-lived engine stepped through time
+/// (the cycle benchmark's later cycles, as a running engine meets them).
+public final class ManualClock: EngineClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Timestamp
+    public init(_ now: Timestamp) { current = now }
+    public var now: Timestamp { lock.withLock { current } }
+    public func set(_ time: Timestamp) { lock.withLock { current = time } }
+}
