@@ -11,7 +11,14 @@ import OrderModel
 public struct ImportStep: CycleStep {
     public let name = "import"
     public let mappings: [Mapping]
-    public init(mappings: [Mapping]) { self.mappings = mappings }
+    /// From this size (bytes) a file imports with the smaller cache (`importCacheMB`). A small file keeps
+    /// the large one: lowering it would drop the pages the rest of the cycle is about to read again.
+    public var largeFile: Int
+
+    public init(mappings: [Mapping], largeFile: Int = 32 << 20) {
+        self.mappings = mappings
+        self.largeFile = largeFile
+    }
 
     struct Tally {
         var files = 0, records = 0, rejected = 0, duplicates = 0, failed = 0
@@ -76,7 +83,7 @@ public struct ImportStep: CycleStep {
         if fresh { context.logger.warning("inbox notice", metadata: ["file.path": "\(path)", "reason": "\(reason)"]) }
     }
 
-    /// The page cache while a file imports, in MB.
+    /// The page cache while a large file imports, in MB.
     static let importCacheMB = 64
 
     func process(_ file: Inbox.Claimed, inbox: Inbox, context: CycleContext, tally: inout Tally) throws {
@@ -127,10 +134,11 @@ public struct ImportStep: CycleStep {
         observer?.started(file: sourceName, bytes: input.size)
         do {
             let result = try context.db.write { db -> FileImporter.Result in
-                // A file of any size streams through a bounded cache; the rest of the cycle gets the large one back.
+                // A large file streams through a bounded cache; the rest of the cycle gets the large one back.
                 let cacheMB = context.engine.config.cacheMB
-                try OrderDatabase.useCache(db, megabytes: min(cacheMB, Self.importCacheMB))
-                defer { try? OrderDatabase.useCache(db, megabytes: cacheMB) }
+                let bounded = input.size >= largeFile && cacheMB > Self.importCacheMB
+                if bounded { try OrderDatabase.useCache(db, megabytes: Self.importCacheMB) }
+                defer { if bounded { try? OrderDatabase.useCache(db, megabytes: cacheMB) } }
                 let id = try insertSourceFile(db, file, context: context, hash: hash, size: input.size, outcome: "imported", reason: nil)
                 let importer = FileImporter(context: context, mapping: file.mapping, sourceName: sourceName, sourceFileID: id)
                 let stop = context.options.stop
