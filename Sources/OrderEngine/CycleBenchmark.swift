@@ -71,6 +71,14 @@ public struct CycleBenchmark: Sendable {
         let started = ContinuousClock.now
         let report = try engine.runCycle()
         let cycle = Self.milliseconds(ContinuousClock.now - started)
+        // A benchmark of a cycle that lost work would measure nothing: every line imported, none left unrouted.
+        let (imported, unrouted) = try engine.database.writer.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_line WHERE part = 0") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_line WHERE stage = 'new'") ?? 0)
+        }
+        guard imported == lines, unrouted == 0 else {
+            throw EngineError.notPossible("the cold cycle imported \(imported) of \(lines) lines and left \(unrouted) in new (\(report.counts)); see \(folder.path)")
+        }
         let phases: [(String, [String])] = [
             ("import", ["import"]), ("rules", ["credit-check", "unknown-products", "proforma-vetting"]),
             ("allocation", ["drop-ship", "allocate"]), ("export", ["export"]),
