@@ -10,6 +10,10 @@ public struct FeedReader: Sendable {
     public var mapping: Mapping
     public init(mapping: Mapping) { self.mapping = mapping }
 
+    /// Sets up the XML library once (and its refusal of external entities). Call it on the engine's
+    /// thread before a file is read on another one: libxml2 2.9 wants its setup done first.
+    public static func prepare() { _ = XMLFeedReader.installSafeLoader }
+
     /// Reads every record, handing each to `body` as mapped values or a rejection.
     /// - Parameter progress: called now and then with the bytes read so far.
     /// - Throws: `FileRejection` when the file cannot be read as this feed at all.

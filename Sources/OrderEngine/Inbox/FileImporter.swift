@@ -49,9 +49,7 @@ struct FileImporter {
 
     func importOrders(_ file: InputFile, _ db: Database, progress: ((Int, Int) throws -> Void)?) throws -> Result {
         var result = Result()
-        var assembler = OrderAssembler()
         var refused: Set<String> = []
-        let cardIndex = Feed.orders.index(of: "card_number")
         let now = context.now.description
 
         /// An order of this ref already imported: from this same file (its rows were not together) or another.
@@ -142,24 +140,22 @@ struct FileImporter {
             }
         }
 
-        try FeedReader(mapping: mapping).read(file, progress: { try progress?($0, result.records) }) { record in
-            result.records += 1
-            switch record {
-            case .success(let mapped):
-                Self.cardNumbers(in: mapped, cardIndex: cardIndex, into: &result.cardNumbers)
-                let line: OrderLineInput
-                do throws(RecordRejection) {
-                    line = try decoder.orderLine(mapped)
-                } catch {
-                    if error.orderRef != nil { try complete(assembler.add(error)) } else { try reject(db, error); result.rejected += 1 }
-                    return
+        // The file is read and assembled on a second thread; the orders are written here, in file order.
+        let reader = OrderFeedPipeline(file: file, mapping: mapping, decoder: decoder)
+        defer { reader.close() }
+        while let batch = try reader.next() {
+            result.records += batch.records
+            for item in batch.items {
+                switch item {
+                case .order(let outcome): try complete(outcome)
+                case .rejected(let rejection):
+                    try reject(db, rejection)
+                    result.rejected += 1
                 }
-                try complete(assembler.add(line))
-            case .failure(let rejection):
-                if rejection.orderRef != nil { try complete(assembler.add(rejection)) } else { try reject(db, rejection); result.rejected += 1 }
             }
+            try progress?(batch.bytes, result.records)
         }
-        try complete(assembler.finish())
+        result.cardNumbers = reader.cardNumbers
         return result
     }
 

@@ -21,8 +21,10 @@ struct XMLFeedReader {
         var column = 0
     }
 
-    /// Every external entity or DTD load is refused, whatever the parser options say.
+    /// libxml2's one-time setup, and every external entity or DTD load refused, whatever the parser
+    /// options say. libxml2 2.9 wants its setup done before other threads parse (see `FeedReader.prepare()`).
     static let installSafeLoader: Void = {
+        xmlInitParser()
         xmlSetExternalEntityLoader { _, _, _ in nil }
     }()
 
