@@ -104,7 +104,24 @@ struct FileImporter {
                     result.rejected += order.lines.count
                     return
                 }
-                if let earlier = try existing(order.orderRef) {
+                try db.cachedStatement(sql: """
+                    INSERT INTO sales_order (order_ref, order_date, customer_ref, payment_method, card_status, card_last4,
+                        card_expiry, ship_name, ship_address1, ship_address2, ship_city, ship_postcode, ship_country,
+                        source_file_id, source_line, imported_at, custom, priority, ship_policy)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (order_ref) DO NOTHING
+                    """).execute(arguments: [
+                        order.orderRef, order.orderDate.description, order.customerRef, order.paymentMethod?.rawValue,
+                        order.card.status.rawValue, order.card.lastFour, order.cardExpiry?.stored,
+                        order.shipTo.name, order.shipTo.address1, order.shipTo.address2, order.shipTo.city,
+                        order.shipTo.postcode, order.shipTo.country, sourceFileID, order.sourceLine, now, Self.json(order.custom),
+                        order.priority, order.shipPolicy?.description,
+                    ])
+                // The unique order_ref says whether the order is new; only a repeat pays for the lookup.
+                if db.changesCount == 0 {
+                    guard let earlier = try existing(order.orderRef) else {
+                        throw EngineError.notPossible("order_ref \(order.orderRef) is taken but its order cannot be read: the database may be damaged (check it with sqlite3 and 'PRAGMA integrity_check')")
+                    }
                     if earlier.sameFile {
                         try refuseSplit(order.orderRef, at: order.sourceLine, count: order.lines.count)
                         return
@@ -115,18 +132,6 @@ struct FileImporter {
                     result.duplicates += 1
                     return
                 }
-                try db.cachedStatement(sql: """
-                    INSERT INTO sales_order (order_ref, order_date, customer_ref, payment_method, card_status, card_last4,
-                        card_expiry, ship_name, ship_address1, ship_address2, ship_city, ship_postcode, ship_country,
-                        source_file_id, source_line, imported_at, custom, priority, ship_policy)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [
-                        order.orderRef, order.orderDate.description, order.customerRef, order.paymentMethod?.rawValue,
-                        order.card.status.rawValue, order.card.lastFour, order.cardExpiry?.stored,
-                        order.shipTo.name, order.shipTo.address1, order.shipTo.address2, order.shipTo.city,
-                        order.shipTo.postcode, order.shipTo.country, sourceFileID, order.sourceLine, now, Self.json(order.custom),
-                        order.priority, order.shipPolicy?.description,
-                    ])
                 let orderID = db.lastInsertedRowID
                 let queuePrefix = QueueKey.prefix(priority: order.priority, orderDate: order.orderDate, orderID: orderID)
                 for line in order.lines {
