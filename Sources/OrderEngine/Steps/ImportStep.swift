@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
-import OrderStore
 import OrderImport
 import OrderModel
+import OrderStore
 
 /// Step 1: import every file waiting in the inbox folders, each in its own transaction.
 ///
