@@ -90,29 +90,30 @@ public struct ExportStep: CycleStep {
                 }
                 continue
             }
-            // Set-based: the lines of this pick list are despatched, stock falls, history records each line;
-            // the lines themselves are rewritten once, last.
-            let onList = "stage = 'picking' AND pick_list_ref IS NULL AND warehouse = ?"
+            // Set-based: the lines of this pick list are despatched, stock falls, history records each line.
+            // The lines are marked first, so that the statements after it find them by the pick-list index
+            // (filtering picking lines by warehouse would read every picking line four times over).
+            try db.execute(sql: "UPDATE order_line SET pick_list_ref = ? WHERE stage = 'picking' AND pick_list_ref IS NULL AND warehouse = ?",
+                           arguments: [ref, warehouse])
             try db.execute(sql: """
                 UPDATE stock SET on_hand = on_hand - x.q, allocated = allocated - x.q
-                FROM (SELECT sku, SUM(allocated) AS q FROM order_line WHERE \(onList) GROUP BY sku) AS x
+                FROM (SELECT sku, SUM(allocated) AS q FROM order_line WHERE pick_list_ref = ? AND stage = 'picking' GROUP BY sku) AS x
                 WHERE stock.sku = x.sku AND stock.warehouse = ?
-                """, arguments: [warehouse, warehouse])
+                """, arguments: [ref, warehouse])
             try db.execute(sql: """
                 INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
-                SELECT order_id, id, 'picking', 'despatched', ?, ?, ?, ? FROM order_line WHERE \(onList)
-                """, arguments: ["on pick list \(ref)", mover.actor, context.now.description, context.cycleID, warehouse])
+                SELECT order_id, id, 'picking', 'despatched', ?, ?, ?, ? FROM order_line WHERE pick_list_ref = ? AND stage = 'picking'
+                """, arguments: ["on pick list \(ref)", mover.actor, context.now.description, context.cycleID, ref])
             // Despatched lines leave their customers' open exposure: held orders of those customers get a re-check.
             try db.execute(sql: """
                 UPDATE customer SET credit_changed = 1 WHERE credit_changed = 0 AND customer_ref IN (
                     SELECT DISTINCT o.customer_ref FROM order_line l JOIN sales_order o ON o.id = l.order_id
-                    WHERE l.stage = 'picking' AND l.pick_list_ref IS NULL AND l.warehouse = ?)
-                """, arguments: [warehouse])
+                    WHERE l.pick_list_ref = ? AND l.stage = 'picking')
+                """, arguments: [ref])
             try db.execute(sql: """
-                UPDATE order_line SET stage = 'despatched', stage_since = ?, reason_code = NULL, stage_reason = ?, allocated = 0,
-                    pick_list_ref = ?
-                WHERE \(onList)
-                """, arguments: [context.now.description, "on pick list \(ref)", ref, warehouse])
+                UPDATE order_line SET stage = 'despatched', stage_since = ?, reason_code = NULL, stage_reason = ?, allocated = 0
+                WHERE pick_list_ref = ? AND stage = 'picking'
+                """, arguments: [context.now.description, "on pick list \(ref)", ref])
         }
         return byWarehouse.count
     }
