@@ -51,12 +51,7 @@ public struct MappingPreview: Sendable {
         }
         func complete(_ outcome: Swift.Result<OrderInput, OrderRejection>?) {
             if case .failure(let rejection)? = outcome {
-                for p in rejection.problems {
-                    var problem = p
-                    problem.orderRef = rejection.orderRef
-                    problem.message += "; the whole order \(rejection.orderRef) (\(rejection.lineCount) lines) is rejected"
-                    add(problem)
-                }
+                rejection.reportedProblems.forEach(add)
             }
         }
         do {

@@ -101,4 +101,14 @@ public struct OrderRejection: Error, Sendable, Hashable {
     public init(orderRef: String, lineCount: Int, problems: [RecordRejection]) {
         self.orderRef = orderRef; self.lineCount = lineCount; self.problems = problems
     }
+
+    /// Each problem as reported: tied to the order, and saying that the whole order is rejected.
+    public var reportedProblems: [RecordRejection] {
+        problems.map { problem in
+            var p = problem
+            p.orderRef = orderRef
+            p.message += "; the whole order \(orderRef) (\(lineCount) lines) is rejected"
+            return p
+        }
+    }
 }

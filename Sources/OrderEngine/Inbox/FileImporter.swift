@@ -92,11 +92,8 @@ struct FileImporter {
                 if refused.contains(rejection.orderRef) || split {
                     try refuseSplit(rejection.orderRef, at: rejection.problems.first?.line ?? 0, count: 0)
                 }
-                for problem in rejection.problems {
-                    var p = problem
-                    p.orderRef = rejection.orderRef
-                    p.message += "; the whole order \(rejection.orderRef) (\(rejection.lineCount) lines) is rejected"
-                    try reject(db, p, kind: "rejected-order")
+                for problem in rejection.reportedProblems {
+                    try reject(db, problem, kind: "rejected-order")
                 }
                 result.rejected += rejection.lineCount
             case .success(let order):
