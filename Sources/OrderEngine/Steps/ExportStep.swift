@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OrderAllocation
 import OrderExport
 import OrderModel
 
@@ -59,7 +60,7 @@ public struct ExportStep: CycleStep {
     func exportPickLists(_ db: Database, _ context: CycleContext) throws -> Int {
         let query = try db.makeStatement(sql: """
             SELECT l.id, l.order_id, l.warehouse, COALESCE(p.bin_location, '') AS bin_location, l.sku,
-                   COALESCE(p.description, '') AS description, l.quantity, o.order_ref, l.line_no, o.customer_ref,
+                   COALESCE(p.description, '') AS description, l.quantity, l.allocated, o.order_ref, l.line_no, o.customer_ref,
                    \(Self.shipTo)
             FROM order_line l JOIN sales_order o ON o.id = l.order_id
             LEFT JOIN product p ON p.sku = l.sku LEFT JOIN customer c ON c.customer_ref = o.customer_ref
@@ -67,13 +68,16 @@ public struct ExportStep: CycleStep {
             """)
         let c = ColumnIndex(query)
         let rows = try Row.fetchAll(query)
+        guard !rows.isEmpty else { return 0 }
         let confirmed = context.engine.config.despatch == "confirmed"
         let byWarehouse = Dictionary(grouping: rows) { $0[c.warehouse] as String }
         let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:export")
+        var refs: [(warehouse: String, ref: String)] = []
         for warehouse in byWarehouse.keys.sorted() {
             let lines = byWarehouse[warehouse]!
             let number = try OutboxSequence.next(db, folder: OutboxFolder.pickLists)
             let ref = String(format: "PL-%06d", number)
+            refs.append((warehouse, ref))
             let csv = Documents.pickList(ref: ref, warehouse: warehouse, lines: lines.map { row in
                 PickListLine(binLocation: row[c.bin_location], sku: row[c.sku], description: row[c.description],
                              quantity: row[c.quantity], orderRef: row[c.order_ref], lineNo: row[c.line_no],
@@ -88,34 +92,46 @@ public struct ExportStep: CycleStep {
                                        reason: "on pick list \(ref); waits for the despatch confirmation")
                     try db.cachedStatement(sql: "UPDATE order_line SET pick_list_ref = ? WHERE id = ?").execute(arguments: [ref, row[c.id]])
                 }
-                continue
             }
-            // Set-based: the lines of this pick list are despatched, stock falls, history records each line.
-            // The lines are marked first, so that the statements after it find them by the pick-list index
-            // (filtering picking lines by warehouse would read every picking line four times over).
-            try db.execute(sql: "UPDATE order_line SET pick_list_ref = ? WHERE stage = 'picking' AND pick_list_ref IS NULL AND warehouse = ?",
-                           arguments: [ref, warehouse])
-            try db.execute(sql: """
-                UPDATE stock SET on_hand = on_hand - x.q, allocated = allocated - x.q
-                FROM (SELECT sku, SUM(allocated) AS q FROM order_line WHERE pick_list_ref = ? AND stage = 'picking' GROUP BY sku) AS x
-                WHERE stock.sku = x.sku AND stock.warehouse = ?
-                """, arguments: [ref, warehouse])
-            try db.execute(sql: """
-                INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
-                SELECT order_id, id, 'picking', 'despatched', ?, ?, ?, ? FROM order_line WHERE pick_list_ref = ? AND stage = 'picking'
-                """, arguments: ["on pick list \(ref)", mover.actor, context.now.description, context.cycleID, ref])
-            // Despatched lines leave their customers' open exposure: held orders of those customers get a re-check.
-            try db.execute(sql: """
-                UPDATE customer SET credit_changed = 1 WHERE credit_changed = 0 AND customer_ref IN (
-                    SELECT DISTINCT o.customer_ref FROM order_line l JOIN sales_order o ON o.id = l.order_id
-                    WHERE l.pick_list_ref = ? AND l.stage = 'picking')
-                """, arguments: [ref])
-            try db.execute(sql: """
-                UPDATE order_line SET stage = 'despatched', stage_since = ?, reason_code = NULL, stage_reason = ?, allocated = 0
-                WHERE pick_list_ref = ? AND stage = 'picking'
-                """, arguments: [context.now.description, "on pick list \(ref)", ref])
         }
+        if !confirmed { try despatch(rows, c, refs: refs, db, context, actor: mover.actor) }
         return byWarehouse.count
+    }
+
+    /// Despatches every line just put on a pick list, for all warehouses at once: the history and the
+    /// lines in one pass over the picking lines each, stock and customers from the rows already read.
+    func despatch(_ rows: [Row], _ c: ColumnIndex, refs: [(warehouse: String, ref: String)], _ db: Database,
+                  _ context: CycleContext, actor: String) throws {
+        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS pick_ref (warehouse TEXT PRIMARY KEY, ref TEXT NOT NULL); DELETE FROM pick_ref")
+        let insertRef = try db.makeStatement(sql: "INSERT INTO pick_ref (warehouse, ref) VALUES (?, ?)")
+        for (warehouse, ref) in refs { try insertRef.execute(arguments: [warehouse, ref]) }
+        let now = context.now.description
+        try db.execute(sql: """
+            INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
+            SELECT l.order_id, l.id, 'picking', 'despatched', 'on pick list ' || r.ref, ?, ?, ?
+            FROM order_line l JOIN pick_ref r ON r.warehouse = l.warehouse
+            WHERE l.stage = 'picking' AND l.pick_list_ref IS NULL ORDER BY l.id
+            """, arguments: [actor, now, context.cycleID])
+        try db.execute(sql: """
+            UPDATE order_line SET stage = 'despatched', stage_since = ?, reason_code = NULL, allocated = 0,
+                pick_list_ref = (SELECT ref FROM pick_ref WHERE warehouse = order_line.warehouse),
+                stage_reason = 'on pick list ' || (SELECT ref FROM pick_ref WHERE warehouse = order_line.warehouse)
+            WHERE stage = 'picking' AND pick_list_ref IS NULL
+            """, arguments: [now])
+        // Stock falls by what left; despatched lines leave their customers' open exposure, so held orders
+        // of those customers get a re-check.
+        var left: [Allocator.StockKey: Int64] = [:]
+        var customers: Set<String> = []
+        for row in rows {
+            left[Allocator.StockKey(sku: row[c.sku], warehouse: row[c.warehouse]), default: 0] += row[c.allocated] as Int64
+            customers.insert(row[c.customer_ref])
+        }
+        let stock = try db.makeStatement(sql: "UPDATE stock SET on_hand = on_hand - ?, allocated = allocated - ? WHERE sku = ? AND warehouse = ?")
+        for (key, quantity) in left where quantity != 0 {
+            try stock.execute(arguments: [quantity, quantity, key.sku, key.warehouse])
+        }
+        let customer = try db.makeStatement(sql: "UPDATE customer SET credit_changed = 1 WHERE customer_ref = ? AND credit_changed = 0")
+        for ref in customers { try customer.execute(arguments: [ref]) }
     }
 
     func exportPurchaseOrders(_ db: Database, _ context: CycleContext) throws -> Int {
