@@ -21,9 +21,11 @@ let package = Package(
     targets: [
         .target(name: "OrderModel", swiftSettings: strict),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "CSQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "OrderStore",
-            dependencies: ["OrderModel", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["OrderModel", "CSQLiteTuning", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: strict),
         .target(
             name: "OrderImport",
@@ -53,6 +55,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["OrderEngine", "OrderModel", .product(name: "Logging", package: "swift-log")],
                 path: "Tests/TestSupport"),
         .testTarget(name: "OrderModelTests", dependencies: ["OrderModel"]),
+        .testTarget(name: "OrderStoreTests", dependencies: ["OrderStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "OrderImportTests", dependencies: ["OrderImport", "OrderModel"]),
         .testTarget(name: "OrderRulesTests", dependencies: ["OrderRules", "OrderModel"]),
         .testTarget(name: "OrderAllocationTests", dependencies: ["OrderAllocation", "OrderModel"]),
