@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import OrderImport
 import OrderModel
+import OrderStore
 
 /// Writes one input file's records into the database, inside the caller's transaction.
 ///
@@ -83,6 +84,19 @@ struct FileImporter {
             result.rejected += count
         }
 
+        // Bound through SQLite's C API: these two run once per order and once per line (see `BulkStatement`).
+        let insertOrder = try BulkStatement(db, sql: """
+            INSERT INTO sales_order (order_ref, order_date, customer_ref, payment_method, card_status, card_last4,
+                card_expiry, ship_name, ship_address1, ship_address2, ship_city, ship_postcode, ship_country,
+                source_file_id, source_line, imported_at, custom, priority, ship_policy)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (order_ref) DO NOTHING
+            """)
+        let insertLine = try BulkStatement(db, sql: """
+            INSERT INTO order_line (order_id, line_no, sku, quantity, unit_price, stage, stage_since, source_line, custom, queue_key)
+            VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?)
+            """)
+
         func complete(_ outcome: Swift.Result<OrderInput, OrderRejection>?) throws {
             switch outcome {
             case nil:
@@ -101,19 +115,17 @@ struct FileImporter {
                     result.rejected += order.lines.count
                     return
                 }
-                try db.cachedStatement(sql: """
-                    INSERT INTO sales_order (order_ref, order_date, customer_ref, payment_method, card_status, card_last4,
-                        card_expiry, ship_name, ship_address1, ship_address2, ship_city, ship_postcode, ship_country,
-                        source_file_id, source_line, imported_at, custom, priority, ship_policy)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (order_ref) DO NOTHING
-                    """).execute(arguments: [
-                        order.orderRef, order.orderDate.description, order.customerRef, order.paymentMethod?.rawValue,
-                        order.card.status.rawValue, order.card.lastFour, order.cardExpiry?.stored,
-                        order.shipTo.name, order.shipTo.address1, order.shipTo.address2, order.shipTo.city,
-                        order.shipTo.postcode, order.shipTo.country, sourceFileID, order.sourceLine, now, Self.json(order.custom),
-                        order.priority, order.shipPolicy?.description,
-                    ])
+                insertOrder.bind(order.orderRef, at: 1); insertOrder.bind(order.orderDate.description, at: 2)
+                insertOrder.bind(order.customerRef, at: 3); insertOrder.bind(order.paymentMethod?.rawValue, at: 4)
+                insertOrder.bind(order.card.status.rawValue, at: 5); insertOrder.bind(order.card.lastFour, at: 6)
+                insertOrder.bind(order.cardExpiry?.stored, at: 7); insertOrder.bind(order.shipTo.name, at: 8)
+                insertOrder.bind(order.shipTo.address1, at: 9); insertOrder.bind(order.shipTo.address2, at: 10)
+                insertOrder.bind(order.shipTo.city, at: 11); insertOrder.bind(order.shipTo.postcode, at: 12)
+                insertOrder.bind(order.shipTo.country, at: 13); insertOrder.bind(sourceFileID, at: 14)
+                insertOrder.bind(order.sourceLine, at: 15); insertOrder.bind(now, at: 16)
+                insertOrder.bind(Self.json(order.custom), at: 17); insertOrder.bind(order.priority, at: 18)
+                insertOrder.bind(order.shipPolicy?.description, at: 19)
+                try insertOrder.execute()
                 // The unique order_ref says whether the order is new; only a repeat pays for the lookup.
                 if db.changesCount == 0 {
                     guard let earlier = try existing(order.orderRef) else {
@@ -132,12 +144,12 @@ struct FileImporter {
                 let orderID = db.lastInsertedRowID
                 let queuePrefix = QueueKey.prefix(priority: order.priority, orderDate: order.orderDate, orderID: orderID)
                 for line in order.lines {
-                    try db.cachedStatement(sql: """
-                        INSERT INTO order_line (order_id, line_no, sku, quantity, unit_price, stage, stage_since, source_line, custom, queue_key)
-                        VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?)
-                        """).execute(arguments: [orderID, line.lineNo, line.sku, line.quantity, line.unitPrice?.minorUnits,
-                                                 now, line.sourceLine, line.custom.isEmpty ? nil : Self.json(line.custom.filter { $0.key.hasPrefix("line.") }),
-                                                 QueueKey.make(prefix: queuePrefix, lineNo: line.lineNo, part: 0)])
+                    insertLine.bind(orderID, at: 1); insertLine.bind(line.lineNo, at: 2); insertLine.bind(line.sku, at: 3)
+                    insertLine.bind(line.quantity, at: 4); insertLine.bind(line.unitPrice?.minorUnits, at: 5)
+                    insertLine.bind(now, at: 6); insertLine.bind(line.sourceLine, at: 7)
+                    insertLine.bind(line.custom.isEmpty ? nil : Self.json(line.custom.filter { $0.key.hasPrefix("line.") }), at: 8)
+                    insertLine.bind(QueueKey.make(prefix: queuePrefix, lineNo: line.lineNo, part: 0), at: 9)
+                    try insertLine.execute()
                 }
             }
         }
