@@ -1,5 +1,6 @@
 import GRDB
 import OrderModel
+import OrderStore
 
 extension StageMover {
     /// Many lines' moves at once, for steps that move tens of thousands of lines in a cycle.
@@ -10,7 +11,7 @@ extension StageMover {
     /// such as exceptions) until `clear()`.
     struct Batch {
         let mover: StageMover
-        private let insert: Statement
+        private let insert: BulkStatement
 
         init(_ mover: StageMover) throws {
             self.mover = mover
@@ -20,7 +21,7 @@ extension StageMover {
                     code TEXT, reason TEXT NOT NULL, allocate INTEGER NOT NULL, warehouse TEXT, po_ref TEXT, waits INTEGER NOT NULL);
                 DELETE FROM staged_move;
                 """)
-            insert = try mover.db.cachedStatement(sql: """
+            insert = try BulkStatement(mover.db, sql: """
                 INSERT INTO staged_move (line_id, order_id, from_stage, to_stage, code, reason, allocate, warehouse, po_ref, waits)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
@@ -30,7 +31,10 @@ extension StageMover {
         /// `poRef` leaves the line's own; `waits` marks a line (or the rest of it) now waiting for stock.
         func stage(_ lineID: Int64, orderID: Int64, from: Stage, to: Stage, code: String?, reason: String,
                    allocate: Int64 = 0, warehouse: String? = nil, poRef: String? = nil, waits: Bool = false) throws {
-            try insert.execute(arguments: [lineID, orderID, from.rawValue, to.rawValue, code, reason, allocate, warehouse, poRef, waits])
+            insert.bind(lineID, at: 1); insert.bind(orderID, at: 2); insert.bind(from.rawValue, at: 3); insert.bind(to.rawValue, at: 4)
+            insert.bind(code, at: 5); insert.bind(reason, at: 6); insert.bind(allocate, at: 7); insert.bind(warehouse, at: 8)
+            insert.bind(poRef, at: 9); insert.bind(waits, at: 10)
+            try insert.execute()
         }
 
         /// Moves the staged lines and writes their history.

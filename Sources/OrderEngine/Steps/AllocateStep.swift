@@ -239,6 +239,7 @@ public struct AllocateStep: CycleStep {
         let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:allocate")
         let batch = try StageMover.Batch(mover)
         var cursors: [Allocator.StockKey: LotCursor] = [:]
+        let funding = try LotCursor.makeFunding(db)
         var lastCursor: LotCursor? = nil
         var allocatedBy: [Allocator.StockKey: Int64] = [:]
         let nowText = context.now.description
@@ -254,7 +255,7 @@ public struct AllocateStep: CycleStep {
                 lastCursor = cursor
             }
             allocatedBy[key, default: 0] += quantity
-            let sources = try cursor.take(quantity, lineID: line.id, db)
+            let sources = try cursor.take(quantity, lineID: line.id, funding: funding, db)
             let reason = "allocated \(quantity)\(note) from \(line.warehouse) (\(sources.joined(separator: ", ")))"
             try batch.stage(line.id, orderID: line.orderID, from: line.stage, to: .picking, code: nil, reason: reason,
                             allocate: quantity, warehouse: line.warehouse, waits: restWaits)

@@ -1,5 +1,6 @@
 import GRDB
 import OrderModel
+import OrderStore
 
 /// Every change to stock goes through here (allocation through `LotCursor`), keeping three things true in one transaction:
 /// on hand never below allocated, the open lots sum to what is available (on hand − allocated),
@@ -113,8 +114,6 @@ final class LotCursor {
     }
     private var lots: [Lot]
     private var index = 0
-    /// The funding insert, prepared on first use (looking a statement up by its text costs a hash of the text).
-    private var insert: Statement?
     let sku: String, warehouse: String
 
     init(_ db: Database, sku: String, warehouse: String) throws {
@@ -125,22 +124,25 @@ final class LotCursor {
             """), arguments: [sku, warehouse]).map { Lot(id: $0[0], source: $0[1], remaining: $0[2]) }
     }
 
-    /// Takes `quantity` for a line, recording the funding rows; returns the sources used.
-    func take(_ quantity: Int64, lineID: Int64, _ db: Database) throws -> [String] {
+    /// The insert of funding rows (which lot funds which line), prepared once per allocation run
+    /// and shared by every cursor of the run.
+    static func makeFunding(_ db: Database) throws -> BulkStatement {
+        try BulkStatement(db, sql: """
+            INSERT INTO allocation (line_id, lot_id, quantity) VALUES (?, ?, ?)
+            ON CONFLICT (line_id, lot_id) DO UPDATE SET quantity = quantity + excluded.quantity
+            """)
+    }
+
+    /// Takes `quantity` for a line, recording the funding rows with `insert`; returns the sources used.
+    func take(_ quantity: Int64, lineID: Int64, funding insert: BulkStatement, _ db: Database) throws -> [String] {
         var needed = quantity
         var sources: [String] = []
-        if insert == nil {
-            insert = try db.cachedStatement(sql: """
-                INSERT INTO allocation (line_id, lot_id, quantity) VALUES (?, ?, ?)
-                ON CONFLICT (line_id, lot_id) DO UPDATE SET quantity = quantity + excluded.quantity
-                """)
-        }
-        let insert = insert!
         while needed > 0, index < lots.count {
             let take = min(needed, lots[index].remaining)
             lots[index].remaining -= take
             lots[index].touched = true
-            try insert.execute(arguments: [lineID, lots[index].id, take])
+            insert.bind(lineID, at: 1); insert.bind(lots[index].id, at: 2); insert.bind(take, at: 3)
+            try insert.execute()
             sources.append("\(lots[index].source) ×\(take)")
             needed -= take
             if lots[index].remaining == 0 { index += 1 }
@@ -150,7 +152,8 @@ final class LotCursor {
             try db.cachedStatement(sql: """
                 INSERT INTO stock_lot (sku, warehouse, source, received_at, quantity, remaining) VALUES (?, ?, 'opening stock', '1970-01-01T00:00:00Z', ?, 0)
                 """).execute(arguments: [sku, warehouse, needed])
-            try insert.execute(arguments: [lineID, db.lastInsertedRowID, needed])
+            insert.bind(lineID, at: 1); insert.bind(db.lastInsertedRowID, at: 2); insert.bind(needed, at: 3)
+            try insert.execute()
             sources.append("opening stock ×\(needed)")
         }
         return sources
