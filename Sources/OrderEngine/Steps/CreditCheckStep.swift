@@ -1,5 +1,6 @@
 import GRDB
 import OrderModel
+import OrderStore
 import OrderRules
 
 /// Step 2: the credit check, oldest order first, for new orders and the orders it holds.
@@ -83,8 +84,25 @@ public struct CreditCheckStep: CycleStep {
                     value: Money(minorUnits: row[c.value]), overridden: row[c.credit_override])
             }
             let decisions = CreditCheck().decide(candidates, customers: customers, openExposure: open, money: context.money)
-            let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:credit-check")
-            var passed = 0, held = 0, released = 0
+            // Each order's outcome is staged in a temporary table, then the lines, their history, the orders
+            // newly held and their exceptions are written set-based (a few statements, not four per order).
+            try db.execute(sql: """
+                CREATE TEMP TABLE IF NOT EXISTS credit_move (
+                    seq INTEGER PRIMARY KEY, order_id INTEGER NOT NULL UNIQUE, order_ref TEXT NOT NULL, from_new INTEGER NOT NULL,
+                    from_held INTEGER NOT NULL, to_stage TEXT NOT NULL, code TEXT, reason TEXT NOT NULL, newly_held INTEGER NOT NULL);
+                DELETE FROM credit_move;
+                """)
+            let stage = try BulkStatement(db, sql: """
+                INSERT INTO credit_move (order_id, order_ref, from_new, from_held, to_stage, code, reason, newly_held)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            func move(_ id: Int64, _ ref: String, fromNew: Bool, fromHeld: Bool, to: Stage, code: String?, reason: String,
+                      newlyHeld: Bool) throws {
+                stage.bind(id, at: 1); stage.bind(ref, at: 2); stage.bind(fromNew, at: 3); stage.bind(fromHeld, at: 4)
+                stage.bind(to.rawValue, at: 5); stage.bind(code, at: 6); stage.bind(reason, at: 7); stage.bind(newlyHeld, at: 8)
+                try stage.execute()
+            }
+            var passed = 0, held = 0
             var passedIDs: [Int64] = []
             for (row, decision) in zip(rows, decisions) {
                 let id: Int64 = row[c.id]
@@ -96,21 +114,41 @@ public struct CreditCheckStep: CycleStep {
                     // Only an order with held lines has lines to bring back.
                     guard (row[c.held_code] as String?) != nil else { continue }
                     let why: String = (row[c.credit_override] as Bool) ? "released by hand: credit check overridden" : "credit check passed"
-                    if try mover.moveOrder(id, from: [.heldForCredit], to: .new, code: nil, reason: why) > 0 { released += 1 }
+                    try move(id, row[c.order_ref], fromNew: false, fromHeld: true, to: .new, code: nil, reason: why, newlyHeld: false)
                 case .hold(let hold):
                     held += 1
-                    let previous: String? = row[c.held_code]
-                    if wasHeld && previous == hold.code {
-                        try mover.moveOrder(id, from: [.new], to: .heldForCredit, code: hold.code, reason: "\(hold.code): \(hold.reason)")
-                        continue
-                    }
-                    try db.cachedStatement(sql: "UPDATE sales_order SET credit_state = 'held' WHERE id = ?").execute(arguments: [id])
-                    try mover.moveOrder(id, from: [.new, .heldForCredit], to: .heldForCredit, code: hold.code,
-                                        reason: "\(hold.code): \(hold.reason)")
-                    try ExceptionEntry(kind: "held-for-credit", orderRef: row[c.order_ref], reason: "\(hold.code): \(hold.reason)")
-                        .insert(db, cycleID: context.cycleID)
+                    // Held again for the same reason: only its new lines join the held ones, nothing is reported again.
+                    let again = wasHeld && (row[c.held_code] as String?) == hold.code
+                    try move(id, row[c.order_ref], fromNew: true, fromHeld: !again, to: .heldForCredit, code: hold.code,
+                             reason: "\(hold.code): \(hold.reason)", newlyHeld: !again)
                 }
             }
+            let moving = """
+                SELECT l.id FROM credit_move m CROSS JOIN order_line l ON l.order_id = m.order_id
+                WHERE (l.stage = 'new' AND m.from_new) OR (l.stage = 'held-for-credit' AND m.from_held)
+                """
+            let released = try Int.fetchOne(db, sql: """
+                SELECT COUNT(DISTINCT m.order_id) FROM credit_move m CROSS JOIN order_line l ON l.order_id = m.order_id
+                WHERE m.to_stage = 'new' AND l.stage = 'held-for-credit'
+                """) ?? 0
+            try db.execute(sql: """
+                INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
+                SELECT l.order_id, l.id, l.stage, m.to_stage, m.reason, 'rule:credit-check', ?, ?
+                FROM credit_move m CROSS JOIN order_line l ON l.order_id = m.order_id
+                WHERE (l.stage = 'new' AND m.from_new) OR (l.stage = 'held-for-credit' AND m.from_held)
+                ORDER BY m.seq, l.line_no, l.part
+                """, arguments: [context.now.description, context.cycleID])
+            try db.execute(sql: """
+                UPDATE order_line SET (stage, stage_since, reason_code, stage_reason) = (
+                    SELECT m.to_stage, ?, m.code, m.reason FROM credit_move m WHERE m.order_id = order_line.order_id)
+                WHERE id IN (\(moving))
+                """, arguments: [context.now.description])
+            try db.execute(sql: "UPDATE sales_order SET credit_state = 'held' WHERE id IN (SELECT order_id FROM credit_move WHERE newly_held)")
+            try db.execute(sql: """
+                INSERT INTO exception (cycle_id, kind, order_ref, reason)
+                SELECT ?, 'held-for-credit', order_ref, reason FROM credit_move WHERE newly_held ORDER BY seq
+                """, arguments: [context.cycleID])
+            try db.execute(sql: "DELETE FROM credit_move")
             for chunk in stride(from: 0, to: passedIDs.count, by: 500).map({ Array(passedIDs[$0..<min($0 + 500, passedIDs.count)]) }) {
                 try db.execute(sql: "UPDATE sales_order SET credit_state = 'passed' WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))",
                                arguments: StatementArguments(chunk))
