@@ -102,7 +102,7 @@ public struct CreditCheckStep: CycleStep {
                 stage.bind(to.rawValue, at: 5); stage.bind(code, at: 6); stage.bind(reason, at: 7); stage.bind(newlyHeld, at: 8)
                 try stage.execute()
             }
-            var passed = 0, held = 0
+            var passed = 0, held = 0, released = 0
             var passedIDs: [Int64] = []
             for (row, decision) in zip(rows, decisions) {
                 let id: Int64 = row[c.id]
@@ -111,8 +111,9 @@ public struct CreditCheckStep: CycleStep {
                 case .pass:
                     passed += 1
                     passedIDs.append(id)
-                    // Only an order with held lines has lines to bring back.
+                    // Only an order with held lines has lines to bring back (a held line always has its code).
                     guard (row[c.held_code] as String?) != nil else { continue }
+                    released += 1
                     let why: String = (row[c.credit_override] as Bool) ? "released by hand: credit check overridden" : "credit check passed"
                     try move(id, row[c.order_ref], fromNew: false, fromHeld: true, to: .new, code: nil, reason: why, newlyHeld: false)
                 case .hold(let hold):
@@ -127,10 +128,6 @@ public struct CreditCheckStep: CycleStep {
                 SELECT l.id FROM credit_move m CROSS JOIN order_line l ON l.order_id = m.order_id
                 WHERE (l.stage = 'new' AND m.from_new) OR (l.stage = 'held-for-credit' AND m.from_held)
                 """
-            let released = try Int.fetchOne(db, sql: """
-                SELECT COUNT(DISTINCT m.order_id) FROM credit_move m CROSS JOIN order_line l ON l.order_id = m.order_id
-                WHERE m.to_stage = 'new' AND l.stage = 'held-for-credit'
-                """) ?? 0
             try db.execute(sql: """
                 INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
                 SELECT l.order_id, l.id, l.stage, m.to_stage, m.reason, 'rule:credit-check', ?, ?
