@@ -57,6 +57,14 @@ public struct ExportStep: CycleStep {
         return cleaned.isEmpty ? "_" : String(cleaned.prefix(40))
     }
 
+    /// A picking line as the pick list and the despatch need it.
+    struct PickedLine {
+        var id, orderID: Int64
+        var warehouse, customerRef: String
+        var allocated: Int64
+        var line: PickListLine
+    }
+
     func exportPickLists(_ db: Database, _ context: CycleContext) throws -> Int {
         let query = try db.makeStatement(sql: """
             SELECT l.id, l.order_id, l.warehouse, COALESCE(p.bin_location, '') AS bin_location, l.sku,
@@ -66,11 +74,26 @@ public struct ExportStep: CycleStep {
             LEFT JOIN product p ON p.sku = l.sku LEFT JOIN customer c ON c.customer_ref = o.customer_ref
             WHERE l.stage = 'picking' AND l.pick_list_ref IS NULL
             """)
+        // Read straight into values, by column position: a pick list can hold a whole day's lines.
         let c = ColumnIndex(query)
-        let rows = try Row.fetchAll(query)
-        guard !rows.isEmpty else { return 0 }
+        let (id, orderID, warehouse, bin, sku, description, quantity, allocated, orderRef, lineNo, customerRef) =
+            (c.id, c.order_id, c.warehouse, c.bin_location, c.sku, c.description, c.quantity, c.allocated, c.order_ref, c.line_no,
+             c.customer_ref)
+        let (name, address1, address2, city, postcode, country) =
+            (c.ship_name, c.ship_address1, c.ship_address2, c.ship_city, c.ship_postcode, c.ship_country)
+        var byWarehouse: [String: [PickedLine]] = [:]
+        let rows = try Row.fetchCursor(query)
+        while let row = try rows.next() {
+            let picked = PickedLine(
+                id: row[id], orderID: row[orderID], warehouse: row[warehouse], customerRef: row[customerRef], allocated: row[allocated],
+                line: PickListLine(binLocation: row[bin], sku: row[sku], description: row[description], quantity: row[quantity],
+                                   orderRef: row[orderRef], lineNo: row[lineNo], customerRef: row[customerRef],
+                                   shipTo: Address(name: row[name], address1: row[address1], address2: row[address2], city: row[city],
+                                                   postcode: row[postcode], country: row[country])))
+            byWarehouse[picked.warehouse, default: []].append(picked)
+        }
+        guard !byWarehouse.isEmpty else { return 0 }
         let confirmed = context.engine.config.despatch == "confirmed"
-        let byWarehouse = Dictionary(grouping: rows) { $0[c.warehouse] as String }
         let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:export")
         var refs: [(warehouse: String, ref: String)] = []
         for warehouse in byWarehouse.keys.sorted() {
@@ -78,29 +101,25 @@ public struct ExportStep: CycleStep {
             let number = try OutboxSequence.next(db, folder: OutboxFolder.pickLists)
             let ref = String(format: "PL-%06d", number)
             refs.append((warehouse, ref))
-            let csv = Documents.pickList(ref: ref, warehouse: warehouse, lines: lines.map { row in
-                PickListLine(binLocation: row[c.bin_location], sku: row[c.sku], description: row[c.description],
-                             quantity: row[c.quantity], orderRef: row[c.order_ref], lineNo: row[c.line_no],
-                             customerRef: row[c.customer_ref], shipTo: Self.address(row, c))
-            })
+            let csv = Documents.pickList(ref: ref, warehouse: warehouse, lines: lines.map(\.line))
             _ = try Self.store(db, context, folder: OutboxFolder.pickLists, name: "\(ref)-\(Self.safeName(warehouse)).csv",
                                bytes: csv.bytes, rows: csv.rows)
             if confirmed {
                 // The lines stay in picking, holding their stock, until the warehouse confirms what left.
-                for row in lines {
-                    try mover.moveLine(row[c.id], orderID: row[c.order_id], from: .picking, to: .picking, code: nil,
+                for line in lines {
+                    try mover.moveLine(line.id, orderID: line.orderID, from: .picking, to: .picking, code: nil,
                                        reason: "on pick list \(ref); waits for the despatch confirmation")
-                    try db.cachedStatement(sql: "UPDATE order_line SET pick_list_ref = ? WHERE id = ?").execute(arguments: [ref, row[c.id]])
+                    try db.cachedStatement(sql: "UPDATE order_line SET pick_list_ref = ? WHERE id = ?").execute(arguments: [ref, line.id])
                 }
             }
         }
-        if !confirmed { try despatch(rows, c, refs: refs, db, context, actor: mover.actor) }
+        if !confirmed { try despatch(byWarehouse, refs: refs, db, context, actor: mover.actor) }
         return byWarehouse.count
     }
 
     /// Despatches every line just put on a pick list, for all warehouses at once: the history and the
     /// lines in one pass over the picking lines each, stock and customers from the rows already read.
-    func despatch(_ rows: [Row], _ c: ColumnIndex, refs: [(warehouse: String, ref: String)], _ db: Database,
+    func despatch(_ byWarehouse: [String: [PickedLine]], refs: [(warehouse: String, ref: String)], _ db: Database,
                   _ context: CycleContext, actor: String) throws {
         try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS pick_ref (warehouse TEXT PRIMARY KEY, ref TEXT NOT NULL); DELETE FROM pick_ref")
         let insertRef = try db.makeStatement(sql: "INSERT INTO pick_ref (warehouse, ref) VALUES (?, ?)")
@@ -122,9 +141,11 @@ public struct ExportStep: CycleStep {
         // of those customers get a re-check.
         var left: [Allocator.StockKey: Int64] = [:]
         var customers: Set<String> = []
-        for row in rows {
-            left[Allocator.StockKey(sku: row[c.sku], warehouse: row[c.warehouse]), default: 0] += row[c.allocated] as Int64
-            customers.insert(row[c.customer_ref])
+        for lines in byWarehouse.values {
+            for picked in lines {
+                left[Allocator.StockKey(sku: picked.line.sku, warehouse: picked.warehouse), default: 0] += picked.allocated
+                customers.insert(picked.customerRef)
+            }
         }
         let stock = try db.makeStatement(sql: "UPDATE stock SET on_hand = on_hand - ?, allocated = allocated - ? WHERE sku = ? AND warehouse = ?")
         for (key, quantity) in left where quantity != 0 {
