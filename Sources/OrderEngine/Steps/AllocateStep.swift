@@ -121,16 +121,21 @@ public struct AllocateStep: CycleStep {
             WHERE l.stage = 'new' AND o.credit_state = 'passed' AND p.drop_ship = 0
             ORDER BY l.sku, warehouse, l.queue_key
             """)
+        // Each (sku, warehouse) is a run of rows: its range is recorded when the run ends (one hash per run, not per line).
+        var start = 0
+        func closeRun() {
+            guard start < newLines.count else { return }
+            let key = newLines[start].key
+            ranges[key] = start..<newLines.count
+            keys.insert(key)
+            start = newLines.count
+        }
         while let row = try rows.next() {
             let line = Line(row)
-            if let last = newLines.last, last.sku == line.sku, last.warehouse == line.warehouse {
-                ranges[line.key] = ranges[line.key]!.lowerBound..<(newLines.count + 1)
-            } else {
-                ranges[line.key] = newLines.count..<(newLines.count + 1)
-                keys.insert(line.key)
-            }
+            if start < newLines.count, newLines[start].sku != line.sku || newLines[start].warehouse != line.warehouse { closeRun() }
             newLines.append(line)
         }
+        closeRun()
         var decided: [(Line, Allocator.Outcome)] = []
         let backOrders = try db.cachedStatement(sql: """
             SELECT \(Self.lineColumns) FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
@@ -241,7 +246,6 @@ public struct AllocateStep: CycleStep {
         var cursors: [Allocator.StockKey: LotCursor] = [:]
         let funding = try LotCursor.makeFunding(db)
         var lastCursor: LotCursor? = nil
-        var allocatedBy: [Allocator.StockKey: Int64] = [:]
         let nowText = context.now.description
         /// Allocates `quantity` to a line from its lots and stages its move to picking.
         func pick(_ line: Line, quantity: Int64, note: String, restWaits: Bool) throws {
@@ -254,9 +258,8 @@ public struct AllocateStep: CycleStep {
                 cursors[key] = cursor
                 lastCursor = cursor
             }
-            allocatedBy[key, default: 0] += quantity
             let sources = try cursor.take(quantity, lineID: line.id, funding: funding, db)
-            let reason = "allocated \(quantity)\(note) from \(line.warehouse) (\(sources.joined(separator: ", ")))"
+            let reason = "allocated \(quantity)\(note) from \(line.warehouse) (\(sources))"
             try batch.stage(line.id, orderID: line.orderID, from: line.stage, to: .picking, code: nil, reason: reason,
                             allocate: quantity, warehouse: line.warehouse, waits: restWaits)
         }
@@ -302,7 +305,9 @@ public struct AllocateStep: CycleStep {
             """, arguments: [context.cycleID])
         for cursor in cursors.values { try cursor.flush(db) }
         let stockUpdate = try db.cachedStatement(sql: "UPDATE stock SET allocated = allocated + ? WHERE sku = ? AND warehouse = ?")
-        for (key, quantity) in allocatedBy { try stockUpdate.execute(arguments: [quantity, key.sku, key.warehouse]) }
+        for cursor in cursors.values where cursor.taken > 0 {
+            try stockUpdate.execute(arguments: [cursor.taken, cursor.sku, cursor.warehouse])
+        }
         // Orders with a line waiting for stock since this cycle (a back order, or the rest of a split line).
         try db.execute(sql: """
             UPDATE sales_order SET back_order_since = ?

@@ -114,6 +114,8 @@ final class LotCursor {
     }
     private var lots: [Lot]
     private var index = 0
+    /// The quantity taken through this cursor so far: what its stock's `allocated` rises by.
+    private(set) var taken: Int64 = 0
     let sku: String, warehouse: String
 
     init(_ db: Database, sku: String, warehouse: String) throws {
@@ -133,17 +135,20 @@ final class LotCursor {
             """)
     }
 
-    /// Takes `quantity` for a line, recording the funding rows with `insert`; returns the sources used.
-    func take(_ quantity: Int64, lineID: Int64, funding insert: BulkStatement, _ db: Database) throws -> [String] {
+    /// Takes `quantity` for a line, recording the funding rows with `insert`; returns the sources used
+    /// (`R1 ×5, R2 ×3`).
+    func take(_ quantity: Int64, lineID: Int64, funding insert: BulkStatement, _ db: Database) throws -> String {
         var needed = quantity
-        var sources: [String] = []
+        var sources = ""
+        taken += quantity
         while needed > 0, index < lots.count {
             let take = min(needed, lots[index].remaining)
             lots[index].remaining -= take
             lots[index].touched = true
             insert.bind(lineID, at: 1); insert.bind(lots[index].id, at: 2); insert.bind(take, at: 3)
             try insert.execute()
-            sources.append("\(lots[index].source) ×\(take)")
+            if !sources.isEmpty { sources += ", " }
+            sources += "\(lots[index].source) ×\(take)"
             needed -= take
             if lots[index].remaining == 0 { index += 1 }
         }
@@ -154,7 +159,8 @@ final class LotCursor {
                 """).execute(arguments: [sku, warehouse, needed])
             insert.bind(lineID, at: 1); insert.bind(db.lastInsertedRowID, at: 2); insert.bind(needed, at: 3)
             try insert.execute()
-            sources.append("opening stock ×\(needed)")
+            if !sources.isEmpty { sources += ", " }
+            sources += "opening stock ×\(needed)"
         }
         return sources
     }
