@@ -53,9 +53,11 @@ public struct OrderQueries: Sendable {
             let stockSQL = """
                 SELECT k.sku, k.warehouse, COALESCE(s.on_hand, 0) AS on_hand, COALESCE(s.allocated, 0) AS allocated,
                        COALESCE(b.qty, 0) AS back_ordered
-                FROM (SELECT sku, warehouse FROM stock UNION SELECT sku, warehouse FROM order_line WHERE stage = 'back-order') k
+                FROM (SELECT sku, warehouse FROM stock
+                      UNION SELECT sku, warehouse FROM order_line INDEXED BY order_line_queue WHERE stage = 'back-order') k
                 LEFT JOIN stock s ON s.sku = k.sku AND s.warehouse = k.warehouse
-                LEFT JOIN (SELECT sku, warehouse, SUM(quantity) AS qty FROM order_line WHERE stage = 'back-order' GROUP BY sku, warehouse) b
+                LEFT JOIN (SELECT sku, warehouse, SUM(quantity) AS qty FROM order_line INDEXED BY order_line_queue
+                           WHERE stage = 'back-order' GROUP BY sku, warehouse) b
                   ON b.sku = k.sku AND b.warehouse = k.warehouse
                 """
             func summary(_ row: Row) -> StockSummary {

@@ -112,8 +112,8 @@ public struct AllocateStep: CycleStep {
             """) {
             keys.insert(Allocator.StockKey(sku: row[0], warehouse: row[1]))
         }
-        // New lines in (sku, warehouse, queue) order: the stage index gives the sku order, so only each
-        // sku's lines are sorted. Each (sku, warehouse) is then a range of one array.
+        // New lines in (sku, warehouse, queue) order (read from the stage index in order order, which keeps
+        // the row reads sequential, then sorted). Each (sku, warehouse) is then a range of one array.
         var newLines: [Line] = []
         var ranges: [Allocator.StockKey: Range<Int>] = [:]
         let rows = try Row.fetchCursor(db, sql: """
@@ -198,7 +198,8 @@ public struct AllocateStep: CycleStep {
                 SELECT l.order_id FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
                 WHERE l.stage = 'new' AND o.credit_state = 'passed' AND p.drop_ship = 0
                 UNION
-                SELECT l.order_id FROM stock s CROSS JOIN order_line l ON l.stage = 'back-order' AND l.sku = s.sku AND l.warehouse = s.warehouse
+                SELECT l.order_id FROM stock s CROSS JOIN order_line l INDEXED BY order_line_queue
+                    ON l.stage = 'back-order' AND l.sku = s.sku AND l.warehouse = s.warehouse
                 WHERE s.gained = 1
                 UNION
                 SELECT id FROM sales_order WHERE changed = 1

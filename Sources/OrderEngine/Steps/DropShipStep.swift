@@ -8,14 +8,14 @@ public struct DropShipStep: CycleStep {
 
     public func run(_ context: CycleContext) throws -> StepReport {
         try context.db.write { db in
-            // From the drop-ship products (a partial index) to their new lines: a few thousand index seeks,
-            // rather than every new line of the cycle joined to its product.
+            // The new lines whose sku is in the (small) set of drop-ship products, from the stage index.
             let rows = try Row.fetchAll(db, sql: """
                 SELECT l.id, l.order_id, p.supplier_ref
-                FROM product p INDEXED BY product_drop_ship
-                CROSS JOIN order_line l ON l.stage = 'new' AND l.sku = p.sku
+                FROM order_line l INDEXED BY order_line_stage
+                CROSS JOIN product p ON p.sku = l.sku
                 CROSS JOIN sales_order o ON o.id = l.order_id
-                WHERE p.drop_ship = 1 AND o.credit_state = 'passed'
+                WHERE l.stage = 'new' AND l.sku IN (SELECT sku FROM product WHERE drop_ship = 1)
+                  AND p.drop_ship = 1 AND o.credit_state = 'passed'
                 ORDER BY o.order_date, o.id, p.supplier_ref, l.line_no
                 """)
             let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:drop-ship")

@@ -168,7 +168,7 @@ public struct ExportStep: CycleStep {
             let poRef: String = row[c.po_ref]
             let lines = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT l.line_no, l.sku, COALESCE(p.description, '') AS description, l.quantity, p.supplier_cost
-                FROM order_line l LEFT JOIN product p ON p.sku = l.sku
+                FROM order_line l INDEXED BY order_line_po LEFT JOIN product p ON p.sku = l.sku
                 WHERE l.po_ref = ? AND l.stage = 'drop-ship' ORDER BY l.line_no
                 """), arguments: [poRef]).map { line in
                     PurchaseOrder.Line(lineNo: line[0], sku: line[1], description: line[2], quantity: line[3],

@@ -26,7 +26,7 @@ struct Cancellation {
         }
         try db.execute(sql: """
             DELETE FROM purchase_order WHERE order_id = ? AND outbox_file_id IS NULL
-              AND NOT EXISTS (SELECT 1 FROM order_line l WHERE l.po_ref = purchase_order.po_ref AND l.stage = 'drop-ship')
+              AND NOT EXISTS (SELECT 1 FROM order_line l INDEXED BY order_line_po WHERE l.po_ref = purchase_order.po_ref AND l.stage = 'drop-ship')
             """, arguments: [orderID])
         if !lines.isEmpty {
             try db.execute(sql: "UPDATE sales_order SET changed = 1 WHERE id = ?", arguments: [orderID])
