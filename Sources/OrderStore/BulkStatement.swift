@@ -18,6 +18,16 @@ public struct BulkStatement {
     public let statement: Statement
     private let handle: OpaquePointer
     private let connection: OpaquePointer?
+    private let arena = Arena()
+
+    /// Text values of one run, copied side by side and bound without a copy by SQLite (`SQLITE_STATIC`):
+    /// SQLite reads them only until the bindings are cleared after the run, and this saves an
+    /// allocation per value. A value that does not fit is bound the usual way (SQLite copies it).
+    private final class Arena {
+        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: 16_384, alignment: 1)
+        var used = 0
+        deinit { bytes.deallocate() }
+    }
 
     /// Prepares `sql` on `db`; keep the value for as long as the statement is used.
     public init(_ db: Database, sql: String) throws {
@@ -41,13 +51,17 @@ public struct BulkStatement {
     public func bind(_ value: String, at index: Int32) {
         var value = value
         value.withUTF8 { bytes in
-            // The bytes and their count: SQLite copies them (transient); no C string is made.
+            let arena = self.arena
+            if arena.used + bytes.count <= arena.bytes.count, let base = arena.bytes.baseAddress {
+                let start = base + arena.used
+                if let source = bytes.baseAddress { start.copyMemory(from: source, byteCount: bytes.count) }
+                arena.used += bytes.count
+                _ = sqlite3_bind_text(handle, index, start.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+                return
+            }
+            // Too long for what is left of the arena (so not empty): SQLite copies it (transient).
             bytes.withMemoryRebound(to: CChar.self) { text in
-                if let start = text.baseAddress {
-                    _ = sqlite3_bind_text(handle, index, start, Int32(text.count), Self.transient)
-                } else {
-                    _ = sqlite3_bind_text(handle, index, "", 0, Self.transient)
-                }
+                _ = sqlite3_bind_text(handle, index, text.baseAddress!, Int32(text.count), Self.transient)
             }
         }
     }
@@ -63,6 +77,7 @@ public struct BulkStatement {
         let message = (code == SQLITE_DONE || code == SQLITE_ROW) ? nil : connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+        arena.used = 0
         guard code == SQLITE_DONE || code == SQLITE_ROW else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
         }

@@ -59,4 +59,22 @@ import Testing
         }
         #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 2)
     }
+
+    @Test func textLongerThanWhatTheStatementKeepsAsideIsBoundWhole() throws {
+        let queue = try makeQueue()
+        let long = String(repeating: "ab", count: 10_000) // 20,000 bytes: more than the 16 KB arena
+        let medium = String(repeating: "é", count: 5_000)  // 10,000 bytes each: the second no longer fits
+        try queue.write { db in
+            let insert = try BulkStatement(db, sql: "INSERT INTO t (b, d) VALUES (?, ?)")
+            insert.bind(long, at: 1); insert.bind("after", at: 2)
+            try insert.execute()
+            insert.bind(medium, at: 1); insert.bind(medium + "!", at: 2)
+            try insert.execute()
+        }
+        let rows = try queue.read { db in try Row.fetchAll(db, sql: "SELECT b, d FROM t ORDER BY rowid") }
+        #expect(rows[0]["b"] as String? == long)
+        #expect(rows[0]["d"] as String? == "after")
+        #expect(rows[1]["b"] as String? == medium)
+        #expect(rows[1]["d"] as String? == medium + "!")
+    }
 }
