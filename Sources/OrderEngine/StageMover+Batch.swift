@@ -5,13 +5,29 @@ import OrderStore
 extension StageMover {
     /// Many lines' moves at once, for steps that move tens of thousands of lines in a cycle.
     ///
-    /// Each move is staged with one insert into a temporary table; `write()` then updates the lines
-    /// and writes one history row per line with two set-based statements, in row order, instead of
-    /// two statements per line. The staged rows stay readable as `staged_move` (for follow-up work
-    /// such as exceptions) until `clear()`.
+    /// Moves are collected in memory; `write()` stages them in line order in a temporary table (appends,
+    /// where a step's own order — allocation goes sku by sku — would insert all over it), then updates
+    /// the lines and writes one history row per line with two set-based statements, instead of two
+    /// statements per line. The staged rows stay readable as `staged_move` (for follow-up work such as
+    /// exceptions) until `clear()`.
     struct Batch {
         let mover: StageMover
         private let insert: BulkStatement
+        private let collected = Collected()
+
+        private struct Move {
+            var lineID, orderID: Int64
+            var from, to: Stage
+            var code: String?
+            var reason: String
+            var allocate: Int64
+            var warehouse, poRef: String?
+            var waits: Bool
+        }
+
+        private final class Collected {
+            var moves: [Move] = []
+        }
 
         init(_ mover: StageMover) throws {
             self.mover = mover
@@ -31,14 +47,20 @@ extension StageMover {
         /// `poRef` leaves the line's own; `waits` marks a line (or the rest of it) now waiting for stock.
         func stage(_ lineID: Int64, orderID: Int64, from: Stage, to: Stage, code: String?, reason: String,
                    allocate: Int64 = 0, warehouse: String? = nil, poRef: String? = nil, waits: Bool = false) throws {
-            insert.bind(lineID, at: 1); insert.bind(orderID, at: 2); insert.bind(from.rawValue, at: 3); insert.bind(to.rawValue, at: 4)
-            insert.bind(code, at: 5); insert.bind(reason, at: 6); insert.bind(allocate, at: 7); insert.bind(warehouse, at: 8)
-            insert.bind(poRef, at: 9); insert.bind(waits, at: 10)
-            try insert.execute()
+            collected.moves.append(Move(lineID: lineID, orderID: orderID, from: from, to: to, code: code, reason: reason,
+                                        allocate: allocate, warehouse: warehouse, poRef: poRef, waits: waits))
         }
 
         /// Moves the staged lines and writes their history.
         func write() throws {
+            let moves = collected.moves.sorted { $0.lineID < $1.lineID }
+            collected.moves = []
+            for m in moves {
+                insert.bind(m.lineID, at: 1); insert.bind(m.orderID, at: 2); insert.bind(m.from.rawValue, at: 3)
+                insert.bind(m.to.rawValue, at: 4); insert.bind(m.code, at: 5); insert.bind(m.reason, at: 6)
+                insert.bind(m.allocate, at: 7); insert.bind(m.warehouse, at: 8); insert.bind(m.poRef, at: 9); insert.bind(m.waits, at: 10)
+                try insert.execute()
+            }
             let at = mover.at.description
             // `WHERE id IN (...)` keeps the staged rows driving the update (an UPDATE ... FROM may scan every line).
             try mover.db.execute(sql: """
