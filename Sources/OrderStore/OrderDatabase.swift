@@ -28,6 +28,10 @@ public struct OrderDatabase: Sendable {
         config.journalMode = .wal
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
+            // 16 KB pages for a new database (an existing one keeps its own: a no-op once in WAL mode). A cycle
+            // reads and rewrites runs of lines, history and orders; larger pages make it ~6% faster at 300,000
+            // lines, and 8 KB or 32 KB measured no better.
+            try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
             // WAL with NORMAL sync is durable at each checkpoint and never corrupt.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try Self.useCache(db, megabytes: cacheMB)
@@ -50,6 +54,9 @@ public struct OrderDatabase: Sendable {
     /// SQLite's process-wide settings, applied once before the first connection opens: memory statistics
     /// off (with them on, each of SQLite's allocations takes a global mutex; measured at 6% of the import).
     static let tuned: Int32 = orderflow_sqlite_disable_memstatus()
+
+    /// The page size of a new database, in bytes.
+    public static let pageSize = 16_384
 
     /// The page cache when the home's config names none, in MB.
     public static let defaultCacheMB = 256
