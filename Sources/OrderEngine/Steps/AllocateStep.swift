@@ -245,7 +245,7 @@ public struct AllocateStep: CycleStep {
         let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:allocate")
         let batch = try StageMover.Batch(mover)
         var cursors: [Allocator.StockKey: LotCursor] = [:]
-        let funding = try LotCursor.makeFunding(db)
+        let funding = LotCursor.Funding()
         var lastCursor: LotCursor? = nil
         let nowText = context.now.description
         /// Allocates `quantity` to a line from its lots and stages its move to picking.
@@ -305,6 +305,7 @@ public struct AllocateStep: CycleStep {
             WHERE p.to_stage = 'back-order' ORDER BY p.line_id
             """, arguments: [context.cycleID])
         for cursor in cursors.values { try cursor.flush(db) }
+        try funding.write(db)
         let stockUpdate = try db.cachedStatement(sql: "UPDATE stock SET allocated = allocated + ? WHERE sku = ? AND warehouse = ?")
         for cursor in cursors.values where cursor.taken > 0 {
             try stockUpdate.execute(arguments: [cursor.taken, cursor.sku, cursor.warehouse])

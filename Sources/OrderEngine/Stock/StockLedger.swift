@@ -126,18 +126,30 @@ final class LotCursor {
             """), arguments: [sku, warehouse]).map { Lot(id: $0[0], source: $0[1], remaining: $0[2]) }
     }
 
-    /// The insert of funding rows (which lot funds which line), prepared once per allocation run
-    /// and shared by every cursor of the run.
-    static func makeFunding(_ db: Database) throws -> BulkStatement {
-        try BulkStatement(db, sql: """
-            INSERT INTO allocation (line_id, lot_id, quantity) VALUES (?, ?, ?)
-            ON CONFLICT (line_id, lot_id) DO UPDATE SET quantity = quantity + excluded.quantity
-            """)
+    /// The funding rows (which lot funds which line) of one allocation run, shared by its cursors and
+    /// written together at the end in line order: appends to the table's key, where the run's own
+    /// order (sku by sku) would insert all over it.
+    final class Funding {
+        private var rows: [(line: Int64, lot: Int64, quantity: Int64)] = []
+
+        func record(line: Int64, lot: Int64, quantity: Int64) { rows.append((line, lot, quantity)) }
+
+        func write(_ db: Database) throws {
+            let insert = try BulkStatement(db, sql: """
+                INSERT INTO allocation (line_id, lot_id, quantity) VALUES (?, ?, ?)
+                ON CONFLICT (line_id, lot_id) DO UPDATE SET quantity = quantity + excluded.quantity
+                """)
+            for row in rows.sorted(by: { ($0.line, $0.lot) < ($1.line, $1.lot) }) {
+                insert.bind(row.line, at: 1); insert.bind(row.lot, at: 2); insert.bind(row.quantity, at: 3)
+                try insert.execute()
+            }
+            rows = []
+        }
     }
 
-    /// Takes `quantity` for a line, recording the funding rows with `insert`; returns the sources used
+    /// Takes `quantity` for a line, recording the funding rows in `funding`; returns the sources used
     /// (`R1 ×5, R2 ×3`).
-    func take(_ quantity: Int64, lineID: Int64, funding insert: BulkStatement, _ db: Database) throws -> String {
+    func take(_ quantity: Int64, lineID: Int64, funding: Funding, _ db: Database) throws -> String {
         var needed = quantity
         var sources = ""
         taken += quantity
@@ -145,8 +157,7 @@ final class LotCursor {
             let take = min(needed, lots[index].remaining)
             lots[index].remaining -= take
             lots[index].touched = true
-            insert.bind(lineID, at: 1); insert.bind(lots[index].id, at: 2); insert.bind(take, at: 3)
-            try insert.execute()
+            funding.record(line: lineID, lot: lots[index].id, quantity: take)
             if !sources.isEmpty { sources += ", " }
             sources += "\(lots[index].source) ×\(take)"
             needed -= take
@@ -157,8 +168,7 @@ final class LotCursor {
             try db.cachedStatement(sql: """
                 INSERT INTO stock_lot (sku, warehouse, source, received_at, quantity, remaining) VALUES (?, ?, 'opening stock', '1970-01-01T00:00:00Z', ?, 0)
                 """).execute(arguments: [sku, warehouse, needed])
-            insert.bind(lineID, at: 1); insert.bind(db.lastInsertedRowID, at: 2); insert.bind(needed, at: 3)
-            try insert.execute()
+            funding.record(line: lineID, lot: db.lastInsertedRowID, quantity: needed)
             if !sources.isEmpty { sources += ", " }
             sources += "opening stock ×\(needed)"
         }
