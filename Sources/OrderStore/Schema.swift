@@ -379,10 +379,13 @@ enum Schema {
     /// (a move costs half), and "the orders with lines at stage X" (credit check, rule searches) is read
     /// from the index alone, already in order. Back orders by sku have their own index (`order_line_queue`).
     /// `sales_order_to_check` has been read by nothing since the credit check starts from the lines; every
-    /// imported order paid for an entry in it, and every passed order for its removal.
+    /// imported order paid for an entry in it, and every passed order for its removal. A line without its
+    /// own price is valued at its product's: `product_price` answers that from the index alone (the credit
+    /// check names it: without statistics SQLite prefers the unique index).
     static let v11 = """
     DROP INDEX order_line_stage;
     CREATE INDEX order_line_stage ON order_line(stage, order_id);
     DROP INDEX sales_order_to_check;
+    CREATE INDEX product_price ON product(sku, unit_price);
     """
 }

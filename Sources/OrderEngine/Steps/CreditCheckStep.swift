@@ -25,7 +25,7 @@ public struct CreditCheckStep: CycleStep {
                            MAX(l.stage IN ('new', 'held-for-credit')) AS open,
                            MAX(l.stage = 'new') AS has_new,
                            MAX(l.stage = 'held-for-credit' AND l.reason_code LIKE 'card-%') AS card_held
-                    FROM order_line l LEFT JOIN product p ON p.sku = l.sku
+                    FROM order_line l LEFT JOIN product p INDEXED BY product_price ON p.sku = l.sku
                     -- The orders to check: those with new lines, and the held orders of customers whose credit
                     -- position changed (a held order's outcome depends on nothing else). Both come from indexes.
                     WHERE l.order_id IN (
@@ -65,7 +65,7 @@ public struct CreditCheckStep: CycleStep {
                     SELECT o.customer_ref, SUM(l.quantity * COALESCE(l.unit_price, p.unit_price, 0)) AS value
                     FROM sales_order o
                     JOIN order_line l ON l.order_id = o.id
-                    LEFT JOIN product p ON p.sku = l.sku
+                    LEFT JOIN product p INDEXED BY product_price ON p.sku = l.sku
                     LEFT JOIN purchase_order po ON po.po_ref = l.po_ref
                     WHERE o.customer_ref IN (\(marks)) AND o.credit_state = 'passed' AND l.stage NOT IN ('despatched', 'cancelled')
                       AND (po.po_ref IS NULL OR po.outbox_file_id IS NULL)
