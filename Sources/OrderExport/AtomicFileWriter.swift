@@ -72,12 +72,16 @@ public struct AtomicFileWriter: Sendable {
     public func writeBatch(_ files: [(folder: URL, name: String, bytes: [UInt8])]) -> [Int: OutputError] {
         var failures: [Int: OutputError] = [:]
         var staged: [(Int, URL, URL)] = []
+        var made: Set<URL> = [] // each folder is created (or found) once per batch, not once per file
         for (i, file) in files.enumerated() {
-            do {
-                try FileManager.default.createDirectory(at: file.folder, withIntermediateDirectories: true)
-            } catch {
-                failures[i] = OutputError(path: file.folder.path, operation: "create the folder", code: errno)
-                continue
+            if !made.contains(file.folder) {
+                do {
+                    try FileManager.default.createDirectory(at: file.folder, withIntermediateDirectories: true)
+                    made.insert(file.folder)
+                } catch {
+                    failures[i] = OutputError(path: file.folder.path, operation: "create the folder", code: errno)
+                    continue
+                }
             }
             let temp = file.folder.appendingPathComponent(".\(file.name).\(getpid()).tmp")
             let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
