@@ -5,7 +5,7 @@ enum Schema {
         ("v1-core", v1), ("v2-custom-fields", v2), ("v3-rules-and-jobs", v3), ("v4-inbox-notices", v4),
         ("v5-stock-lifecycle", v5), ("v6-indexes", v6), ("v7-credit-changes", v7), ("v8-queue-key", v8),
         ("v9-indexes", v9), ("v10-drop-ship-products", v10),
-        ("v11-stage-index-orders", v11),
+        ("v11-stage-index-orders", v11), ("v12-exception-reports", v12),
     ]
 
     /// A line's place in the allocation queue as one sortable text: priority (higher first), order date,
@@ -387,5 +387,19 @@ enum Schema {
     CREATE INDEX order_line_stage ON order_line(stage, order_id);
     DROP INDEX sales_order_to_check;
     CREATE INDEX product_price ON product(sku, unit_price);
+    """
+
+    /// An exception report covers the exceptions after the previous report's last one: the report
+    /// records its last exception (a watermark) instead of writing its file id onto each of tens of
+    /// thousands of exception rows (and keeping a partial index of the unreported ones). Rows reported
+    /// before v12 keep their `outbox_file_id`; later rows leave it NULL.
+    static let v12 = """
+    CREATE TABLE exception_report (
+        outbox_file_id INTEGER PRIMARY KEY REFERENCES outbox_file(id),
+        last_exception_id INTEGER NOT NULL
+    );
+    INSERT INTO exception_report (outbox_file_id, last_exception_id)
+        SELECT outbox_file_id, MAX(id) FROM exception WHERE outbox_file_id IS NOT NULL GROUP BY outbox_file_id;
+    DROP INDEX exception_unreported;
     """
 }

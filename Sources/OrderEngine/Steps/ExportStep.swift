@@ -189,7 +189,13 @@ public struct ExportStep: CycleStep {
         return orders.count
     }
 
+    /// The exceptions raised since the last report, in one report. Exceptions only ever follow the
+    /// last reported one (ids grow), so the report is a range of ids after a watermark, recorded
+    /// with each report: nothing is written back to the exception rows.
     func exportExceptions(_ db: Database, _ context: CycleContext) throws -> Int {
+        let reported = try Int64.fetchOne(db, sql: """
+            SELECT last_exception_id FROM exception_report ORDER BY outbox_file_id DESC LIMIT 1
+            """) ?? 0
         let query = try db.makeStatement(sql: """
             SELECT e.id, e.kind, e.order_ref, e.line_no, e.sku, e.reason,
                    COALESCE(e.source_file, f.name) AS source_file,
@@ -198,20 +204,24 @@ public struct ExportStep: CycleStep {
             LEFT JOIN sales_order o ON o.order_ref = e.order_ref AND e.kind NOT IN ('rejected-order', 'duplicate-order')
             LEFT JOIN source_file f ON f.id = o.source_file_id
             LEFT JOIN order_line l ON l.order_id = o.id AND l.line_no = e.line_no
-            WHERE e.outbox_file_id IS NULL ORDER BY e.id
+            WHERE e.id > ? ORDER BY e.id
             """)
         let c = ColumnIndex(query)
-        let rows = try Row.fetchAll(query)
-        guard !rows.isEmpty else { return 0 }
+        let (id, kind, orderRef, lineNo, sku, reason, sourceFile, sourceLine) =
+            (c.id, c.kind, c.order_ref, c.line_no, c.sku, c.reason, c.source_file, c.source_line)
         var csv = CSVWriter(header: Documents.exceptionHeader)
-        for row in rows {
-            csv.append([row[c.kind], row[c.order_ref] ?? "", (row[c.line_no] as Int?).map(String.init) ?? "", row[c.sku] ?? "",
-                        row[c.reason], row[c.source_file] ?? "", (row[c.source_line] as Int?).map(String.init) ?? ""])
+        var last: Int64 = 0
+        let rows = try Row.fetchCursor(query, arguments: [reported])
+        while let row = try rows.next() {
+            csv.append([row[kind], row[orderRef] ?? "", (row[lineNo] as Int?).map(String.init) ?? "", row[sku] ?? "",
+                        row[reason], row[sourceFile] ?? "", (row[sourceLine] as Int?).map(String.init) ?? ""])
+            last = row[id]
         }
+        guard csv.rows > 0 else { return 0 }
         let number = try OutboxSequence.next(db, folder: OutboxFolder.exceptions)
-        let id = try Self.store(db, context, folder: OutboxFolder.exceptions, name: String(format: "EX-%06d.csv", number),
-                                bytes: csv.bytes, rows: csv.rows)
-        try db.execute(sql: "UPDATE exception SET outbox_file_id = ? WHERE outbox_file_id IS NULL", arguments: [id])
-        return rows.count
+        let file = try Self.store(db, context, folder: OutboxFolder.exceptions, name: String(format: "EX-%06d.csv", number),
+                                  bytes: csv.bytes, rows: csv.rows)
+        try db.execute(sql: "INSERT INTO exception_report (outbox_file_id, last_exception_id) VALUES (?, ?)", arguments: [file, last])
+        return csv.rows
     }
 }
