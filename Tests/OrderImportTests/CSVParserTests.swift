@@ -39,6 +39,18 @@ import OrderImport
         #expect(error.problem == .unclosedQuote)
     }
 
+    @Test func invalidUTF8InAQuotedFieldIsAFieldErrorAndValidNonASCIITextIsKept() {
+        var bytes = Array("café,\"Zoë, Ltd\"\n\"".utf8)
+        bytes += [0xc3, 0x28] // a broken two-byte sequence, inside quotes
+        bytes += Array("\",x\n".utf8)
+        var out: [Result<CSVRecord, CSVRecordError>] = []
+        bytes.withUnsafeBufferPointer { CSVParser().parse($0) { out.append($0); return true } }
+        guard case .success(let first) = out.first else { Issue.record("expected a record"); return }
+        #expect(first.fields == ["café", "Zoë, Ltd"])
+        guard case .failure(let error) = out.last else { Issue.record("expected a failure"); return }
+        #expect(error.problem == .invalidUTF8)
+    }
+
     @Test func invalidUTF8IsAFieldError() {
         var bytes = Array("a\n".utf8)
         bytes += [0xff, 0xfe]

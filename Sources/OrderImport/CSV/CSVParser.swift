@@ -100,7 +100,7 @@ public struct CSVParser: Sendable {
                         fields.append("")
                         break
                     }
-                    if let text = String(validating: scratch, as: UTF8.self) {
+                    if let text = Self.text(scratch) {
                         fields.append(text)
                     } else {
                         failure = failure ?? .init(line: recordLine, field: column, problem: .invalidUTF8)
@@ -118,13 +118,15 @@ public struct CSVParser: Sendable {
                     }
                 } else {
                     let start = i
+                    var high: UInt8 = 0
                     while i < n {
                         let b = bytes[i]
                         if b == delimiter || b == lf || b == cr { break }
+                        high |= b
                         i += 1
                     }
                     let raw = UnsafeBufferPointer(rebasing: bytes[start..<i])
-                    if let text = String(validating: raw, as: UTF8.self) {
+                    if let text = high < 0x80 ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self) {
                         fields.append(text)
                     } else {
                         failure = failure ?? .init(line: recordLine, field: column, problem: .invalidUTF8)
@@ -147,6 +149,12 @@ public struct CSVParser: Sendable {
             }
             if !keepGoing { return }
         }
+    }
+
+    /// A field's text; nil when it is not valid UTF-8. Plain ASCII (nearly every field) takes the
+    /// direct path: `String(validating:as:)` looks up generic metadata on every call.
+    static func text<C: Collection<UInt8>>(_ bytes: C) -> String? {
+        bytes.allSatisfy({ $0 < 0x80 }) ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
     }
 }
 
