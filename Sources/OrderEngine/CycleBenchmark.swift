@@ -183,16 +183,25 @@ public struct CycleBenchmark: Sendable {
         return order
     }
 
-    /// The sqlite3 shell's `.import` of the same order rows into a plain table, timed; nil without sqlite3.
+    /// The sqlite3 shell's `.import` of the same CSV rows (every file the cold cycle imported: customers,
+    /// products, suppliers, receipts and orders, each into a plain table of its own), in one sqlite3
+    /// process, timed; nil without sqlite3.
     func sqliteImport(_ home: Home) throws -> Double? {
-        guard let orders = try FileManager.default.contentsOfDirectory(atPath: home.archive.appendingPathComponent("orders").path).first else { return nil }
-        let csv = home.archive.appendingPathComponent("orders/\(orders)").path
+        let fm = FileManager.default
+        var imports: [String] = []
+        for feed in ["customers", "products", "suppliers", "receipts", "orders"] {
+            let archived = home.archive.appendingPathComponent(feed)
+            for name in ((try? fm.contentsOfDirectory(atPath: archived.path)) ?? []).sorted() where name.hasSuffix(".csv") {
+                imports.append(".import \(archived.appendingPathComponent(name).path) \(feed)_\(imports.count)")
+            }
+        }
+        guard !imports.isEmpty else { return nil }
         let database = folder.appendingPathComponent("sqlite-import.db").path
-        try? FileManager.default.removeItem(atPath: database)
+        try? fm.removeItem(atPath: database)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        guard FileManager.default.isExecutableFile(atPath: process.executableURL!.path) else { return nil }
-        process.arguments = [database, "-cmd", "PRAGMA journal_mode=WAL", "-cmd", ".mode csv", ".import \(csv) lines"]
+        guard fm.isExecutableFile(atPath: process.executableURL!.path) else { return nil }
+        process.arguments = [database, "-cmd", "PRAGMA journal_mode=WAL", "-cmd", ".mode csv"] + imports
         process.standardOutput = FileHandle.nullDevice
         let started = ContinuousClock.now
         try process.run()
