@@ -204,8 +204,50 @@ struct FileImporter {
 
     // MARK: Master data and receipts
 
+    static let customerUpsert = """
+        INSERT INTO customer (customer_ref, name, terms, credit_limit, balance, on_stop, email, address1,
+            address2, city, postcode, country, updated_at, custom, ship_policy)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (customer_ref) DO UPDATE SET name = excluded.name, terms = excluded.terms,
+            credit_limit = excluded.credit_limit, balance = excluded.balance, on_stop = excluded.on_stop,
+            email = excluded.email, address1 = excluded.address1, address2 = excluded.address2,
+            city = excluded.city, postcode = excluded.postcode, country = excluded.country,
+            updated_at = excluded.updated_at, ship_policy = excluded.ship_policy, credit_changed = 1,
+            \(mergeCustom("customer"))
+        """
+
+    static let customerOrdersChanged = """
+        UPDATE sales_order SET changed = 1 WHERE customer_ref = ? AND changed = 0
+          AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = sales_order.id AND l.stage = 'back-order')
+        """
+
+    static let productUpsert = """
+        INSERT INTO product (sku, description, category, unit_price, drop_ship, supplier_ref, supplier_cost,
+            warehouse, bin_location, updated_at, custom)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (sku) DO UPDATE SET description = excluded.description, category = excluded.category,
+            unit_price = excluded.unit_price, drop_ship = excluded.drop_ship,
+            supplier_ref = excluded.supplier_ref, supplier_cost = excluded.supplier_cost,
+            warehouse = excluded.warehouse, bin_location = excluded.bin_location,
+            updated_at = excluded.updated_at, \(mergeCustom("product"))
+        """
+
+    static let receiptInsert = """
+        INSERT INTO receipt (receipt_ref, sku, quantity, warehouse, received_at, source_file_id, source_line, custom)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
     func importMasterOrReceipts(_ file: InputFile, _ db: Database, progress: ((Int, Int) throws -> Void)?) throws -> Result {
         var result = Result()
+        // The per-record statements, prepared on first use and bound through SQLite's C API (a file can hold
+        // a whole catalogue).
+        var statements: [String: BulkStatement] = [:]
+        func statement(_ name: String, _ make: () throws -> BulkStatement) throws -> BulkStatement {
+            if let made = statements[name] { return made }
+            let made = try make()
+            statements[name] = made
+            return made
+        }
         let now = context.now.description
         let defaultWarehouse = context.engine.config.defaultWarehouse
         try FeedReader(mapping: mapping).read(file, progress: { try progress?($0, result.records) }) { record in
@@ -215,36 +257,25 @@ struct FileImporter {
                 switch mapping.feed {
                 case .customers:
                     let c = try decoder.customer(mapped)
-                    try db.cachedStatement(sql: """
-                        INSERT INTO customer (customer_ref, name, terms, credit_limit, balance, on_stop, email, address1,
-                            address2, city, postcode, country, updated_at, custom, ship_policy)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (customer_ref) DO UPDATE SET name = excluded.name, terms = excluded.terms,
-                            credit_limit = excluded.credit_limit, balance = excluded.balance, on_stop = excluded.on_stop,
-                            email = excluded.email, address1 = excluded.address1, address2 = excluded.address2,
-                            city = excluded.city, postcode = excluded.postcode, country = excluded.country,
-                            updated_at = excluded.updated_at, ship_policy = excluded.ship_policy, credit_changed = 1,
-                            \(Self.mergeCustom("customer"))
-                        """).execute(arguments: [c.customerRef, c.name, c.terms.rawValue, c.creditLimit.minorUnits,
-                                                 c.balance.minorUnits, c.onStop, c.email, c.address1, c.address2, c.city,
-                                                 c.postcode, c.country, now, Self.json(c.custom), c.shipPolicy?.description])
+                    let upsert = try statement("customer") { try BulkStatement(db, sql: Self.customerUpsert) }
+                    upsert.bind(c.customerRef, at: 1); upsert.bind(c.name, at: 2); upsert.bind(c.terms.rawValue, at: 3)
+                    upsert.bind(c.creditLimit.minorUnits, at: 4); upsert.bind(c.balance.minorUnits, at: 5); upsert.bind(c.onStop, at: 6)
+                    upsert.bind(c.email, at: 7); upsert.bind(c.address1, at: 8); upsert.bind(c.address2, at: 9); upsert.bind(c.city, at: 10)
+                    upsert.bind(c.postcode, at: 11); upsert.bind(c.country, at: 12); upsert.bind(now, at: 13)
+                    upsert.bind(Self.json(c.custom), at: 14); upsert.bind(c.shipPolicy?.description, at: 15)
+                    try upsert.execute()
                     // A changed policy may let the customer's waiting orders ship: look at them again.
-                    try db.cachedStatement(sql: "UPDATE sales_order SET changed = 1 WHERE customer_ref = ? AND changed = 0 AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = sales_order.id AND l.stage = 'back-order')")
-                        .execute(arguments: [c.customerRef])
+                    let look = try statement("customer-orders") { try BulkStatement(db, sql: Self.customerOrdersChanged) }
+                    look.bind(c.customerRef, at: 1)
+                    try look.execute()
                 case .products:
                     let p = try decoder.product(mapped)
-                    try db.cachedStatement(sql: """
-                        INSERT INTO product (sku, description, category, unit_price, drop_ship, supplier_ref, supplier_cost,
-                            warehouse, bin_location, updated_at, custom)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (sku) DO UPDATE SET description = excluded.description, category = excluded.category,
-                            unit_price = excluded.unit_price, drop_ship = excluded.drop_ship,
-                            supplier_ref = excluded.supplier_ref, supplier_cost = excluded.supplier_cost,
-                            warehouse = excluded.warehouse, bin_location = excluded.bin_location,
-                            updated_at = excluded.updated_at, \(Self.mergeCustom("product"))
-                        """).execute(arguments: [p.sku, p.description, p.category, p.unitPrice.minorUnits, p.dropShip,
-                                                 p.supplierRef, p.supplierCost?.minorUnits, p.warehouse ?? defaultWarehouse,
-                                                 p.binLocation, now, Self.json(p.custom)])
+                    let upsert = try statement("product") { try BulkStatement(db, sql: Self.productUpsert) }
+                    upsert.bind(p.sku, at: 1); upsert.bind(p.description, at: 2); upsert.bind(p.category, at: 3)
+                    upsert.bind(p.unitPrice.minorUnits, at: 4); upsert.bind(p.dropShip, at: 5); upsert.bind(p.supplierRef, at: 6)
+                    upsert.bind(p.supplierCost?.minorUnits, at: 7); upsert.bind(p.warehouse ?? defaultWarehouse, at: 8)
+                    upsert.bind(p.binLocation, at: 9); upsert.bind(now, at: 10); upsert.bind(Self.json(p.custom), at: 11)
+                    try upsert.execute()
                 case .suppliers:
                     let s = try decoder.supplier(mapped)
                     try db.cachedStatement(sql: """
@@ -263,12 +294,11 @@ struct FileImporter {
                         return
                     }
                     let warehouse = try Self.warehouse(r.warehouse, sku: r.sku, line: r.sourceLine, db)
-                    try db.cachedStatement(sql: """
-                        INSERT INTO receipt (receipt_ref, sku, quantity, warehouse, received_at, source_file_id, source_line, custom)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """).execute(arguments: [r.receiptRef, r.sku, r.quantity, warehouse,
-                                                 (r.receivedAt ?? context.now).description, sourceFileID, r.sourceLine,
-                                                 Self.json(r.custom)])
+                    let insert = try statement("receipt") { try BulkStatement(db, sql: Self.receiptInsert) }
+                    insert.bind(r.receiptRef, at: 1); insert.bind(r.sku, at: 2); insert.bind(r.quantity, at: 3)
+                    insert.bind(warehouse, at: 4); insert.bind((r.receivedAt ?? context.now).description, at: 5)
+                    insert.bind(sourceFileID, at: 6); insert.bind(r.sourceLine, at: 7); insert.bind(Self.json(r.custom), at: 8)
+                    try insert.execute()
                     try StockLedger(db: db).receive(sku: r.sku, warehouse: warehouse, quantity: r.quantity,
                                                     source: "receipt \(r.receiptRef)", at: (r.receivedAt ?? context.now).description)
                 case .stock:
