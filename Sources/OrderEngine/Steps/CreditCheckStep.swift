@@ -11,6 +11,14 @@ public struct CreditCheckStep: CycleStep {
     public let name = "credit-check"
     public init() {}
 
+    /// A candidate order as read: what the check decides on, and what its outcome is written with.
+    struct Checked {
+        var candidate: CreditCheck.Candidate
+        var orderRef: String
+        var wasHeld: Bool
+        var heldCode: String?
+    }
+
     public func run(_ context: CycleContext) throws -> StepReport {
         try context.db.write { db in
             // One pass over the candidates' lines, grouped by order, gives each order's value and line facts.
@@ -42,14 +50,30 @@ public struct CreditCheckStep: CycleStep {
                   AND NOT (o.payment_method = 'CARD' AND NOT x.has_new AND x.card_held)
                 ORDER BY o.order_date, o.id
                 """)
+            // Read straight into values (no row copies), by column position resolved once.
             let c = ColumnIndex(query)
-            let rows = try Row.fetchAll(query)
+            let (id, orderRef, customerRef, orderDate, paymentMethod, cardStatus, cardLast4, cardExpiry, override, state, heldCode, value) =
+                (c.id, c.order_ref, c.customer_ref, c.order_date, c.payment_method, c.card_status, c.card_last4, c.card_expiry,
+                 c.credit_override, c.credit_state, c.held_code, c.value)
+            var rows: [Checked] = []
+            let cursor = try Row.fetchCursor(query)
+            while let row = try cursor.next() {
+                rows.append(Checked(
+                    candidate: CreditCheck.Candidate(
+                        orderID: row[id], customerRef: row[customerRef],
+                        orderDate: Timestamp(iso8601: row[orderDate]) ?? context.now,
+                        paymentMethod: (row[paymentMethod] as String?).flatMap(PaymentMethod.init(rawValue:)),
+                        card: PaymentCard(status: PaymentCard.Status(rawValue: row[cardStatus]) ?? .missing, lastFour: row[cardLast4]),
+                        cardExpiry: (row[cardExpiry] as String?).flatMap(CardExpiry.init(stored:)),
+                        value: Money(minorUnits: row[value]), overridden: row[override]),
+                    orderRef: row[orderRef], wasHeld: (row[state] as String) == "held", heldCode: row[heldCode]))
+            }
             guard !rows.isEmpty else {
                 try db.execute(sql: "UPDATE customer SET credit_changed = 0 WHERE credit_changed = 1")
                 return StepReport(step: name, ["checked": 0, "passed": 0, "held": 0, "released": 0])
             }
             // Customers and their open exposure, for the candidates' customers only.
-            let refs = Array(Set(rows.map { $0[c.customer_ref] as String }))
+            let refs = Array(Set(rows.map(\.candidate.customerRef)))
             var customers: [String: CreditCheck.Customer] = [:]
             var open: [String: Money] = [:]
             for chunk in stride(from: 0, to: refs.count, by: 500).map({ Array(refs[$0..<min($0 + 500, refs.count)]) }) {
@@ -74,16 +98,7 @@ public struct CreditCheckStep: CycleStep {
                     open[row[0]] = Money(minorUnits: row[1])
                 }
             }
-            let candidates = rows.map { row in
-                CreditCheck.Candidate(
-                    orderID: row[c.id], customerRef: row[c.customer_ref],
-                    orderDate: Timestamp(iso8601: row[c.order_date]) ?? context.now,
-                    paymentMethod: (row[c.payment_method] as String?).flatMap(PaymentMethod.init(rawValue:)),
-                    card: PaymentCard(status: PaymentCard.Status(rawValue: row[c.card_status]) ?? .missing, lastFour: row[c.card_last4]),
-                    cardExpiry: (row[c.card_expiry] as String?).flatMap(CardExpiry.init(stored:)),
-                    value: Money(minorUnits: row[c.value]), overridden: row[c.credit_override])
-            }
-            let decisions = CreditCheck().decide(candidates, customers: customers, openExposure: open, money: context.money)
+            let decisions = CreditCheck().decide(rows.map(\.candidate), customers: customers, openExposure: open, money: context.money)
             // Each order's outcome is staged in a temporary table, then the lines, their history, the orders
             // newly held and their exceptions are written set-based (a few statements, not four per order).
             try db.execute(sql: """
@@ -104,23 +119,22 @@ public struct CreditCheckStep: CycleStep {
             }
             var passed = 0, held = 0, released = 0
             var passedIDs: [Int64] = []
-            for (row, decision) in zip(rows, decisions) {
-                let id: Int64 = row[c.id]
-                let wasHeld = (row[c.credit_state] as String) == "held"
+            for (checked, decision) in zip(rows, decisions) {
+                let id = checked.candidate.orderID
                 switch decision {
                 case .pass:
                     passed += 1
                     passedIDs.append(id)
                     // Only an order with held lines has lines to bring back (a held line always has its code).
-                    guard (row[c.held_code] as String?) != nil else { continue }
+                    guard checked.heldCode != nil else { continue }
                     released += 1
-                    let why: String = (row[c.credit_override] as Bool) ? "released by hand: credit check overridden" : "credit check passed"
-                    try move(id, row[c.order_ref], fromNew: false, fromHeld: true, to: .new, code: nil, reason: why, newlyHeld: false)
+                    let why = checked.candidate.overridden ? "released by hand: credit check overridden" : "credit check passed"
+                    try move(id, checked.orderRef, fromNew: false, fromHeld: true, to: .new, code: nil, reason: why, newlyHeld: false)
                 case .hold(let hold):
                     held += 1
                     // Held again for the same reason: only its new lines join the held ones, nothing is reported again.
-                    let again = wasHeld && (row[c.held_code] as String?) == hold.code
-                    try move(id, row[c.order_ref], fromNew: true, fromHeld: !again, to: .heldForCredit, code: hold.code,
+                    let again = checked.wasHeld && checked.heldCode == hold.code
+                    try move(id, checked.orderRef, fromNew: true, fromHeld: !again, to: .heldForCredit, code: hold.code,
                              reason: "\(hold.code): \(hold.reason)", newlyHeld: !again)
                 }
             }
