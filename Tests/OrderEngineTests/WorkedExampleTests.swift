@@ -23,6 +23,28 @@ import TestSupport
         try home.copy(Self.examples.appendingPathComponent(sample), into: inbox)
     }
 
+    @Test func aRuleSeesCustomFieldsOfOrdersAndLines() throws {
+        let home = try home()
+        try Data("""
+            stages:
+              - name: euro-check
+                description: ERP orders with a price note in euros
+            pipeline:
+              - step: import
+              - step: credit-check
+              - rule: euro-notes
+                search: "order.channel = 'erp' and order.cost_centre = 120 and any line: line.note contains '€'"
+                action: move
+                to: euro-check
+                reason: price note in euros
+              - step: allocate
+              - step: export
+            """.utf8).write(to: home.home.rulesFile)
+        try install(home, "erp-eu/erp-orders.yaml", "erp-eu/AUFTRAG_20261127.csv", inbox: "erp")
+        try home.cycle()
+        #expect(try home.stages("ERP-4711") == [1: "euro-check", 2: "euro-check"])
+    }
+
     @Test func aLegacyERPExportInAEuropeanDialect() throws {
         let home = try home()
         try install(home, "erp-eu/erp-orders.yaml", "erp-eu/AUFTRAG_20261127.csv", inbox: "erp")

@@ -127,6 +127,13 @@ enum Facts {
         #expect(try !matches(vetting, account))
     }
 
+    @Test func aRuleNamesTheFieldsItReads() throws {
+        #expect(try Rule(vetting).fields == ["customer.terms", "order.total", "order.item_count", "product.category"])
+        let aggregates = try Rule("count lines where line.stage = 'new' > 1 and (sum line.value where product.drop_ship) > 0 and today > order.date - 3 and not (order.ship_city in ['York', 'Leeds']) and customer.city is not null")
+        #expect(aggregates.fields == ["line.stage", "line.value", "product.drop_ship", "order.date", "order.ship_city", "customer.city"])
+        #expect(try Rule(value: "order.total * 2").fields == ["order.total"])
+    }
+
     @Test func nullComparesFalseEitherWay() throws {
         let unknownCustomer = Facts.order(terms: nil, lines: [Facts.line(1, sku: "A", qty: 1, price: 1)])
         #expect(try !matches("customer.terms = 'PROFORMA'", unknownCustomer))

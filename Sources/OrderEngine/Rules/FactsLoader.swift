@@ -9,6 +9,24 @@ struct FactsLoader {
     let catalog: FieldCatalog
     let money: MoneyFormat
     let today: Int64
+    /// The fields to load per entity (`order`, `customer`, `line`, `product`); nil loads every field.
+    /// A rule reads a handful of fields: loading only those spares building the rest for every order.
+    private let wanted: [String: Set<String>]?
+
+    init(db: Database, catalog: FieldCatalog, money: MoneyFormat, today: Int64, fields: Set<String>? = nil) {
+        self.db = db; self.catalog = catalog; self.money = money; self.today = today
+        // What the step itself reads of every order and line, whatever the rule: the order's ref, the
+        // line's number and stage.
+        wanted = fields.map { fields in
+            var byEntity: [String: Set<String>] = ["order": ["ref"], "line": ["line_no", "stage"], "customer": [], "product": []]
+            for field in fields {
+                guard let dot = field.firstIndex(of: ".") else { continue }
+                byEntity[String(field[..<dot]), default: []].insert(String(field[field.index(after: dot)...]))
+            }
+            return byEntity
+        }
+    }
+
 
     /// SQL for the rule fields that map straight onto a column (text and true/false only).
     static let columns: [String: String] = [
@@ -98,7 +116,7 @@ struct FactsLoader {
     func loadChunk(_ ids: [Int64]) throws -> [OrderFacts] {
         let marks = databaseQuestionMarks(count: ids.count)
         let args = StatementArguments(ids)
-        var lines: [Int64: [(LineFacts, Row)]] = [:]
+        var lines: [Int64: [Facts]] = [:]
         let lineQuery = try db.makeStatement(sql: """
             SELECT l.id, l.order_id, l.line_no, l.sku, l.quantity, COALESCE(l.unit_price, p.unit_price) AS price, l.stage,
                    l.stage_since, COALESCE(l.warehouse, p.warehouse) AS warehouse, l.custom,
@@ -108,28 +126,51 @@ struct FactsLoader {
             WHERE l.order_id IN (\(marks)) ORDER BY l.order_id, l.line_no
             """)
         let lc = ColumnIndex(lineQuery)
+        // Only the fields wanted are built (all when no set was given); `put` skips the others unevaluated.
+        let (lineWants, productWants, orderWants, customerWants) = (wanted?["line"], wanted?["product"], wanted?["order"], wanted?["customer"])
+        func put(_ values: inout [String: Value], _ wants: Set<String>?, _ name: String, _ value: @autoclosure () -> Value) {
+            if wants?.contains(name) ?? true { values[name] = value() }
+        }
+        /// What the order's own fields are computed from, per line.
+        struct Facts { var line: LineFacts; var stage: String; var stageSince: String; var value: Decimal?; var quantity: Decimal }
         for row in try Row.fetchAll(lineQuery, arguments: args) {
             let quantity: Int64 = row[lc.quantity]
             let price: Int64? = row[lc.price]
-            var line: [String: Value] = [
-                "line_no": .number(Decimal(row[lc.line_no] as Int)), "sku": .text(row[lc.sku]), "quantity": .number(Decimal(quantity)),
-                "unit_price": number(price), "value": price.map { number($0 * quantity) } ?? .null, "stage": .text(row[lc.stage]),
-                "days_in_stage": day(row[lc.stage_since]).map { .number(Decimal(today - $0)) } ?? .null,
-                "warehouse": text(row[lc.warehouse]),
-            ]
-            custom(row[lc.custom], entity: "line", into: &line)
+            let value: Value = price.map { number($0 * quantity) } ?? .null
+            let stage: String = row[lc.stage], stageSince: String = row[lc.stage_since]
+            var line: [String: Value] = [:]
+            put(&line, lineWants, "line_no", .number(Decimal(row[lc.line_no] as Int)))
+            put(&line, lineWants, "sku", .text(row[lc.sku]))
+            put(&line, lineWants, "quantity", .number(Decimal(quantity)))
+            put(&line, lineWants, "unit_price", number(price))
+            put(&line, lineWants, "value", value)
+            put(&line, lineWants, "stage", .text(stage))
+            put(&line, lineWants, "days_in_stage", day(stageSince).map { .number(Decimal(today - $0)) } ?? .null)
+            put(&line, lineWants, "warehouse", text(row[lc.warehouse]))
+            // Custom fields (a JSON object, often absent) are read whenever the entity is: one may stand in for a built-in one.
+            if lineWants.map({ !$0.isEmpty }) ?? true { custom(row[lc.custom], entity: "line", into: &line) }
             var product: [String: Value]? = nil
             if row[lc.p_sku] as String? != nil {
-                var p: [String: Value] = [
-                    "sku": .text(row[lc.p_sku]), "description": .text(row[lc.description]), "category": .text(row[lc.category]),
-                    "unit_price": number(row[lc.p_price]), "drop_ship": .bool(row[lc.drop_ship]), "supplier_ref": text(row[lc.supplier_ref]),
-                    "supplier_cost": number(row[lc.supplier_cost]), "warehouse": text(row[lc.p_warehouse]),
-                    "bin_location": text(row[lc.bin_location]),
-                ]
-                custom(row[lc.p_custom], entity: "product", into: &p)
+                var p: [String: Value] = [:]
+                put(&p, productWants, "sku", .text(row[lc.p_sku]))
+                put(&p, productWants, "description", .text(row[lc.description]))
+                put(&p, productWants, "category", .text(row[lc.category]))
+                put(&p, productWants, "unit_price", number(row[lc.p_price]))
+                put(&p, productWants, "drop_ship", .bool(row[lc.drop_ship]))
+                put(&p, productWants, "supplier_ref", text(row[lc.supplier_ref]))
+                put(&p, productWants, "supplier_cost", number(row[lc.supplier_cost]))
+                put(&p, productWants, "warehouse", text(row[lc.p_warehouse]))
+                put(&p, productWants, "bin_location", text(row[lc.bin_location]))
+                if productWants.map({ !$0.isEmpty }) ?? true {
+                    custom(row[lc.p_custom], entity: "product", into: &p)
+                }
                 product = p
             }
-            lines[row[lc.order_id], default: []].append((LineFacts(lineID: row[lc.id], line: line, product: product), row))
+            var valueNumber: Decimal? = nil
+            if case .number(let v) = value { valueNumber = v }
+            lines[row[lc.order_id], default: []].append(Facts(line: LineFacts(lineID: row[lc.id], line: line, product: product),
+                                                               stage: stage, stageSince: stageSince, value: valueNumber,
+                                                               quantity: Decimal(quantity)))
         }
         var out: [OrderFacts] = []
         let orderQuery = try db.makeStatement(sql: """
@@ -142,40 +183,48 @@ struct FactsLoader {
         for row in try Row.fetchAll(orderQuery, arguments: args) {
             let id: Int64 = row[oc.id]
             let orderLines = lines[id] ?? []
-            let live = orderLines.filter { $0.1[lc.stage] as String != "cancelled" }
-            var total = Decimal(0), items = Decimal(0)
-            for (facts, _) in live {
-                if case .number(let v) = facts.line["value"] ?? .null { total += v }
-                if case .number(let q) = facts.line["quantity"] ?? .null { items += q }
-            }
-            let stages = Set(live.map { $0.1[lc.stage] as String })
-            let latest = live.compactMap { day($0.1[lc.stage_since]) }.max()
+            let live = orderLines.filter { $0.stage != "cancelled" }
             var customer: [String: Value]? = nil
             if row[oc.c_ref] as String? != nil {
-                var c: [String: Value] = [
-                    "ref": .text(row[oc.c_ref]), "name": .text(row[oc.c_name]), "terms": .text(row[oc.terms]),
-                    "credit_limit": number(row[oc.credit_limit]), "balance": number(row[oc.balance]), "on_stop": .bool(row[oc.on_stop]),
-                    "email": .text(row[oc.email]), "address1": .text(row[oc.address1]), "address2": .text(row[oc.address2]),
-                    "city": .text(row[oc.city]), "postcode": .text(row[oc.postcode]), "country": .text(row[oc.country]),
-                ]
-                custom(row[oc.c_custom], entity: "customer", into: &c)
+                var c: [String: Value] = [:]
+                put(&c, customerWants, "ref", .text(row[oc.c_ref]))
+                put(&c, customerWants, "name", .text(row[oc.c_name]))
+                put(&c, customerWants, "terms", .text(row[oc.terms]))
+                put(&c, customerWants, "credit_limit", number(row[oc.credit_limit]))
+                put(&c, customerWants, "balance", number(row[oc.balance]))
+                put(&c, customerWants, "on_stop", .bool(row[oc.on_stop]))
+                put(&c, customerWants, "email", .text(row[oc.email]))
+                put(&c, customerWants, "address1", .text(row[oc.address1]))
+                put(&c, customerWants, "address2", .text(row[oc.address2]))
+                put(&c, customerWants, "city", .text(row[oc.city]))
+                put(&c, customerWants, "postcode", .text(row[oc.postcode]))
+                put(&c, customerWants, "country", .text(row[oc.country]))
+                if customerWants.map({ !$0.isEmpty }) ?? true {
+                    custom(row[oc.c_custom], entity: "customer", into: &c)
+                }
                 customer = c
             }
             let orderDay = day(row[oc.order_date])
-            var order: [String: Value] = [
-                "ref": .text(row[oc.order_ref]), "date": orderDay.map(Value.date) ?? .null, "total": .number(total),
-                "item_count": .number(items), "line_count": .number(Decimal(live.count)),
-                "payment_method": text(row[oc.payment_method] ?? (customer?["terms"].flatMap { if case .text(let t) = $0 { t } else { nil } })),
-                "customer_ref": .text(row[oc.customer_ref]), "credit_state": .text(row[oc.credit_state]),
-                "stage": stages.count == 1 ? .text(stages.first!) : (stages.isEmpty ? .null : .text("mixed")),
-                "days_in_stage": latest.map { .number(Decimal(today - $0)) } ?? .null,
-                "age_days": orderDay.map { .number(Decimal(today - $0)) } ?? .null,
-            ]
+            var order: [String: Value] = [:]
+            put(&order, orderWants, "ref", .text(row[oc.order_ref]))
+            put(&order, orderWants, "date", orderDay.map(Value.date) ?? .null)
+            put(&order, orderWants, "total", .number(live.reduce(Decimal(0)) { $0 + ($1.value ?? 0) }))
+            put(&order, orderWants, "item_count", .number(live.reduce(Decimal(0)) { $0 + $1.quantity }))
+            put(&order, orderWants, "line_count", .number(Decimal(live.count)))
+            put(&order, orderWants, "payment_method", text(row[oc.payment_method] ?? (row[oc.c_ref] as String? != nil ? row[oc.terms] : nil)))
+            put(&order, orderWants, "customer_ref", .text(row[oc.customer_ref]))
+            put(&order, orderWants, "credit_state", .text(row[oc.credit_state]))
+            put(&order, orderWants, "stage", {
+                let stages = Set(live.map(\.stage))
+                return stages.count == 1 ? .text(stages.first!) : (stages.isEmpty ? .null : .text("mixed"))
+            }())
+            put(&order, orderWants, "days_in_stage", live.compactMap { day($0.stageSince) }.max().map { .number(Decimal(today - $0)) } ?? .null)
+            put(&order, orderWants, "age_days", orderDay.map { .number(Decimal(today - $0)) } ?? .null)
             for key in ["ship_name", "ship_address1", "ship_address2", "ship_city", "ship_postcode", "ship_country"] {
-                order[key] = .text(row[oc[key]])
+                put(&order, orderWants, key, .text(row[oc[key]]))
             }
-            custom(row[oc.custom], entity: "order", into: &order)
-            out.append(OrderFacts(orderID: id, order: order, customer: customer, lines: orderLines.map(\.0)))
+            if orderWants.map({ !$0.isEmpty }) ?? true { custom(row[oc.custom], entity: "order", into: &order) }
+            out.append(OrderFacts(orderID: id, order: order, customer: customer, lines: orderLines.map(\.line)))
         }
         return out
     }

@@ -20,7 +20,7 @@ public struct ProcessRuleStep: CycleStep {
 
     public func run(_ context: CycleContext) throws -> StepReport {
         let (matched, acted, wroteOutput) = try context.db.write { db -> (Int, Int, Bool) in
-            let loader = FactsLoader(db: db, catalog: catalog, money: context.money, today: context.now.day)
+            let loader = FactsLoader(db: db, catalog: catalog, money: context.money, today: context.now.day, fields: rule.fields)
             let facts = try loader.load(try loader.orderIDs(stages: rule.stages, excludingOverridesFor: rule.name,
                                                             prefilter: rule.scope == .order ? rule.search.prefilter : []))
             let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:\(rule.name)")

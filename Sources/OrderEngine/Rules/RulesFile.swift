@@ -92,6 +92,12 @@ public struct ProcessRule: Sendable {
     public var stages: [String]
     public var action: Action
     public var scope: Rule.Scope { search.scope }
+
+    /// The fields the rule's search and its output columns read.
+    public var fields: Set<String> {
+        guard case .output(_, let columns) = action else { return search.fields }
+        return columns.reduce(search.fields) { $0.union($1.1.fields) }
+    }
 }
 
 /// Walks `rules.yaml` with positions, so every mistake names its line and column.

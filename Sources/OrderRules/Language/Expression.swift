@@ -18,6 +18,18 @@ public indirect enum Expression: Sendable, Hashable {
     /// `sum line.value`, `sum line.quantity where COND`.
     case sum(Expression, Expression?, at: Int)
 
+    /// The fields the expression reads, as `entity.name`.
+    var fields: Set<String> {
+        switch self {
+        case .field(let entity, let name, _): ["\(entity).\(name)"]
+        case .literal, .today, .count(nil, _): []
+        case .negate(let e, _), .not(let e, _), .isNull(let e, _, _), .quantifier(_, let e, _), .count(let e?, _): e.fields
+        case .binary(_, let l, let r, _): l.fields.union(r.fields)
+        case .inList(let e, let items, _, _): items.reduce(e.fields) { $0.union($1.fields) }
+        case .sum(let e, let condition, _): e.fields.union(condition?.fields ?? [])
+        }
+    }
+
     var offset: Int {
         switch self {
         case .literal(_, let at), .field(_, _, let at), .today(let at), .negate(_, let at), .not(_, let at),

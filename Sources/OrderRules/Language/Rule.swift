@@ -13,6 +13,8 @@ public struct Rule: Sendable {
     /// Conditions every match must meet (the top-level `and` terms of the form `field op literal`):
     /// a caller may use them to narrow the orders it loads before evaluating the whole rule.
     public private(set) var prefilter: [Condition] = []
+    /// The fields the rule reads (`order.total`, `product.category`): a caller may load only those.
+    public private(set) var fields: Set<String> = []
 
     /// `entity.field op value` — a necessary condition of the rule.
     public struct Condition: Sendable, Hashable {
@@ -53,6 +55,7 @@ public struct Rule: Sendable {
         }
         evaluate = compiled.eval
         prefilter = Self.conditions(expression)
+        fields = expression.fields
     }
 
     /// Compiles an expression of any type (an output column such as `order.total * 2`).
@@ -62,6 +65,7 @@ public struct Rule: Sendable {
         do {
             let expression = try Parser.parse(source)
             evaluate = try Compiler(catalog: catalog).compile(expression, inLine: scope == .line, quantified: false).eval
+            fields = expression.fields
         } catch {
             throw error.located(source: source, file: nil, line: 1, column: 1)
         }
