@@ -4,8 +4,9 @@ import OrderModel
 /// Moves order lines between stages, always writing the history row in the same transaction.
 ///
 /// Stage changes go through here (a line or an order at a time, or `StageMover.Batch` for many lines
-/// at once), which writes the history row with each change; the one other writer is export's despatch
-/// of a whole pick list, which writes its history rows set-based next to its update. A line's creation
+/// at once), which writes the history row with each change; the two other writers are export's despatch
+/// of its pick lists and the credit check's outcomes, which write their history rows set-based next to
+/// their updates, in the same transaction. A line's creation
 /// by import is not a move: the line records it itself (source file and line, import time), and
 /// `order REF` shows it as the first entry of the history, so the import writes one row per line, not two.
 struct StageMover {

@@ -138,21 +138,20 @@ public struct CreditCheckStep: CycleStep {
                              reason: "\(hold.code): \(hold.reason)", newlyHeld: !again)
                 }
             }
+            // The lines that move: each staged order's lines in the stages its outcome takes from.
             let moving = """
-                SELECT l.id FROM credit_move m CROSS JOIN order_line l ON l.order_id = m.order_id
+                credit_move m CROSS JOIN order_line l ON l.order_id = m.order_id
                 WHERE (l.stage = 'new' AND m.from_new) OR (l.stage = 'held-for-credit' AND m.from_held)
                 """
             try db.execute(sql: """
                 INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
-                SELECT l.order_id, l.id, l.stage, m.to_stage, m.reason, 'rule:credit-check', ?, ?
-                FROM credit_move m CROSS JOIN order_line l ON l.order_id = m.order_id
-                WHERE (l.stage = 'new' AND m.from_new) OR (l.stage = 'held-for-credit' AND m.from_held)
+                SELECT l.order_id, l.id, l.stage, m.to_stage, m.reason, 'rule:credit-check', ?, ? FROM \(moving)
                 ORDER BY m.seq, l.line_no, l.part
                 """, arguments: [context.now.description, context.cycleID])
             try db.execute(sql: """
                 UPDATE order_line SET (stage, stage_since, reason_code, stage_reason) = (
                     SELECT m.to_stage, ?, m.code, m.reason FROM credit_move m WHERE m.order_id = order_line.order_id)
-                WHERE id IN (\(moving))
+                WHERE id IN (SELECT l.id FROM \(moving))
                 """, arguments: [context.now.description])
             try db.execute(sql: "UPDATE sales_order SET credit_state = 'held' WHERE id IN (SELECT order_id FROM credit_move WHERE newly_held)")
             try db.execute(sql: """
