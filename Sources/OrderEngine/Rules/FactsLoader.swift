@@ -27,7 +27,6 @@ struct FactsLoader {
         }
     }
 
-
     /// SQL for the rule fields that map straight onto a column (text and true/false only).
     static let columns: [String: String] = [
         "customer.terms": "c.terms", "customer.ref": "c.customer_ref", "customer.name": "c.name", "customer.city": "c.city",

@@ -113,7 +113,7 @@ public struct AllocateStep: CycleStep {
             keys.insert(Allocator.StockKey(sku: row[0], warehouse: row[1]))
         }
         // New lines in (sku, warehouse, queue) order (read from the stage index in order order, which keeps
-        // the row reads sequential, then sorted). Each (sku, warehouse) is then a range of one array.
+        // the row reads sequential, then sorted); each (sku, warehouse) is then a range of one array.
         var newLines: [Line] = []
         var ranges: [Allocator.StockKey: Range<Int>] = [:]
         let rows = try Row.fetchCursor(db, sql: """
@@ -121,7 +121,7 @@ public struct AllocateStep: CycleStep {
             WHERE l.stage = 'new' AND o.credit_state = 'passed' AND p.drop_ship = 0
             ORDER BY l.sku, warehouse, l.queue_key
             """)
-        // Each (sku, warehouse) is a run of rows: its range is recorded when the run ends (one hash per run, not per line).
+        // A range is recorded when its run of rows ends: one hash per (sku, warehouse), not per line.
         var start = 0
         func closeRun() {
             guard start < newLines.count else { return }
