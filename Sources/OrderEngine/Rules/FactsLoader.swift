@@ -93,14 +93,20 @@ struct FactsLoader {
     }
 
     func number(_ minor: Int64?) -> Value {
-        guard let minor else { return .null }
-        return .number(Decimal(sign: minor < 0 ? .minus : .plus, exponent: -money.fractionDigits, significand: Decimal(minor.magnitude)))
+        minor.map { .number(amount($0)) } ?? .null
+    }
+
+    /// Minor units as a decimal amount in the home's currency.
+    func amount(_ minor: Int64) -> Decimal {
+        Decimal(sign: minor < 0 ? .minus : .plus, exponent: -money.fractionDigits, significand: Decimal(minor.magnitude))
     }
 
     func text(_ s: String?) -> Value { s.map(Value.text) ?? .null }
 
-    func custom(_ json: String?, entity: String, into values: inout [String: Value]) {
-        guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String] else { return }
+    /// Adds the custom fields (a JSON object, often absent) when the entity is read at all (`wants` nil or not
+    /// empty): a custom field may stand in for a built-in one, so they are not picked one by one.
+    func custom(_ json: String?, entity: String, wants: Set<String>?, into values: inout [String: Value]) {
+        guard wants.map({ !$0.isEmpty }) ?? true, let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String] else { return }
         for (key, raw) in object {
             let name = key.hasPrefix(entity + ".") ? String(key.dropFirst(entity.count + 1)) : key
             switch catalog.type(entity: entity, name: name) {
@@ -135,19 +141,18 @@ struct FactsLoader {
         for row in try Row.fetchAll(lineQuery, arguments: args) {
             let quantity: Int64 = row[lc.quantity]
             let price: Int64? = row[lc.price]
-            let value: Value = price.map { number($0 * quantity) } ?? .null
+            let value = price.map { amount($0 * quantity) }
             let stage: String = row[lc.stage], stageSince: String = row[lc.stage_since]
             var line: [String: Value] = [:]
             put(&line, lineWants, "line_no", .number(Decimal(row[lc.line_no] as Int)))
             put(&line, lineWants, "sku", .text(row[lc.sku]))
             put(&line, lineWants, "quantity", .number(Decimal(quantity)))
             put(&line, lineWants, "unit_price", number(price))
-            put(&line, lineWants, "value", value)
+            put(&line, lineWants, "value", value.map(Value.number) ?? .null)
             put(&line, lineWants, "stage", .text(stage))
             put(&line, lineWants, "days_in_stage", day(stageSince).map { .number(Decimal(today - $0)) } ?? .null)
             put(&line, lineWants, "warehouse", text(row[lc.warehouse]))
-            // Custom fields (a JSON object, often absent) are read whenever the entity is: one may stand in for a built-in one.
-            if lineWants.map({ !$0.isEmpty }) ?? true { custom(row[lc.custom], entity: "line", into: &line) }
+            custom(row[lc.custom], entity: "line", wants: lineWants, into: &line)
             var product: [String: Value]? = nil
             if row[lc.p_sku] as String? != nil {
                 var p: [String: Value] = [:]
@@ -160,15 +165,11 @@ struct FactsLoader {
                 put(&p, productWants, "supplier_cost", number(row[lc.supplier_cost]))
                 put(&p, productWants, "warehouse", text(row[lc.p_warehouse]))
                 put(&p, productWants, "bin_location", text(row[lc.bin_location]))
-                if productWants.map({ !$0.isEmpty }) ?? true {
-                    custom(row[lc.p_custom], entity: "product", into: &p)
-                }
+                custom(row[lc.p_custom], entity: "product", wants: productWants, into: &p)
                 product = p
             }
-            var valueNumber: Decimal? = nil
-            if case .number(let v) = value { valueNumber = v }
             lines[row[lc.order_id], default: []].append(Facts(line: LineFacts(lineID: row[lc.id], line: line, product: product),
-                                                               stage: stage, stageSince: stageSince, value: valueNumber,
+                                                               stage: stage, stageSince: stageSince, value: value,
                                                                quantity: Decimal(quantity)))
         }
         var out: [OrderFacts] = []
@@ -198,9 +199,7 @@ struct FactsLoader {
                 put(&c, customerWants, "city", .text(row[oc.city]))
                 put(&c, customerWants, "postcode", .text(row[oc.postcode]))
                 put(&c, customerWants, "country", .text(row[oc.country]))
-                if customerWants.map({ !$0.isEmpty }) ?? true {
-                    custom(row[oc.c_custom], entity: "customer", into: &c)
-                }
+                custom(row[oc.c_custom], entity: "customer", wants: customerWants, into: &c)
                 customer = c
             }
             let orderDay = day(row[oc.order_date])
@@ -222,7 +221,7 @@ struct FactsLoader {
             for key in ["ship_name", "ship_address1", "ship_address2", "ship_city", "ship_postcode", "ship_country"] {
                 put(&order, orderWants, key, .text(row[oc[key]]))
             }
-            if orderWants.map({ !$0.isEmpty }) ?? true { custom(row[oc.custom], entity: "order", into: &order) }
+            custom(row[oc.custom], entity: "order", wants: orderWants, into: &order)
             out.append(OrderFacts(orderID: id, order: order, customer: customer, lines: orderLines.map(\.line)))
         }
         return out
