@@ -32,14 +32,22 @@ public enum Documents {
     /// A pick list for one warehouse, sorted by bin location, then sku (then order and line, for a stable file).
     public static func pickList(ref: String, warehouse: String, lines: [PickListLine]) -> CSVWriter {
         var csv = CSVWriter(header: pickListHeader)
-        let sorted = lines.sorted {
-            ($0.binLocation, $0.sku, $0.orderRef, $0.lineNo) < ($1.binLocation, $1.sku, $1.orderRef, $1.lineNo)
-        }
-        for l in sorted {
+        // Indices are sorted, not the lines: a line is ten strings, and moving it costs ten retains.
+        let order = lines.indices.sorted { precedes(lines[$0], lines[$1]) }
+        for i in order {
+            let l = lines[i]
             csv.append([ref, warehouse, l.binLocation, l.sku, l.description, String(l.quantity), l.orderRef,
                         String(l.lineNo), l.customerRef] + l.shipTo.cells)
         }
         return csv
+    }
+
+    /// Pick-list order: bin location, sku, order, line; most pairs differ in the first field.
+    static func precedes(_ a: borrowing PickListLine, _ b: borrowing PickListLine) -> Bool {
+        if a.binLocation != b.binLocation { return a.binLocation < b.binLocation }
+        if a.sku != b.sku { return a.sku < b.sku }
+        if a.orderRef != b.orderRef { return a.orderRef < b.orderRef }
+        return a.lineNo < b.lineNo
     }
 
     public static let purchaseOrderHeader = ["po_ref", "supplier_ref", "order_ref", "line_no", "sku", "description",
