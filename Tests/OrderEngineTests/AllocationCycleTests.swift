@@ -43,6 +43,24 @@ import TestSupport
         #expect(stock?.backOrdered == 4)
     }
 
+    @Test func backOrderAndCreditHoldExceptionsNameTheOrdersFileAndLine() throws {
+        let home = try TestHome()
+        try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1"), Sample.account("STOP", onStop: "Y")]))
+        try home.drop("products", "p.csv", Sample.products([Sample.product("SKU1"), Sample.product("SKU2")]))
+        try home.drop("receipts", "r.csv", Sample.receipts(["R1,SKU1,5,,2026-11-20"]))
+        try home.drop("orders", "o.csv", Sample.orders([
+            Sample.line("HELD", customer: "STOP", sku: "SKU1"),
+            Sample.line("WAITS", no: 1, sku: "SKU1"), Sample.line("WAITS", no: 2, sku: "SKU2", qty: 3),
+        ]))
+        try home.cycle()
+        let rows = try home.csvRows("outbox/exceptions/EX-000001.csv")
+        let backOrder = try #require(rows.first { $0["kind"] == "back-order" })
+        #expect(backOrder["order_ref"] == "WAITS" && backOrder["line_no"] == "2" && backOrder["sku"] == "SKU2")
+        #expect(backOrder["source_file"] == "orders/o.csv" && backOrder["source_line"] == "4")
+        let held = try #require(rows.first { $0["kind"] == "held-for-credit" })
+        #expect(held["order_ref"] == "HELD" && held["source_file"] == "orders/o.csv" && held["source_line"] == "2")
+    }
+
     @Test func pickListsAreOnePerWarehouseSortedByBinThenSku() throws {
         let home = try TestHome()
         try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1")]))

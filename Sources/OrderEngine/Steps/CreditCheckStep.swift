@@ -155,8 +155,10 @@ public struct CreditCheckStep: CycleStep {
                 """, arguments: [context.now.description])
             try db.execute(sql: "UPDATE sales_order SET credit_state = 'held' WHERE id IN (SELECT order_id FROM credit_move WHERE newly_held)")
             try db.execute(sql: """
-                INSERT INTO exception (cycle_id, kind, order_ref, reason)
-                SELECT ?, 'held-for-credit', order_ref, reason FROM credit_move WHERE newly_held ORDER BY seq
+                INSERT INTO exception (cycle_id, kind, order_ref, reason, source_file, source_line)
+                SELECT ?, 'held-for-credit', m.order_ref, m.reason, f.name, o.source_line
+                FROM credit_move m JOIN sales_order o ON o.id = m.order_id JOIN source_file f ON f.id = o.source_file_id
+                WHERE m.newly_held ORDER BY m.seq
                 """, arguments: [context.cycleID])
             try db.execute(sql: "DELETE FROM credit_move")
             for chunk in stride(from: 0, to: passedIDs.count, by: 500).map({ Array(passedIDs[$0..<min($0 + 500, passedIDs.count)]) }) {

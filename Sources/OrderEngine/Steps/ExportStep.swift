@@ -192,18 +192,27 @@ public struct ExportStep: CycleStep {
     /// The exceptions raised since the last report, in one report. Exceptions only ever follow the
     /// last reported one (ids grow), so the report is a range of ids after a watermark, recorded
     /// with each report: nothing is written back to the exception rows.
+    ///
+    /// The steps that raise exceptions by the ten thousand (back orders, credit holds) record the
+    /// source file and line with them; only the others are looked up from their order (COALESCE
+    /// evaluates a lookup only when the recorded value is missing).
     func exportExceptions(_ db: Database, _ context: CycleContext) throws -> Int {
         let reported = try Int64.fetchOne(db, sql: """
             SELECT last_exception_id FROM exception_report ORDER BY outbox_file_id DESC LIMIT 1
             """) ?? 0
+        let ownOrder = "o.order_ref = e.order_ref AND e.kind NOT IN ('rejected-order', 'duplicate-order')"
         let query = try db.makeStatement(sql: """
             SELECT e.id, e.kind, e.order_ref, e.line_no, e.sku, e.reason,
-                   COALESCE(e.source_file, f.name) AS source_file,
-                   COALESCE(e.source_line, CASE WHEN e.line_no IS NULL THEN o.source_line ELSE l.source_line END) AS source_line
+                   COALESCE(e.source_file, (
+                       SELECT f.name FROM sales_order o JOIN source_file f ON f.id = o.source_file_id WHERE \(ownOrder)
+                   )) AS source_file,
+                   COALESCE(e.source_line, (
+                       SELECT CASE WHEN e.line_no IS NULL THEN o.source_line ELSE (
+                           SELECT l.source_line FROM order_line l WHERE l.order_id = o.id AND l.line_no = e.line_no ORDER BY l.part LIMIT 1)
+                       END
+                       FROM sales_order o WHERE \(ownOrder)
+                   )) AS source_line
             FROM exception e
-            LEFT JOIN sales_order o ON o.order_ref = e.order_ref AND e.kind NOT IN ('rejected-order', 'duplicate-order')
-            LEFT JOIN source_file f ON f.id = o.source_file_id
-            LEFT JOIN order_line l ON l.order_id = o.id AND l.line_no = e.line_no
             WHERE e.id > ? ORDER BY e.id
             """)
         let c = ColumnIndex(query)
