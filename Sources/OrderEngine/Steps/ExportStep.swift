@@ -35,7 +35,11 @@ public struct ExportStep: CycleStep {
         CASE WHEN \(ownAddress) THEN o.ship_postcode ELSE COALESCE(c.postcode, '') END AS ship_postcode,
         CASE WHEN \(ownAddress) THEN o.ship_country ELSE COALESCE(c.country, '') END AS ship_country
         """
-    static let ownAddress = "(o.ship_address1 || o.ship_address2 || o.ship_city || o.ship_postcode || o.ship_country) <> ''"
+    /// Whether the order gives an address of its own. Compared field by field (the columns are NOT NULL):
+    /// a concatenation of the five fields, once per output column, cost five new strings per row.
+    static let ownAddress = """
+        (o.ship_address1 <> '' OR o.ship_address2 <> '' OR o.ship_city <> '' OR o.ship_postcode <> '' OR o.ship_country <> '')
+        """
 
     static func address(_ row: Row, _ c: ColumnIndex) -> Address {
         Address(name: row[c.ship_name], address1: row[c.ship_address1], address2: row[c.ship_address2],
@@ -155,37 +159,50 @@ public struct ExportStep: CycleStep {
         for ref in customers { try customer.execute(arguments: [ref]) }
     }
 
+    /// Every purchase order not yet written, each to its own file. The orders and their lines are read
+    /// with one query each, both in po_ref order, and matched up in that order (a query per order
+    /// cost more than the orders' rendering).
     func exportPurchaseOrders(_ db: Database, _ context: CycleContext) throws -> Int {
         let query = try db.makeStatement(sql: """
-            SELECT po.po_ref, po.supplier_ref, o.order_ref, COALESCE(s.po_format, 'csv') AS po_format, \(Self.shipTo)
+            SELECT po.po_ref, po.supplier_ref, o.order_ref, o.customer_ref, COALESCE(s.po_format, 'csv') AS po_format, \(Self.shipTo)
             FROM purchase_order po JOIN sales_order o ON o.id = po.order_id
             LEFT JOIN supplier s ON s.supplier_ref = po.supplier_ref LEFT JOIN customer c ON c.customer_ref = o.customer_ref
             WHERE po.outbox_file_id IS NULL ORDER BY po.po_ref
             """)
         let c = ColumnIndex(query)
         let orders = try Row.fetchAll(query)
+        guard !orders.isEmpty else { return 0 }
+        let lines = try Row.fetchAll(db, sql: """
+            SELECT po.po_ref, l.line_no, l.sku, COALESCE(p.description, '') AS description, l.quantity, p.supplier_cost
+            FROM purchase_order po INDEXED BY purchase_order_unwritten
+            CROSS JOIN order_line l INDEXED BY order_line_po ON l.po_ref = po.po_ref
+            LEFT JOIN product p ON p.sku = l.sku
+            WHERE po.outbox_file_id IS NULL AND l.stage = 'drop-ship' ORDER BY po.po_ref, l.line_no
+            """)
+        var next = lines.startIndex
+        var customers: Set<String> = []
         for row in orders {
             let poRef: String = row[c.po_ref]
-            let lines = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT l.line_no, l.sku, COALESCE(p.description, '') AS description, l.quantity, p.supplier_cost
-                FROM order_line l INDEXED BY order_line_po LEFT JOIN product p ON p.sku = l.sku
-                WHERE l.po_ref = ? AND l.stage = 'drop-ship' ORDER BY l.line_no
-                """), arguments: [poRef]).map { line in
-                    PurchaseOrder.Line(lineNo: line[0], sku: line[1], description: line[2], quantity: line[3],
-                                       unitCost: (line[4] as Int64?).map { context.money.format(Money(minorUnits: $0)) } ?? "")
-                }
+            var poLines: [PurchaseOrder.Line] = []
+            while next < lines.endIndex, (lines[next][0] as String) == poRef {
+                let line = lines[next]
+                poLines.append(PurchaseOrder.Line(
+                    lineNo: line[1], sku: line[2], description: line[3], quantity: line[4],
+                    unitCost: (line[5] as Int64?).map { context.money.format(Money(minorUnits: $0)) } ?? ""))
+                next += 1
+            }
             let po = PurchaseOrder(poRef: poRef, supplierRef: row[c.supplier_ref], orderRef: row[c.order_ref],
-                                   shipTo: Self.address(row, c), lines: lines)
+                                   shipTo: Self.address(row, c), lines: poLines)
             let xml = (row[c.po_format] as String) == "xml"
             let bytes = xml ? Documents.purchaseOrderXML(po) : Documents.purchaseOrderCSV(po)
             let id = try Self.store(db, context, folder: OutboxFolder.purchaseOrders, name: "\(poRef).\(xml ? "xml" : "csv")",
-                                    bytes: bytes, rows: lines.count)
+                                    bytes: bytes, rows: poLines.count)
             try db.cachedStatement(sql: "UPDATE purchase_order SET outbox_file_id = ? WHERE po_ref = ?").execute(arguments: [id, poRef])
-            try db.cachedStatement(sql: """
-                UPDATE customer SET credit_changed = 1 WHERE credit_changed = 0 AND customer_ref = (
-                    SELECT o.customer_ref FROM purchase_order p JOIN sales_order o ON o.id = p.order_id WHERE p.po_ref = ?)
-                """).execute(arguments: [poRef])
+            customers.insert(row[c.customer_ref])
         }
+        // A written purchase order leaves its customer's open exposure: held orders of those customers get a re-check.
+        let customer = try db.makeStatement(sql: "UPDATE customer SET credit_changed = 1 WHERE customer_ref = ? AND credit_changed = 0")
+        for ref in customers { try customer.execute(arguments: [ref]) }
         return orders.count
     }
 
