@@ -16,24 +16,32 @@ public enum CardNumberRedactor {
 
     static func runs(in bytes: [UInt8]) -> [Run] {
         var result: [Run] = []
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            guard isDigit(bytes[i]) else { i += 1; continue }
-            var positions: [Int] = []
-            var j = i
-            while j < n {
-                if isDigit(bytes[j]) {
-                    positions.append(j)
-                    j += 1
-                } else if bytes[j] == 32 || bytes[j] == 45, j + 1 < n, isDigit(bytes[j + 1]) {
-                    j += 1
-                } else {
-                    break
+        bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            let n = b.count
+            while i < n {
+                guard isDigit(b[i]) else { i += 1; continue }
+                // Measured first: nearly every run (a quantity, a date, a price) is too short to be a card
+                // number and needs no list of positions.
+                var j = i, digits = 0
+                while j < n {
+                    if isDigit(b[j]) {
+                        digits += 1
+                        j += 1
+                    } else if b[j] == 32 || b[j] == 45, j + 1 < n, isDigit(b[j + 1]) {
+                        j += 1
+                    } else {
+                        break
+                    }
                 }
+                if digits >= 12 {
+                    var positions: [Int] = []
+                    positions.reserveCapacity(digits)
+                    for k in i..<j where isDigit(b[k]) { positions.append(k) }
+                    result.append(Run(positions: positions))
+                }
+                i = j
             }
-            if positions.count >= 12 { result.append(Run(positions: positions)) }
-            i = j
         }
         return result
     }

@@ -41,6 +41,12 @@ import OrderModel
         }
     }
 
+    @Test func masksANumberThatEndsTheTextAndStopsAtATrailingSeparator() {
+        #expect(CardNumberRedactor.redact("qty 12, card 4111 1111 1111 1111") == "qty 12, card **** **** **** 1111")
+        #expect(CardNumberRedactor.redact("4111-1111-1111-1111- 7") == "****-****-****-1111- 7")
+        #expect(CardNumberRedactor.redact("2026-11-27 12 34 56 78 90 12") == "2026-11-27 12 34 56 78 90 12")
+    }
+
     @Test func masksKnownNumbersEvenWhenTheyFailLuhn() {
         var bytes = Array("a,4111111111111112,b,4006000000000000".utf8)
         #expect(CardNumberRedactor.redact(&bytes, known: ["4111111111111112"]))
