@@ -235,6 +235,7 @@ struct FileImporter {
     static let receiptInsert = """
         INSERT INTO receipt (receipt_ref, sku, quantity, warehouse, received_at, source_file_id, source_line, custom)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (receipt_ref, sku) DO NOTHING
         """
 
     func importMasterOrReceipts(_ file: InputFile, _ db: Database, progress: ((Int, Int) throws -> Void)?) throws -> Result {
@@ -285,20 +286,20 @@ struct FileImporter {
                         """).execute(arguments: [s.supplierRef, s.name, s.email, s.poFormat.rawValue, now, Self.json(s.custom)])
                 case .receipts:
                     let r = try decoder.receipt(mapped)
-                    if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM receipt WHERE receipt_ref = ? AND sku = ?"),
-                                         arguments: [r.receiptRef, r.sku]) == true {
-                        try ExceptionEntry(kind: "duplicate-receipt", sku: r.sku,
-                                           reason: "receipt \(r.receiptRef) for sku \(r.sku) was already imported; this copy is ignored",
-                                           sourceFile: sourceName, sourceLine: r.sourceLine).insert(db, cycleID: context.cycleID)
-                        result.duplicates += 1
-                        return
-                    }
                     let warehouse = try Self.warehouse(r.warehouse, sku: r.sku, line: r.sourceLine, db)
                     let insert = try statement("receipt") { try BulkStatement(db, sql: Self.receiptInsert) }
                     insert.bind(r.receiptRef, at: 1); insert.bind(r.sku, at: 2); insert.bind(r.quantity, at: 3)
                     insert.bind(warehouse, at: 4); insert.bind((r.receivedAt ?? context.now).description, at: 5)
                     insert.bind(sourceFileID, at: 6); insert.bind(r.sourceLine, at: 7); insert.bind(Self.json(r.custom), at: 8)
                     try insert.execute()
+                    // The key (receipt_ref, sku) says whether the receipt is new; only a repeat pays for more.
+                    if db.changesCount == 0 {
+                        try ExceptionEntry(kind: "duplicate-receipt", sku: r.sku,
+                                           reason: "receipt \(r.receiptRef) for sku \(r.sku) was already imported; this copy is ignored",
+                                           sourceFile: sourceName, sourceLine: r.sourceLine).insert(db, cycleID: context.cycleID)
+                        result.duplicates += 1
+                        return
+                    }
                     try StockLedger(db: db).receive(sku: r.sku, warehouse: warehouse, quantity: r.quantity,
                                                     source: "receipt \(r.receiptRef)", at: (r.receivedAt ?? context.now).description)
                 case .stock:
