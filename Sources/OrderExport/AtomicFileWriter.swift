@@ -71,21 +71,27 @@ public struct AtomicFileWriter: Sendable {
     /// published with `link()` and each folder is synced once. Returns the files that failed, with why.
     public func writeBatch(_ files: [(folder: URL, name: String, bytes: [UInt8])]) -> [Int: OutputError] {
         var failures: [Int: OutputError] = [:]
-        var staged: [(Int, URL, URL)] = []
-        var made: Set<URL> = [] // each folder is created (or found) once per batch, not once per file
+        var staged: [(index: Int, temp: String, final: String)] = []
+        // Paths are built as text, each folder's once per batch: URL work per file cost as much as the writing.
+        var folders: [URL: String] = [:]
+        let pid = getpid()
         for (i, file) in files.enumerated() {
-            if !made.contains(file.folder) {
+            let folder: String
+            if let known = folders[file.folder] {
+                folder = known
+            } else {
                 do {
                     try FileManager.default.createDirectory(at: file.folder, withIntermediateDirectories: true)
-                    made.insert(file.folder)
                 } catch {
                     failures[i] = OutputError(path: file.folder.path, operation: "create the folder", code: errno)
                     continue
                 }
+                folder = file.folder.path
+                folders[file.folder] = folder
             }
-            let temp = file.folder.appendingPathComponent(".\(file.name).\(getpid()).tmp")
-            let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { failures[i] = OutputError(path: temp.path, operation: "create", code: errno); continue }
+            let temp = "\(folder)/.\(file.name).\(pid).tmp"
+            let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { failures[i] = OutputError(path: temp, operation: "create", code: errno); continue }
             var failed = false
             file.bytes.withUnsafeBytes { buffer in
                 var offset = 0
@@ -96,29 +102,27 @@ public struct AtomicFileWriter: Sendable {
                 }
             }
             if failed {
-                failures[i] = OutputError(path: temp.path, operation: "write", code: errno)
+                failures[i] = OutputError(path: temp, operation: "write", code: errno)
                 close(fd)
-                unlink(temp.path)
+                unlink(temp)
                 continue
             }
             close(fd)
-            staged.append((i, temp, file.folder.appendingPathComponent(file.name)))
+            staged.append((i, temp, "\(folder)/\(file.name)"))
         }
         guard !staged.isEmpty else { return failures }
         // One flush makes every staged file durable before any is published (a single file is fsynced alone).
-        if staged.count == 1 { Self.syncFile(staged[0].1) } else { sync() }
-        var folders: Set<String> = []
+        if staged.count == 1 { Self.syncFile(URL(fileURLWithPath: staged[0].temp)) } else { sync() }
         for (i, temp, final) in staged {
-            if link(temp.path, final.path) != 0 {
+            if link(temp, final) != 0 {
                 let code = errno
-                if !(code == EEXIST && FileManager.default.contentsEqual(atPath: temp.path, andPath: final.path)) {
-                    failures[i] = OutputError(path: final.path, operation: "publish", code: code)
+                if !(code == EEXIST && FileManager.default.contentsEqual(atPath: temp, andPath: final)) {
+                    failures[i] = OutputError(path: final, operation: "publish", code: code)
                 }
             }
-            unlink(temp.path)
-            folders.insert(final.deletingLastPathComponent().path)
+            unlink(temp)
         }
-        for folder in folders { Self.syncFolder(URL(fileURLWithPath: folder)) }
+        for folder in folders.keys { Self.syncFolder(folder) }
         return failures
     }
 
