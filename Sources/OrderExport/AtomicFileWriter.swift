@@ -112,7 +112,7 @@ public struct AtomicFileWriter: Sendable {
         }
         guard !staged.isEmpty else { return failures }
         // One flush makes every staged file durable before any is published (a single file is fsynced alone).
-        if staged.count == 1 { Self.syncFile(URL(fileURLWithPath: staged[0].temp)) } else { sync() }
+        if staged.count == 1 { Self.syncFile(atPath: staged[0].temp) } else { sync() }
         for (i, temp, final) in staged {
             if link(temp, final) != 0 {
                 let code = errno
@@ -126,8 +126,8 @@ public struct AtomicFileWriter: Sendable {
         return failures
     }
 
-    static func syncFile(_ url: URL) {
-        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+    static func syncFile(atPath path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd >= 0 { fsync(fd); close(fd) }
     }
 
