@@ -58,6 +58,32 @@ import TestSupport
         #expect(order.lines[1].servedFrom == ["receipt R2 ×4"])
     }
 
+    @Test func anExceptionAboutASplitLineIsReportedOnce() throws {
+        let home = try home(config: "split_lines: true\n")
+        try Data("""
+            pipeline:
+              - step: import
+              - step: credit-check
+              - step: allocate
+              - rule: waiting-four
+                search: line.quantity = 4
+                stages: [back-order]
+                scope: line
+                action: move
+                to: order-vetting
+                reason: four waiting
+              - step: export
+            """.utf8).write(to: home.home.rulesFile)
+        try home.drop("receipts", "r1.csv", Sample.receipts(["R1,A,6,,"]))
+        try home.drop("orders", "o.csv", Sample.orders([Sample.line("OLD", date: "2026-11-01", sku: "A", qty: 10)]))
+        try home.cycle(at: day(1))
+        #expect(try home.order("OLD").lines.map { "\($0.part):\($0.quantity):\($0.stage)" } == ["0:6:despatched", "1:4:order-vetting"])
+        // Both parts are line 1 of the order: the rule's exception is one row, pointing at the order file's line.
+        let rows = try home.csvRows("outbox/exceptions/EX-000001.csv").filter { $0["kind"] == "order-vetting" }
+        #expect(rows.count == 1)
+        #expect(rows.first?["line_no"] == "1" && rows.first?["source_file"] == "orders/o.csv" && rows.first?["source_line"] == "2")
+    }
+
     @Test func priorityComesBeforeTheOrderDate() throws {
         let home = try home()
         try home.drop("receipts", "r1.csv", Sample.receipts(["R1,A,5,,"]))
