@@ -64,7 +64,7 @@ public struct ExportStep: CycleStep {
     /// A picking line as the pick list and the despatch need it.
     struct PickedLine {
         var id, orderID: Int64
-        var warehouse, customerRef: String
+        var warehouse: String
         var allocated: Int64
         var line: PickListLine
     }
@@ -89,7 +89,7 @@ public struct ExportStep: CycleStep {
         let rows = try Row.fetchCursor(query)
         while let row = try rows.next() {
             let picked = PickedLine(
-                id: row[id], orderID: row[orderID], warehouse: row[warehouse], customerRef: row[customerRef], allocated: row[allocated],
+                id: row[id], orderID: row[orderID], warehouse: row[warehouse], allocated: row[allocated],
                 line: PickListLine(binLocation: row[bin], sku: row[sku], description: row[description], quantity: row[quantity],
                                    orderRef: row[orderRef], lineNo: row[lineNo], customerRef: row[customerRef],
                                    shipTo: Address(name: row[name], address1: row[address1], address2: row[address2], city: row[city],
@@ -148,7 +148,7 @@ public struct ExportStep: CycleStep {
         for lines in byWarehouse.values {
             for picked in lines {
                 left[Allocator.StockKey(sku: picked.line.sku, warehouse: picked.warehouse), default: 0] += picked.allocated
-                customers.insert(picked.customerRef)
+                customers.insert(picked.line.customerRef)
             }
         }
         let stock = try db.makeStatement(sql: "UPDATE stock SET on_hand = on_hand - ?, allocated = allocated - ? WHERE sku = ? AND warehouse = ?")
