@@ -98,9 +98,13 @@ public struct Engine: Sendable {
         public var stop: StopToken?
         /// The daemon's memory of inbox files between polls.
         public var observations: InboxObservations?
-        public init(stop: StopToken? = nil, observations: InboxObservations? = nil) {
+        /// The real clock, for physical facts such as how long an inbox file has been unchanged; business
+        /// time (`--now`) never measures a file's age. Tests step a `ManualClock` instead of sleeping.
+        public var fileClock: any EngineClock
+        public init(stop: StopToken? = nil, observations: InboxObservations? = nil, fileClock: any EngineClock = SystemClock()) {
             self.stop = stop
             self.observations = observations
+            self.fileClock = fileClock
         }
     }
 

@@ -33,7 +33,7 @@ public struct HomeCheck: Sendable {
         var settings = (try? EngineConfig.load(from: home.configFile))?.inbox ?? EngineConfig.InboxSettings()
         settings.settle = -.infinity
         settings.maxFilesPerPoll = 0
-        let scan = inbox.scan(mappings, settings: settings, now: Timestamp(secondsSinceEpoch: .max / 2), observations: nil)
+        let scan = inbox.scan(mappings, settings: settings, fileClock: FixedClock(Timestamp(secondsSinceEpoch: .max / 2)), observations: nil)
         for candidate in scan.ready {
             report.waitingFiles += 1
             do {

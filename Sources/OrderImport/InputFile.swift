@@ -11,6 +11,8 @@ import Glibc
 public final class InputFile: @unchecked Sendable {
     public let path: String
     public let size: Int
+    /// The file as it was opened: compared again after the import to prove nothing was written meanwhile.
+    public let identity: FileIdentity
     private let base: UnsafeMutableRawPointer?
     private var released = 0
     private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
@@ -24,6 +26,7 @@ public final class InputFile: @unchecked Sendable {
         guard fstat(fd, &info) == 0 else { throw FileRejection(reason: "cannot read the file's size: \(String(cString: strerror(errno)))") }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw FileRejection(reason: "not a regular file") }
         size = Int(info.st_size)
+        identity = FileIdentity(info)
         if size == 0 {
             base = nil
             return

@@ -16,8 +16,8 @@ import TestSupport
         return home
     }
 
-    /// Writes `text` to inbox/orders/NAME with the given modification time (engine-clock time).
-    func write(_ home: TestHome, _ name: String, _ text: String, modified: String, append: Bool = false) throws {
+    /// Writes `text` to inbox/orders/NAME with its modification time `seconds` after `base` (real time).
+    func write(_ home: TestHome, _ name: String, _ text: String, at seconds: Int64, from base: Int64, append: Bool = false) throws {
         let url = home.home.inbox.appendingPathComponent("orders/\(name)")
         if append, let handle = try? FileHandle(forWritingTo: url) {
             handle.seekToEndOfFile()
@@ -26,43 +26,223 @@ import TestSupport
         } else {
             try Data(text.utf8).write(to: url)
         }
-        try FileManager.default.setAttributes([.modificationDate: Timestamp(iso8601: modified)!.date], ofItemAtPath: url.path)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: TimeInterval(base + seconds))], ofItemAtPath: url.path)
     }
+
+    /// A moment of real time a little in the past, and a real-time clock the test steps from it (tests never sleep).
+    func realTime() -> (base: Int64, clock: ManualClock) {
+        let base = Timestamp(Date()).secondsSinceEpoch - 60
+        return (base, ManualClock(Timestamp(secondsSinceEpoch: base)))
+    }
+
+    // File ages are measured on the real clock (`RunOptions.fileClock`, here a stepped `ManualClock` standing in
+    // for it), whatever the engine's business clock says: these engines run on a `--now` months away.
 
     @Test func aFileWrittenSlowlyIsTakenOnlyOnceItHasSettled() throws {
         let home = try home()
-        let observations = InboxObservations()
-        let options = Engine.RunOptions(observations: observations)
-        try write(home, "slow.csv", Sample.orderHeader + "\n" + Sample.line("A", sku: "SKU1") + "\n", modified: "2026-11-27T09:00:00Z")
-        var report = try home.engine(at: "2026-11-27T09:00:01Z").runCycle(options: options)
+        let (base, clock) = realTime()
+        let options = Engine.RunOptions(observations: InboxObservations(), fileClock: clock)
+        let engine = try home.engine(at: "2026-06-03T00:00:00Z")
+        func poll(at seconds: Int64) throws -> CycleReport {
+            clock.set(Timestamp(secondsSinceEpoch: base + seconds))
+            return try engine.runCycle(options: options)
+        }
+        try write(home, "slow.csv", Sample.orderHeader + "\n" + Sample.line("A", sku: "SKU1") + "\n", at: 0, from: base)
+        var report = try poll(at: 1)
         #expect(report.step("import")?["waiting"] == 1)
         #expect(home.exists("inbox/orders/slow.csv"))
         // The SFTP client writes the rest one second later.
-        try write(home, "slow.csv", Sample.line("A", no: 2, sku: "SKU1") + "\n", modified: "2026-11-27T09:00:02Z", append: true)
-        report = try home.engine(at: "2026-11-27T09:00:03Z").runCycle(options: options)
+        try write(home, "slow.csv", Sample.line("A", no: 2, sku: "SKU1") + "\n", at: 2, from: base, append: true)
+        report = try poll(at: 3)
         #expect(report.step("import")?["waiting"] == 1)
-        report = try home.engine(at: "2026-11-27T09:00:05Z").runCycle(options: options)
-        #expect(report.step("import")?["waiting"] == 1)   // first seen whole at 09:00:03: not yet 2 s + 1
-        report = try home.engine(at: "2026-11-27T09:00:06Z").runCycle(options: options)
+        report = try poll(at: 5)
+        #expect(report.step("import")?["waiting"] == 1)   // first seen whole at +3 s: not yet 2 s + 1
+        report = try poll(at: 6)
         #expect(report.step("import")?["files"] == 1)
         #expect(try home.order("A").lines.count == 2)
     }
 
     @Test func theDaemonWaitsForASteadySizeEvenWhenTheModificationTimeIsOld() throws {
         let home = try home()
-        let options = Engine.RunOptions(observations: InboxObservations())
+        let (base, clock) = realTime()
+        let options = Engine.RunOptions(observations: InboxObservations(), fileClock: clock)
+        let engine = try home.engine(at: "2027-01-01T00:00:00Z")
+        func poll(at seconds: Int64) throws -> CycleReport {
+            clock.set(Timestamp(secondsSinceEpoch: base + seconds))
+            return try engine.runCycle(options: options)
+        }
         // Some clients keep the original modification time while they write: the size still tells.
-        try write(home, "kept-time.csv", "order_ref", modified: "2026-11-27T07:00:00Z")
-        var report = try home.engine(at: "2026-11-27T09:00:01Z").runCycle(options: options)
+        try write(home, "kept-time.csv", "order_ref", at: -7200, from: base)
+        var report = try poll(at: 1)
         #expect(report.step("import")?["waiting"] == 1)
-        try write(home, "kept-time.csv", Sample.orderHeader + "\n" + Sample.line("B", sku: "SKU1") + "\n", modified: "2026-11-27T07:00:00Z")
-        report = try home.engine(at: "2026-11-27T09:00:02Z").runCycle(options: options)
+        try write(home, "kept-time.csv", Sample.orderHeader + "\n" + Sample.line("B", sku: "SKU1") + "\n", at: -7200, from: base)
+        report = try poll(at: 2)
         #expect(report.step("import")?["waiting"] == 1)
-        report = try home.engine(at: "2026-11-27T09:00:04Z").runCycle(options: options)
+        report = try poll(at: 4)
         #expect(report.step("import")?["waiting"] == 1)   // 2 s, but whole seconds need one more
-        report = try home.engine(at: "2026-11-27T09:00:05Z").runCycle(options: options)
+        report = try poll(at: 5)
         #expect(report.step("import")?["files"] == 1)
         #expect(try home.order("B").lines.count == 1)
+    }
+
+    @Test func theSettleWindowIsMeasuredOnTheRealClockWhateverNowSays() throws {
+        let home = try home()
+        let url = home.home.inbox.appendingPathComponent("orders/today.csv")
+        try Data(Sample.orders([Sample.line("TODAY", sku: "SKU1")]).utf8).write(to: url)
+        // Written a moment ago: too new on the real clock, whether --now is months before or after it.
+        var report = try home.cycle(at: "2026-06-03T00:00:00Z")
+        #expect(report.step("import")?["waiting"] == 1)
+        report = try home.cycle(at: "2030-01-01T00:00:00Z")
+        #expect(report.step("import")?["waiting"] == 1)
+        // Ten real seconds old: settled, even for an engine whose business clock reads long before it was written.
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-10)], ofItemAtPath: url.path)
+        report = try home.cycle(at: "2026-06-03T00:00:00Z")
+        #expect(report.step("import")?["files"] == 1)
+        #expect(try home.stages("TODAY") == [1: "despatched"])
+    }
+
+    @Test func aFileStillOpenForWritingWaitsHoweverOldAndIsTakenOnceClosed() throws {
+        let home = try home()
+        let url = home.home.inbox.appendingPathComponent("orders/upload.csv")
+        try Data(Sample.orders([Sample.line("OPEN", sku: "SKU1")]).utf8).write(to: url)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3600)], ofItemAtPath: url.path)
+        // An upload that paused: another process holds the file open for writing (as its stdout) and writes nothing.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        writer.arguments = ["60"]
+        let handle = try FileHandle(forWritingTo: url)
+        writer.standardOutput = handle
+        try writer.run()
+        try handle.close()
+        // SIGKILL: a test runner may leave SIGTERM ignored, and the child would inherit that.
+        defer { if writer.isRunning { kill(writer.processIdentifier, SIGKILL) } }
+        // A reader (a scanner, a tail) holding it open does not hold it back: only write access does.
+        let reader = try FileHandle(forReadingFrom: url)
+        defer { try? reader.close() }
+        var report = try home.cycle(at: "2026-11-27T09:00:00Z")
+        #expect(report.step("import")?["waiting"] == 1)
+        #expect(report.step("import")?["files"] == 0)
+        #expect(home.exists("inbox/orders/upload.csv"))
+        kill(writer.processIdentifier, SIGKILL)
+        writer.waitUntilExit()
+        report = try home.cycle(at: "2026-11-27T09:00:10Z")
+        #expect(report.step("import")?["files"] == 1)
+        #expect(try home.stages("OPEN") == [1: "despatched"])
+    }
+
+    /// Appends to the claimed file in `processing/` at one point of its import, as a writer that still had it open would.
+    final class WriterDuringImport: ImportObserver, @unchecked Sendable {
+        let processing: URL
+        let text: String
+        let whenCommitted: Bool
+        private var done = false
+        init(processing: URL, text: String, whenCommitted: Bool) {
+            self.processing = processing; self.text = text; self.whenCommitted = whenCommitted
+        }
+        func started(file: String, bytes: Int) {}
+        func progress(file: String, bytesDone: Int, bytesTotal: Int, records: Int) { if !whenCommitted { append() } }
+        func finished(file: String, records: Int, rejected: Int, outcome: String) { if whenCommitted { append() } }
+        func append() {
+            guard !done else { return }
+            done = true
+            let folder = processing.appendingPathComponent("orders")
+            guard let name = (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.first(where: { !$0.hasPrefix(".") }),
+                  let handle = try? FileHandle(forWritingTo: folder.appendingPathComponent(name)) else { return }
+            handle.seekToEndOfFile()
+            handle.write(Data(text.utf8))
+            try? handle.close()
+        }
+    }
+
+    @Test func aFileWrittenToDuringItsImportIsRolledBackAndTakenWholeLater() throws {
+        let home = try home()
+        let url = try home.drop("orders", "grow.csv", Sample.orders([Sample.line("G1", sku: "SKU1")]))
+        let writer = WriterDuringImport(processing: home.home.processing, text: Sample.line("G2", sku: "SKU1") + "\n", whenCommitted: false)
+        var report = try home.engine(at: "2026-11-27T09:00:00Z").runCycle(observer: writer)
+        #expect(report.step("import")?["files"] == 0)
+        #expect(report.step("import")?["waiting"] == 1)
+        #expect(throws: EngineError.self) { try home.order("G1") }
+        // Back in the inbox, whole, to settle again; nothing archived, nothing left in processing/.
+        #expect(try home.read("inbox/orders/grow.csv") == Sample.orders([Sample.line("G1", sku: "SKU1"), Sample.line("G2", sku: "SKU1")]))
+        #expect(!home.exists("archive/orders/grow.csv"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home.home.processing.appendingPathComponent("orders").path).isEmpty)
+        // Just written: too new for the next poll; once settled it is taken whole, and the archive holds what was imported.
+        report = try home.cycle(at: "2026-11-27T09:00:05Z")
+        #expect(report.step("import")?["waiting"] == 1)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: url.path)
+        report = try home.cycle(at: "2026-11-27T09:00:10Z")
+        #expect(report.step("import")?["files"] == 1)
+        #expect(try home.order("G1").lines.count == 1 && home.order("G2").lines.count == 1)
+        #expect(try home.read("archive/orders/grow.csv") == Sample.orders([Sample.line("G1", sku: "SKU1"), Sample.line("G2", sku: "SKU1")]))
+    }
+
+    @Test func aFileWrittenToJustAfterItsImportCommittedIsNotArchivedAsIfImported() throws {
+        let home = try home()
+        try home.drop("orders", "late.csv", Sample.orders([Sample.line("L1", sku: "SKU1")]))
+        let writer = WriterDuringImport(processing: home.home.processing, text: Sample.line("L2", sku: "SKU1") + "\n", whenCommitted: true)
+        _ = try home.engine(at: "2026-11-27T09:00:00Z").runCycle(observer: writer)
+        #expect(try home.order("L1").lines.count == 1)
+        #expect(throws: EngineError.self) { try home.order("L2") }
+        #expect(!home.exists("archive/orders/late.csv"))
+        #expect(home.exists("failed/orders/late.csv"))
+        #expect(try home.read("failed/orders/late.csv.reason.txt").contains("the file changed after its import was committed"))
+    }
+
+    @Test func namesTooLongToKeepAreShortenedAndTheOriginalIsRecorded() throws {
+        let home = try home()
+        // 251 bytes: the claim token made it too long to rename ("File name too long" on every poll).
+        let long = String(repeating: "n", count: 247) + ".csv"
+        try home.drop("orders", long, Sample.orders([Sample.line("LONG", sku: "SKU1")]))
+        // 232 bytes, rejected: its reason's temporary name was too long, so it stayed in processing/.
+        let rejected = String(repeating: "é", count: 114) + ".csv"
+        #expect(rejected.utf8.count == 232)
+        try home.drop("orders", rejected, "")
+        let report = try home.cycle(at: "2026-11-27T09:00:00Z")
+        #expect(report.step("import")?["files"] == 1)
+        #expect(report.step("import")?["failed files"] == 1)
+        #expect(try home.stages("LONG") == [1: "despatched"])
+        let archived = try FileManager.default.contentsOfDirectory(atPath: home.home.archive.appendingPathComponent("orders").path)
+        let kept = try #require(archived.first { $0.hasPrefix("nnnn") })
+        #expect(kept.utf8.count <= 224 && kept.hasSuffix(".csv") && kept.contains("~"))
+        #expect(try home.read("archive/orders/\(kept)") == Sample.orders([Sample.line("LONG", sku: "SKU1")]))
+        let failed = try FileManager.default.contentsOfDirectory(atPath: home.home.failed.appendingPathComponent("orders").path)
+        let reason = try #require(failed.first { $0.hasSuffix(".reason.txt") })
+        #expect(reason.utf8.count <= 255 && reason.hasPrefix("éé"))
+        #expect(try home.read("failed/orders/\(reason)").contains("(dropped as inbox/orders/\(rejected), a name too long to keep)"))
+        // Nothing stuck: the inbox and processing/ are empty (the kept original names too).
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home.home.inbox.appendingPathComponent("orders").path).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home.home.processing.appendingPathComponent("orders").path).isEmpty)
+        // The database keeps the names they were dropped with.
+        let names = try home.engine().database.writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM source_file") }
+        #expect(names.contains("orders/\(long)") && names.contains("orders/\(rejected)"))
+    }
+
+    @Test func aShortenedClaimLeftByACrashIsFinishedUnderItsOriginalName() throws {
+        let home = try home()
+        let long = String(repeating: "m", count: 250) + ".csv"
+        let folder = home.home.processing.appendingPathComponent("orders")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let claimName = "t0abc12345-mmmm~0123abcd.csv"
+        try Data(Sample.orders([Sample.line("CRASH", sku: "SKU1")]).utf8).write(to: folder.appendingPathComponent(claimName))
+        try Data(long.utf8).write(to: folder.appendingPathComponent(".\(claimName).name"))
+        try home.cycle(at: "2026-11-27T09:00:00Z")
+        #expect(try home.stages("CRASH") == [1: "despatched"])
+        let names = try home.engine().database.writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM source_file WHERE claim_name = ?", arguments: [claimName]) }
+        #expect(names == ["orders/\(long)"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test func aReasonLeftByAnotherFileDoesNotKeepARejectedFileInProcessing() throws {
+        let home = try home()
+        let failed = home.home.failed.appendingPathComponent("orders")
+        try FileManager.default.createDirectory(at: failed, withIntermediateDirectories: true)
+        try Data("an older file's reason\n".utf8).write(to: failed.appendingPathComponent("x.csv.reason.txt"))
+        try home.drop("orders", "x.csv", "")
+        try home.cycle(at: "2026-11-27T09:00:00Z")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home.home.processing.appendingPathComponent("orders").path).isEmpty)
+        #expect(try home.read("failed/orders/x.csv.reason.txt") == "an older file's reason\n")
+        let reasons = try FileManager.default.contentsOfDirectory(atPath: failed.path).filter { $0.hasSuffix("-x.csv.reason.txt") }
+        #expect(reasons.count == 1)
     }
 
     @Test func inDoneMarkerModeOnlyTheMarkerReleasesTheFileAndOnlyTheMarkerIsRemoved() throws {

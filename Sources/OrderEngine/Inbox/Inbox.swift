@@ -39,7 +39,7 @@ struct Inbox {
             let folder = home.processing.appendingPathComponent(mapping.name, isDirectory: true)
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
             for claimName in names.sorted() where !claimName.hasPrefix(".") {
-                let name = claimName.split(separator: "-", maxSplits: 1).last.map(String.init) ?? claimName
+                let name = originalName(folder: folder, claimName: claimName)
                 found.append(Claimed(mapping: mapping, url: folder.appendingPathComponent(claimName), name: name, claimName: claimName))
             }
         }
@@ -47,16 +47,29 @@ struct Inbox {
     }
 
     /// Moves a candidate into `processing/` under a unique name; nil if another reader took it first.
+    ///
+    /// A name too long to keep with the claim token is shortened (`fitted`); its original name is kept
+    /// beside it until the file leaves `processing/`, and the database records the original.
     func claim(_ candidate: Candidate, sequence: Timestamp) throws -> Claimed? {
         let folder = home.processing.appendingPathComponent(candidate.mapping.name, isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let token = UUID().uuidString.prefix(8).lowercased()
         let stamp = String(sequence.secondsSinceEpoch, radix: 36)
-        let claimName = "\(stamp)\(token)-\(candidate.name)"
+        let prefix = "\(stamp)\(token)-"
+        let claimName = prefix + Self.fitted(candidate.name, limit: Self.maxKeptName - prefix.utf8.count)
         let target = folder.appendingPathComponent(claimName)
+        let nameFile = originalNameFile(folder: folder, claimName: claimName)
+        let shortened = claimName != prefix + candidate.name
+        if shortened {
+            do { try Data(candidate.name.utf8).write(to: nameFile, options: .atomic) } catch {
+                throw EngineError.notPossible("cannot claim \(candidate.url.path): cannot keep its name in \(nameFile.path): \(error.localizedDescription)")
+            }
+        }
         if rename(candidate.url.path, target.path) != 0 {
-            if errno == ENOENT { return nil }
-            throw EngineError.notPossible("cannot claim \(candidate.url.path): \(String(cString: strerror(errno)))")
+            let code = errno
+            if shortened { unlink(nameFile.path) }
+            if code == ENOENT { return nil }
+            throw EngineError.notPossible("cannot claim \(candidate.url.path): \(String(cString: strerror(code)))")
         }
         AtomicFileWriter.syncFolder(folder)
         return Claimed(mapping: candidate.mapping, url: target, name: candidate.name, claimName: claimName)
@@ -65,20 +78,37 @@ struct Inbox {
     /// Archives an imported file. Card numbers read from its card field are masked in the archived copy.
     func archive(_ file: Claimed, cardNumbers: Set<String>) throws {
         try finish(file, into: home.archive, cardNumbers: cardNumbers.isEmpty ? nil : cardNumbers, luhnScan: false)
+        forgetOriginalName(of: file)
     }
 
     /// Moves a file rejected whole into `failed/`, with its reason in `NAME.reason.txt`.
     /// An orders file is masked for anything that looks like a card number, since it was never parsed.
+    ///
+    /// The reason is written first: a failure before the move leaves the file in `processing/`, where the
+    /// next poll finds its outcome in the database and finishes the move (the same reason is already there).
     func fail(_ file: Claimed, reason: String) throws {
         let folder = home.failed.appendingPathComponent(file.mapping.inbox, isDirectory: true)
-        let name = destinationName(file, in: folder)
-        try AtomicFileWriter().write(Array((reason + "\n").utf8), to: folder, name: name + ".reason.txt")
+        var text = reason
+        if Self.fitted(file.name, limit: Self.maxKeptName) != file.name {
+            text += " (dropped as inbox/\(file.mapping.inbox)/\(file.name), a name too long to keep)"
+        }
+        let bytes = Array((text + "\n").utf8)
+        let name = destinationName(file, in: folder, reason: bytes)
+        try AtomicFileWriter().write(bytes, to: folder, name: name + ".reason.txt")
         try finish(file, into: home.failed, cardNumbers: nil, luhnScan: file.mapping.feed == .orders, name: name)
+        forgetOriginalName(of: file)
     }
 
-    private func destinationName(_ file: Claimed, in folder: URL) -> String {
-        let plain = folder.appendingPathComponent(file.name)
-        if !FileManager.default.fileExists(atPath: plain.path) { return file.name }
+    /// The file's name, shortened if too long to keep; its claim name if that is taken (by an earlier file,
+    /// or, in `failed/`, by another file's reason).
+    private func destinationName(_ file: Claimed, in folder: URL, reason: [UInt8]? = nil) -> String {
+        let name = Self.fitted(file.name, limit: Self.maxKeptName)
+        let fm = FileManager.default
+        let free = !fm.fileExists(atPath: folder.appendingPathComponent(name).path)
+        // A reason already there is ours only if it says the same (written before an interrupted move).
+        let reasonPath = folder.appendingPathComponent(name + ".reason.txt").path
+        let reasonFree = reason.map { !fm.fileExists(atPath: reasonPath) || fm.contents(atPath: reasonPath) == Data($0) } ?? true
+        if free && reasonFree { return name }
         // Keep every earlier file of the same name: the claim name is unique.
         return file.claimName
     }
@@ -87,9 +117,17 @@ struct Inbox {
         let folder = root.appendingPathComponent(file.mapping.inbox, isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let name = name ?? destinationName(file, in: folder)
-        if cardNumbers != nil || luhnScan {
+        // A rejected file that cannot be opened (permissions) cannot be masked either: rather than stay in
+        // processing/ for ever, it is moved as it is, with its mode (so it stays as closed as it came).
+        let input: InputFile?
+        do {
+            input = cardNumbers != nil || luhnScan ? try InputFile(path: file.url.path) : nil
+        } catch {
+            if cardNumbers != nil { throw error }
+            input = nil
+        }
+        if let input {
             // The copy is written line by line, card numbers masked, so a large file never sits in memory.
-            let input = try InputFile(path: file.url.path)
             try AtomicFileWriter().write(to: folder, name: name) { (emit: ([UInt8]) throws(OutputError) -> Void) throws(OutputError) in
                 let all = input.bytes
                 var start = 0

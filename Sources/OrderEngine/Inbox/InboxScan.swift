@@ -8,8 +8,10 @@ import Glibc
 /// What a poll of the inbox found: files ready to take, files still being written, and things to set aside.
 struct InboxScan {
     var ready: [Inbox.Candidate] = []
-    /// Files not yet settled (still changing, too new, or waiting for their done-marker).
+    /// Files not yet settled (still changing, too new, held open for writing, or waiting for their done-marker).
     var waiting = 0
+    /// Of the waiting files, those some process still holds open for writing.
+    var heldOpen: [URL] = []
     /// Links, folders, devices and sockets: never read, moved aside.
     var oddities: [(url: URL, folder: String, reason: String)] = []
     /// Files no mapping reads: reported once, left where they are.
@@ -23,7 +25,7 @@ public final class InboxObservations: @unchecked Sendable {
     private let lock = NSLock()
     public init() {}
 
-    /// Records what is seen at `now`; returns since when (engine time) the file has looked exactly like this.
+    /// Records what is seen at `now`; returns since when (real time) the file has looked exactly like this.
     func unchangedSince(_ path: String, size: Int64, mtime: Int64, now: Int64) -> Int64 {
         lock.lock()
         defer { lock.unlock() }
@@ -53,11 +55,17 @@ public final class StopToken: @unchecked Sendable {
 struct EngineStopping: Error {}
 
 extension Inbox {
-    /// Scans every inbox folder. `now` is the engine's clock: a file is settled when its modification
-    /// time is at least `settle` seconds before it (and, in the daemon, unchanged since the last poll).
-    func scan(_ mappings: [Mapping], settings: EngineConfig.InboxSettings, now: Timestamp,
-              observations: InboxObservations?) -> InboxScan {
+    /// Scans every inbox folder. A file is settled when its modification time is at least `settle` seconds
+    /// before `fileClock` (and, in the daemon, it has been unchanged since the last poll), and no process holds
+    /// it open for writing.
+    ///
+    /// A file's age is a physical fact, so `fileClock` is the real clock (`SystemClock`), never the engine's
+    /// business clock: `cycle --now 2026-06-03` must not call a file written today too new for ever.
+    func scan(_ mappings: [Mapping], settings: EngineConfig.InboxSettings, fileClock: any EngineClock,
+              observations: InboxObservations?, openFiles: OpenForWriting = OpenForWriting()) -> InboxScan {
         var scan = InboxScan()
+        let now = fileClock.now
+        var identities: [URL: OpenForWriting.FileID] = [:]
         let fm = FileManager.default
         let mapped = Dictionary(grouping: mappings, by: \.inbox)
         let folders = (try? fm.contentsOfDirectory(atPath: home.inbox.path))?.filter { !$0.hasPrefix(".") }.sorted() ?? []
@@ -112,7 +120,16 @@ extension Inbox {
                 }
                 let modified = Date(timeIntervalSince1970: TimeInterval(mtime) + TimeInterval(info.st_mtim.tv_nsec) / 1e9)
                 scan.ready.append(Candidate(mapping: mapping, url: url, name: name, modified: modified))
+                identities[url] = OpenForWriting.FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
             }
+        }
+        // One pass over the process table for every settled file: one still open for writing is not finished.
+        let held = openFiles.held(among: Set(identities.values))
+        if !held.isEmpty {
+            let open = scan.ready.filter { identities[$0.url].map(held.contains) == true }
+            scan.ready.removeAll { identities[$0.url].map(held.contains) == true }
+            scan.waiting += open.count
+            scan.heldOpen = open.map(\.url)
         }
         scan.ready.sort { ($0.mapping.feed, $0.modified, $0.name) < ($1.mapping.feed, $1.modified, $1.name) }
         if settings.maxFilesPerPoll > 0, scan.ready.count > settings.maxFilesPerPoll {
@@ -126,9 +143,9 @@ extension Inbox {
     func setAside(_ url: URL, folder: String, reason: String) -> Bool {
         let target = home.failed.appendingPathComponent(folder, isDirectory: true)
         do { try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true) } catch { return false }
-        var name = url.lastPathComponent
+        var name = Self.fitted(url.lastPathComponent, limit: Self.maxKeptName)
         if FileManager.default.fileExists(atPath: target.appendingPathComponent(name).path) || (try? FileManager.default.destinationOfSymbolicLink(atPath: target.appendingPathComponent(name).path)) != nil {
-            name = "\(UUID().uuidString.prefix(8).lowercased())-\(name)"
+            name = "\(UUID().uuidString.prefix(8).lowercased())-" + Self.fitted(url.lastPathComponent, limit: Self.maxKeptName - 9)
         }
         let destination = target.appendingPathComponent(name)
         guard rename(url.path, destination.path) == 0 else { return false }

@@ -22,6 +22,14 @@ public struct ImportStep: CycleStep {
 
     struct Tally {
         var files = 0, records = 0, rejected = 0, duplicates = 0, failed = 0
+        /// Files found changed under their import: rolled back and put back to wait.
+        var changed = 0
+    }
+
+    /// A file written to while it was imported (a writer that still had it open).
+    struct FileChanged: Error {
+        var before: FileIdentity
+        var after: FileIdentity?
     }
 
     public func run(_ context: CycleContext) throws -> StepReport {
@@ -29,7 +37,7 @@ public struct ImportStep: CycleStep {
         let settings = context.engine.config.inbox
         var tally = Tally()
         var warnings: [String] = []
-        let scan = inbox.scan(mappings, settings: settings, now: context.now, observations: context.options.observations)
+        let scan = inbox.scan(mappings, settings: settings, fileClock: context.options.fileClock, observations: context.options.observations)
         for oddity in scan.oddities {
             let moved = inbox.setAside(oddity.url, folder: oddity.folder, reason: oddity.reason)
             try notice(oddity.url.path, moved ? oddity.reason + "; moved to failed/\(oddity.folder)/ unread" : oddity.reason + "; it cannot be moved, so it is left and ignored", context)
@@ -62,7 +70,7 @@ public struct ImportStep: CycleStep {
             }
         }
         return StepReport(step: name, ["files": tally.files, "records": tally.records, "rejected": tally.rejected,
-                                       "duplicates": tally.duplicates, "failed files": tally.failed, "waiting": scan.waiting],
+                                       "duplicates": tally.duplicates, "failed files": tally.failed, "waiting": scan.waiting + tally.changed],
                           warnings: warnings)
     }
 
@@ -148,6 +156,10 @@ public struct ImportStep: CycleStep {
                 }
                 try db.execute(sql: "UPDATE source_file SET records = ?, rejected = ? WHERE id = ?",
                                arguments: [result.records, result.rejected, id])
+                // A writer that still had the file open may have added to it since it was opened and hashed:
+                // then what was imported is not the file, and the whole import rolls back.
+                let now = FileIdentity(path: file.url.path)
+                if now != input.identity { throw FileChanged(before: input.identity, after: now) }
                 return result
             }
             tally.files += 1
@@ -159,7 +171,28 @@ public struct ImportStep: CycleStep {
                 "file.name": "\(sourceName)", "file.records": "\(result.records)", "file.rejected": "\(result.rejected)",
                 "file.duplicates": "\(result.duplicates)",
             ])
+            // The import is committed; the archive must hold exactly the bytes it read.
+            let now = FileIdentity(path: file.url.path)
+            guard now == input.identity else {
+                let reason = "the file changed after its import was committed (read: \(input.identity), now: \(now.map(\.description) ?? "gone")); "
+                    + "the import of the \(input.size) bytes read (sha256 \(hash)) stands, and this copy holds what was written since"
+                try context.db.write { db in
+                    try ExceptionEntry(kind: "failed-file", reason: reason, sourceFile: sourceName).insert(db, cycleID: context.cycleID)
+                }
+                context.logger.error("file changed after import", metadata: ["file.name": "\(sourceName)", "reason": "\(reason)"])
+                try inbox.fail(file, reason: reason)
+                return
+            }
             try inbox.archive(file, cardNumbers: result.cardNumbers)
+        } catch let change as FileChanged {
+            // Rolled back: the file goes back to its inbox folder, to settle and be taken whole later.
+            let back = inbox.putBack(file)
+            observer?.finished(file: sourceName, records: 0, rejected: 0, outcome: "changed while imported; rolled back")
+            context.logger.warning("file changed while it was imported; the import is rolled back and the file is taken again later",
+                                   metadata: ["file.name": "\(sourceName)", "file.read": "\(change.before)",
+                                              "file.now": "\(change.after.map(\.description) ?? "gone")",
+                                              "file.path": "\(back ? "inbox/\(sourceName)" : file.url.path)"])
+            tally.changed += 1
         } catch let rejection as FileRejection {
             try record(file, context: context, hash: hash, size: input.size, outcome: "failed", reason: rejection.reason,
                        sourceName: sourceName)
