@@ -11,6 +11,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The engine's clock for this run, ISO 8601 (e.g. 2026-11-27T09:00:00Z); default: system time.", valueName: "time"))
     var now: String?
 
+    @Flag(name: .long, help: ArgumentHelp("Allow a new, empty database in a home that has history (archive/, failed/, numbered outbox files); without it the engine refuses to start rather than forget what it knew."))
+    var newDatabase = false
+
     func validate() throws {
         if let now, Timestamp(iso8601: now) == nil {
             throw ValidationError("--now '\(now)' is not an ISO 8601 time; write it like 2026-11-27 or 2026-11-27T09:00:00Z")
@@ -23,7 +26,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func engine() throws -> Engine {
-        try Engine(home: Home(home), clock: clock)
+        try Engine(home: Home(home), clock: clock, newDatabase: newDatabase)
     }
 }
 

@@ -9,7 +9,7 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let home = Home(global.home)
         let created = try home.initialize()
-        let engine = try Engine(home: home, clock: global.clock)
+        let engine = try Engine(home: home, clock: global.clock, newDatabase: global.newDatabase)
         _ = try engine.loadMappings()
         if created.isEmpty {
             print("home \(home.root.path) is ready; nothing to create")

@@ -20,7 +20,10 @@ public struct Engine: Sendable {
     public var logger: Logger
 
     /// Opens a home: reads the config and opens (migrating) the database.
-    public init(home: Home, clock: any EngineClock, user: String? = nil, logger: Logger? = nil) throws {
+    ///
+    /// - Parameter newDatabase: allows a new database (missing, or 0 bytes) in a home that has history;
+    ///   without it the engine refuses, since it would forget every customer, order and imported file.
+    public init(home: Home, clock: any EngineClock, user: String? = nil, logger: Logger? = nil, newDatabase: Bool = false) throws {
         self.home = home
         self.clock = clock
         self.logger = logger ?? Logger(label: "orderflow", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -30,8 +33,24 @@ public struct Engine: Sendable {
         }
         config = try EngineConfig.load(from: home.configFile)
         let path = home.database(config).path
+        let presence = OrderDatabase.presence(at: path)
+        if presence != .existing, !newDatabase {
+            let history = HomeHistory(home: home)
+            if !history.isEmpty {
+                let what = presence == .missing ? "does not exist" : presence == .empty ? "is empty (0 bytes; truncated?)" : "has no tables"
+                throw EngineError.notPossible("""
+                    the database \(path) \(what), but this home has history: \(history.summary). A new database would \
+                    forget every customer, order and imported file (they would be imported again) and reuse outbox numbers. \
+                    Restore the database from a backup, or correct 'database:' in orderflow.yaml if it names the wrong file; \
+                    to start again with an empty database on purpose, run with --new-database (outbox numbers then continue \
+                    after the highest found)
+                    """)
+            }
+        }
         do {
             database = try OrderDatabase(path: path, cacheMB: config.cacheMB)
+            // A new or restored database continues the outbox numbers the files already carry.
+            try OutboxSequence.catchUp(database.writer, outbox: home.outbox)
         } catch {
             throw EngineError.config("cannot open the database \(path): \(error)")
         }

@@ -51,6 +51,32 @@ public struct OrderDatabase: Sendable {
         }
     }
 
+    /// What is at a database path before it is opened: opening creates (and migrates) a database there,
+    /// so a caller that must not start from nothing asks first.
+    public enum Presence: Sendable, Equatable {
+        /// A database with the engine's tables.
+        case existing
+        /// No file at the path.
+        case missing
+        /// A file of 0 bytes (truncated): SQLite would take it as a new, empty database.
+        case empty
+        /// An SQLite file without the engine's tables.
+        case blank
+    }
+
+    /// Looks at `path` without creating or changing anything. A file SQLite cannot read counts as
+    /// `existing`: opening it then reports what is wrong with it.
+    public static func presence(at path: String) -> Presence {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return errno == ENOENT ? .missing : .existing }
+        if info.st_size == 0 { return .empty }
+        var config = Configuration()
+        config.readonly = true
+        guard let queue = try? DatabaseQueue(path: path, configuration: config),
+              let tables = try? queue.read({ db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") }) else { return .existing }
+        return tables == 0 ? .blank : .existing
+    }
+
     /// SQLite's process-wide settings, applied once before the first connection opens: memory statistics
     /// off (with them on, each of SQLite's allocations takes a global mutex; measured at 6% of the import).
     static let tuned: Int32 = orderflow_sqlite_disable_memstatus()

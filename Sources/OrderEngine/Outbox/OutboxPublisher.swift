@@ -34,9 +34,17 @@ struct OutboxPublisher {
                 }
                 let failures = writer.writeBatch(files)
                 var written: [Int64] = []
+                var conflicts: [(id: Int64, reason: String)] = []
                 for (i, row) in pending.enumerated() {
                     let folder: String = row["folder"], name: String = row["name"]
-                    if let error = failures[i] {
+                    if let error = failures[i], error.code == EEXIST, error.operation == "publish",
+                       let reason = setAside(files[i].bytes, folder: folder, name: name) {
+                        // Another file already has this name: retrying would fail on every cycle for ever.
+                        conflicts.append((row["id"], reason))
+                        result.failures.append(reason)
+                        context.engine.logger.error("output set aside", metadata: ["output.folder": "\(folder)", "output.name": "\(name)",
+                                                                                    "reason": "\(reason)"])
+                    } else if let error = failures[i] {
                         result.failures.append("outbox/\(folder)/\(name): \(error)")
                         context.engine.logger.error("output not written; it stays pending and is written on the next cycle",
                                                     metadata: ["output.folder": "\(folder)", "output.name": "\(name)", "error": "\(error)"])
@@ -52,14 +60,32 @@ struct OutboxPublisher {
                         try db.cachedStatement(sql: "UPDATE outbox_file SET written_at = ?, content = X'' WHERE id = ?")
                             .execute(arguments: [context.engine.clock.now.description, id])
                     }
+                    for conflict in conflicts {
+                        try db.execute(sql: "UPDATE outbox_file SET written_at = ?, content = X'' WHERE id = ?",
+                                       arguments: [context.engine.clock.now.description, conflict.id])
+                        try ExceptionEntry(kind: "outbox-conflict", reason: conflict.reason).insert(db, cycleID: context.cycleID)
+                    }
                 }
                 result.written += written.count
-                if written.count < pending.count { break }
+                if written.count + conflicts.count < pending.count { break }
             }
         } catch {
             result.failures.append("cannot read pending outbox files: \(error)")
         }
         return result
+    }
+
+    /// Keeps a document whose outbox name another file already has in `failed/outbox/FOLDER/`, never
+    /// overwriting either; returns the reason to report, or nil if it cannot be kept there (it then stays pending).
+    func setAside(_ bytes: [UInt8], folder: String, name: String) -> String? {
+        let target = context.engine.home.failed.appendingPathComponent("outbox", isDirectory: true).appendingPathComponent(folder, isDirectory: true)
+        var kept = name
+        if FileManager.default.fileExists(atPath: target.appendingPathComponent(kept).path) {
+            kept = "\(UUID().uuidString.prefix(8).lowercased())-\(name)"
+        }
+        do { try AtomicFileWriter().write(bytes, to: target, name: kept) } catch { return nil }
+        return "outbox/\(folder)/\(name) already exists with different content (not written by this database); "
+            + "this document was kept as failed/outbox/\(folder)/\(kept) instead: compare the two and deliver it by hand"
     }
 
     /// Removes temporary files a killed writer left (`.NAME.PID.tmp`); the engine holds the home's lock,

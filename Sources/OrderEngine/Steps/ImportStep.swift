@@ -50,7 +50,7 @@ public struct ImportStep: CycleStep {
                 if context.options.stop?.isStopped == true { break }
                 do { try process(file, inbox: inbox, context: context, tally: &tally) }
                 catch is EngineStopping { break }
-                catch { warnings.append("\(file.url.path): \(error)"); log(error, file.url.path, context) }
+                catch { stuck(file.url.path, error, context, &warnings) }
             }
             for candidate in scan.ready where candidate.mapping.feed == feed {
                 if context.options.stop?.isStopped == true { break }
@@ -64,8 +64,7 @@ public struct ImportStep: CycleStep {
                 } catch is EngineStopping {
                     break
                 } catch {
-                    warnings.append("\(candidate.url.path): \(error)")
-                    log(error, candidate.url.path, context)
+                    stuck(candidate.url.path, error, context, &warnings)
                 }
             }
         }
@@ -79,8 +78,19 @@ public struct ImportStep: CycleStep {
                              metadata: ["file.path": "\(path)", "error": "\(error)"])
     }
 
-    /// Reports an inbox oddity once (an exception row and a log line), however many polls see it.
-    func notice(_ path: String, _ reason: String, _ context: CycleContext) throws {
+    /// A file that cannot be taken or finished: reported once (an exception row, a log line, a warning of this
+    /// cycle), then tried again quietly on every poll, since the cause (a full disk, a permission) may pass.
+    func stuck(_ path: String, _ error: any Error, _ context: CycleContext, _ warnings: inout [String]) {
+        let reason = "\(path) cannot be processed: \(error); it stays where it is and is tried again on every poll (reported once)"
+        // If even the notice cannot be written (the database is failing), say it every time.
+        guard (try? notice(path, reason, context)) ?? true else { return }
+        log(error, path, context)
+        warnings.append("\(path): \(error)")
+    }
+
+    /// Reports an inbox oddity once (an exception row and a log line), however many polls see it; true the first time.
+    @discardableResult
+    func notice(_ path: String, _ reason: String, _ context: CycleContext) throws -> Bool {
         let fresh = try context.db.write { db -> Bool in
             try db.execute(sql: "INSERT OR IGNORE INTO inbox_notice (path, reason, at) VALUES (?, ?, ?)",
                            arguments: [path, reason, context.now.description])
@@ -89,6 +99,7 @@ public struct ImportStep: CycleStep {
             return true
         }
         if fresh { context.logger.warning("inbox notice", metadata: ["file.path": "\(path)", "reason": "\(reason)"]) }
+        return fresh
     }
 
     /// The page cache while a large file imports, in MB.
