@@ -245,6 +245,31 @@ import TestSupport
         #expect(reasons.count == 1)
     }
 
+    @Test func aFileThatCannotBeFinishedIsReportedOnceAndFinishedWhenTheCausePasses() throws {
+        let home = try home()
+        // archive/orders cannot be made (a file is in its place): the imported file cannot leave processing/.
+        try FileManager.default.createDirectory(at: home.home.archive, withIntermediateDirectories: true)
+        try Data("in the way".utf8).write(to: home.home.archive.appendingPathComponent("orders"))
+        try home.drop("orders", "o.csv", Sample.orders([Sample.line("STUCK", sku: "SKU1")]))
+        let first = try home.cycle(at: "2026-11-27T09:00:00Z")
+        #expect(first.step("import")?.warnings.count == 1)
+        #expect(try home.stages("STUCK") == [1: "despatched"])
+        for second in 10...12 {
+            let again = try home.cycle(at: "2026-11-27T09:00:\(second)Z")
+            #expect(again.step("import")?.warnings.isEmpty == true)
+        }
+        let notices = try home.engine().database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT reason FROM exception WHERE kind = 'inbox' AND reason LIKE '%processing/orders/%'")
+        }
+        #expect(notices.count == 1)
+        #expect(notices.first?.contains("it stays where it is and is tried again on every poll (reported once)") == true)
+        // The cause removed, the next poll finishes it, once.
+        try FileManager.default.removeItem(at: home.home.archive.appendingPathComponent("orders"))
+        try home.cycle(at: "2026-11-27T09:01:00Z")
+        #expect(try home.read("archive/orders/o.csv") == Sample.orders([Sample.line("STUCK", sku: "SKU1")]))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home.home.processing.appendingPathComponent("orders").path).isEmpty)
+    }
+
     @Test func inDoneMarkerModeOnlyTheMarkerReleasesTheFileAndOnlyTheMarkerIsRemoved() throws {
         let home = try home()
         let mapping = try String(contentsOf: home.home.mappings.appendingPathComponent("orders.yaml"), encoding: .utf8)

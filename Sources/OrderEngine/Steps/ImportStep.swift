@@ -54,8 +54,11 @@ public struct ImportStep: CycleStep {
             }
             for candidate in scan.ready where candidate.mapping.feed == feed {
                 if context.options.stop?.isStopped == true { break }
+                // Once claimed, the file is where any report must point (and where the next poll finds it).
+                var claimed: URL?
                 do {
                     guard let file = try inbox.claim(candidate, sequence: context.now) else { continue }
+                    claimed = file.url
                     context.options.observations?.forget(candidate.url.path)
                     if candidate.mapping.doneMarker { inbox.removeMarker(for: candidate) }
                     context.logger.info("file taken", metadata: ["file.name": "\(candidate.mapping.inbox)/\(candidate.name)",
@@ -64,7 +67,7 @@ public struct ImportStep: CycleStep {
                 } catch is EngineStopping {
                     break
                 } catch {
-                    stuck(candidate.url.path, error, context, &warnings)
+                    stuck((claimed ?? candidate.url).path, error, context, &warnings)
                 }
             }
         }
