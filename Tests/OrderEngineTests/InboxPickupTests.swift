@@ -87,6 +87,8 @@ import TestSupport
 
     @Test func theSettleWindowIsMeasuredOnTheRealClockWhateverNowSays() throws {
         let home = try home()
+        // A settle window far longer than a slow test machine takes between writing and polling.
+        try Data("inbox:\n  settle: 60s\n".utf8).write(to: home.home.configFile)
         let url = home.home.inbox.appendingPathComponent("orders/today.csv")
         try Data(Sample.orders([Sample.line("TODAY", sku: "SKU1")]).utf8).write(to: url)
         // Written a moment ago: too new on the real clock, whether --now is months before or after it.
@@ -94,8 +96,8 @@ import TestSupport
         #expect(report.step("import")?["waiting"] == 1)
         report = try home.cycle(at: "2030-01-01T00:00:00Z")
         #expect(report.step("import")?["waiting"] == 1)
-        // Ten real seconds old: settled, even for an engine whose business clock reads long before it was written.
-        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-10)], ofItemAtPath: url.path)
+        // Two real minutes old: settled, even for an engine whose business clock reads long before it was written.
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-120)], ofItemAtPath: url.path)
         report = try home.cycle(at: "2026-06-03T00:00:00Z")
         #expect(report.step("import")?["files"] == 1)
         #expect(try home.stages("TODAY") == [1: "despatched"])
@@ -156,6 +158,7 @@ import TestSupport
 
     @Test func aFileWrittenToDuringItsImportIsRolledBackAndTakenWholeLater() throws {
         let home = try home()
+        try Data("inbox:\n  settle: 60s\n".utf8).write(to: home.home.configFile)
         let url = try home.drop("orders", "grow.csv", Sample.orders([Sample.line("G1", sku: "SKU1")]))
         let writer = WriterDuringImport(processing: home.home.processing, text: Sample.line("G2", sku: "SKU1") + "\n", whenCommitted: false)
         var report = try home.engine(at: "2026-11-27T09:00:00Z").runCycle(observer: writer)
@@ -169,7 +172,7 @@ import TestSupport
         // Just written: too new for the next poll; once settled it is taken whole, and the archive holds what was imported.
         report = try home.cycle(at: "2026-11-27T09:00:05Z")
         #expect(report.step("import")?["waiting"] == 1)
-        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: url.path)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-120)], ofItemAtPath: url.path)
         report = try home.cycle(at: "2026-11-27T09:00:10Z")
         #expect(report.step("import")?["files"] == 1)
         #expect(try home.order("G1").lines.count == 1 && home.order("G2").lines.count == 1)
