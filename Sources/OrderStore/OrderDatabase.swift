@@ -70,6 +70,8 @@ public struct OrderDatabase: Sendable {
         var info = stat()
         guard stat(path, &info) == 0 else { return errno == ENOENT ? .missing : .existing }
         if info.st_size == 0 { return .empty }
+        // A file of more than one page of the largest size has tables; only a smaller one is opened to look.
+        if info.st_size > 65_536 { return .existing }
         var config = Configuration()
         config.readonly = true
         guard let queue = try? DatabaseQueue(path: path, configuration: config),

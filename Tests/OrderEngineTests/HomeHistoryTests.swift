@@ -45,6 +45,17 @@ import TestSupport
         #expect(!home.exists("orderflow-typo.sqlite"))
     }
 
+    @Test func aDatabaseFileWithoutTablesIsRefusedToo() throws {
+        let home = try homeWithHistory()
+        let other = home.root.appendingPathComponent("blank.sqlite").path
+        try DatabaseQueue(path: other).write { db in try db.execute(sql: "PRAGMA user_version = 1") }
+        try Data("database: blank.sqlite\n".utf8).write(to: home.home.configFile)
+        #expect { try home.engine() } throws: { "\($0)".contains("blank.sqlite has no tables, but this home has history") }
+        // The home's own database is found again once the path is put right.
+        try Data("database: orderflow.sqlite\n".utf8).write(to: home.home.configFile)
+        #expect(try home.order("A").lines.count == 1)
+    }
+
     @Test func aNewDatabaseAllowedOnPurposeContinuesTheOutboxNumbers() throws {
         let home = try homeWithHistory()
         try truncateDatabase(home)

@@ -43,6 +43,9 @@ public struct ImportStep: CycleStep {
             try notice(oddity.url.path, moved ? oddity.reason + "; moved to failed/\(oddity.folder)/ unread" : oddity.reason + "; it cannot be moved, so it is left and ignored", context)
         }
         for item in scan.unmapped { try notice(item.url.path, item.reason, context) }
+        for url in scan.heldOpen {
+            context.logger.debug("file waits: a process holds it open for writing", metadata: ["file.path": "\(url.path)"])
+        }
         // Files an interrupted run left claimed go first within their feed; master data still leads.
         let leftovers = inbox.leftovers(mappings)
         for feed in Feed.allCases {
