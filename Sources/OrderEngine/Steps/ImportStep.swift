@@ -147,6 +147,12 @@ public struct ImportStep: CycleStep {
                              arguments: [hash])
         }) {
             let name: String = earlier["name"], at: String = earlier["processed_at"]
+            // Identical to an earlier file only if nothing was written to it since it was hashed.
+            if FileIdentity(path: file.url.path) != input.identity {
+                _ = inbox.putBack(file)
+                tally.changed += 1
+                return
+            }
             let reason = "identical content to \(name), imported at \(at); not imported again"
             try record(file, context: context, hash: hash, size: input.size, outcome: "duplicate", reason: reason,
                        sourceName: sourceName, exceptionKind: "duplicate-file")
@@ -192,7 +198,7 @@ public struct ImportStep: CycleStep {
             let now = FileIdentity(path: file.url.path)
             guard now == input.identity else {
                 let reason = "the file changed after its import was committed (read: \(input.identity), now: \(now.map(\.description) ?? "gone")); "
-                    + "the import of the \(input.size) bytes read (sha256 \(hash)) stands, and this copy holds what was written since"
+                    + "the import of the \(input.size) bytes read (sha256 \(hash)) stands; this is the file as it is now, with what was written since"
                 try context.db.write { db in
                     try ExceptionEntry(kind: "failed-file", reason: reason, sourceFile: sourceName).insert(db, cycleID: context.cycleID)
                 }
