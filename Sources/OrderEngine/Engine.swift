@@ -21,7 +21,7 @@ public struct Engine: Sendable {
 
     /// Opens a home: reads the config and opens (migrating) the database.
     ///
-    /// - Parameter newDatabase: allows a new database (missing, or 0 bytes) in a home that has history;
+    /// - Parameter newDatabase: allows a new database (missing, 0 bytes, or without tables) in a home that has history;
     ///   without it the engine refuses, since it would forget every customer, order and imported file.
     public init(home: Home, clock: any EngineClock, user: String? = nil, logger: Logger? = nil, newDatabase: Bool = false) throws {
         self.home = home
