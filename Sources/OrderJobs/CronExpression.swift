@@ -101,6 +101,8 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             }
             return n
         }
+        // `*` and `N/STEP` run to the field's end; for days of week that is Saturday, so 7 (Sunday again) is not counted twice.
+        let lastInStep = index == 4 ? 6 : range.1
         var result: Set<Int> = []
         var start = 0
         while start <= chars.count {
@@ -123,7 +125,7 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
             if bodyEnd == start {
                 throw fail(start, "\(name) '\(part)' needs a number or * before /")
             } else if bodyEnd - start == 1, chars[start] == "*" {
-                (low, high) = range
+                (low, high) = (range.0, lastInStep)
             } else if let dash = chars[start..<bodyEnd].firstIndex(of: "-") {
                 guard dash > start, dash + 1 < bodyEnd else {
                     throw fail(start, "\(name) range '\(body)' needs a value on each side of -")
@@ -135,7 +137,10 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
                 }
             } else {
                 low = try value(start, bodyEnd)
-                high = bodyEnd < end ? range.1 : low
+                high = bodyEnd < end ? lastInStep : low
+                guard low <= high else {
+                    throw fail(start, "\(name) '\(part)' names no day; a step starts from 0 (SUN) to 6 (SAT)")
+                }
             }
             for v in stride(from: low, through: high, by: step) { result.insert(v) }
             start = end + 1

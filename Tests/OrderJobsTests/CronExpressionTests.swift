@@ -140,6 +140,7 @@ import OrderModel
         ("0 0 * * FRI-MON", 8, "day of week range 'FRI-MON' runs backwards"),
         ("*-5 * * * *", 0, "minute '*' is not a number from 0 to 59"),
         ("0 99999999999999999999 * * *", 2, "hour '99999999999999999999' is not a number from 0 to 23"),
+        ("0 0 * * 7/2", 8, "day of week '7/2' names no day; a step starts from 0 (SUN) to 6 (SAT)"),
         ("0 0 * * * @daily", 10, "expected 5 fields (minute hour day-of-month month day-of-week), found 6 in '0 0 * * * @daily'"),
     ])
     func invalidExpressionsAreRefusedWithTheirOffset(text: String, offset: Int, message: String) {
@@ -154,7 +155,8 @@ import OrderModel
         #expect(cron.minutes == [5, 25, 45])
         #expect(cron.hours == [8, 10, 12, 14, 16, 18])
         #expect(try CronExpression(parsing: "0 0 * * 5-7").daysOfWeek == [5, 6, 0])
-        #expect(try CronExpression(parsing: "0 0 * * 6/1").daysOfWeek == [6, 0])
+        #expect(try CronExpression(parsing: "0 0 * * 6/1").daysOfWeek == [6])
+        #expect(try CronExpression(parsing: "0 0 * * MON/2").daysOfWeek == [1, 3, 5])
         #expect(try CronExpression(parsing: " @Weekly ").daysOfWeek == [0])
         #expect(try CronExpression(parsing: "0 0 * * */2").daysOfWeek == [0, 2, 4, 6])
     }

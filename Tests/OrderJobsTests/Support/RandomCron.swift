@@ -64,7 +64,7 @@ struct RandomCron: CustomStringConvertible {
         if roll < star {
             if Int.random(in: 0..<3, using: &g) > 0 { return ("*", Set(low...high)) }
             let step = Int.random(in: 1...(high - low + 1), using: &g)
-            return ("*/\(step)", Set(stride(from: low, through: high, by: step)))
+            return ("*/\(step)", Set(stride(from: low, through: high == 7 ? 6 : high, by: step)))
         }
         var texts: [String] = []
         var values: Set<Int> = []
@@ -80,8 +80,10 @@ struct RandomCron: CustomStringConvertible {
                 let b = Int.random(in: a...high, using: &g), step = Int.random(in: 1...6, using: &g)
                 texts.append("\(render(a))-\(render(b))/\(step)"); values.formUnion(stride(from: a, through: b, by: step))
             default:
+                // `N/STEP` runs to Saturday (6) in the day of week field, so 7 is not counted twice.
+                let last = high == 7 ? 6 : high, from = min(a, last)
                 let step = Int.random(in: 1...12, using: &g)
-                texts.append("\(render(a))/\(step)"); values.formUnion(stride(from: a, through: high, by: step))
+                texts.append("\(render(from))/\(step)"); values.formUnion(stride(from: from, through: last, by: step))
             }
         }
         return (texts.joined(separator: ","), values)
