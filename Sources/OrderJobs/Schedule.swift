@@ -75,16 +75,18 @@ public enum Schedule: Sendable, CustomStringConvertible {
         var parts: [String] = []
         let dows = c.daysOfWeek.sorted()
         var dowText: String? = nil
-        if c.dowRestricted {
+        if dows.count < 7 {
             if let low = dows.first, let high = dows.last, dows.count > 2, high - low == dows.count - 1 { dowText = "\(names[low]) to \(names[high])" }
             else { dowText = dows.map { names[$0] }.joined(separator: ", ") }
         }
-        let domText = c.domRestricted ? "day \(c.daysOfMonth.sorted().map(String.init).joined(separator: ", ")) of the month" : nil
+        let domText = c.daysOfMonth.count < 31 ? "day \(c.daysOfMonth.sorted().map(String.init).joined(separator: ", ")) of the month" : nil
         switch (domText, dowText) {
         case (nil, nil): parts.append("every day")
         case (let d?, nil): parts.append("on \(d)")
         case (nil, let w?): parts.append("on \(w)")
-        case (let d?, let w?): parts.append("on \(d) or on \(w)")
+        // Vixie: both restricted, either fires; a field written from `*` (`*/7`) narrows the other instead.
+        case (let d?, let w?) where c.domRestricted && c.dowRestricted: parts.append("on \(d) or on \(w)")
+        case (let d?, let w?): parts.append("on \(d) when it is a \(w)")
         }
         if c.months.count < 12 { parts.append("in " + c.months.sorted().map { monthNames[$0 - 1] }.joined(separator: ", ")) }
         return parts.joined(separator: " ")
