@@ -3,15 +3,18 @@ import OrderModel
 
 /// A standard 5-field cron expression: minute, hour, day of month, month, day of week.
 ///
-/// Fields take `*`, numbers, ranges (`1-5`), lists (`1,15`), steps (`*/15`, `8-18/2`) and
-/// names (`JAN`-`DEC`, `SUN`-`SAT`; 7 is Sunday too). As in Vixie cron, when both the day of
-/// month and the day of week are restricted, a day matching either fires. `@hourly`, `@daily`,
-/// `@weekly`, `@monthly` and `@yearly` are shorthands.
+/// Fields take `*`, numbers, ranges (`1-5`), lists (`1,15`), steps (`*/15`, `8-18/2`, `5/15`) and
+/// names (`JAN`-`DEC`, `SUN`-`SAT`, any case; 7 is Sunday too). As in Vixie cron, when both the day of
+/// month and the day of week are restricted, a day matching either fires; a field that starts with
+/// `*` (`*/7`) does not restrict. `@hourly`, `@daily`, `@midnight`, `@weekly`, `@monthly`, `@yearly`
+/// and `@annually` are shorthands. Anything else is refused with the offset of the mistake, so a
+/// schedule that would never mean what its author thought is caught when the configuration loads.
 public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     public let minutes: [Int]
     public let hours: [Int]
     public let daysOfMonth: Set<Int>
     public let months: Set<Int>
+    /// 0 is Sunday; a 7 in the text is stored as 0.
     public let daysOfWeek: Set<Int>
     let domRestricted: Bool
     let dowRestricted: Bool
@@ -21,120 +24,148 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     static let monthNames = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
     static let dayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
     static let fieldNames = ["minute", "hour", "day of month", "month", "day of week"]
+    static let bounds = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)]
+    static let macros = ["@hourly": "0 * * * *", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@weekly": "0 0 * * 0",
+                         "@monthly": "0 0 1 * *", "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *"]
 
-    public init(_ text: String) throws(CronError) {
+    /// Parses `text`, refusing anything that is not a valid 5-field expression or a known shorthand.
+    ///
+    /// - Throws: a `CronError` whose `offset` is where, in `text`, the mistake starts.
+    public init(parsing text: String) throws(CronError) {
         self.text = text
-        let macros = ["@hourly": "0 * * * *", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@weekly": "0 0 * * 0",
-                      "@monthly": "0 0 1 * *", "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *"]
-        let expanded = macros[text.trimmed.lowercased()] ?? text
-        let fields = expanded.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        guard fields.count == 5 else {
-            throw CronError(field: nil, message: "expected 5 fields (minute hour day-of-month month day-of-week), found \(fields.count) in '\(text)'")
+        var tokens = Self.tokens(of: Array(text))
+        guard let first = tokens.first else {
+            throw CronError(offset: 0, message: "the cron expression is empty; write 5 fields (minute hour day-of-month month day-of-week) such as \"0 6 * * MON-FRI\", or a shorthand such as @daily")
         }
-        let ranges = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)]
+        if first.text.hasPrefix("@") {
+            guard let expansion = Self.macros[first.text.lowercased()] else {
+                throw CronError(offset: first.offset, message: "'\(first.text)' is not a schedule orderflow knows; use @hourly, @daily, @weekly, @monthly or @yearly, or 5 fields")
+            }
+            guard tokens.count == 1 else {
+                throw CronError(offset: tokens[1].offset, message: "\(first.text) stands alone; found '\(tokens[1].text)' after it")
+            }
+            tokens = expansion.split(separator: " ").map { (String($0), first.offset) }
+        }
+        guard tokens.count == 5 else {
+            let offset = tokens.count > 5 ? tokens[5].offset : text.count
+            throw CronError(offset: offset, message: "expected 5 fields (minute hour day-of-month month day-of-week), found \(tokens.count) in '\(text)'")
+        }
         var sets: [Set<Int>] = []
-        for (i, field) in fields.enumerated() {
-            sets.append(try Self.parse(field, index: i, range: ranges[i]))
+        for (index, token) in tokens.enumerated() {
+            sets.append(try Self.parse(token.text, index: index, offset: token.offset))
         }
         minutes = sets[0].sorted()
         hours = sets[1].sorted()
         daysOfMonth = sets[2]
         months = sets[3]
         daysOfWeek = Set(sets[4].map { $0 == 7 ? 0 : $0 })
-        domRestricted = fields[2] != "*" && !fields[2].hasPrefix("*/")
-        dowRestricted = fields[4] != "*" && !fields[4].hasPrefix("*/")
+        domRestricted = !tokens[2].text.hasPrefix("*")
+        dowRestricted = !tokens[4].text.hasPrefix("*")
     }
 
-    static func parse(_ field: String, index: Int, range: (Int, Int)) throws(CronError) -> Set<Int> {
-        var result: Set<Int> = []
+    /// The same as `init(parsing:)`; kept for callers written before it.
+    public init(_ text: String) throws(CronError) {
+        try self.init(parsing: text)
+    }
+
+    /// Fields split on spaces and tabs, each with the offset of its first character.
+    static func tokens(of chars: [Character]) -> [(text: String, offset: Int)] {
+        var tokens: [(text: String, offset: Int)] = []
+        var i = 0
+        while i < chars.count {
+            if chars[i] == " " || chars[i] == "\t" { i += 1; continue }
+            let start = i
+            while i < chars.count, chars[i] != " ", chars[i] != "\t" { i += 1 }
+            tokens.append((String(chars[start..<i]), start))
+        }
+        return tokens
+    }
+
+    /// One field: a comma-separated list of `*`, `N`, `N-M`, each optionally followed by `/STEP`.
+    static func parse(_ field: String, index: Int, offset fieldOffset: Int) throws(CronError) -> Set<Int> {
         let name = fieldNames[index]
-        func value(_ text: String) throws(CronError) -> Int {
+        let range = bounds[index]
+        let chars = Array(field)
+        func fail(_ at: Int, _ message: String) -> CronError {
+            CronError(offset: fieldOffset + at, field: index, message: message)
+        }
+        func value(_ from: Int, _ to: Int) throws(CronError) -> Int {
+            let text = String(chars[from..<to])
             let upper = text.uppercased()
             if index == 3, let m = monthNames.firstIndex(of: upper) { return m + 1 }
             if index == 4, let d = dayNames.firstIndex(of: upper) { return d }
-            guard let n = Int(text), n >= range.0, n <= range.1 else {
-                throw CronError(field: index, message: "\(name) '\(text)' is not a number from \(range.0) to \(range.1)\(index == 3 ? " or JAN-DEC" : index == 4 ? " or SUN-SAT" : "")")
+            let names = index == 3 ? " or JAN-DEC" : index == 4 ? " or SUN-SAT" : ""
+            guard !text.isEmpty, text.count <= 4, text.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  let n = Int(text), n >= range.0, n <= range.1 else {
+                throw fail(from, "\(name) '\(text)' is not a number from \(range.0) to \(range.1)\(names)")
             }
             return n
         }
-        for part in field.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
-            guard !part.isEmpty else { throw CronError(field: index, message: "\(name) '\(field)' has an empty list item") }
-            var body = part
+        // `*` and `N/STEP` run to the field's end; for days of week that is Saturday, so 7 (Sunday again) is not counted twice.
+        let lastInStep = index == 4 ? 6 : range.1
+        var result: Set<Int> = []
+        var start = 0
+        while start <= chars.count {
+            var end = start
+            while end < chars.count, chars[end] != "," { end += 1 }
+            let part = String(chars[start..<end])
+            guard start < end else { throw fail(start, "\(name) '\(field)' has an empty list item") }
+            var bodyEnd = end
             var step = 1
-            if let slash = part.firstIndex(of: "/") {
-                body = String(part[..<slash])
-                guard let s = Int(part[part.index(after: slash)...]), s > 0 else {
-                    throw CronError(field: index, message: "\(name) '\(part)': the step after / must be a whole number above 0")
+            if let slash = chars[start..<end].firstIndex(of: "/") {
+                bodyEnd = slash
+                let stepText = String(chars[(slash + 1)..<end])
+                guard stepText.count <= 4, stepText.allSatisfy({ $0.isASCII && $0.isNumber }), let s = Int(stepText), s > 0 else {
+                    throw fail(slash + 1, "\(name) '\(part)': the step after / must be a whole number above 0")
                 }
                 step = s
             }
-            var low: Int, high: Int
-            if body == "*" {
-                (low, high) = range
-                if index == 4 { high = 6 }
-            } else if let dash = body.firstIndex(of: "-") {
-                low = try value(String(body[..<dash]))
-                high = try value(String(body[body.index(after: dash)...]))
-                guard low <= high else { throw CronError(field: index, message: "\(name) range '\(body)' runs backwards") }
+            let low: Int, high: Int
+            let body = String(chars[start..<bodyEnd])
+            if bodyEnd == start {
+                throw fail(start, "\(name) '\(part)' needs a number or * before /")
+            } else if bodyEnd - start == 1, chars[start] == "*" {
+                (low, high) = (range.0, lastInStep)
+            } else if let dash = chars[start..<bodyEnd].firstIndex(of: "-") {
+                guard dash > start, dash + 1 < bodyEnd else {
+                    throw fail(start, "\(name) range '\(body)' needs a value on each side of -")
+                }
+                low = try value(start, dash)
+                high = try value(dash + 1, bodyEnd)
+                guard low <= high else {
+                    throw fail(start, "\(name) range '\(body)' runs backwards")
+                }
             } else {
-                low = try value(body)
-                high = part.contains("/") ? (index == 4 ? 6 : range.1) : low
+                low = try value(start, bodyEnd)
+                high = bodyEnd < end ? lastInStep : low
+                guard low <= high else {
+                    throw fail(start, "\(name) '\(part)' names no day; a step starts from 0 (SUN) to 6 (SAT)")
+                }
             }
             for v in stride(from: low, through: high, by: step) { result.insert(v) }
+            start = end + 1
         }
         return result
     }
 
-    func matches(day: Int64) -> Bool {
-        let (_, month, dom) = Timestamp.civil(fromDays: day)
+    /// Whether a local calendar day fires, by the Vixie rule for day of month and day of week.
+    func matches(month: Int, dayOfMonth: Int, dayOfWeek: Int) -> Bool {
         guard months.contains(month) else { return false }
-        let dow = Int(((day % 7) + 7 + 4) % 7) // 1970-01-01 was a Thursday
-        let domOK = daysOfMonth.contains(dom), dowOK = daysOfWeek.contains(dow)
+        let domOK = daysOfMonth.contains(dayOfMonth), dowOK = daysOfWeek.contains(dayOfWeek)
         if domRestricted && dowRestricted { return domOK || dowOK }
         return domOK && dowOK
     }
 
-    /// The first time after `after` (strictly) that this expression fires in `zone`.
+    /// True when no calendar day can ever match, decided from the fields alone.
     ///
-    /// A local time that a daylight-saving change skips fires at the first valid minute after the
-    /// gap; a local time that happens twice fires once, at its first occurrence.
-    public func next(after: Timestamp, in zone: TimeZone) -> Timestamp? {
-        func offset(_ t: Int64) -> Int64 { Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t)))) }
-        let localAfter = after.secondsEpoch + offset(after.secondsEpoch)
-        let startWall = (localAfter / 60 + 1) * 60
-        let startDay = Timestamp.floorDay(startWall)
-        for day in startDay...(startDay + 366 * 8) where matches(day: day) {
-            for hour in hours {
-                for minute in minutes {
-                    let wall = day * 86_400 + Int64(hour * 3600 + minute * 60)
-                    if wall < startWall { continue }
-                    let before = offset(wall - 43_200), later = offset(wall + 43_200)
-                    let candidates = Set([wall - before, wall - later]).filter { $0 + offset($0) == wall }.sorted()
-                    if let first = candidates.first {
-                        if first > after.secondsEpoch { return Timestamp(secondsSinceEpoch: first) }
-                        continue
-                    }
-                    // In a gap: the clock jumps past this time; fire when it lands.
-                    if let transition = zone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: TimeInterval(wall - before - 86_400))) {
-                        let t = Int64(transition.timeIntervalSince1970)
-                        if t > after.secondsEpoch { return Timestamp(secondsSinceEpoch: t) }
-                    }
-                }
-            }
-        }
-        return nil
+    /// Only a restricted day of month with an unrestricted day of week can fail this way: a day
+    /// of week restriction alone hits every month, and the Vixie "either" rule keeps it; an
+    /// unrestricted day of month includes the 1st, which exists in every month and falls on every
+    /// weekday within 28 years. So the expression never fires exactly when no chosen day of month
+    /// exists in any chosen month (February has 29 days in leap years).
+    public var neverFires: Bool {
+        guard domRestricted, !dowRestricted else { return false }
+        let longest = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return !months.contains { month in daysOfMonth.contains { $0 <= longest[month - 1] } }
     }
-}
-
-/// A mistake in a cron expression.
-public struct CronError: Error, Sendable, CustomStringConvertible {
-    /// 0-based field index, when the mistake is in one field.
-    public var field: Int?
-    public var message: String
-    public var description: String { message }
-}
-
-extension Timestamp {
-    var secondsEpoch: Int64 { secondsSinceEpoch }
-    static func floorDay(_ seconds: Int64) -> Int64 { seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400 }
 }
