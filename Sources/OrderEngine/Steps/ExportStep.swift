@@ -97,7 +97,7 @@ public struct ExportStep: CycleStep {
             byWarehouse[picked.warehouse, default: []].append(picked)
         }
         guard !byWarehouse.isEmpty else { return 0 }
-        let confirmed = context.engine.config.despatch == "confirmed"
+        let confirmed = context.engine.config.despatch == .confirmed
         let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:export")
         var refs: [(warehouse: String, ref: String)] = []
         for warehouse in byWarehouse.keys.sorted() {
