@@ -93,8 +93,13 @@ public struct OrderQueries: Sendable {
     }
 
     /// Orders with at least one line in `stage` (if given) for `customer` (if given), oldest first.
+    /// - Throws: for a stage that does not exist (neither built in nor in rules.yaml), listing those that do,
+    ///   so a mistyped stage is not mistaken for an empty one.
     public func orders(stage: String? = nil, customer: String? = nil, limit: Int? = nil) throws -> [OrderSummary] {
-        try engine.database.writer.read { db in
+        if let stage, !Stage.builtIn.contains(Stage(rawValue: stage)) {
+            try engine.loadRules(mappings: try engine.loadMappings()).requireStage(stage)
+        }
+        return try engine.database.writer.read { db in
             var conditions: [String] = []
             var args: StatementArguments = []
             if let stage {

@@ -40,7 +40,10 @@ public struct RulesFile: Sendable {
     /// Refuses a stage name that is neither built in nor defined under `stages:`, listing the ones that are.
     public func requireStage(_ name: String) throws(EngineError) {
         guard !knownStages.contains(name) else { return }
-        throw .notPossible("no stage '\(name)'; the stages are \(knownStages.joined(separator: ", "))")
+        let builtIn = Stage.builtIn.map(\.rawValue).joined(separator: ", ")
+        let own = stages.isEmpty ? "none of your own (define them under stages: in \(file))"
+            : "\(stages.map(\.name).joined(separator: ", ")) (from \(file))"
+        throw .notPossible("no stage '\(name)'; the stages are \(builtIn) (built in) and \(own)")
     }
 
     public func rule(named name: String) -> ProcessRule? {
