@@ -16,6 +16,8 @@ struct ConfigReader {
                           "allocation_mode", "despatch", "cache_mb", "inbox", "jobs"]
     static let inboxKeys = ["poll_interval", "settle", "ignore", "max_file_size", "max_files_per_poll", "reject_empty"]
     static let jobKeys = ["name", "every", "cron", "time_zone", "steps", "missed"]
+    /// Any instant will do to ask whether a cron expression ever fires: the answer does not depend on it.
+    static let cronReference = Timestamp(secondsSinceEpoch: 946_684_800)
 
     mutating func config(yaml: String) -> EngineConfig {
         var config = EngineConfig()
@@ -170,12 +172,19 @@ struct ConfigReader {
         case (nil, let cron?):
             if let text = scalarText(cron, "\(what) cron") {
                 do {
-                    _ = try CronExpression(text)
-                    job.cron = text
+                    let expression = try CronExpression(text)
+                    // A date that no month has (31 FEB) parses but would never run: say so now.
+                    if expression.next(after: Self.cronReference, in: TimeZone(identifier: "UTC") ?? .current) == nil {
+                        ok = false
+                        fail(cron, "\(what) cron", "never runs: no month has that day; choose a day the month has")
+                    } else {
+                        job.cron = text
+                    }
                 } catch {
                     ok = false
+                    let example = error.field == nil ? ", e.g. \"0 6 * * MON-FRI\"" : ""
                     issues.append(ConfigIssue(file: file, location: cronLocation(cron, text: text, field: error.field),
-                                              subject: "\(what) cron '\(text)'", message: "\(error.message); expected 5 fields: minute hour day-of-month month day-of-week, e.g. \"0 6 * * MON-FRI\""))
+                                              subject: "\(what) cron '\(text)'", message: "\(error.message)\(example)"))
                 }
             } else { ok = false }
         case (let every?, _?):
