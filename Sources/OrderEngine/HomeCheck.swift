@@ -21,6 +21,12 @@ public struct HomeCheck: Sendable {
         var report = Report(mappings: 0, waitingFiles: 0, problems: [])
         let (config, issues) = EngineConfig.read(from: home.configFile)
         report.problems += issues.map { "configuration: \($0)" }
+        let database = home.database(config)
+        var isFolder: ObjCBool = false
+        let folder = database.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) || !isFolder.boolValue {
+            report.problems.append("configuration: database '\(config.database)': the folder \(folder.path) does not exist; the engine cannot open its database there")
+        }
         let mappings: [Mapping]
         do {
             mappings = try MappingLoader().loadFolder(home.mappings)

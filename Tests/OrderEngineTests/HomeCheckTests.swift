@@ -31,6 +31,14 @@ import TestSupport
         })
     }
 
+    @Test func aDatabaseInAFolderThatDoesNotExistIsFound() throws {
+        let home = try TestHome()
+        try Data("database: nowhere/orderflow.sqlite\n".utf8).write(to: home.home.configFile)
+        #expect(HomeCheck(home: home.home).run().problems == [
+            "configuration: database 'nowhere/orderflow.sqlite': the folder \(home.root.path)/nowhere does not exist; the engine cannot open its database there",
+        ])
+    }
+
     @Test func aHomeWithoutItsDatabaseIsRefusedForReadingAndNoneIsCreated() throws {
         let home = try TestHome()
         #expect { try home.home.requireDatabase() } throws: { "\($0)".hasPrefix("no database at ") }

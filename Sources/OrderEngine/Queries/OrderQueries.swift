@@ -190,7 +190,9 @@ public struct OrderQueries: Sendable {
     /// A stored custom-field object, with the entity prefix taken off the names.
     static func custom(_ json: String?, prefix: String) -> [String: String] {
         guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String] else { return [:] }
-        return Dictionary(uniqueKeysWithValues: object.map { (String($0.key.dropFirst($0.key.hasPrefix(prefix) ? prefix.count : 0)), $0.value) })
+        // Stored data is read, never trusted to be unique: a name found twice keeps one value (the same one each time).
+        return Dictionary(object.map { (String($0.key.dropFirst($0.key.hasPrefix(prefix) ? prefix.count : 0)), $0.value) },
+                          uniquingKeysWith: { max($0, $1) })
     }
 
     /// One order: header, lines with their stage and reason, and the full stage history.
