@@ -28,6 +28,12 @@ struct GlobalOptions: ParsableArguments {
     func engine() throws -> Engine {
         try Engine(home: Home(home), clock: clock, newDatabase: newDatabase)
     }
+
+    /// The engine for a command that only reads: a folder with no home or no database is an error, never a new database.
+    func existingEngine() throws -> Engine {
+        try Home(home).requireDatabase()
+        return try engine()
+    }
 }
 
 /// `--json` for listing commands.

@@ -23,7 +23,7 @@ struct JobsListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let runner = try JobRunner(engine: try global.engine())
+        let runner = try JobRunner(engine: try global.existingEngine())
         let rows = try runner.jobs.map { job in
             Row(name: job.name, schedule: job.schedule.description, steps: job.steps ?? ["all"],
                 lastRun: try runner.history(job: job.name, limit: 1).first, nextRun: try runner.nextRun(of: job)?.description)
@@ -62,7 +62,7 @@ struct JobsHistoryCommand: ParsableCommand {
     @Option(help: "How many runs.") var limit = 20
 
     func run() throws {
-        let runs = try JobRunner(engine: try global.engine()).history(job: name, limit: limit)
+        let runs = try JobRunner(engine: try global.existingEngine()).history(job: name, limit: limit)
         if output.json { try Output.json(runs); return }
         if runs.isEmpty { print("no runs yet"); return }
         Output.table(["#", "job", "trigger", "scheduled", "started", "finished", "outcome", "error"], runs.map {

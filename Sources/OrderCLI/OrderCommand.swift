@@ -9,7 +9,7 @@ struct OrderCommand: ParsableCommand {
     @Argument(help: "The order_ref.") var ref: String
 
     func run() throws {
-        let order = try OrderQueries(engine: try global.engine()).order(ref)
+        let order = try OrderQueries(engine: try global.existingEngine()).order(ref)
         if output.json { try Output.json(order); return }
         print("order \(order.orderRef)  date \(order.orderDate)  customer \(order.customerRef)")
         print("payment \(order.paymentMethod ?? "(customer's terms)")\(order.cardLast4.map { "  card ending \($0)" } ?? "")  credit \(order.creditState)\(order.creditOverride ? " (released by hand)" : "")\(order.manualHold ? "  held by hand" : "")")

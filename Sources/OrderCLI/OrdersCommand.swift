@@ -10,7 +10,7 @@ struct OrdersCommand: ParsableCommand {
     @Option(help: "At most this many orders.") var limit: Int?
 
     func run() throws {
-        let orders = try OrderQueries(engine: try global.engine()).orders(stage: stage, customer: customer, limit: limit)
+        let orders = try OrderQueries(engine: try global.existingEngine()).orders(stage: stage, customer: customer, limit: limit)
         if output.json { try Output.json(orders); return }
         if orders.isEmpty { print("no orders"); return }
         Output.table(["order_ref", "order_date", "customer_ref", "lines", "value", "stages"],

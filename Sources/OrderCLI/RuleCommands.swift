@@ -13,7 +13,7 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         guard let scope = Rule.Scope(rawValue: scope) else { throw ValidationError("--scope must be order or line") }
-        let matches = try RuleQueries(engine: try global.engine()).search(expression, stage: stage, scope: scope)
+        let matches = try RuleQueries(engine: try global.existingEngine()).search(expression, stage: stage, scope: scope)
         if output.json { try Output.json(matches); return }
         print("\(matches.count) order(s) match")
         if matches.isEmpty { return }
@@ -31,7 +31,7 @@ struct RulesCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let overview = try RuleQueries(engine: try global.engine()).overview()
+        let overview = try RuleQueries(engine: try global.existingEngine()).overview()
         if output.json { try Output.json(overview); return }
         print("Stages")
         Output.table(["stage", "kind", "description"], overview.stages.map { [$0.name, $0.builtIn ? "built-in" : "user", $0.description] }, indent: "  ")

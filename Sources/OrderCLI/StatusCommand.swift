@@ -9,7 +9,7 @@ struct StatusCommand: ParsableCommand {
     @Option(help: "How many skus to list (most back-ordered first); the JSON lists all.") var skus = 20
 
     func run() throws {
-        let queries = OrderQueries(engine: try global.engine())
+        let queries = OrderQueries(engine: try global.existingEngine())
         if output.json { try Output.json(try queries.status(stockLimit: nil)); return }
         let status = try queries.status(stockLimit: skus)
         print("Stages")

@@ -76,21 +76,14 @@ public struct Engine: Sendable {
         return rules.pipeline.map { entry -> any CycleStep in
             switch entry {
             case .rule(let rule): ProcessRuleStep(rule: rule, catalog: catalog)
-            case .step(let name): builtInStep(name, mappings: mappings)
+            case .step(let step): builtInStep(step, mappings: mappings)
             }
         }
     }
 
-    public func builtInStep(_ name: String, mappings: [Mapping]) -> any CycleStep {
-        switch name {
-        case "import": ImportStep(mappings: mappings)
-        case "credit-check": CreditCheckStep()
-        case "unknown-products": UnknownProductStep()
-        case "drop-ship": DropShipStep()
-        case "allocate": AllocateStep()
-        case "back-order-report": BackOrderReportStep()
-        default: ExportStep()
-        }
+    /// The step that runs a built-in step of the pipeline or of a job.
+    public func builtInStep(_ step: BuiltInStep, mappings: [Mapping]) -> any CycleStep {
+        step.makeStep(mappings: mappings)
     }
 
     /// Runs one full cycle: finish what a previous run left pending, then every step of the pipeline in order.
@@ -220,8 +213,17 @@ public struct CycleReport: Sendable, Codable {
     public var recoveredOutputs: Int
     public var outputFailures: [String]
 
+    /// Counts by step and name; a step (or a count) that appears twice has its values added, never a trap.
     public var counts: [String: [String: Int]] {
-        Dictionary(uniqueKeysWithValues: steps.map { s in (s.step, Dictionary(uniqueKeysWithValues: s.counts.map { ($0.name, $0.value) })) })
+        var result: [String: [String: Int]] = [:]
+        for step in steps {
+            for count in step.counts {
+                let (sum, overflow) = result[step.step, default: [:]][count.name, default: 0].addingReportingOverflow(count.value)
+                result[step.step, default: [:]][count.name] = overflow ? Int.max : sum
+            }
+            if result[step.step] == nil { result[step.step] = [:] }
+        }
+        return result
     }
 
     public func step(_ name: String) -> StepReport? { steps.first { $0.step == name } }

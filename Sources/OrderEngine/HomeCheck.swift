@@ -14,23 +14,37 @@ public struct HomeCheck: Sendable {
         enum CodingKeys: String, CodingKey { case mappings, waitingFiles = "waiting_files", problems }
     }
 
+    /// Finds every problem the engine would refuse to run with: the config (each mistake with its line
+    /// and column), the mappings, `rules.yaml`, the jobs' steps against the pipeline, and the headers
+    /// of the files waiting in the inbox. Opens no database, so it never creates one.
     public func run() -> Report {
         var report = Report(mappings: 0, waitingFiles: 0, problems: [])
-        do {
-            _ = try EngineConfig.load(from: home.configFile)
-        } catch {
-            report.problems.append(error.description)
+        let (config, issues) = EngineConfig.read(from: home.configFile)
+        report.problems += issues.map { "configuration: \($0)" }
+        let database = home.database(config)
+        var isFolder: ObjCBool = false
+        let folder = database.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) || !isFolder.boolValue {
+            report.problems.append("configuration: database '\(config.database)': the folder \(folder.path) does not exist; the engine cannot open its database there")
         }
         let mappings: [Mapping]
         do {
             mappings = try MappingLoader().loadFolder(home.mappings)
         } catch {
             report.problems.append(contentsOf: error.errors.map(\.description))
+            // rules.yaml may name custom fields of the broken mappings: it is checked once they load.
             return report
         }
         report.mappings = mappings.count
+        do {
+            let rules = try RulesFile.load(home: home, catalog: RulesFile.catalog(mappings))
+            let (_, problems) = JobRunner.definitions(config, pipeline: rules.pipeline.map(\.name))
+            report.problems += problems.map { "jobs: \($0)" }
+        } catch {
+            report.problems.append(error.description)
+        }
         let inbox = Inbox(home: home)
-        var settings = (try? EngineConfig.load(from: home.configFile))?.inbox ?? EngineConfig.InboxSettings()
+        var settings = config.inbox
         settings.settle = -.infinity
         settings.maxFilesPerPoll = 0
         let scan = inbox.scan(mappings, settings: settings, fileClock: FixedClock(Timestamp(secondsSinceEpoch: .max / 2)), observations: nil)

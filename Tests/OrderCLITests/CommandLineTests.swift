@@ -76,6 +76,7 @@ import TestSupport
 
     @Test func mistakesGetAClearMessageAndAFailingExitStatus() throws {
         let home = try TestHome()
+        _ = try run(["cycle", "--home", home.root.path])
         let unknown = try run(["order", "NOPE", "--home", home.root.path])
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("no order 'NOPE'"))

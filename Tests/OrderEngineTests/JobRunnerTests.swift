@@ -61,14 +61,46 @@ import TestSupport
     }
 
     @Test(arguments: [
-        ("  - name: a\n    every: soon\n", "job a: every 'soon' is not an interval; write it like 30s, 5m or 2h"),
-        ("  - name: a\n    cron: \"0 25 * * *\"\n", "job a: cron '0 25 * * *': hour '25' is not a number from 0 to 23"),
-        ("  - name: a\n    cron: \"0 6 * * *\"\n    time_zone: Mars/Olympus\n", "job a: unknown time zone 'Mars/Olympus'; use a name such as Europe/London or UTC"),
-        ("  - name: a\n    every: 5m\n    steps: [allocate, teleport]\n", "job a: unknown step 'teleport'; the steps are import, credit-check, unknown-products, proforma-vetting, drop-ship, allocate, export, back-order-report"),
-        ("  - name: a\n    every: 5m\n    cron: \"* * * * *\"\n", "job a: give either 'every' (30s, 5m, 2h) or 'cron' (\"0 6 * * MON-FRI\"), not both or neither"),
+        ("  - name: a\n    every: soon\n",
+         "configuration: job 'a' every 'soon' at orderflow.yaml:4:12: is not an interval; expected whole seconds from 1s to 31 days, like 30s, 5m or 2h"),
+        ("  - name: a\n    cron: \"0 25 * * *\"\n",
+         "configuration: job 'a' cron '0 25 * * *' at orderflow.yaml:4:14: hour '25' is not a number from 0 to 23"),
+        ("  - name: a\n    cron: \"0 6 * * *\"\n    time_zone: Mars/Olympus\n",
+         "configuration: job 'a' time_zone 'Mars/Olympus' at orderflow.yaml:5:16: is not a time zone; use a name such as UTC or Europe/London"),
+        ("  - name: a\n    every: 5m\n    steps: [allocate, teleport]\n",
+         "jobs: job 'a' step 'teleport' at orderflow.yaml:5:23: not in the pipeline of rules.yaml and not a built-in step; the steps are import, credit-check, unknown-products, proforma-vetting, drop-ship, allocate, export, back-order-report"),
+        ("  - name: a\n    every: 5m\n    cron: \"* * * * *\"\n",
+         "configuration: job 'a' every '5m' at orderflow.yaml:4:12: the job has 'cron' too; give either 'every' or 'cron'"),
     ])
-    func jobMistakesAreExplained(jobs: String, message: String) throws {
+    func jobMistakesAreExplainedWithTheirLineAndColumn(jobs: String, message: String) throws {
         let home = try home(jobs: jobs)
-        #expect { _ = try runner(home, at: "2026-11-27T08:00:00Z") } throws: { "\($0)" == "jobs: \(message)" }
+        #expect { _ = try runner(home, at: "2026-11-27T08:00:00Z") } throws: { "\($0)" == message }
+    }
+
+    /// A job listing a step twice is refused when orderflow.yaml is read, before any step runs.
+    @Test func aJobThatRepeatsAStepIsRefusedAtLoadNotAfterItsStepsCommitted() throws {
+        let home = try home(jobs: "  - name: twice\n    every: 5m\n    steps: [allocate, allocate]\n")
+        #expect { _ = try runner(home, at: "2026-11-27T08:00:00Z") } throws: {
+            "\($0)" == "configuration: job 'twice' step 'allocate' at orderflow.yaml:5:23: is listed twice (first at line 5, column 13); a job runs each step once"
+        }
+    }
+
+    /// A report whose steps repeat a name adds their counts up; it never traps.
+    @Test func aReportWithARepeatedStepAddsItsCounts() throws {
+        let home = try TestHome()
+        let engine = try home.engine()
+        let report = try engine.runSteps([BuiltInStep.allocate, .allocate, .export].map { engine.builtInStep($0, mappings: []) })
+        #expect(report.steps.map(\.step) == ["allocate", "allocate", "export"])
+        #expect(Set(report.counts.keys) == ["allocate", "export"])
+        var twice = report
+        twice.steps = [StepReport(step: "x", ["n": 2]), StepReport(step: "x", ["n": 3, "n": 4])]
+        #expect(twice.counts == ["x": ["n": 9]])
+    }
+
+    /// Every built-in step name is parsed to its step; the step's own name is the same word.
+    @Test func everyBuiltInStepRunsAsTheStepOfItsName() throws {
+        for step in BuiltInStep.allCases {
+            #expect(step.makeStep(mappings: []).name == step.rawValue)
+        }
     }
 }

@@ -1,10 +1,13 @@
 import Foundation
+import OrderImport
 import OrderModel
 import OrderStore
-import Yams
 
 /// The home's `orderflow.yaml`: settings that are not per feed.
-public struct EngineConfig: Sendable, Codable, Hashable {
+///
+/// Loaded by walking the YAML node tree (`ConfigReader`), so that every wrong type, value out of
+/// range and unknown key is reported with its line and column; every setting is optional.
+public struct EngineConfig: Sendable, Hashable {
     /// The SQLite file, relative to the home.
     public var database: String = "orderflow.sqlite"
     /// Warehouse of a product whose `warehouse` is blank.
@@ -13,7 +16,7 @@ public struct EngineConfig: Sendable, Codable, Hashable {
     public var currencyDecimals: Int = 2
     /// The time zone cron schedules are read in, unless a job names its own.
     public var timeZone: String = "UTC"
-    /// The jobs the executor runs; none configured means one job, `cycle`, every 2 seconds.
+    /// The jobs the executor runs; none configured means one job, `cycle`, every poll interval.
     public var jobs: [JobConfig] = []
     /// How files are picked up from the inbox.
     public var inbox = InboxSettings()
@@ -21,91 +24,57 @@ public struct EngineConfig: Sendable, Codable, Hashable {
     public var shipPolicy: ShipPolicy = .part
     /// A line larger than the stock available ships what there is and leaves a back-order line for the rest.
     public var splitLines = false
-    /// `incremental` (default) re-examines only back orders whose stock gained or whose order changed;
-    /// `full` re-examines every back order. Both give the same result; `full` is for checking that.
-    public var allocationMode = "incremental"
-    /// `on-pick-list` (default): a line is despatched when its pick list is written; `confirmed`: when the
-    /// warehouse confirms it (inbox/despatches/).
-    public var despatch = "on-pick-list"
+    /// Which back orders each allocation re-examines.
+    public var allocationMode = AllocationMode.incremental
+    /// When a line counts as despatched.
+    public var despatch = DespatchMode.onPickList
     /// SQLite's page cache in MB for the cycle's work (the import of a file uses at most 64 MB of it,
     /// so a file of any size imports in bounded memory).
     public var cacheMB = OrderDatabase.defaultCacheMB
 
+    /// The name the operator knows the file by, in every message about it.
+    public static let fileName = "orderflow.yaml"
+
+    /// `incremental` (default) re-examines only back orders whose stock gained or whose order changed;
+    /// `full` re-examines every back order. Both give the same result; `full` is for checking that.
+    public enum AllocationMode: String, CaseIterable, Sendable, Hashable {
+        case incremental, full
+    }
+
+    /// `on-pick-list` (default): a line is despatched when its pick list is written; `confirmed`: when the
+    /// warehouse confirms it (inbox/despatches/).
+    public enum DespatchMode: String, CaseIterable, Sendable, Hashable {
+        case onPickList = "on-pick-list"
+        case confirmed
+    }
+
     /// Safe pickup of files that SFTP clients may still be writing.
-    public struct InboxSettings: Sendable, Codable, Hashable {
-        /// Seconds between polls of the inbox by `orderflow run`.
+    public struct InboxSettings: Sendable, Hashable {
+        /// Seconds between polls of the inbox by `orderflow run` (100 ms to 24 h).
         public var pollInterval: Double = 2
-        /// A file is taken once unchanged (size and modification time) for this many seconds.
+        /// A file is taken once unchanged (size and modification time) for this many seconds (0 to 24 h).
         public var settle: Double = 2
         /// Name patterns of files being written (never taken).
         public var ignore: [String] = [".*", "*.tmp", "*.part", "*.filepart", "*.partial"]
-        /// Files larger than this are rejected with a reason (bytes).
+        /// Files larger than this are rejected with a reason (bytes, more than 0).
         public var maxFileSize: Int64 = 4 << 30
         /// At most this many files per poll, oldest first (0: no cap).
         public var maxFilesPerPoll: Int = 0
         /// An empty (0-byte) file is rejected with a reason.
         public var rejectEmpty = true
 
-        enum CodingKeys: String, CodingKey {
-            case pollInterval = "poll_interval", settle, ignore, maxFileSize = "max_file_size",
-                 maxFilesPerPoll = "max_files_per_poll", rejectEmpty = "reject_empty"
-        }
-
         public init() {}
 
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            if let text = try c.decodeIfPresent(String.self, forKey: .pollInterval) {
-                guard let v = Self.seconds(text) else { throw EngineError.config("inbox.poll_interval '\(text)': write it like 2s or 500ms") }
-                pollInterval = v
-            }
-            if let text = try c.decodeIfPresent(String.self, forKey: .settle) {
-                guard let v = Self.seconds(text) else { throw EngineError.config("inbox.settle '\(text)': write it like 2s or 500ms") }
-                settle = v
-            }
-            ignore = try c.decodeIfPresent([String].self, forKey: .ignore) ?? ignore
-            if let text = try c.decodeIfPresent(String.self, forKey: .maxFileSize) {
-                guard let v = Self.bytes(text) else { throw EngineError.config("inbox.max_file_size '\(text)': write it like 500MB or 2GB") }
-                maxFileSize = v
-            }
-            maxFilesPerPoll = try c.decodeIfPresent(Int.self, forKey: .maxFilesPerPoll) ?? 0
-            rejectEmpty = try c.decodeIfPresent(Bool.self, forKey: .rejectEmpty) ?? true
-        }
-
-        static func seconds(_ text: String) -> Double? {
-            let t = text.trimmed.lowercased()
-            if t.hasSuffix("ms"), let v = Double(t.dropLast(2)) { return v / 1000 }
-            if t.hasSuffix("s"), let v = Double(t.dropLast()) { return v }
-            if t.hasSuffix("m"), let v = Double(t.dropLast()) { return v * 60 }
-            return Double(t)
-        }
-
-        static func bytes(_ text: String) -> Int64? {
-            let t = text.trimmed.uppercased()
-            for (suffix, factor) in [("GB", Int64(1) << 30), ("MB", Int64(1) << 20), ("KB", Int64(1) << 10), ("B", 1)] where t.hasSuffix(suffix) {
-                return Int64(String(t.dropLast(suffix.count)).trimmed).map { $0 * factor }
-            }
-            return Int64(t)
-        }
+        /// The shortest poll interval: shorter only spins the CPU.
+        public static let pollIntervalRange: ClosedRange<Double> = 0.1...86_400
+        /// The settle window: 0 (take files at once) to a day.
+        public static let settleRange: ClosedRange<Double> = 0...86_400
     }
 
-    enum CodingKeys: String, CodingKey {
-        case database
-        case defaultWarehouse = "default_warehouse"
-        case currencyDecimals = "currency_decimals"
-        case timeZone = "time_zone"
-        case jobs
-        case inbox
-        case shipPolicy = "ship_policy"
-        case splitLines = "split_lines"
-        case allocationMode = "allocation_mode"
-        case despatch
-        case cacheMB = "cache_mb"
-    }
-
-    /// One job as written in the config.
-    public struct JobConfig: Sendable, Codable, Hashable {
+    /// One job as written in the config (already checked; see `ConfigReader`).
+    public struct JobConfig: Sendable, Hashable {
         public var name: String
+        /// The interval in whole seconds, written `every: 30s`, `5m`, `2h`.
         public var every: String?
         public var cron: String?
         public var timeZone: String?
@@ -113,77 +82,48 @@ public struct EngineConfig: Sendable, Codable, Hashable {
         public var steps: [String]?
         /// `run-once` (default): a run missed while the engine was down runs once at start-up; `skip`: it does not.
         public var missed: String?
-        enum CodingKeys: String, CodingKey { case name, every, cron, timeZone = "time_zone", steps, missed }
+        /// Where each step name is written, for the check against the pipeline once `rules.yaml` is read.
+        public var stepLocations: [String: SourceLocation] = [:]
+
+        public init(name: String, every: String? = nil, cron: String? = nil, timeZone: String? = nil, steps: [String]? = nil,
+                    missed: String? = nil) {
+            self.name = name; self.every = every; self.cron = cron; self.timeZone = timeZone; self.steps = steps; self.missed = missed
+        }
+
+        /// A job's interval: whole seconds from 1 s to 31 days.
+        public static let everyRange: ClosedRange<Int> = 1...(31 * 86_400)
     }
 
     public init() {}
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        database = try c.decodeIfPresent(String.self, forKey: .database) ?? database
-        defaultWarehouse = try c.decodeIfPresent(String.self, forKey: .defaultWarehouse) ?? defaultWarehouse
-        currencyDecimals = try c.decodeIfPresent(Int.self, forKey: .currencyDecimals) ?? currencyDecimals
-        timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone) ?? timeZone
-        jobs = try c.decodeIfPresent([JobConfig].self, forKey: .jobs) ?? []
-        inbox = try c.decodeIfPresent(InboxSettings.self, forKey: .inbox) ?? InboxSettings()
-        if let text = try c.decodeIfPresent(String.self, forKey: .shipPolicy) {
-            guard let policy = ShipPolicy(parsing: text) else {
-                throw EngineError.config("ship_policy '\(text)': expected part, complete or part-after:N (days)")
-            }
-            shipPolicy = policy
-        }
-        splitLines = try c.decodeIfPresent(Bool.self, forKey: .splitLines) ?? false
-        allocationMode = try c.decodeIfPresent(String.self, forKey: .allocationMode) ?? "incremental"
-        guard ["incremental", "full"].contains(allocationMode) else {
-            throw EngineError.config("allocation_mode '\(allocationMode)': expected incremental or full")
-        }
-        despatch = try c.decodeIfPresent(String.self, forKey: .despatch) ?? "on-pick-list"
-        guard ["on-pick-list", "confirmed"].contains(despatch) else {
-            throw EngineError.config("despatch '\(despatch)': expected on-pick-list or confirmed")
-        }
-        cacheMB = try c.decodeIfPresent(Int.self, forKey: .cacheMB) ?? cacheMB
-        guard (8...65_536).contains(cacheMB) else {
-            throw EngineError.config("cache_mb \(cacheMB): expected a size in MB from 8 to 65536")
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(database, forKey: .database)
-        try c.encode(defaultWarehouse, forKey: .defaultWarehouse)
-        try c.encode(currencyDecimals, forKey: .currencyDecimals)
-        try c.encode(timeZone, forKey: .timeZone)
-        try c.encode(shipPolicy.description, forKey: .shipPolicy)
-    }
-
     public var money: MoneyFormat { MoneyFormat(fractionDigits: currencyDecimals) }
 
     /// Reads the config; a home without one uses the defaults.
+    /// - Throws: `EngineError.config` listing every mistake, each with its line and column.
     public static func load(from url: URL) throws(EngineError) -> EngineConfig {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return EngineConfig() }
-        let text = String(decoding: data, as: UTF8.self)
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return EngineConfig() }
-        let known = Set(["database", "default_warehouse", "currency_decimals", "time_zone", "jobs", "inbox", "ship_policy",
-                         "split_lines", "allocation_mode", "despatch", "cache_mb"])
-        do {
-            if let node = try Yams.compose(yaml: text), let map = node.mapping {
-                for (key, _) in map where !known.contains(key.string ?? "") {
-                    let mark = key.mark.map { ":\($0.line):\($0.column)" } ?? ""
-                    throw EngineError.config("\(url.lastPathComponent)\(mark): unknown setting '\(key.string ?? "?")'; expected one of \(known.sorted().joined(separator: ", "))")
-                }
-            }
-            let config = try YAMLDecoder().decode(EngineConfig.self, from: text)
-            guard (0...4).contains(config.currencyDecimals) else {
-                throw EngineError.config("\(url.lastPathComponent): currency_decimals must be 0 to 4, found \(config.currencyDecimals)")
-            }
-            guard !config.defaultWarehouse.isEmpty else {
-                throw EngineError.config("\(url.lastPathComponent): default_warehouse must not be blank")
-            }
-            return config
-        } catch let error as EngineError {
-            throw error
-        } catch {
-            throw EngineError.config("\(url.lastPathComponent): \(error)")
+        let (config, issues) = read(from: url)
+        guard issues.isEmpty else { throw .config(issues.map(\.description).joined(separator: "\n")) }
+        return config
+    }
+
+    /// Reads the config and every mistake in it (for `orderflow check`, which lists them all).
+    /// The config returned holds the defaults where a value was refused.
+    public static func read(from url: URL) -> (config: EngineConfig, issues: [ConfigIssue]) {
+        let file = url.lastPathComponent
+        guard FileManager.default.fileExists(atPath: url.path) else { return (EngineConfig(), []) }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            return (EngineConfig(), [ConfigIssue(file: file, location: nil, subject: "", message: "cannot be read (check its permissions)")])
         }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return (EngineConfig(), [ConfigIssue(file: file, location: nil, subject: "", message: "is not UTF-8 text")])
+        }
+        return parse(yaml: text, file: file)
+    }
+
+    /// Parses the text of a config file.
+    public static func parse(yaml text: String, file: String = fileName) -> (config: EngineConfig, issues: [ConfigIssue]) {
+        var reader = ConfigReader(file: file)
+        let config = reader.config(yaml: text)
+        return (config, reader.issues)
     }
 }

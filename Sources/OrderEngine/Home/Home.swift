@@ -59,3 +59,19 @@ extension Feed {
     /// The inbox folders of the standard layout.
     static var allFolders: [String] { allCases.map(\.rawValue) }
 }
+
+extension Home {
+    /// For commands that only read (status, orders, search, ...): refuses a folder that is not a home, or a
+    /// home with no database, instead of creating an empty database there and reporting "no orders".
+    public func requireDatabase() throws(EngineError) {
+        let fm = FileManager.default
+        let path = root.path
+        guard fm.fileExists(atPath: configFile.path) || fm.fileExists(atPath: mappings.path) else {
+            throw .notPossible("\(path) is not an orderflow home (no orderflow.yaml, no mappings/); create one with 'orderflow init --home \(path)', or name yours with --home")
+        }
+        let database = database(try EngineConfig.load(from: configFile))
+        guard fm.fileExists(atPath: database.path) else {
+            throw .notPossible("no database at \(database.path): this home has not been set up; 'orderflow init --home \(path)' creates it (then 'orderflow cycle' imports the inbox)")
+        }
+    }
+}

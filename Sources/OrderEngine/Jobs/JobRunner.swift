@@ -48,45 +48,71 @@ public struct JobRunner: Sendable {
         self.engine = engine
         let mappings = try engine.loadMappings()
         let pipeline = try engine.loadRules(mappings: mappings).pipeline.map(\.name)
-        let steps = pipeline + RulesFile.builtInSteps.filter { !pipeline.contains($0) }
-        let every = "\(max(1, Int(engine.config.inbox.pollInterval.rounded())))s"
-        let configs = engine.config.jobs.isEmpty ? [EngineConfig.JobConfig(name: "cycle", every: every, steps: nil)] : engine.config.jobs
-        var jobs: [JobDefinition] = []
-        for config in configs {
-            jobs.append(try Self.definition(config, defaultZone: engine.config.timeZone, pipeline: steps))
-        }
-        let names = jobs.map(\.name)
-        if Set(names).count != names.count { throw EngineError.jobs("two jobs share a name; give each job its own name") }
+        let (jobs, problems) = Self.definitions(engine.config, pipeline: pipeline)
+        guard problems.isEmpty else { throw EngineError.jobs(problems.joined(separator: "\n")) }
         self.jobs = jobs
     }
 
-    static func definition(_ c: EngineConfig.JobConfig, defaultZone: String, pipeline: [String]) throws(EngineError) -> JobDefinition {
+    /// The jobs of a config, each step name checked against the pipeline of `rules.yaml` and the built-in steps.
+    ///
+    /// Everything else about a job was checked when `orderflow.yaml` was read; a step name can
+    /// only be checked once the pipeline is known. Returns every problem, each with its line and column.
+    public static func definitions(_ config: EngineConfig, pipeline: [String]) -> (jobs: [JobDefinition], problems: [String]) {
+        let steps = pipeline + BuiltInStep.allCases.map(\.rawValue).filter { !pipeline.contains($0) }
+        let every = "\(max(1, Int(config.inbox.pollInterval.rounded())))s"
+        let configs = config.jobs.isEmpty ? [EngineConfig.JobConfig(name: "cycle", every: every)] : config.jobs
+        var jobs: [JobDefinition] = []
+        var problems: [String] = []
+        for job in configs {
+            do {
+                jobs.append(try definition(job, defaultZone: config.timeZone, pipeline: steps))
+            } catch {
+                problems.append(error.description)
+            }
+        }
+        return (jobs, problems)
+    }
+
+    /// Where a step name is written, for a message.
+    static func place(_ job: EngineConfig.JobConfig, step: String) -> String {
+        job.stepLocations[step].map { " at \(EngineConfig.fileName):\($0.line):\($0.column)" } ?? " in \(EngineConfig.fileName)"
+    }
+
+    static func definition(_ c: EngineConfig.JobConfig, defaultZone: String, pipeline: [String]) throws(JobProblem) -> JobDefinition {
         let schedule: Schedule
         switch (c.every, c.cron) {
         case (let every?, nil):
-            guard let seconds = Schedule.interval(every) else {
-                throw .jobs("job \(c.name): every '\(every)' is not an interval; write it like 30s, 5m or 2h")
+            guard case .success(let seconds) = ConfigValues.wholeSeconds(every, in: EngineConfig.JobConfig.everyRange) else {
+                throw JobProblem(description: "job '\(c.name)' every '\(every)': expected whole seconds from 1s to 31 days, like 30s, 5m or 2h")
             }
             schedule = .every(seconds: seconds)
         case (nil, let cron?):
             let zoneName = c.timeZone ?? defaultZone
             guard let zone = TimeZone(identifier: zoneName) else {
-                throw .jobs("job \(c.name): unknown time zone '\(zoneName)'; use a name such as Europe/London or UTC")
+                throw JobProblem(description: "job '\(c.name)' time_zone '\(zoneName)': not a time zone; use a name such as Europe/London or UTC")
             }
             do { schedule = .cron(try CronExpression(cron), zone: zone) }
-            catch { throw .jobs("job \(c.name): cron '\(cron)': \(error)") }
+            catch { throw JobProblem(description: "job '\(c.name)' cron '\(cron)': \(error)") }
         default:
-            throw .jobs("job \(c.name): give either 'every' (30s, 5m, 2h) or 'cron' (\"0 6 * * MON-FRI\"), not both or neither")
+            throw JobProblem(description: "job '\(c.name)': give either 'every' (30s, 5m, 2h) or 'cron' (\"0 6 * * MON-FRI\"), not both or neither")
         }
         var steps = c.steps
         if steps == ["all"] || steps?.isEmpty == true { steps = nil }
         for step in steps ?? [] where !pipeline.contains(step) {
-            throw .jobs("job \(c.name): unknown step '\(step)'; the steps are \(pipeline.joined(separator: ", "))")
+            throw JobProblem(description: "job '\(c.name)' step '\(step)'\(place(c, step: step)): not in the pipeline of rules.yaml and not a built-in step; the steps are \(pipeline.joined(separator: ", "))")
+        }
+        if let steps, Set(steps).count != steps.count {
+            throw JobProblem(description: "job '\(c.name)': a step is listed twice; a job runs each step once")
         }
         let missed = c.missed ?? "run-once"
-        guard ["run-once", "skip"].contains(missed) else { throw .jobs("job \(c.name): missed must be run-once or skip, found '\(missed)'") }
+        guard ["run-once", "skip"].contains(missed) else {
+            throw JobProblem(description: "job '\(c.name)' missed '\(missed)': expected run-once or skip")
+        }
         return JobDefinition(name: c.name, schedule: schedule, steps: steps, catchUp: missed == "run-once")
     }
+
+    /// A job that cannot run as configured, in one sentence.
+    struct JobProblem: Error, CustomStringConvertible { var description: String }
 
     public func job(named name: String) throws -> JobDefinition {
         guard let job = jobs.first(where: { $0.name == name }) else {
@@ -182,7 +208,14 @@ public struct JobRunner: Sendable {
             var steps = engine.pipeline(mappings: mappings, rules: rules)
             if let names = job.steps {
                 // A job may also name a built-in step that the pipeline leaves out (e.g. back-order-report).
-                steps = names.map { name in steps.first { $0.name == name } ?? engine.builtInStep(name, mappings: mappings) }
+                // rules.yaml is read again for each run, so a rule a job names may have gone since the start.
+                steps = try names.map { name throws(EngineError) -> any CycleStep in
+                    if let step = steps.first(where: { $0.name == name }) { return step }
+                    guard let builtIn = BuiltInStep(rawValue: name) else {
+                        throw .jobs("job '\(job.name)': step '\(name)' is no longer in the pipeline of rules.yaml; edit the job or the pipeline")
+                    }
+                    return engine.builtInStep(builtIn, mappings: mappings)
+                }
             }
             let report = try engine.runSteps(steps, options: options)
             cycleID = report.cycleID

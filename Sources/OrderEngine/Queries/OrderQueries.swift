@@ -93,8 +93,13 @@ public struct OrderQueries: Sendable {
     }
 
     /// Orders with at least one line in `stage` (if given) for `customer` (if given), oldest first.
+    /// - Throws: for a stage that does not exist (neither built in nor in rules.yaml), listing those that do,
+    ///   so a mistyped stage is not mistaken for an empty one.
     public func orders(stage: String? = nil, customer: String? = nil, limit: Int? = nil) throws -> [OrderSummary] {
-        try engine.database.writer.read { db in
+        if let stage, !Stage.builtIn.contains(Stage(rawValue: stage)) {
+            try engine.loadRules(mappings: try engine.loadMappings()).requireStage(stage)
+        }
+        return try engine.database.writer.read { db in
             var conditions: [String] = []
             var args: StatementArguments = []
             if let stage {
@@ -185,7 +190,9 @@ public struct OrderQueries: Sendable {
     /// A stored custom-field object, with the entity prefix taken off the names.
     static func custom(_ json: String?, prefix: String) -> [String: String] {
         guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String] else { return [:] }
-        return Dictionary(uniqueKeysWithValues: object.map { (String($0.key.dropFirst($0.key.hasPrefix(prefix) ? prefix.count : 0)), $0.value) })
+        // Stored data is read, never trusted to be unique: a name found twice keeps one value (the same one each time).
+        return Dictionary(object.map { (String($0.key.dropFirst($0.key.hasPrefix(prefix) ? prefix.count : 0)), $0.value) },
+                          uniquingKeysWith: { max($0, $1) })
     }
 
     /// One order: header, lines with their stage and reason, and the full stage history.

@@ -29,10 +29,13 @@ public struct RuleQueries: Sendable {
         } catch {
             throw EngineError.notPossible(error.located(source: expression, file: "search", line: 1, column: 1).description)
         }
+        // A broken rules.yaml is reported as such (file, line, column), as the cycle would.
+        let rules = try engine.loadRules(mappings: mappings)
+        if let stage { try rules.requireStage(stage) }
         let today = engine.clock.now.day
         return try engine.database.writer.read { db in
             let loader = FactsLoader(db: db, catalog: catalog, money: engine.config.money, today: today)
-            let open = Stage.open.map(\.rawValue) + [Stage.dropShip.rawValue] + (try? engine.loadRules(mappings: mappings))!.stages.map(\.name)
+            let open = Stage.open.map(\.rawValue) + [Stage.dropShip.rawValue] + rules.stages.map(\.name)
             let ids = try loader.orderIDs(stages: stage.map { [$0] } ?? open, prefilter: scope == .order ? rule.prefilter : [])
             var matches: [Match] = []
             for order in try loader.load(ids) {
@@ -90,8 +93,8 @@ public struct RuleQueries: Sendable {
             var entries: [Overview.EntryInfo] = []
             for (i, entry) in rules.pipeline.enumerated() {
                 switch entry {
-                case .step(let name):
-                    entries.append(.init(position: i + 1, name: name, kind: "step", detail: "built-in step", lastCycle: last[name]))
+                case .step(let step):
+                    entries.append(.init(position: i + 1, name: step.rawValue, kind: "step", detail: "built-in step", lastCycle: last[step.rawValue]))
                 case .rule(let rule):
                     let run = try Row.fetchOne(db, sql: "SELECT matched, acted FROM rule_run WHERE rule = ? ORDER BY id DESC LIMIT 1",
                                                arguments: [rule.name])

@@ -16,12 +16,12 @@ public struct RulesFile: Sendable {
     }
 
     public enum Entry: Sendable {
-        case step(String)
+        case step(BuiltInStep)
         case rule(ProcessRule)
 
         public var name: String {
             switch self {
-            case .step(let name): name
+            case .step(let step): step.rawValue
             case .rule(let rule): rule.name
             }
         }
@@ -31,10 +31,20 @@ public struct RulesFile: Sendable {
     public var pipeline: [Entry]
     public var file: String
 
-    public static let builtInSteps = ["import", "credit-check", "unknown-products", "drop-ship", "allocate", "export", "back-order-report"]
+    /// The built-in steps' names, in the standard order.
+    public static let builtInSteps = BuiltInStep.allCases.map(\.rawValue)
 
     /// Every stage a rule may name: the built-in ones and the user's.
     public var knownStages: [String] { Stage.builtIn.map(\.rawValue) + stages.map(\.name) }
+
+    /// Refuses a stage name that is neither built in nor defined under `stages:`, listing the ones that are.
+    public func requireStage(_ name: String) throws(EngineError) {
+        guard !knownStages.contains(name) else { return }
+        let builtIn = Stage.builtIn.map(\.rawValue).joined(separator: ", ")
+        let own = stages.isEmpty ? "none of your own (define them under stages: in \(file))"
+            : "\(stages.map(\.name).joined(separator: ", ")) (from \(file))"
+        throw .notPossible("no stage '\(name)'; the stages are \(builtIn) (built in) and \(own)")
+    }
 
     public func rule(named name: String) -> ProcessRule? {
         for entry in pipeline { if case .rule(let r) = entry, r.name == name { return r } }
@@ -45,7 +55,7 @@ public struct RulesFile: Sendable {
     public static func load(home: Home, catalog: FieldCatalog) throws(EngineError) -> RulesFile {
         let url = home.rulesFile
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            return RulesFile(stages: [], pipeline: builtInSteps.map(Entry.step), file: "rules.yaml")
+            return RulesFile(stages: [], pipeline: BuiltInStep.allCases.map(Entry.step), file: "rules.yaml")
         }
         do {
             return try RulesFileParser(file: "rules.yaml", catalog: catalog).parse(String(decoding: data, as: UTF8.self))
@@ -137,12 +147,8 @@ struct RulesFileParser {
         } catch let error as RuleErrorInFile {
             throw RulesFileError(description: error.error.description)
         } catch let error as YamlError {
-            switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-                throw RulesFileError(description: "\(file):\(mark.line):\(mark.column): not valid YAML: \(problem) (a search that holds ': ' must be in quotes, or written on the lines after 'search: >-')")
-            default:
-                throw RulesFileError(description: "\(file): not valid YAML: \(error)")
-            }
+            let at = YAMLNodes.location(of: error).map { ":\($0)" } ?? ""
+            throw RulesFileError(description: "\(file)\(at): not valid YAML: \(YAMLNodes.summary(of: error)) (a search that holds ': ' must be in quotes, or written on the lines after 'search: >-')")
         } catch {
             throw RulesFileError(description: "\(file): \(error)")
         }
@@ -178,20 +184,21 @@ struct RulesFileParser {
         for entry in entries {
             if let stepNode = entry["step"] {
                 let name = try string(stepNode, "step")
-                guard RulesFile.builtInSteps.contains(name) else {
-                    throw fail(stepNode, "unknown step '\(name)'; the built-in steps are \(RulesFile.builtInSteps.joined(separator: ", "))")
+                guard let step = BuiltInStep(rawValue: name) else {
+                    throw fail(stepNode, "unknown step '\(name)'; the built-in steps are \(BuiltInStep.names)")
                 }
                 guard names.insert(name).inserted else { throw fail(stepNode, "'\(name)' appears twice in the pipeline") }
-                pipeline.append(.step(name))
+                pipeline.append(.step(step))
                 continue
             }
             guard let ruleNode = entry["rule"] else { throw fail(entry, "each pipeline entry is 'step: NAME' or 'rule: NAME' with its search and action") }
             let name = try string(ruleNode, "rule")
-            guard !RulesFile.builtInSteps.contains(name), names.insert(name).inserted else {
+            guard BuiltInStep(rawValue: name) == nil, names.insert(name).inserted else {
                 throw fail(ruleNode, "'\(name)' appears twice in the pipeline or is the name of a built-in step")
             }
             let allowed = ["rule", "search", "stages", "scope", "action", "to", "reason", "output", "description", "policy"]
-            for (key, _) in entry.mapping! where !allowed.contains(key.string ?? "") {
+            guard let fields = entry.mapping else { throw fail(entry, "rule \(name): expected its keys (\(allowed.joined(separator: ", ")))") }
+            for (key, _) in fields where !allowed.contains(key.string ?? "") {
                 throw fail(key, "unknown key '\(key.string ?? "?")' in rule \(name); expected \(allowed.joined(separator: ", "))")
             }
             var scope = Rule.Scope.order

@@ -78,7 +78,7 @@ public struct AllocateStep: CycleStep {
             available[Allocator.StockKey(sku: row[0], warehouse: row[1])] = row[2]
         }
         let decided: [(Line, Allocator.Outcome)]
-        if config.allocationMode == "incremental", try everyOrderShipsPart(db, config) {
+        if config.allocationMode == .incremental, try everyOrderShipsPart(db, config) {
             decided = try bySku(db, available: available, splitLines: config.splitLines)
         } else {
             decided = try inOneQueue(db, context, available: available)
@@ -180,7 +180,7 @@ public struct AllocateStep: CycleStep {
     /// All candidate orders in one queue, for orders under `complete` or `part-after:N` (and in full mode).
     func inOneQueue(_ db: Database, _ context: CycleContext, available: [Allocator.StockKey: Int64]) throws -> [(Line, Allocator.Outcome)] {
         let config = context.engine.config
-        let full = config.allocationMode == "full"
+        let full = config.allocationMode == .full
         let policySQL = "COALESCE(o.ship_policy, c.ship_policy, ?)"
         let defaultPolicy = config.shipPolicy.description
         // Orders whose policy turns with time are looked at every cycle — but only if there are any.

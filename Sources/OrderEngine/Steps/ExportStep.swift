@@ -97,11 +97,10 @@ public struct ExportStep: CycleStep {
             byWarehouse[picked.warehouse, default: []].append(picked)
         }
         guard !byWarehouse.isEmpty else { return 0 }
-        let confirmed = context.engine.config.despatch == "confirmed"
+        let confirmed = context.engine.config.despatch == .confirmed
         let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:export")
         var refs: [(warehouse: String, ref: String)] = []
-        for warehouse in byWarehouse.keys.sorted() {
-            let lines = byWarehouse[warehouse]!
+        for (warehouse, lines) in byWarehouse.sorted(by: { $0.key < $1.key }) {
             let number = try OutboxSequence.next(db, folder: OutboxFolder.pickLists)
             let ref = String(format: "PL-%06d", number)
             refs.append((warehouse, ref))

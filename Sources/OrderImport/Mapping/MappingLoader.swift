@@ -127,6 +127,14 @@ private struct Parser {
         return byte
     }
 
+    /// A character that may not be left blank (a delimiter, a quote, a decimal separator).
+    func requiredCharacter(_ node: Node, _ what: String) throws(MappingError) -> UInt8 {
+        guard let byte = try character(node, what) else {
+            throw fail(node, "'\(what)' must be one ASCII character (or tab, pipe, semicolon, comma); found nothing")
+        }
+        return byte
+    }
+
     func datePattern(_ node: Node, _ what: String) throws(MappingError) -> DatePattern {
         let text = try string(node, what)
         do {
@@ -148,7 +156,7 @@ private struct Parser {
         } catch let error as MappingError {
             throw error
         } catch let error as YamlError {
-            throw MappingError(file: file, location: Self.location(of: error), message: "not valid YAML: \(Self.summary(of: error))")
+            throw MappingError(file: file, location: YAMLNodes.location(of: error), message: "not valid YAML: \(YAMLNodes.summary(of: error))")
         } catch {
             throw fail(nil, "not valid YAML: \(error)")
         }
@@ -195,8 +203,8 @@ private struct Parser {
                 for (k, _, v) in try entries(node, "csv", known: ["delimiter", "quote", "escape", "header", "skip_lines", "encoding",
                                                                   "decimal", "thousands", "date_format", "fill_down"]) {
                     switch k {
-                    case "delimiter": dialect.delimiter = try character(v, "delimiter")!
-                    case "quote": dialect.quote = try character(v, "quote")!
+                    case "delimiter": dialect.delimiter = try requiredCharacter(v, "delimiter")
+                    case "quote": dialect.quote = try requiredCharacter(v, "quote")
                     case "escape": dialect.escape = try character(v, "escape", allowBlank: true)
                     case "header": dialect.hasHeader = try bool(v, "header")
                     case "skip_lines": dialect.skipLines = try int(v, "skip_lines", min: 0)
@@ -240,8 +248,9 @@ private struct Parser {
             let record = try recordPath(recordNode, namespaces: namespaces)
             var lines: String? = nil
             if let linesNode {
-                lines = try string(linesNode, "lines")
-                try XPathCheck.validate(lines!, namespaces: namespaces, file: file, at: location(linesNode))
+                let text = try string(linesNode, "lines")
+                try XPathCheck.validate(text, namespaces: namespaces, file: file, at: location(linesNode))
+                lines = text
             }
             format = .xml(XMLLayout(record: record, lines: lines, namespaces: namespaces, values: dialect))
         }
@@ -307,7 +316,7 @@ private struct Parser {
             }
             dialect.encoding = e
         case "decimal":
-            let c = try character(node, "decimal")!
+            let c = try requiredCharacter(node, "decimal")
             guard c == UInt8(ascii: ".") || c == UInt8(ascii: ",") else { throw fail(node, "'decimal' must be . or ,") }
             dialect.decimal = c
         case "thousands":
@@ -541,23 +550,5 @@ private struct Parser {
             }
         }
         return RecordPath(steps: steps, anywhere: anywhere, text: text)
-    }
-
-    static func location(of error: YamlError) -> SourceLocation? {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return SourceLocation(line: mark.line, column: mark.column)
-        default:
-            return nil
-        }
-    }
-
-    static func summary(of error: YamlError) -> String {
-        switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
-            return problem
-        default:
-            return "\(error)"
-        }
     }
 }

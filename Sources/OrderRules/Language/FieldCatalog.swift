@@ -32,7 +32,7 @@ public struct FieldCatalog: Sendable {
     /// Adds a custom field (`order.channel` as text, `product.hazardous` as bool, ...).
     public mutating func addCustom(entity: String, name: String, type: ValueType) {
         guard fields[entity] != nil, fields[entity]?[name] == nil else { return }
-        fields[entity]![name] = type
+        fields[entity, default: [:]][name] = type
     }
 
     public func type(entity: String, name: String) -> ValueType? { fields[entity]?[name] }
