@@ -35,52 +35,51 @@ import TestSupport
         return (base, ManualClock(Timestamp(secondsSinceEpoch: base)))
     }
 
+    /// A daemon's polls of `home` at `--now`, its file clock stepped to `base + seconds` of real time.
+    private func daemonPolls(_ home: TestHome, now: String) throws -> (base: Int64, poll: (Int64) throws -> CycleReport) {
+        let (base, clock) = realTime()
+        let options = Engine.RunOptions(observations: InboxObservations(), fileClock: clock)
+        let engine = try home.engine(at: now)
+        return (base, { seconds in
+            clock.set(Timestamp(secondsSinceEpoch: base + seconds))
+            return try engine.runCycle(options: options)
+        })
+    }
+
     // File ages are measured on the real clock (`RunOptions.fileClock`, here a stepped `ManualClock` standing in
     // for it), whatever the engine's business clock says: these engines run on a `--now` months away.
 
     @Test func aFileWrittenSlowlyIsTakenOnlyOnceItHasSettled() throws {
         let home = try home()
-        let (base, clock) = realTime()
-        let options = Engine.RunOptions(observations: InboxObservations(), fileClock: clock)
-        let engine = try home.engine(at: "2026-06-03T00:00:00Z")
-        func poll(at seconds: Int64) throws -> CycleReport {
-            clock.set(Timestamp(secondsSinceEpoch: base + seconds))
-            return try engine.runCycle(options: options)
-        }
+        let (base, poll) = try daemonPolls(home, now: "2026-06-03T00:00:00Z")
         try write(home, "slow.csv", Sample.orderHeader + "\n" + Sample.line("A", sku: "SKU1") + "\n", at: 0, from: base)
-        var report = try poll(at: 1)
+        var report = try poll(1)
         #expect(report.step("import")?["waiting"] == 1)
         #expect(home.exists("inbox/orders/slow.csv"))
         // The SFTP client writes the rest one second later.
         try write(home, "slow.csv", Sample.line("A", no: 2, sku: "SKU1") + "\n", at: 2, from: base, append: true)
-        report = try poll(at: 3)
+        report = try poll(3)
         #expect(report.step("import")?["waiting"] == 1)
-        report = try poll(at: 5)
+        report = try poll(5)
         #expect(report.step("import")?["waiting"] == 1)   // first seen whole at +3 s: not yet 2 s + 1
-        report = try poll(at: 6)
+        report = try poll(6)
         #expect(report.step("import")?["files"] == 1)
         #expect(try home.order("A").lines.count == 2)
     }
 
     @Test func theDaemonWaitsForASteadySizeEvenWhenTheModificationTimeIsOld() throws {
         let home = try home()
-        let (base, clock) = realTime()
-        let options = Engine.RunOptions(observations: InboxObservations(), fileClock: clock)
-        let engine = try home.engine(at: "2027-01-01T00:00:00Z")
-        func poll(at seconds: Int64) throws -> CycleReport {
-            clock.set(Timestamp(secondsSinceEpoch: base + seconds))
-            return try engine.runCycle(options: options)
-        }
+        let (base, poll) = try daemonPolls(home, now: "2027-01-01T00:00:00Z")
         // Some clients keep the original modification time while they write: the size still tells.
         try write(home, "kept-time.csv", "order_ref", at: -7200, from: base)
-        var report = try poll(at: 1)
+        var report = try poll(1)
         #expect(report.step("import")?["waiting"] == 1)
         try write(home, "kept-time.csv", Sample.orderHeader + "\n" + Sample.line("B", sku: "SKU1") + "\n", at: -7200, from: base)
-        report = try poll(at: 2)
+        report = try poll(2)
         #expect(report.step("import")?["waiting"] == 1)
-        report = try poll(at: 4)
+        report = try poll(4)
         #expect(report.step("import")?["waiting"] == 1)   // 2 s, but whole seconds need one more
-        report = try poll(at: 5)
+        report = try poll(5)
         #expect(report.step("import")?["files"] == 1)
         #expect(try home.order("B").lines.count == 1)
     }
