@@ -117,7 +117,7 @@ public struct OrderQueries: Sendable {
                 """, arguments: args).map { row in
                 OrderSummary(orderRef: row["order_ref"], orderDate: row["order_date"], customerRef: row["customer_ref"],
                              stages: ((row["stages"] as String?) ?? "").split(separator: ",").map(String.init).sorted(),
-                             lines: row["lines"], value: engine.config.money.format(Money(minorUnits: row["value"])))
+                             lines: row["lines"], value: engine.config.money.format(computed: row["value"]))
             }
         }
     }

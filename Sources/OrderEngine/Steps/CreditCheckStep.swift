@@ -20,6 +20,15 @@ public struct CreditCheckStep: CycleStep {
     }
 
     public func run(_ context: CycleContext) throws -> StepReport {
+        do {
+            return try check(context)
+        } catch let error as DatabaseError where error.message == "integer overflow" {
+            // SQLite's SUM fails rather than wraps: say which sum, and what to look at, instead of a bare SQL error.
+            throw EngineError.notPossible("credit check: the order values of a customer add up beyond what the engine can hold (±\(Int64.max) minor units); nothing was changed; check the quantities and prices of the newest orders ('orderflow orders')")
+        }
+    }
+
+    func check(_ context: CycleContext) throws -> StepReport {
         try context.db.write { db in
             // One pass over the candidates' lines, grouped by order, gives each order's value and line facts.
             let query = try db.makeStatement(sql: """
@@ -65,7 +74,7 @@ public struct CreditCheckStep: CycleStep {
                         paymentMethod: (row[paymentMethod] as String?).flatMap(PaymentMethod.init(rawValue:)),
                         card: PaymentCard(status: PaymentCard.Status(rawValue: row[cardStatus]) ?? .missing, lastFour: row[cardLast4]),
                         cardExpiry: (row[cardExpiry] as String?).flatMap(CardExpiry.init(stored:)),
-                        value: Money(minorUnits: row[value]), overridden: row[override]),
+                        value: Money(computed: row[value]), overridden: row[override]),
                     orderRef: row[orderRef], wasHeld: (row[state] as String) == "held", heldCode: row[heldCode]))
             }
             guard !rows.isEmpty else {
@@ -75,7 +84,7 @@ public struct CreditCheckStep: CycleStep {
             // Customers and their open exposure, for the candidates' customers only.
             let refs = Array(Set(rows.map(\.candidate.customerRef)))
             var customers: [String: CreditCheck.Customer] = [:]
-            var open: [String: Money] = [:]
+            var open: [String: Money?] = [:]
             for chunk in stride(from: 0, to: refs.count, by: 500).map({ Array(refs[$0..<min($0 + 500, refs.count)]) }) {
                 let marks = databaseQuestionMarks(count: chunk.count)
                 for row in try Row.fetchAll(db, sql: """
@@ -95,7 +104,7 @@ public struct CreditCheckStep: CycleStep {
                       AND (po.po_ref IS NULL OR po.outbox_file_id IS NULL)
                     GROUP BY o.customer_ref
                     """, arguments: StatementArguments(chunk)) {
-                    open[row[0]] = Money(minorUnits: row[1])
+                    open[row[0]] = .some(Money(computed: row[1]))
                 }
             }
             let decisions = CreditCheck().decide(rows.map(\.candidate), customers: customers, openExposure: open, money: context.money)
