@@ -38,6 +38,8 @@ public struct RecordDecoder: Sendable {
     ///
     /// With money within `Money.limitMajorUnits`, stock and order sums stay far inside Int64.
     public static let quantityLimit: Int64 = 1_000_000_000
+    /// Line numbers run from 1 to 999,999: the allocation queue key holds a line number in 6 digits.
+    public static let lineNoLimit: Int64 = 999_999
     /// Priorities run from -1,000,000 to 1,000,000: the allocation queue key holds `1000000 - priority` in 7 digits.
     public static let priorityLimit = 1_000_000
 
@@ -117,10 +119,7 @@ public struct RecordDecoder: Sendable {
                 throw RecordRejection.badValue(line: record.line, field: "order_date", found: "", expected: "a date (the field is required)")
             }
             let customer = try code(f, "customer_ref")
-            let lineText = f["line_no"]
-            guard let lineNo = Int(lineText), lineNo > 0 else {
-                throw RecordRejection.badValue(line: record.line, field: "line_no", found: lineText, expected: "a whole number greater than 0")
-            }
+            let lineNo = Int(try wholeNumber(f, "line_no", 1...Self.lineNoLimit, "a whole number greater than 0"))
             let sku = try code(f, "sku")
             let quantity = try positiveInteger(f, "quantity")
             let price = try amount(f, "unit_price", allowNegative: false)
@@ -241,9 +240,7 @@ public struct RecordDecoder: Sendable {
         do throws(RecordRejection) {
             let pickList = try code(f, "pick_list_ref")
             let order = try code(f, "order_ref")
-            guard let lineNo = Int(f["line_no"]), lineNo > 0 else {
-                throw RecordRejection.badValue(line: record.line, field: "line_no", found: f["line_no"], expected: "a whole number greater than 0")
-            }
+            let lineNo = Int(try wholeNumber(f, "line_no", 1...Self.lineNoLimit, "a whole number greater than 0"))
             let quantity = try wholeNumber(f, "quantity_despatched", 0...Self.quantityLimit, "a whole number, 0 or more")
             return DespatchInput(pickListRef: pickList, orderRef: order, lineNo: lineNo, quantity: quantity, sourceLine: record.line)
         } catch { throw error.at(record) }
@@ -255,11 +252,7 @@ public struct RecordDecoder: Sendable {
             let order = try code(f, "order_ref")
             var lineNo: Int? = nil
             if !f["line_no"].isEmpty {
-                guard let n = Int(f["line_no"]), n > 0 else {
-                    throw RecordRejection.badValue(line: record.line, field: "line_no", found: f["line_no"],
-                                                   expected: "a whole number greater than 0, or blank for the whole order")
-                }
-                lineNo = n
+                lineNo = Int(try wholeNumber(f, "line_no", 1...Self.lineNoLimit, "a whole number greater than 0, or blank for the whole order"))
             }
             return CancellationInput(orderRef: order, lineNo: lineNo, sourceLine: record.line)
         } catch { throw error.at(record) }
