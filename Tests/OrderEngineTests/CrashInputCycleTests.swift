@@ -118,3 +118,41 @@ import TestSupport
         #expect(try home.order("SMALL").lines.allSatisfy { $0.stage != "big-check" })
     }
 }
+
+extension CrashInputCycleTests {
+    /// Totals that SQLite's SUM cannot add (it stops the statement with "integer overflow") are summed
+    /// exactly instead: only the customer beyond Int64 is held, the others are decided as usual.
+    @Test func aSumBeyondInt64HoldsOnlyItsCustomerAndTheCycleGoesOn() throws {
+        let home = try TestHome()
+        try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1"), Sample.account("C2"), Sample.account("C3")]))
+        try home.drop("products", "p.csv", Sample.products([Sample.product("SKU1")]))
+        try home.drop("orders", "o1.csv", Sample.orders([
+            Sample.line("A1", customer: "C1", sku: "SKU1"), Sample.line("A2", customer: "C1", sku: "SKU1"),
+            Sample.line("W", customer: "C2", sku: "SKU1"),
+            "WIDE,2026-11-26,C2,1,SKU1,1,,,,,,,,,,", "WIDE,2026-11-26,C2,2,SKU1,1,,,,,,,,,,",
+        ]))
+        try home.cycle()
+        // Both of C1's open orders, and both lines of WIDE, at a price an old import let in: each fits, their sum does not.
+        try home.engine().database.writer.write { db in
+            try db.execute(sql: """
+                UPDATE order_line SET unit_price = 5000000000000000000
+                WHERE order_id IN (SELECT id FROM sales_order WHERE order_ref IN ('A1', 'A2', 'WIDE'))
+                """)
+        }
+        try home.drop("orders", "o2.csv", Sample.orders([
+            Sample.line("A3", customer: "C1", sku: "SKU1"), Sample.line("B1", customer: "C2", sku: "SKU1"),
+            Sample.line("C1-ORDER", customer: "C3", sku: "SKU1"),
+        ]))
+        let report = try home.cycle(at: "2026-11-27T10:00:00Z")
+        #expect(report.step("credit-check")?["checked"] == 3)
+        #expect(report.step("credit-check")?["passed"] == 1)
+        #expect(try home.order("C1-ORDER").lines.allSatisfy { $0.stage != "held-for-credit" })
+        #expect(try home.order("A3").lines.first?.reasonCode == "value-too-large")
+        // C2's open exposure is WIDE's lines and W: beyond Int64 as well.
+        #expect(try home.order("B1").lines.first?.reasonCode == "value-too-large")
+        let summaries = try OrderQueries(engine: home.engine()).orders()
+        #expect(summaries.first { $0.orderRef == "WIDE" }?.value == "too large to compute")
+        #expect(summaries.first { $0.orderRef == "A1" }?.value == "50000000000000000.00")
+        #expect(summaries.first { $0.orderRef == "W" }?.value == "10.00")
+    }
+}

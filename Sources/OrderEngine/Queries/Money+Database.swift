@@ -15,10 +15,3 @@ extension Money {
         }
     }
 }
-
-extension MoneyFormat {
-    /// Prints a computed amount, or says that it is too large to compute exactly.
-    func format(computed value: DatabaseValue) -> String {
-        Money(computed: value).map(format) ?? "too large to compute"
-    }
-}
