@@ -17,21 +17,21 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
     /// Checked: an overflow throws instead of trapping the process.
     public static func + (a: Money, b: Money) throws(MoneyOverflow) -> Money {
         let (sum, overflow) = a.minorUnits.addingReportingOverflow(b.minorUnits)
-        if overflow { throw MoneyOverflow(left: a.minorUnits, operation: "+", right: b.minorUnits) }
+        if overflow { throw MoneyOverflow(left: a.minorUnits, operation: .add, right: b.minorUnits) }
         return Money(minorUnits: sum)
     }
 
     /// Checked: an overflow throws instead of trapping the process.
     public static func - (a: Money, b: Money) throws(MoneyOverflow) -> Money {
         let (difference, overflow) = a.minorUnits.subtractingReportingOverflow(b.minorUnits)
-        if overflow { throw MoneyOverflow(left: a.minorUnits, operation: "-", right: b.minorUnits) }
+        if overflow { throw MoneyOverflow(left: a.minorUnits, operation: .subtract, right: b.minorUnits) }
         return Money(minorUnits: difference)
     }
 
     /// A line value, `price × quantity`. Checked: an overflow throws instead of trapping the process.
     public static func * (a: Money, quantity: Int64) throws(MoneyOverflow) -> Money {
         let (product, overflow) = a.minorUnits.multipliedReportingOverflow(by: quantity)
-        if overflow { throw MoneyOverflow(left: a.minorUnits, operation: "×", right: quantity) }
+        if overflow { throw MoneyOverflow(left: a.minorUnits, operation: .multiply, right: quantity) }
         return Money(minorUnits: product)
     }
     public var description: String { MoneyFormat.standard.format(self) }
@@ -42,25 +42,6 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(minorUnits)
-    }
-}
-
-/// Money arithmetic whose result does not fit the engine's integer minor units.
-///
-/// The import's limits keep real data far from this; it exists so that a value that slipped past
-/// them (an old database, a product price changed under a large quantity) is reported, not a crash.
-public struct MoneyOverflow: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The left operand in minor units.
-    public var left: Int64
-    /// `+`, `-` or `×`.
-    public var operation: String
-    /// The right operand: minor units, or a quantity for `×`.
-    public var right: Int64
-    public init(left: Int64, operation: String, right: Int64) {
-        self.left = left; self.operation = operation; self.right = right
-    }
-    public var description: String {
-        "an amount is too large to compute: \(left) \(operation) \(right) (in minor units) is beyond ±\(Int64.max); check the quantities and prices"
     }
 }
 

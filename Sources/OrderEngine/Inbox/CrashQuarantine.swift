@@ -27,9 +27,16 @@ struct CrashQuarantine {
         /// `signal 4 (SIGILL)`, or `a signal` when the marker does not say.
         var signalText: String {
             guard let signal else { return "a signal" }
-            let names: [Int32: String] = [SIGILL: "SIGILL", SIGTRAP: "SIGTRAP", SIGSEGV: "SIGSEGV", SIGBUS: "SIGBUS",
-                                          SIGFPE: "SIGFPE", SIGABRT: "SIGABRT"]
-            return names[signal].map { "signal \(signal), \($0)" } ?? "signal \(signal)"
+            let name: String? = switch signal {
+            case SIGILL: "SIGILL"
+            case SIGTRAP: "SIGTRAP"
+            case SIGSEGV: "SIGSEGV"
+            case SIGBUS: "SIGBUS"
+            case SIGFPE: "SIGFPE"
+            case SIGABRT: "SIGABRT"
+            default: nil
+            }
+            return name.map { "signal \(signal), \($0)" } ?? "signal \(signal)"
         }
 
         /// The reason written beside the file in `failed/` and into the exception report.
