@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "OrderModel", swiftSettings: strict),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "CSQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
+        .target(name: "CCrashGuard"),
         .target(
             name: "OrderStore",
             dependencies: ["OrderModel", "CSQLiteTuning", .product(name: "GRDB", package: "GRDB.swift"),
@@ -39,6 +40,7 @@ let package = Package(
             name: "OrderEngine",
             dependencies: [
                 "OrderModel", "OrderStore", "OrderImport", "OrderRules", "OrderAllocation", "OrderExport", "OrderJobs",
+                "CCrashGuard",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),

@@ -116,7 +116,9 @@ def settle_and_stop(binary, home, timeout=120):
             processing_root = os.path.join(home, "processing")
             claimed = []
             if os.path.isdir(processing_root):
-                claimed = [f for d in os.listdir(processing_root) for f in os.listdir(os.path.join(processing_root, d))]
+                # Folders per mapping; the engine's own markers (.importing) are files beside them.
+                claimed = [f for d in os.listdir(processing_root) if os.path.isdir(os.path.join(processing_root, d))
+                           for f in os.listdir(os.path.join(processing_root, d))]
             db = sqlite3.connect(os.path.join(home, "orderflow.sqlite"), timeout=30)
             pending = db.execute("SELECT COUNT(*) FROM outbox_file WHERE written_at IS NULL").fetchone()[0]
             picking = db.execute("SELECT COUNT(*) FROM order_line WHERE stage IN ('new', 'picking')").fetchone()[0]

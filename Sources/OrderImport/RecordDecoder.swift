@@ -34,23 +34,63 @@ public struct RecordDecoder: Sendable {
         return value
     }
 
-    func positiveInteger(_ f: Fields, _ name: String) throws(RecordRejection) -> Int64 {
+    /// The largest quantity a file may state (order and receipt quantities, stock on hand, despatched).
+    ///
+    /// With money within `Money.limitMajorUnits`, stock and order sums stay far inside Int64.
+    public static let quantityLimit: Int64 = 1_000_000_000
+    /// Line numbers run from 1 to 999,999: the allocation queue key holds a line number in 6 digits.
+    public static let lineNoLimit: Int64 = 999_999
+    /// Priorities run from -1,000,000 to 1,000,000: the allocation queue key holds `1000000 - priority` in 7 digits.
+    public static let priorityLimit = 1_000_000
+
+    /// A whole number within `range`; a value beyond it (or beyond Int64) names the limit.
+    func wholeNumber(_ f: Fields, _ name: String, _ range: ClosedRange<Int64>, _ expected: String) throws(RecordRejection) -> Int64 {
         let value = f[name]
-        guard let n = Int64(value), n > 0, n <= 1_000_000_000 else {
-            throw .badValue(line: f.record.line, field: name, found: value, expected: "a whole number greater than 0")
+        guard let n = Int64(value), range.contains(n) else {
+            let digits = value.hasPrefix("-") || value.hasPrefix("+") ? value.dropFirst() : Substring(value)
+            let isWhole = !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+            // The limit is named when it is what the value broke (not for a 0 where more than 0 is expected).
+            let outside = isWhole && (Int64(value).map { $0 > range.upperBound || ($0 < range.lowerBound && range.lowerBound < 0) } ?? true)
+            let limit = outside ? " (from \(range.lowerBound) to \(range.upperBound): the engine's limit)" : ""
+            throw .badValue(line: f.record.line, field: name, found: value, expected: expected + limit)
         }
         return n
+    }
+
+    func positiveInteger(_ f: Fields, _ name: String) throws(RecordRejection) -> Int64 {
+        try wholeNumber(f, name, 1...Self.quantityLimit, "a whole number greater than 0")
     }
 
     func amount(_ f: Fields, _ name: String, allowNegative: Bool) throws(RecordRejection) -> Money? {
         let value = f[name]
         if value.isEmpty { return nil }
-        guard let m = money.parse(value), allowNegative || m.minorUnits >= 0 else {
+        let limit = money.format(money.limit)
+        let range = allowNegative ? "from -\(limit) to \(limit)" : "from 0 to \(limit)"
+        let parsed = money.parse(value)
+        guard let m = parsed, allowNegative || m.minorUnits >= 0 else {
+            // A plain number that does not parse does not fit Int64 minor units: too large, not malformed.
+            if parsed == nil, Self.isPlainNumber(value, fractionDigits: money.fractionDigits),
+               allowNegative || !value.trimmed.hasPrefix("-") {
+                throw .badValue(line: f.record.line, field: name, found: value,
+                                expected: "an amount \(range) (the engine's limit for money)")
+            }
             let sign = allowNegative ? "" : " not below 0"
             throw .badValue(line: f.record.line, field: name, found: value,
                             expected: "a decimal amount\(sign) with at most \(money.fractionDigits) decimal places, e.g. 12.50")
         }
+        guard money.isWithinLimit(m) else {
+            throw .badValue(line: f.record.line, field: name, found: value, expected: "an amount \(range) (the engine's limit for money)")
+        }
         return m
+    }
+
+    /// Digits with an optional sign and at most `fractionDigits` decimals (whatever their count).
+    static func isPlainNumber(_ text: String, fractionDigits: Int) -> Bool {
+        var body = Substring(text.trimmed)
+        if body.hasPrefix("-") || body.hasPrefix("+") { body = body.dropFirst() }
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts.count == 1 || parts[1].count <= fractionDigits else { return false }
+        return parts.allSatisfy { $0.allSatisfy { $0.isASCII && $0.isNumber } }
     }
 
     func flag(_ f: Fields, _ name: String) throws(RecordRejection) -> Bool {
@@ -79,13 +119,18 @@ public struct RecordDecoder: Sendable {
                 throw RecordRejection.badValue(line: record.line, field: "order_date", found: "", expected: "a date (the field is required)")
             }
             let customer = try code(f, "customer_ref")
-            let lineText = f["line_no"]
-            guard let lineNo = Int(lineText), lineNo > 0 else {
-                throw RecordRejection.badValue(line: record.line, field: "line_no", found: lineText, expected: "a whole number greater than 0")
-            }
+            let lineNo = Int(try wholeNumber(f, "line_no", 1...Self.lineNoLimit, "a whole number greater than 0"))
             let sku = try code(f, "sku")
             let quantity = try positiveInteger(f, "quantity")
             let price = try amount(f, "unit_price", allowNegative: false)
+            if let price {
+                // The line's value is money too: quantity × price within the same limit.
+                let value = try? price * quantity
+                guard let value, money.isWithinLimit(value) else {
+                    throw RecordRejection.badValue(line: record.line, field: "unit_price", found: f["unit_price"],
+                        expected: "a line value (quantity \(quantity) × unit_price) of at most \(money.format(money.limit)) (the engine's limit for money)")
+                }
+            }
             var method: PaymentMethod? = nil
             if !f["payment_method"].isEmpty {
                 guard let m = PaymentMethod(parsing: f["payment_method"]) else {
@@ -107,10 +152,8 @@ public struct RecordDecoder: Sendable {
                               city: f.text("ship_city"), postcode: f.text("ship_postcode"), country: f.text("ship_country"))
             var priority = 0
             if !f["priority"].isEmpty {
-                guard let p = Int(f["priority"]), abs(p) <= 1_000_000 else {
-                    throw RecordRejection.badValue(line: record.line, field: "priority", found: f["priority"], expected: "a whole number (higher ships first)")
-                }
-                priority = p
+                let limit = Int64(Self.priorityLimit)
+                priority = Int(try wholeNumber(f, "priority", -limit...limit, "a whole number (higher ships first)"))
             }
             let policy = try shipPolicy(f, record)
             var line = OrderLineInput(orderRef: orderRef, orderDate: date, customerRef: customer, lineNo: lineNo, sku: sku,
@@ -185,10 +228,7 @@ public struct RecordDecoder: Sendable {
         let f = Fields(record: record, feed: .stock)
         do throws(RecordRejection) {
             let sku = try code(f, "sku")
-            let text = f["on_hand"]
-            guard let onHand = Int64(text), onHand >= 0, onHand <= 1_000_000_000 else {
-                throw RecordRejection.badValue(line: record.line, field: "on_hand", found: text, expected: "a whole number, 0 or more")
-            }
+            let onHand = try wholeNumber(f, "on_hand", 0...Self.quantityLimit, "a whole number, 0 or more")
             let warehouse = f["warehouse"]
             return StockCountInput(sku: sku, warehouse: warehouse.isEmpty ? nil : warehouse, onHand: onHand,
                                    countedAt: try timestamp(f, "counted_at"), sourceLine: record.line)
@@ -200,13 +240,8 @@ public struct RecordDecoder: Sendable {
         do throws(RecordRejection) {
             let pickList = try code(f, "pick_list_ref")
             let order = try code(f, "order_ref")
-            guard let lineNo = Int(f["line_no"]), lineNo > 0 else {
-                throw RecordRejection.badValue(line: record.line, field: "line_no", found: f["line_no"], expected: "a whole number greater than 0")
-            }
-            guard let quantity = Int64(f["quantity_despatched"]), quantity >= 0 else {
-                throw RecordRejection.badValue(line: record.line, field: "quantity_despatched", found: f["quantity_despatched"],
-                                               expected: "a whole number, 0 or more")
-            }
+            let lineNo = Int(try wholeNumber(f, "line_no", 1...Self.lineNoLimit, "a whole number greater than 0"))
+            let quantity = try wholeNumber(f, "quantity_despatched", 0...Self.quantityLimit, "a whole number, 0 or more")
             return DespatchInput(pickListRef: pickList, orderRef: order, lineNo: lineNo, quantity: quantity, sourceLine: record.line)
         } catch { throw error.at(record) }
     }
@@ -217,11 +252,7 @@ public struct RecordDecoder: Sendable {
             let order = try code(f, "order_ref")
             var lineNo: Int? = nil
             if !f["line_no"].isEmpty {
-                guard let n = Int(f["line_no"]), n > 0 else {
-                    throw RecordRejection.badValue(line: record.line, field: "line_no", found: f["line_no"],
-                                                   expected: "a whole number greater than 0, or blank for the whole order")
-                }
-                lineNo = n
+                lineNo = Int(try wholeNumber(f, "line_no", 1...Self.lineNoLimit, "a whole number greater than 0, or blank for the whole order"))
             }
             return CancellationInput(orderRef: order, lineNo: lineNo, sourceLine: record.line)
         } catch { throw error.at(record) }

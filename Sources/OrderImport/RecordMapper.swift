@@ -183,9 +183,14 @@ public struct RecordMapper: Sendable {
                 if field.contains(".") {
                     // A custom field's type is checked here; engine fields are checked by the record decoder.
                     let v = value.trimmed
-                    if kind == .integer, Int64(v) == nil { throw bad("a whole number") }
+                    if kind == .integer, Int64(v) == nil || !Self.isWithinCustomLimit(v) {
+                        throw bad(Self.isPlainDecimal(v) && !v.contains(".") ? "a whole number of at most \(Self.customDigits) digits (the engine's limit)" : "a whole number")
+                    }
                     if kind == .decimal, Decimal(string: v, locale: Locale(identifier: "en_US_POSIX")) == nil || !Self.isPlainDecimal(v) {
                         throw bad("a number such as 12.50")
+                    }
+                    if kind == .decimal, !Self.isWithinCustomLimit(v) {
+                        throw bad("a number of at most \(Self.customDigits) digits before the decimal point and \(Self.customDigits) after (the engine's limit)")
                     }
                     value = v
                 }
@@ -234,6 +239,18 @@ public struct RecordMapper: Sendable {
         }
         guard digits > 0, points <= 1 else { return nil }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A custom number's digits either side of the point: 18 keeps it exact as an Int64 and as a rule's Decimal.
+    public static let customDigits = 18
+
+    /// Whether a plain number has at most `customDigits` digits before and after its point.
+    static func isWithinCustomLimit(_ s: String) -> Bool {
+        var body = Substring(s)
+        if body.hasPrefix("-") || body.hasPrefix("+") { body = body.dropFirst() }
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        guard let whole = parts.first else { return true }
+        return whole.drop { $0 == "0" }.count <= customDigits && parts.dropFirst().allSatisfy { $0.count <= customDigits }
     }
 
     static func isPlainDecimal(_ s: String) -> Bool {

@@ -26,12 +26,12 @@ public struct CreditCheck: Sendable {
         public var paymentMethod: PaymentMethod?
         public var card: PaymentCard
         public var cardExpiry: CardExpiry?
-        /// Sum of quantity × unit price over the order's lines.
-        public var value: Money
+        /// Sum of quantity × unit price over the order's lines; nil when it is too large to compute exactly.
+        public var value: Money?
         /// A person released the order: the check is overridden.
         public var overridden: Bool
         public init(orderID: Int64, customerRef: String, orderDate: Timestamp, paymentMethod: PaymentMethod?,
-                    card: PaymentCard, cardExpiry: CardExpiry?, value: Money, overridden: Bool) {
+                    card: PaymentCard, cardExpiry: CardExpiry?, value: Money?, overridden: Bool) {
             self.orderID = orderID; self.customerRef = customerRef; self.orderDate = orderDate
             self.paymentMethod = paymentMethod; self.card = card; self.cardExpiry = cardExpiry
             self.value = value; self.overridden = overridden
@@ -51,25 +51,33 @@ public struct CreditCheck: Sendable {
     }
 
     /// Decides each candidate in the order given (oldest first).
-    /// - Parameter openExposure: per customer, the value of open lines of orders that already passed.
+    /// - Parameter openExposure: per customer, the value of open lines of orders that already passed; a customer
+    ///   missing here has none, a customer whose value is nil has more than can be computed.
     public func decide(
         _ candidates: [Candidate],
         customers: [String: Customer],
-        openExposure: [String: Money],
+        openExposure: [String: Money?],
         money: MoneyFormat = .standard
     ) -> [Decision] {
         var exposure = openExposure
         return candidates.map { order in
-            let decision = decide(order, customer: customers[order.customerRef],
-                                  open: exposure[order.customerRef] ?? .zero, money: money)
+            let open: Money? = switch exposure[order.customerRef] { case .none: .zero; case .some(let known): known }
+            let decision = decide(order, customer: customers[order.customerRef], open: open, money: money)
             if case .pass = decision {
-                exposure[order.customerRef, default: .zero] = (exposure[order.customerRef] ?? .zero) + order.value
+                // An overflow makes the exposure unknown: the customer's later orders are then held, not passed blindly.
+                exposure[order.customerRef] = .some(open.flatMap { open in order.value.flatMap { try? open + $0 } })
             }
             return decision
         }
     }
 
-    func decide(_ order: Candidate, customer: Customer?, open: Money, money: MoneyFormat) -> Decision {
+    /// The hold of an order whose value or exposure cannot be computed (an amount beyond Int64 minor units).
+    static func tooLarge(_ order: Candidate, _ detail: String) -> Decision {
+        .hold(Hold(code: "value-too-large", reason:
+            "\(detail) is too large to compute exactly; check the order's quantities and prices"))
+    }
+
+    func decide(_ order: Candidate, customer: Customer?, open: Money?, money: MoneyFormat) -> Decision {
         if order.overridden { return .pass }
         guard let customer else {
             return .hold(Hold(code: "unknown-customer", reason: "customer \(order.customerRef) is not in the customer file"))
@@ -98,10 +106,13 @@ public struct CreditCheck: Sendable {
                     reason: "the card expired \(expiry), before the order month \(String(format: "%02d/%02d", c.month, c.year % 100))"))
             }
         case .account:
-            let exposure = customer.balance + open + order.value
+            guard let value = order.value else { return Self.tooLarge(order, "the order's value") }
+            guard let open else { return Self.tooLarge(order, "customer \(order.customerRef)'s open exposure") }
+            let exposure: Money
+            do { exposure = try customer.balance + open + value } catch { return Self.tooLarge(order, "the exposure of customer \(order.customerRef) (balance + open orders + this order)") }
             if exposure > customer.creditLimit {
                 return .hold(Hold(code: "credit-limit", reason:
-                    "exposure \(money.format(exposure)) (balance \(money.format(customer.balance)) + open orders \(money.format(open)) + this order \(money.format(order.value))) exceeds the credit limit \(money.format(customer.creditLimit))"))
+                    "exposure \(money.format(exposure)) (balance \(money.format(customer.balance)) + open orders \(money.format(open)) + this order \(money.format(value))) exceeds the credit limit \(money.format(customer.creditLimit))"))
             }
         case .proforma:
             break

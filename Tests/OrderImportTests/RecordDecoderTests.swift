@@ -108,3 +108,67 @@ import OrderModel
         #expect(hasher.finalizeHex() == data.withUnsafeBufferPointer { SHA256.hex($0) })
     }
 }
+
+/// The import's limits: a value beyond one names it.
+extension RecordDecoderTests {
+    @Test(arguments: [
+        ("quantity", "1000000001", "field quantity: found '1000000001', expected a whole number greater than 0 (from 1 to 1000000000: the engine's limit)"),
+        ("quantity", "99999999999999999999", "field quantity: found '99999999999999999999', expected a whole number greater than 0 (from 1 to 1000000000: the engine's limit)"),
+        ("line_no", "1000000", "field line_no: found '1000000', expected a whole number greater than 0 (from 1 to 999999: the engine's limit)"),
+        ("priority", "-9223372036854775808", "field priority: found '-9223372036854775808', expected a whole number (higher ships first) (from -1000000 to 1000000: the engine's limit)"),
+        ("priority", "1000001", "field priority: found '1000001', expected a whole number (higher ships first) (from -1000000 to 1000000: the engine's limit)"),
+        ("unit_price", "1000000000000.01", "field unit_price: found '1000000000000.01', expected an amount from 0 to 1000000000000.00 (the engine's limit for money)"),
+        ("unit_price", "92233720368547758.07", "field unit_price: found '92233720368547758.07', expected an amount from 0 to 1000000000000.00 (the engine's limit for money)"),
+        ("unit_price", "92233720368547758.08", "field unit_price: found '92233720368547758.08', expected an amount from 0 to 1000000000000.00 (the engine's limit for money)"),
+        ("unit_price", "12.345", "field unit_price: found '12.345', expected a decimal amount not below 0 with at most 2 decimal places"),
+    ])
+    func aValueBeyondItsLimitNamesTheLimit(field: String, value: String, message: String) {
+        var values = valid
+        values[field] = value
+        #expect {
+            _ = try RecordDecoder().orderLine(orderRecord(values))
+        } throws: { error in
+            guard let rejection = error as? RecordRejection else { return false }
+            return rejection.message.hasPrefix(message) && rejection.field == field && rejection.line == 7
+        }
+    }
+
+    @Test func theLimitsThemselvesAreAccepted() throws {
+        var values = valid
+        values["quantity"] = "1"
+        values["unit_price"] = "1000000000000.00"
+        values["line_no"] = "999999"
+        values["priority"] = "-1000000"
+        let line = try RecordDecoder().orderLine(orderRecord(values))
+        #expect(line.unitPrice == Money(minorUnits: 100_000_000_000_000))
+        #expect(line.priority == -1_000_000)
+        #expect(line.lineNo == 999_999)
+    }
+
+    @Test func aLineValueBeyondTheLimitIsRejectedThoughEachPartIsWithin() {
+        var values = valid
+        values["quantity"] = "1000000000"
+        values["unit_price"] = "1000.01"
+        #expect {
+            _ = try RecordDecoder().orderLine(orderRecord(values))
+        } throws: { error in
+            (error as? RecordRejection)?.message == "field unit_price: found '1000.01', expected a line value (quantity 1000000000 × unit_price) of at most 1000000000000.00 (the engine's limit for money)"
+        }
+    }
+
+    @Test func masterDataAmountsAndCountsHaveTheirLimits() {
+        func customer(_ limit: String, _ balance: String) -> MappedRecord {
+            let values = ["customer_ref": "C1", "terms": "ACCOUNT", "credit_limit": limit, "balance": balance]
+            return MappedRecord(line: 3, values: Feed.customers.fields.map { values[$0.name] ?? "" })
+        }
+        #expect(throws: RecordRejection.self) { try RecordDecoder().customer(customer("1000000000000.01", "0")) }
+        #expect(throws: RecordRejection.self) { try RecordDecoder().customer(customer("0", "-1000000000000.01")) }
+        #expect((try? RecordDecoder().customer(customer("1000000000000", "-1000000000000"))) != nil)
+        let stock = MappedRecord(line: 2, values: Feed.stock.fields.map { ["sku": "A", "on_hand": "1000000001"][$0.name] ?? "" })
+        #expect(throws: RecordRejection.self) { try RecordDecoder().stockCount(stock) }
+        let despatch = MappedRecord(line: 2, values: Feed.despatches.fields.map {
+            ["pick_list_ref": "PL-1", "order_ref": "O1", "line_no": "1", "quantity_despatched": "9223372036854775807"][$0.name] ?? ""
+        })
+        #expect(throws: RecordRejection.self) { try RecordDecoder().despatch(despatch) }
+    }
+}

@@ -90,4 +90,34 @@ import Testing
         #expect(records[1].rejection?.message == "field order.rank: found 'high', expected a whole number")
         #expect(records[1].rejection?.orderRef == "B")
     }
+
+    @Test func customNumbersBeyondEighteenDigitsAreRejectedWithTheLimit() throws {
+        let yaml = """
+            feed: orders
+            fields:
+              order_ref: ref
+              order_date: date
+              customer_ref: cust
+              line_no: line
+              sku: sku
+              quantity: qty
+              order.rank: { column: prio, type: integer }
+              line.weight: { column: kg, type: decimal }
+            """
+        let header = "ref,date,cust,line,sku,qty,prio,kg"
+        let records = try read(yaml, """
+            \(header)
+            A,2026-11-26,C1,1,X,1,999999999999999999,-999999999999999999.5
+            B,2026-11-26,C1,1,X,1,9223372036854775807,1
+            C,2026-11-26,C1,1,X,1,99999999999999999999,1
+            D,2026-11-26,C1,1,X,1,1,1\(String(repeating: "0", count: 40))
+            E,2026-11-26,C1,1,X,1,1,0.\(String(repeating: "1", count: 19))
+
+            """)
+        #expect(try records[0].get().custom == ["order.rank": "999999999999999999", "line.weight": "-999999999999999999.5"])
+        #expect(records[1].rejection?.message == "field order.rank: found '9223372036854775807', expected a whole number of at most 18 digits (the engine's limit)")
+        #expect(records[2].rejection?.message == "field order.rank: found '99999999999999999999', expected a whole number of at most 18 digits (the engine's limit)")
+        #expect(records[3].rejection?.message.hasSuffix("expected a number of at most 18 digits before the decimal point and 18 after (the engine's limit)") == true)
+        #expect(records[4].rejection?.message.hasSuffix("expected a number of at most 18 digits before the decimal point and 18 after (the engine's limit)") == true)
+    }
 }

@@ -66,4 +66,26 @@ import OrderRules
         #expect(decisions[1] == .hold(.init(code: "on-stop", reason: "customer S is on stop")))
         #expect(decisions[2] == .pass)
     }
+
+    @Test func theCreditCheckHoldsAnOrderWhoseValueCannotBeComputed() {
+        let day0 = Timestamp(iso8601: "2026-11-26")!
+        let customer = CreditCheck.Customer(terms: .account, creditLimit: Money(minorUnits: .max), balance: Money(minorUnits: 10),
+                                            onStop: false)
+        func candidate(_ id: Int64, _ value: Money?) -> CreditCheck.Candidate {
+            CreditCheck.Candidate(orderID: id, customerRef: "C", orderDate: day0, paymentMethod: nil, card: PaymentCard(rawNumber: ""),
+                                  cardExpiry: nil, value: value, overridden: false)
+        }
+        let decisions = CreditCheck().decide([candidate(1, Money(minorUnits: .max)), candidate(2, nil), candidate(3, Money(minorUnits: 5))],
+                                             customers: ["C": customer], openExposure: [:])
+        for decision in decisions.prefix(2) {
+            guard case .hold(let hold) = decision else { Issue.record("expected a hold, got \(decision)"); continue }
+            #expect(hold.code == "value-too-large")
+            #expect(hold.reason.contains("too large to compute"))
+        }
+        // The held orders added nothing to the exposure: the next order is checked as usual.
+        #expect(decisions.last == .pass)
+        // An exposure already beyond what can be computed holds the customer's next order too.
+        let next = CreditCheck().decide([candidate(4, Money(minorUnits: 5))], customers: ["C": customer], openExposure: ["C": nil])
+        #expect(next.first.map { if case .hold(let h) = $0 { h.code == "value-too-large" } else { false } } == true)
+    }
 }

@@ -185,3 +185,29 @@ enum Facts {
         #expect(rule.matchingLines(order, today: Facts.today).map(\.lineID) == [1])
     }
 }
+
+/// Arithmetic in a rule never traps: an overflow, a division by zero or a date out of range is null.
+@Suite struct RuleArithmeticOverflowTests {
+    let order = Facts.order(lines: [Facts.line(1, sku: "A", qty: 2, price: 5)])
+    let huge = "1" + String(repeating: "0", count: 100)
+
+    func value(_ source: String) throws -> Value {
+        let rule = try Rule("(\(source)) is null", catalog: FieldCatalog())
+        return rule.matches(order, today: Facts.today) ? .null : .bool(true)
+    }
+
+    @Test func overflowAndDivisionByZeroAreNull() throws {
+        #expect(try value("order.total * \(huge) * \(huge)") == .null)
+        #expect(try value("order.total + \(huge) * \(huge) * \(huge)") == .null)
+        #expect(try value("order.total / 0") == .null)
+        #expect(try value("order.total * \(huge)") != .null)
+    }
+
+    @Test func dateArithmeticOutOfRangeIsNull() throws {
+        #expect(try value("order.date + 9223372036854775807") == .null)
+        #expect(try value("order.date - 9223372036854775807") == .null)
+        #expect(try value("order.date + \(huge)") == .null)
+        #expect(try value("order.date + 30") != .null)
+        #expect(try value("today - order.date") != .null)
+    }
+}

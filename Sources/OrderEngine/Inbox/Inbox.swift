@@ -81,6 +81,12 @@ struct Inbox {
         forgetOriginalName(of: file)
     }
 
+    /// Archives an imported file without parsing it again (after a crash in its import): every Luhn-valid
+    /// number is masked, as for a file in `failed/`.
+    func archiveUnparsed(_ file: Claimed) throws {
+        try finish(file, into: home.archive, cardNumbers: nil, luhnScan: file.mapping.feed == .orders)
+    }
+
     /// Moves a file rejected whole into `failed/`, with its reason in `NAME.reason.txt`.
     /// An orders file is masked for anything that looks like a card number, since it was never parsed.
     ///

@@ -99,7 +99,16 @@ public struct OrderQueries: Sendable {
         if let stage, !Stage.builtIn.contains(Stage(rawValue: stage)) {
             try engine.loadRules(mappings: try engine.loadMappings()).requireStage(stage)
         }
-        return try engine.database.writer.read { db in
+        do {
+            return try orders(stage: stage, customer: customer, limit: limit, sums: .native)
+        } catch let error as DatabaseError where error.message == "integer overflow" {
+            // An order's lines add up beyond Int64: list again with exact sums, that order's value "too large to compute".
+            return try orders(stage: stage, customer: customer, limit: limit, sums: .split)
+        }
+    }
+
+    func orders(stage: String?, customer: String?, limit: Int?, sums: AmountSum) throws -> [OrderSummary] {
+        try engine.database.writer.read { db in
             var conditions: [String] = []
             var args: StatementArguments = []
             if let stage {
@@ -116,13 +125,13 @@ public struct OrderQueries: Sendable {
                 SELECT o.order_ref, o.order_date, o.customer_ref,
                        (SELECT group_concat(stage) FROM (SELECT DISTINCT stage FROM order_line WHERE order_id = o.id)) AS stages,
                        (SELECT COUNT(*) FROM order_line WHERE order_id = o.id) AS lines,
-                       (SELECT COALESCE(SUM(l.quantity * COALESCE(l.unit_price, p.unit_price, 0)), 0)
-                          FROM order_line l LEFT JOIN product p ON p.sku = l.sku WHERE l.order_id = o.id) AS value
+                       \(sums.subquerySQL("l.quantity * COALESCE(l.unit_price, p.unit_price, 0)",
+                                          from: "FROM order_line l LEFT JOIN product p ON p.sku = l.sku WHERE l.order_id = o.id", as: "value"))
                 FROM sales_order o \(whereClause) ORDER BY o.order_date, o.id\(limitClause)
                 """, arguments: args).map { row in
                 OrderSummary(orderRef: row["order_ref"], orderDate: row["order_date"], customerRef: row["customer_ref"],
                              stages: ((row["stages"] as String?) ?? "").split(separator: ",").map(String.init).sorted(),
-                             lines: row["lines"], value: engine.config.money.format(Money(minorUnits: row["value"])))
+                             lines: row["lines"], value: sums.read(row, "value").map(engine.config.money.format) ?? "too large to compute")
             }
         }
     }

@@ -141,7 +141,8 @@ struct FactsLoader {
         for row in try Row.fetchAll(lineQuery, arguments: args) {
             let quantity: Int64 = row[lc.quantity]
             let price: Int64? = row[lc.price]
-            let value = price.map { amount($0 * quantity) }
+            // In Decimal, exact for any two Int64s: a product beyond Int64 is a large number to a rule, not a trap.
+            let value = price.map { amount($0) * Decimal(quantity) }
             let stage: String = row[lc.stage], stageSince: String = row[lc.stage_since]
             var line: [String: Value] = [:]
             put(&line, lineWants, "line_no", .number(Decimal(row[lc.line_no] as Int)))

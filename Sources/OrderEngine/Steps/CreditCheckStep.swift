@@ -20,16 +20,30 @@ public struct CreditCheckStep: CycleStep {
     }
 
     public func run(_ context: CycleContext) throws -> StepReport {
+        do {
+            return try check(context, sums: .native)
+        } catch let error as DatabaseError where error.message == "integer overflow" {
+            // SQLite's SUM stops rather than wraps: again, summing exactly, so that only the orders whose
+            // totals are beyond Int64 are held (as too large to compute) and the others are decided as usual.
+            context.logger.warning("credit check: an order value or exposure is beyond what SQLite sums; checking again with exact sums")
+        }
+        do {
+            return try check(context, sums: .split)
+        } catch let error as DatabaseError where error.message == "integer overflow" {
+            throw EngineError.notPossible("credit check: the order values of a customer add up beyond what the engine can hold (±\(Int64.max) minor units); nothing was changed; check the quantities and prices of the newest orders ('orderflow orders')")
+        }
+    }
+
+    func check(_ context: CycleContext, sums: AmountSum) throws -> StepReport {
         try context.db.write { db in
             // One pass over the candidates' lines, grouped by order, gives each order's value and line facts.
             let query = try db.makeStatement(sql: """
                 SELECT o.id, o.order_ref, o.customer_ref, o.order_date, o.payment_method, o.card_status, o.card_last4,
-                       o.card_expiry, o.credit_override, o.credit_state, x.held_code, x.value
+                       o.card_expiry, o.credit_override, o.credit_state, x.*
                 FROM (
                     SELECT l.order_id,
                            MAX(CASE WHEN l.stage = 'held-for-credit' THEN l.reason_code END) AS held_code,
-                           COALESCE(SUM(CASE WHEN l.stage <> 'cancelled'
-                                             THEN l.quantity * COALESCE(l.unit_price, p.unit_price, 0) END), 0) AS value,
+                           \(sums.sql("CASE WHEN l.stage <> 'cancelled' THEN l.quantity * COALESCE(l.unit_price, p.unit_price, 0) END", as: "value")),
                            MAX(l.stage IN ('new', 'held-for-credit')) AS open,
                            MAX(l.stage = 'new') AS has_new,
                            MAX(l.stage = 'held-for-credit' AND l.reason_code LIKE 'card-%') AS card_held
@@ -52,9 +66,9 @@ public struct CreditCheckStep: CycleStep {
                 """)
             // Read straight into values (no row copies), by column position resolved once.
             let c = ColumnIndex(query)
-            let (id, orderRef, customerRef, orderDate, paymentMethod, cardStatus, cardLast4, cardExpiry, override, state, heldCode, value) =
+            let (id, orderRef, customerRef, orderDate, paymentMethod, cardStatus, cardLast4, cardExpiry, override, state, heldCode) =
                 (c.id, c.order_ref, c.customer_ref, c.order_date, c.payment_method, c.card_status, c.card_last4, c.card_expiry,
-                 c.credit_override, c.credit_state, c.held_code, c.value)
+                 c.credit_override, c.credit_state, c.held_code)
             var rows: [Checked] = []
             let cursor = try Row.fetchCursor(query)
             while let row = try cursor.next() {
@@ -65,7 +79,7 @@ public struct CreditCheckStep: CycleStep {
                         paymentMethod: (row[paymentMethod] as String?).flatMap(PaymentMethod.init(rawValue:)),
                         card: PaymentCard(status: PaymentCard.Status(rawValue: row[cardStatus]) ?? .missing, lastFour: row[cardLast4]),
                         cardExpiry: (row[cardExpiry] as String?).flatMap(CardExpiry.init(stored:)),
-                        value: Money(minorUnits: row[value]), overridden: row[override]),
+                        value: sums.read(row, c, "value"), overridden: row[override]),
                     orderRef: row[orderRef], wasHeld: (row[state] as String) == "held", heldCode: row[heldCode]))
             }
             guard !rows.isEmpty else {
@@ -75,7 +89,7 @@ public struct CreditCheckStep: CycleStep {
             // Customers and their open exposure, for the candidates' customers only.
             let refs = Array(Set(rows.map(\.candidate.customerRef)))
             var customers: [String: CreditCheck.Customer] = [:]
-            var open: [String: Money] = [:]
+            var open: [String: Money?] = [:]
             for chunk in stride(from: 0, to: refs.count, by: 500).map({ Array(refs[$0..<min($0 + 500, refs.count)]) }) {
                 let marks = databaseQuestionMarks(count: chunk.count)
                 for row in try Row.fetchAll(db, sql: """
@@ -85,8 +99,8 @@ public struct CreditCheckStep: CycleStep {
                         terms: PaymentMethod(rawValue: row[1]) ?? .account,
                         creditLimit: Money(minorUnits: row[2]), balance: Money(minorUnits: row[3]), onStop: row[4])
                 }
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT o.customer_ref, SUM(l.quantity * COALESCE(l.unit_price, p.unit_price, 0)) AS value
+                let exposure = try db.makeStatement(sql: """
+                    SELECT o.customer_ref, \(sums.sql("l.quantity * COALESCE(l.unit_price, p.unit_price, 0)", as: "value"))
                     FROM sales_order o
                     JOIN order_line l ON l.order_id = o.id
                     LEFT JOIN product p INDEXED BY product_price ON p.sku = l.sku
@@ -94,8 +108,10 @@ public struct CreditCheckStep: CycleStep {
                     WHERE o.customer_ref IN (\(marks)) AND o.credit_state = 'passed' AND l.stage NOT IN ('despatched', 'cancelled')
                       AND (po.po_ref IS NULL OR po.outbox_file_id IS NULL)
                     GROUP BY o.customer_ref
-                    """, arguments: StatementArguments(chunk)) {
-                    open[row[0]] = Money(minorUnits: row[1])
+                    """)
+                let ec = ColumnIndex(exposure)
+                for row in try Row.fetchAll(exposure, arguments: StatementArguments(chunk)) {
+                    open[row[0]] = .some(sums.read(row, ec, "value"))
                 }
             }
             let decisions = CreditCheck().decide(rows.map(\.candidate), customers: customers, openExposure: open, money: context.money)

@@ -47,7 +47,17 @@ public struct ImportStep: CycleStep {
             context.logger.debug("file waits: a process holds it open for writing", metadata: ["file.path": "\(url.path)"])
         }
         // Files an interrupted run left claimed go first within their feed; master data still leads.
-        let leftovers = inbox.leftovers(mappings)
+        // A file that crashed the engine is set aside first, so that it cannot crash it again.
+        var leftovers = inbox.leftovers(mappings)
+        let quarantine = CrashQuarantine(home: context.engine.home)
+        if let crash = quarantine.crash() {
+            if let file = leftovers.first(where: { CrashQuarantine.claimPath($0) == crash.claimPath }) {
+                try setAside(file, crash: crash, inbox: inbox, context: context, tally: &tally)
+                leftovers.removeAll { CrashQuarantine.claimPath($0) == crash.claimPath }
+                warnings.append("\(file.mapping.inbox)/\(file.name): \(crash.reason); moved to failed/\(file.mapping.inbox)/")
+            }
+            quarantine.clearCrash()
+        }
         for feed in Feed.allCases {
             for file in leftovers where file.mapping.feed == feed {
                 if context.options.stop?.isStopped == true { break }
@@ -108,10 +118,33 @@ public struct ImportStep: CycleStep {
         return fresh
     }
 
+    /// Sends a file whose import crashed the engine to `failed/` with the reason (or finishes the move an
+    /// outcome already committed, without reading the file again).
+    func setAside(_ file: Inbox.Claimed, crash: CrashQuarantine.Crash, inbox: Inbox, context: CycleContext, tally: inout Tally) throws {
+        let sourceName = "\(file.mapping.inbox)/\(file.name)"
+        if let done = try context.db.read({ db in
+            try Row.fetchOne(db, sql: "SELECT outcome, reason FROM source_file WHERE claim_name = ?", arguments: [file.claimName])
+        }) {
+            let outcome: String = done["outcome"]
+            if outcome == "imported" { try inbox.archiveUnparsed(file) } else { try inbox.fail(file, reason: done["reason"] ?? outcome) }
+            return
+        }
+        try record(file, context: context, hash: "", size: 0, outcome: "failed", reason: crash.reason, sourceName: sourceName)
+        try inbox.fail(file, reason: crash.reason)
+        tally.failed += 1
+        context.logger.error("file set aside: it crashed the engine", metadata: [
+            "file.name": "\(sourceName)", "file.claim": "\(crash.claimPath)", "reason": "\(crash.reason)",
+        ])
+    }
+
     /// The page cache while a large file imports, in MB.
     static let importCacheMB = 64
 
     func process(_ file: Inbox.Claimed, inbox: Inbox, context: CycleContext, tally: inout Tally) throws {
+        // Until this file is done, a crash marks it to be set aside at the next start.
+        let quarantine = CrashQuarantine(home: context.engine.home)
+        quarantine.begin(file)
+        defer { quarantine.end() }
         let sourceName = "\(file.mapping.inbox)/\(file.name)"
         // Already decided before a crash? Then only the move is left to do.
         if let done = try context.db.read({ db in
@@ -171,6 +204,7 @@ public struct ImportStep: CycleStep {
                 if bounded { try OrderDatabase.useCache(db, megabytes: Self.importCacheMB) }
                 defer { if bounded { try? OrderDatabase.useCache(db, megabytes: cacheMB) } }
                 let id = try insertSourceFile(db, file, context: context, hash: hash, size: input.size, outcome: "imported", reason: nil)
+                quarantine.crashIfTestHookMatches(file)
                 let importer = FileImporter(context: context, mapping: file.mapping, sourceName: sourceName, sourceFileID: id)
                 let stop = context.options.stop
                 let result = try importer.run(input, db) {

@@ -214,7 +214,7 @@ struct Compiler {
                     if let f, f(inner) != .bool(true) { continue }
                     if case .number(let n) = valueEval(inner) { total += n }
                 }
-                return .number(total)
+                return Self.number(total)
             }
         }
     }
@@ -282,32 +282,48 @@ struct Compiler {
                 return Compiled(type: .number) { ctx in
                     guard case .number(let a) = lf(ctx), case .number(let b) = rf(ctx) else { return .null }
                     switch op {
-                    case "+": return .number(a + b)
-                    case "-": return .number(a - b)
-                    case "*": return .number(a * b)
-                    default: return b == 0 ? .null : .number(a / b)
+                    case "+": return Self.number(a + b)
+                    case "-": return Self.number(a - b)
+                    case "*": return Self.number(a * b)
+                    default: return b == 0 ? .null : Self.number(a / b)
                     }
                 }
             case (.date, .number, "+"), (.date, .number, "-"):
                 return Compiled(type: .date) { ctx in
                     guard case .date(let d) = lf(ctx), case .number(let n) = rf(ctx) else { return .null }
-                    let days = Int64(truncating: NSDecimalNumber(decimal: n))
-                    return .date(op == "+" ? d + days : d - days)
+                    return Self.shift(d, by: n, negated: op == "-")
                 }
             case (.number, .date, "+"):
                 return Compiled(type: .date) { ctx in
                     guard case .number(let n) = lf(ctx), case .date(let d) = rf(ctx) else { return .null }
-                    return .date(d + Int64(truncating: NSDecimalNumber(decimal: n)))
+                    return Self.shift(d, by: n, negated: false)
                 }
             case (.date, .date, "-"):
                 return Compiled(type: .number) { ctx in
                     guard case .date(let a) = lf(ctx), case .date(let b) = rf(ctx) else { return .null }
-                    return .number(Decimal(a - b))
+                    let (days, overflow) = a.subtractingReportingOverflow(b)
+                    return overflow ? .null : .number(Decimal(days))
                 }
             default:
                 throw RuleError(offset: at, message: "cannot apply '\(op)' to \(left.type) and \(right.type)")
             }
         }
+    }
+
+    /// A number result, or null when the arithmetic overflowed (Decimal gives NaN beyond about 10^165).
+    static func number(_ d: Decimal) -> Value { d.isNaN ? .null : .number(d) }
+
+    /// How far date arithmetic may go: about ±27,000 years from 1970, so every result prints as a date.
+    static let dayLimit: Int64 = 10_000_000
+
+    /// A date moved by a number of days (its whole part); null when the date would leave `dayLimit`
+    /// (never a trap, whatever a field or literal holds).
+    static func shift(_ day: Int64, by n: Decimal, negated: Bool) -> Value {
+        guard !n.isNaN, n.magnitude <= Decimal(dayLimit), day.magnitude <= UInt64(dayLimit) else { return .null }
+        let days = Int64(truncating: NSDecimalNumber(decimal: n))
+        let result = negated ? day - days : day + days
+        guard result.magnitude <= UInt64(dayLimit) else { return .null }
+        return .date(result)
     }
 
     static func order(_ a: Value, _ b: Value) -> ComparisonResult? {
