@@ -62,18 +62,19 @@ struct Inbox {
         return Claimed(mapping: candidate.mapping, url: target, name: candidate.name, claimName: claimName)
     }
 
-    /// Archives an imported file. Card numbers read from its card field are masked in the archived copy.
+    /// Archives an imported file, masked (see `finish`). Card numbers read from its card field are
+    /// masked too, even where they fail the Luhn check.
     func archive(_ file: Claimed, cardNumbers: Set<String>) throws {
-        try finish(file, into: home.archive, cardNumbers: cardNumbers.isEmpty ? nil : cardNumbers, luhnScan: false)
+        try finish(file, into: home.archive, cardNumbers: cardNumbers)
     }
 
-    /// Moves a file rejected whole into `failed/`, with its reason in `NAME.reason.txt`.
-    /// An orders file is masked for anything that looks like a card number, since it was never parsed.
+    /// Moves a file rejected whole into `failed/`, masked like an archived file, with its reason
+    /// (masked as well: a reason may quote the file) in `NAME.reason.txt`.
     func fail(_ file: Claimed, reason: String) throws {
         let folder = home.failed.appendingPathComponent(file.mapping.inbox, isDirectory: true)
         let name = destinationName(file, in: folder)
-        try AtomicFileWriter().write(Array((reason + "\n").utf8), to: folder, name: name + ".reason.txt")
-        try finish(file, into: home.failed, cardNumbers: nil, luhnScan: file.mapping.feed == .orders, name: name)
+        try AtomicFileWriter().write(Array((CardNumberRedactor.redact(reason) + "\n").utf8), to: folder, name: name + ".reason.txt")
+        try finish(file, into: home.failed, cardNumbers: [], name: name)
     }
 
     private func destinationName(_ file: Claimed, in folder: URL) -> String {
@@ -83,26 +84,33 @@ struct Inbox {
         return file.claimName
     }
 
-    private func finish(_ file: Claimed, into root: URL, cardNumbers: Set<String>?, luhnScan: Bool, name: String? = nil) throws {
+    /// Moves a claimed file to `archive/` or `failed/`. Every file the engine keeps is masked, whatever
+    /// its feed and whether or not it was parsed: the bytes are scanned for card numbers (in the file's
+    /// own encoding, see `KeptFileEncoding`); a file with none is moved as it is, one with any is
+    /// copied with them masked (same length) and the original removed. Either way it ends private (0600).
+    private func finish(_ file: Claimed, into root: URL, cardNumbers: Set<String>, name: String? = nil) throws {
         let folder = root.appendingPathComponent(file.mapping.inbox, isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let name = name ?? destinationName(file, in: folder)
-        if cardNumbers != nil || luhnScan {
-            // The copy is written line by line, card numbers masked, so a large file never sits in memory.
-            let input = try InputFile(path: file.url.path)
+        let known = cardNumbers.isEmpty ? nil : cardNumbers
+        // A file the engine cannot read (no permission) it cannot mask either: it is moved as it is.
+        if let input = try? InputFile(path: file.url.path), case let encoding = KeptFileEncoding(input.bytes),
+           encoding.needsRedaction(input.bytes, known: known) {
+            input.rewind()
+            // The copy is written a slice at a time, card numbers masked, so a large file never sits in memory.
             try AtomicFileWriter().write(to: folder, name: name) { (emit: ([UInt8]) throws(OutputError) -> Void) throws(OutputError) in
                 let all = input.bytes
                 var start = 0
                 while start < all.count {
-                    var end = min(start + (4 << 20), all.count)
-                    while end < all.count, all[end - 1] != 10 { end += 1 }
+                    let end = encoding.sliceEnd(all, from: start, size: 4 << 20)
                     var chunk = Array(UnsafeBufferPointer(rebasing: all[start..<end]))
-                    CardNumberRedactor.redact(&chunk, known: cardNumbers)
+                    encoding.redact(&chunk, known: known)
                     try emit(chunk)
                     input.release(upTo: end)
                     start = end
                 }
             }
+            chmod(folder.appendingPathComponent(name).path, 0o600)
             unlink(file.url.path)
             AtomicFileWriter.syncFolder(file.url.deletingLastPathComponent())
             return
@@ -111,6 +119,8 @@ struct Inbox {
         if rename(file.url.path, target.path) != 0 {
             throw EngineError.notPossible("cannot move \(file.url.path) to \(target.path): \(String(cString: strerror(errno)))")
         }
+        // A file dropped world-readable stays so after a move: the kept copy is made private.
+        chmod(target.path, 0o600)
         AtomicFileWriter.syncFolder(folder)
     }
 }
