@@ -196,3 +196,21 @@ import TestSupport
 extension TestHome {
     static let orderHeaderWithNote = Sample.orderHeader + ",note"
 }
+
+@Suite struct InvisibleKeyCycleTests {
+    @Test func anOrderRefWithAZeroWidthSpaceIsRejectedNotTakenForANewOrder() throws {
+        let home = try TestHome()
+        try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1")]))
+        try home.drop("products", "p.csv", Sample.products([Sample.product("SKU1")]))
+        try home.drop("receipts", "r.csv", Sample.receipts(["R1,SKU1,50,,"]))
+        try home.drop("orders", "a.csv", Sample.orders([Sample.line("SO-1001", sku: "SKU1")]))
+        try home.drop("orders", "b.csv", Sample.orders([Sample.line("SO\u{200B}-1001", sku: "SKU1")]))
+        try home.cycle()
+        #expect(try OrderQueries(engine: home.engine()).orders().map(\.orderRef) == ["SO-1001"])
+        let row = try #require(try home.csvRows("outbox/exceptions/EX-000001.csv").first { $0["source_file"] == "orders/b.csv" })
+        #expect(row["kind"] == "rejected-record")
+        #expect(row["source_line"] == "2")
+        #expect(row["reason"]?.contains("field order_ref") == true)
+        #expect(row["reason"]?.contains("U+200B (ZERO WIDTH SPACE)") == true)
+    }
+}
