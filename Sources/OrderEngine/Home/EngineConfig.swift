@@ -1,4 +1,5 @@
 import Foundation
+import OrderExport
 import OrderModel
 import OrderStore
 import Yams
@@ -30,6 +31,9 @@ public struct EngineConfig: Sendable, Codable, Hashable {
     /// SQLite's page cache in MB for the cycle's work (the import of a file uses at most 64 MB of it,
     /// so a file of any size imports in bounded memory).
     public var cacheMB = OrderDatabase.defaultCacheMB
+    /// The permissions of published outbox files (`outbox_mode: "0640"`); their folders get the same
+    /// with search (x) added where read is given. Private (0600) unless a collector account needs more.
+    public var outboxMode = FileModes.Mode.privateFile
 
     /// Safe pickup of files that SFTP clients may still be writing.
     public struct InboxSettings: Sendable, Codable, Hashable {
@@ -101,6 +105,7 @@ public struct EngineConfig: Sendable, Codable, Hashable {
         case allocationMode = "allocation_mode"
         case despatch
         case cacheMB = "cache_mb"
+        case outboxMode = "outbox_mode"
     }
 
     /// One job as written in the config.
@@ -145,6 +150,13 @@ public struct EngineConfig: Sendable, Codable, Hashable {
         guard (8...65_536).contains(cacheMB) else {
             throw EngineError.config("cache_mb \(cacheMB): expected a size in MB from 8 to 65536")
         }
+        if c.contains(.outboxMode) {
+            let text = (try? c.decode(String.self, forKey: .outboxMode)) ?? "a number"
+            guard let mode = FileModes.Mode(octal: text) else {
+                throw EngineError.config("outbox_mode '\(text)': expected file permissions in octal, quoted, from \"0600\" to \"0666\" with the owner able to read and write, e.g. \"0640\" for a group-readable collector")
+            }
+            outboxMode = mode
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -164,7 +176,7 @@ public struct EngineConfig: Sendable, Codable, Hashable {
         let text = String(decoding: data, as: UTF8.self)
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return EngineConfig() }
         let known = Set(["database", "default_warehouse", "currency_decimals", "time_zone", "jobs", "inbox", "ship_policy",
-                         "split_lines", "allocation_mode", "despatch", "cache_mb"])
+                         "split_lines", "allocation_mode", "despatch", "cache_mb", "outbox_mode"])
         do {
             if let node = try Yams.compose(yaml: text), let map = node.mapping {
                 for (key, _) in map where !known.contains(key.string ?? "") {
