@@ -311,6 +311,8 @@ public enum CardNumberRedactor {
 
     /// Whether the text has 12 or more digits joined by separators (the only texts worth scanning).
     static func mayHoldCard(_ text: String) -> Bool {
+        // Most values (codes, quantities, dates, prices) are shorter than any card number: no scan.
+        guard text.utf8.count >= 12 else { return false }
         var digits = 0
         for byte in text.utf8 {
             if isDigit(byte) { digits += 1; if digits >= 12 { return true } }
