@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import OrderExport
 import OrderImport
 import OrderModel
 import OrderStore
@@ -28,6 +29,8 @@ public struct Engine: Sendable {
         self.clock = clock
         self.logger = logger ?? Logger(label: "orderflow", factory: { _ in SwiftLogNoOpLogHandler() })
         self.user = user ?? ProcessInfo.processInfo.environment["USER"] ?? "operator"
+        // Private by default, whatever the shell's umask: see `FileModes`.
+        FileModes.usePrivateUmask()
         guard FileManager.default.fileExists(atPath: home.root.path) else {
             throw EngineError.config("no home at \(home.root.path); create one with 'orderflow init --home \(home.root.path)'")
         }
@@ -54,6 +57,7 @@ public struct Engine: Sendable {
         } catch {
             throw EngineError.config("cannot open the database \(path): \(error)")
         }
+        home.makePrivate(database: path)
     }
 
     /// Loads and checks every mapping; the engine refuses to import through a broken one.

@@ -8,7 +8,11 @@ import Glibc
 /// A collector polling the outbox never sees half a pick list, and after a power loss
 /// the file is either there complete or not there, never truncated.
 public struct AtomicFileWriter: Sendable {
-    public init() {}
+    /// The permissions of the files written, set explicitly (the umask does not lower them); folders the
+    /// writer creates or writes into get the matching folder mode.
+    public var mode: FileModes.Mode
+
+    public init(mode: FileModes.Mode = .privateFile) { self.mode = mode }
 
     /// Writes `bytes` to `folder/name`, replacing nothing: an existing file of that name is an error,
     /// unless it already holds exactly these bytes (a retry after a crash).
@@ -26,8 +30,10 @@ public struct AtomicFileWriter: Sendable {
         } catch {
             throw OutputError(path: folder.path, operation: "create the folder", code: errno)
         }
-        let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        chmod(folder.path, mode.folder.bits)
+        let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode.bits)
         guard fd >= 0 else { throw OutputError(path: temp.path, operation: "create", code: errno) }
+        fchmod(fd, mode.bits)
         func emit(_ bytes: [UInt8]) throws(OutputError) {
             var failure: OutputError? = nil
             bytes.withUnsafeBytes { buffer in
@@ -69,29 +75,34 @@ public struct AtomicFileWriter: Sendable {
     /// Many files at once, for the outbox after a cycle: every file is written under its temporary name,
     /// then one `sync` makes all of them durable (instead of an fsync per file), then each is
     /// published with `link()` and each folder is synced once. Returns the files that failed, with why.
-    public func writeBatch(_ files: [(folder: URL, name: String, bytes: [UInt8])]) -> [Int: OutputError] {
+    ///
+    /// Every folder from `root` down to a file's folder is opened without following symbolic links
+    /// (a folder that is a link is refused, `ELOOP`), and the file is created and linked relative to
+    /// the opened folder: nothing is ever written through a link to somewhere else.
+    public func writeBatch(_ files: [(folder: URL, name: String, bytes: [UInt8])], within root: URL) -> [Int: OutputError] {
         var failures: [Int: OutputError] = [:]
-        var staged: [(index: Int, temp: String, final: String)] = []
-        // Paths are built as text, each folder's once per batch: URL work per file cost as much as the writing.
-        var folders: [URL: String] = [:]
+        var staged: [(index: Int, folder: Int32, temp: String, name: String, path: String)] = []
+        // Each folder is opened once per batch: URL work per file cost as much as the writing.
+        var folders: [URL: (fd: Int32, path: String)] = [:]
+        defer { for (fd, _) in folders.values { close(fd) } }
         let pid = getpid()
         for (i, file) in files.enumerated() {
-            let folder: String
+            let folder: (fd: Int32, path: String)
             if let known = folders[file.folder] {
                 folder = known
             } else {
-                do {
-                    try FileManager.default.createDirectory(at: file.folder, withIntermediateDirectories: true)
+                do throws(OutputError) {
+                    folder = (try openFolder(file.folder, within: root), file.folder.path)
                 } catch {
-                    failures[i] = OutputError(path: file.folder.path, operation: "create the folder", code: errno)
+                    failures[i] = error
                     continue
                 }
-                folder = file.folder.path
                 folders[file.folder] = folder
             }
-            let temp = "\(folder)/.\(file.name).\(pid).tmp"
-            let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { failures[i] = OutputError(path: temp, operation: "create", code: errno); continue }
+            let temp = ".\(file.name).\(pid).tmp"
+            let fd = openat(folder.fd, temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode.bits)
+            guard fd >= 0 else { failures[i] = OutputError(path: "\(folder.path)/\(temp)", operation: "create", code: errno); continue }
+            fchmod(fd, mode.bits)
             var failed = false
             file.bytes.withUnsafeBytes { buffer in
                 var offset = 0
@@ -102,28 +113,59 @@ public struct AtomicFileWriter: Sendable {
                 }
             }
             if failed {
-                failures[i] = OutputError(path: temp, operation: "write", code: errno)
+                failures[i] = OutputError(path: "\(folder.path)/\(temp)", operation: "write", code: errno)
                 close(fd)
-                unlink(temp)
+                unlinkat(folder.fd, temp, 0)
                 continue
             }
+            // One flush makes every staged file durable before any is published (a single file is fsynced alone).
+            if files.count == 1 { fsync(fd) }
             close(fd)
-            staged.append((i, temp, "\(folder)/\(file.name)"))
+            staged.append((i, folder.fd, temp, file.name, folder.path))
         }
         guard !staged.isEmpty else { return failures }
-        // One flush makes every staged file durable before any is published (a single file is fsynced alone).
-        if staged.count == 1 { Self.syncFile(atPath: staged[0].temp) } else { sync() }
-        for (i, temp, final) in staged {
-            if link(temp, final) != 0 {
+        if files.count > 1 { sync() }
+        for (i, folderFD, temp, name, path) in staged {
+            if linkat(folderFD, temp, folderFD, name, 0) != 0 {
                 let code = errno
-                if !(code == EEXIST && FileManager.default.contentsEqual(atPath: temp, andPath: final)) {
-                    failures[i] = OutputError(path: final, operation: "publish", code: code)
+                if !(code == EEXIST && FileManager.default.contentsEqual(atPath: "\(path)/\(temp)", andPath: "\(path)/\(name)")) {
+                    failures[i] = OutputError(path: "\(path)/\(name)", operation: "publish", code: code)
                 }
             }
-            unlink(temp)
+            unlinkat(folderFD, temp, 0)
         }
-        for folder in folders.keys { Self.syncFolder(folder) }
+        for (fd, _) in folders.values { fsync(fd) }
         return failures
+    }
+
+    /// Opens `folder` (under `root`, or `root` itself) one component at a time without following a
+    /// symbolic link, creating what is missing with the folder mode, which is also set on every folder
+    /// from `root` down (so a collector account can reach the files).
+    func openFolder(_ folder: URL, within root: URL) throws(OutputError) -> Int32 {
+        let rootPath = root.standardizedFileURL.path
+        let path = folder.standardizedFileURL.path
+        guard path == rootPath || path.hasPrefix(rootPath + "/") else {
+            throw OutputError(path: path, operation: "write outside \(rootPath) to", code: EINVAL)
+        }
+        var fd = open(rootPath, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw OutputError(path: rootPath, operation: "open the folder", code: errno) }
+        fchmod(fd, mode.folder.bits)
+        var reached = rootPath
+        for component in path.dropFirst(rootPath.count).split(separator: "/") {
+            reached += "/\(component)"
+            if mkdirat(fd, String(component), mode.folder.bits) != 0 && errno != EEXIST {
+                let code = errno
+                close(fd)
+                throw OutputError(path: reached, operation: "create the folder", code: code)
+            }
+            let next = openat(fd, String(component), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let code = errno
+            close(fd)
+            guard next >= 0 else { throw OutputError(path: reached, operation: "open the folder", code: code) }
+            fd = next
+            fchmod(fd, mode.folder.bits)
+        }
+        return fd
     }
 
     static func syncFile(atPath path: String) {
@@ -151,6 +193,9 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
         let detail = String(cString: strerror(code))
         var hint = ""
         if code == ENOSPC { hint = "; free disk space, the file is written on the next cycle" }
+        else if code == ELOOP || code == ENOTDIR {
+            return "cannot \(operation) \(path): it is a symbolic link (or not a folder), and the engine never writes through a link; make it a real folder, the file stays pending and is written on the next cycle"
+        }
         else if code == EACCES || code == EROFS { hint = "; make the folder writable, the file is written on the next cycle" }
         return "cannot \(operation) \(path): \(detail)\(hint)"
     }

@@ -85,6 +85,7 @@ public struct FeedReader: Sendable {
                 }
                 var rejection = RecordRejection(line: error.line, field: nil, message: error.description)
                 rejection.orderRef = orderRef(in: error.fields, columns, &fillDown)
+                rejection.cardDigits = cardDigits(in: error.fields, columns)
                 try body(.failure(rejection))
             case .success(let record):
                 if !resolved {
@@ -102,6 +103,7 @@ public struct FeedReader: Sendable {
                     var rejection = RecordRejection(line: record.line, field: nil,
                         message: "found \(record.fields.count) fields, expected \(width) as in the header")
                     rejection.orderRef = orderRef(in: record.fields, columns, &fillDown)
+                    rejection.cardDigits = cardDigits(in: record.fields, columns)
                     try body(.failure(rejection))
                 } else {
                     let fields = record.fields
@@ -135,7 +137,16 @@ public struct FeedReader: Sendable {
         guard mapping.feed == .orders, case .column(let ref)? = mapping.fields["order_ref"]?.source,
               let column = columns[ref], column < fields.count else { return fillDown.orderRef }
         let value = fields[column].trimmed
-        return value.isEmpty ? (mapping.fillDown ? fillDown.orderRef : nil) : value
+        return value.isEmpty ? (mapping.fillDown ? fillDown.orderRef : nil) : CardNumberRedactor.redact(value)
+    }
+
+    /// The digits of the card-number column of a row that cannot be mapped (its width is wrong), to mask them.
+    private func cardDigits(in fields: [String], _ columns: [ColumnRef: Int]) -> String? {
+        guard mapping.feed == .orders, let rule = mapping.fields[RecordMapper.cardField] else { return nil }
+        for case .column(let ref) in rule.source.references {
+            if let column = columns[ref], column < fields.count, let digits = CardNumberRedactor.cardDigits(fields[column]) { return digits }
+        }
+        return nil
     }
 
     /// Columns that only optional fields read: a header may lack them.
@@ -200,9 +211,10 @@ public struct MappedRecord: Sendable, Hashable {
 }
 
 /// A whole file that cannot be imported, with the reason written beside it in `failed/`.
+/// Its reason is masked for card numbers: it may quote the file (a header row that was data).
 public struct FileRejection: Error, Sendable, CustomStringConvertible {
     public var reason: String
-    public init(reason: String) { self.reason = reason }
+    public init(reason: String) { self.reason = CardNumberRedactor.redact(reason) }
     public var description: String { reason }
 }
 
@@ -216,15 +228,20 @@ public struct RecordRejection: Error, Sendable, Hashable, CustomStringConvertibl
     public var sku: String?
     /// For XML: the record's number and path.
     public var location: String?
+    /// The digits of the record's card-number field when the record could not be mapped, so that the
+    /// number is still masked in the kept copy of the file. Never shown.
+    public var cardDigits: String?
 
     public init(line: Int, field: String?, message: String, orderRef: String? = nil, lineNo: Int? = nil, sku: String? = nil) {
-        self.line = line; self.field = field; self.message = message
-        self.orderRef = orderRef; self.lineNo = lineNo; self.sku = sku
+        self.line = line; self.field = field; self.message = CardNumberRedactor.redact(message)
+        self.orderRef = orderRef.map(CardNumberRedactor.redact); self.lineNo = lineNo; self.sku = sku
     }
 
     /// A rejection for a bad value; the value is shortened and stripped of card numbers before it is shown.
+    /// A card-number field's value is masked whether or not it passes the Luhn check.
     public static func badValue(line: Int, field: String, found: String, expected: String) -> RecordRejection {
-        RecordRejection(line: line, field: field, message: "field \(field): found '\(shown(found))', expected \(expected)")
+        let value = field == RecordMapper.cardField ? CardNumberRedactor.maskingCardField(found) : found
+        return RecordRejection(line: line, field: field, message: "field \(field): found '\(shown(value))', expected \(expected)")
     }
 
     static func shown(_ value: String) -> String {

@@ -31,6 +31,23 @@ public struct RecordDecoder: Sendable {
         guard value.count <= 100, !value.contains(where: { $0.isNewline }) else {
             throw .badValue(line: f.record.line, field: name, found: value, expected: "a code of at most 100 characters on one line")
         }
+        try visible(value, f, name)
+        return value
+    }
+
+    /// A key (a code, or a warehouse) must not hold invisible characters: see `InvisibleCharacters`.
+    func visible(_ value: String, _ f: Fields, _ name: String) throws(RecordRejection) {
+        guard let (scalar, position) = InvisibleCharacters.first(in: value) else { return }
+        let shown = String(String.UnicodeScalarView(value.unicodeScalars.map { InvisibleCharacters.isInvisible($0) ? "?" : $0 }))
+        throw RecordRejection(line: f.record.line, field: name,
+            message: "field \(name): found '\(RecordRejection.shown(shown))' with the invisible character \(InvisibleCharacters.describe(scalar)) at character \(position) (shown as ?), expected a code without zero-width, soft-hyphen or text-direction characters (they make equal-looking codes differ); remove it at the source")
+    }
+
+    /// An optional key (a warehouse, a product's supplier): blank, or visible like a code.
+    func optionalKey(_ f: Fields, _ name: String) throws(RecordRejection) -> String? {
+        let value = f[name]
+        if value.isEmpty { return nil }
+        try visible(value, f, name)
         return value
     }
 
@@ -202,16 +219,16 @@ public struct RecordDecoder: Sendable {
         let sku = try code(f, "sku")
         let price = try amount(f, "unit_price", allowNegative: false) ?? .zero
         let dropShip = try flag(f, "drop_ship")
-        let supplier = f["supplier_ref"]
+        let supplier = try optionalKey(f, "supplier_ref") ?? ""
         if dropShip && supplier.isEmpty {
             throw .badValue(line: record.line, field: "supplier_ref", found: "",
                             expected: "a supplier for a drop-ship product (drop_ship is Y)")
         }
         let cost = try amount(f, "supplier_cost", allowNegative: false)
-        let warehouse = f["warehouse"]
+        let warehouse = try optionalKey(f, "warehouse")
         return ProductInput(sku: sku, description: f.text("description"), category: f.text("category"), unitPrice: price,
                             dropShip: dropShip, supplierRef: supplier.isEmpty ? nil : supplier, supplierCost: cost,
-                            warehouse: warehouse.isEmpty ? nil : warehouse, binLocation: f.text("bin_location"),
+                            warehouse: warehouse, binLocation: f.text("bin_location"),
                             sourceLine: record.line, custom: record.custom)
     }
 
@@ -229,8 +246,8 @@ public struct RecordDecoder: Sendable {
         do throws(RecordRejection) {
             let sku = try code(f, "sku")
             let onHand = try wholeNumber(f, "on_hand", 0...Self.quantityLimit, "a whole number, 0 or more")
-            let warehouse = f["warehouse"]
-            return StockCountInput(sku: sku, warehouse: warehouse.isEmpty ? nil : warehouse, onHand: onHand,
+            let warehouse = try optionalKey(f, "warehouse")
+            return StockCountInput(sku: sku, warehouse: warehouse, onHand: onHand,
                                    countedAt: try timestamp(f, "counted_at"), sourceLine: record.line)
         } catch { throw error.at(record) }
     }
@@ -282,8 +299,8 @@ public struct RecordDecoder: Sendable {
         let ref = try code(f, "receipt_ref")
         let sku = try code(f, "sku")
         let quantity = try positiveInteger(f, "quantity")
-        let warehouse = f["warehouse"]
-        return ReceiptInput(receiptRef: ref, sku: sku, quantity: quantity, warehouse: warehouse.isEmpty ? nil : warehouse,
+        let warehouse = try optionalKey(f, "warehouse")
+        return ReceiptInput(receiptRef: ref, sku: sku, quantity: quantity, warehouse: warehouse,
                             receivedAt: try timestamp(f, "received_at"), sourceLine: record.line, custom: record.custom)
     }
 }

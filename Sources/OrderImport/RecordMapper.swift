@@ -16,11 +16,16 @@ public struct RecordMapper: Sendable {
     /// needs no transform, conversion or check (the usual case) — read without any rule machinery.
     public let direct: [ColumnRef?]
 
+    /// The index of the card-number field (orders), whose value is the only one left unmasked: the
+    /// record decoder reduces it to its last four digits and nothing else reads it.
+    let cardIndex: Int?
+
     public init(mapping: Mapping) {
         self.mapping = mapping
         specs = mapping.feed.fields
         rules = specs.map { mapping.fields[$0.name] }
         dialect = mapping.dialect
+        cardIndex = specs.firstIndex { $0.name == Self.cardField }
         let plainNumbers = dialect.decimal == UInt8(ascii: ".") && dialect.thousands == nil
         direct = zip(specs, rules).map { spec, rule in
             guard let rule, case .column(let ref) = rule.source, rule.transforms.isEmpty, !rule.checks.required,
@@ -52,7 +57,7 @@ public struct RecordMapper: Sendable {
                     lookup: (FieldSource) -> String) -> Result<MappedRecord, RecordRejection> {
         var values = [String](repeating: "", count: specs.count)
         var continuing = false
-        let rawRef = mapping.feed == .orders && mapping.fillDown ? raw("order_ref", lookup) : nil
+        let rawRef = mapping.feed == .orders && mapping.fillDown ? raw("order_ref", lookup).map(CardNumberRedactor.redact) : nil
         if mapping.fillDown, let current = fillDown.orderRef, !fillDown.header.isEmpty {
             continuing = rawRef == nil || rawRef == current
         }
@@ -79,6 +84,10 @@ public struct RecordMapper: Sendable {
                 let v = try value(of: field.rule, field: field.qualifiedName, kind: field.kind, line: line, lookup: lookup)
                 if !v.isEmpty { custom[field.qualifiedName] = v }
             }
+            // Every value but the card field is masked here, once, for every feed and format: whatever
+            // reads a mapped record (the database, a pick list, `mapping test`) never sees a card number.
+            for i in values.indices where i != cardIndex { values[i] = CardNumberRedactor.redact(values[i]) }
+            for (key, value) in custom { custom[key] = CardNumberRedactor.redact(value) }
             if mapping.fillDown && !continuing {
                 fillDown.orderRef = values[mapping.feed.index(of: "order_ref")].nilIfEmpty
                 fillDown.header = values
@@ -89,7 +98,8 @@ public struct RecordMapper: Sendable {
             var e = error
             e.location = location
             if mapping.feed == .orders {
-                let ref = values[mapping.feed.index(of: "order_ref")].nilIfEmpty ?? rawRef ?? raw("order_ref", lookup)
+                let ref = values[mapping.feed.index(of: "order_ref")].nilIfEmpty.map(CardNumberRedactor.redact) ?? rawRef
+                    ?? raw("order_ref", lookup).map(CardNumberRedactor.redact)
                 e.orderRef = ref ?? (mapping.fillDown ? fillDown.orderRef : nil)
                 // A broken first row still starts its order: the rows that follow belong to it (and are refused with it).
                 if mapping.fillDown, !continuing, let ref, ref != fillDown.orderRef {
@@ -98,10 +108,13 @@ public struct RecordMapper: Sendable {
                 }
                 if e.lineNo == nil { e.lineNo = Int(raw("line_no", lookup) ?? "") }
                 if e.sku == nil { e.sku = raw("sku", lookup).map(CardNumberRedactor.redact) }
+                e.cardDigits = raw(Self.cardField, lookup).flatMap(CardNumberRedactor.cardDigits)
             }
             return .failure(e)
         }
     }
+
+    static let cardField = "card_number"
 
     func raw(_ field: String, _ lookup: (FieldSource) -> String) -> String? {
         guard let rule = mapping.fields[field] else { return nil }

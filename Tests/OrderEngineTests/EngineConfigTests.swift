@@ -56,9 +56,10 @@ import TestSupport
         ("split_lines: sometimes\n", "split_lines 'sometimes' at orderflow.yaml:1:14: expected true or false"),
         ("time_zone: Mars/Olympus\n", "time_zone 'Mars/Olympus' at orderflow.yaml:1:12: is not a time zone; use a name such as UTC or Europe/London"),
         ("default_warehouse: \"\"\n", "default_warehouse '' at orderflow.yaml:1:20: must not be blank"),
+        ("outbox_mode: \"0777\"\n", "outbox_mode '0777' at orderflow.yaml:1:14: expected file permissions in octal from \"0600\" to \"0666\" with the owner able to read and write, e.g. \"0640\" for a group-readable collector"),
         ("database:\n", "database at orderflow.yaml:1:10: has no value; give one or remove the line"),
-        ("colour: blue\n", "unknown setting 'colour' at orderflow.yaml:1:1: expected one of database, default_warehouse, currency_decimals, time_zone, ship_policy, split_lines, allocation_mode, despatch, cache_mb, inbox, jobs"),
-        ("- a\n- b\n", "orderflow.yaml:1:1: the file must be a mapping of settings (database, default_warehouse, currency_decimals, time_zone, ship_policy, split_lines, allocation_mode, despatch, cache_mb, inbox, jobs)"),
+        ("colour: blue\n", "unknown setting 'colour' at orderflow.yaml:1:1: expected one of database, default_warehouse, currency_decimals, time_zone, ship_policy, split_lines, allocation_mode, despatch, cache_mb, outbox_mode, inbox, jobs"),
+        ("- a\n- b\n", "orderflow.yaml:1:1: the file must be a mapping of settings (database, default_warehouse, currency_decimals, time_zone, ship_policy, split_lines, allocation_mode, despatch, cache_mb, outbox_mode, inbox, jobs)"),
         ("ship_policy: [part\n", "orderflow.yaml:2:1: not valid YAML: did not find expected ',' or ']'"),
     ])
     func aBadValueIsRefusedWithItsLineAndColumn(yaml: String, message: String) throws {

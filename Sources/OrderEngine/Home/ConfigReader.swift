@@ -1,4 +1,5 @@
 import Foundation
+import OrderExport
 import OrderImport
 import OrderJobs
 import OrderModel
@@ -13,7 +14,7 @@ struct ConfigReader {
     init(file: String) { self.file = file }
 
     static let topKeys = ["database", "default_warehouse", "currency_decimals", "time_zone", "ship_policy", "split_lines",
-                          "allocation_mode", "despatch", "cache_mb", "inbox", "jobs"]
+                          "allocation_mode", "despatch", "cache_mb", "outbox_mode", "inbox", "jobs"]
     static let inboxKeys = ["poll_interval", "settle", "ignore", "max_file_size", "max_files_per_poll", "reject_empty"]
     static let jobKeys = ["name", "every", "cron", "time_zone", "steps", "missed"]
     /// Any instant will do to ask whether a cron expression ever fires: the answer does not depend on it.
@@ -56,6 +57,13 @@ struct ConfigReader {
                 if let v = choice(value, key, EngineConfig.DespatchMode.self) { config.despatch = v }
             case "cache_mb":
                 if let v = integer(value, key, in: 8...65_536, expected: "a size in MB from 8 to 65536") { config.cacheMB = v }
+            case "outbox_mode":
+                guard let v = scalarText(value, key) else { break }
+                guard let mode = FileModes.Mode(octal: v) else {
+                    fail(value, key, "expected file permissions in octal from \"0600\" to \"0666\" with the owner able to read and write, e.g. \"0640\" for a group-readable collector")
+                    break
+                }
+                config.outboxMode = mode
             case "inbox":
                 config.inbox = inbox(value)
             case "jobs":

@@ -1,4 +1,5 @@
 import Foundation
+import OrderExport
 import OrderImport
 import OrderModel
 import OrderStore
@@ -31,6 +32,9 @@ public struct EngineConfig: Sendable, Hashable {
     /// SQLite's page cache in MB for the cycle's work (the import of a file uses at most 64 MB of it,
     /// so a file of any size imports in bounded memory).
     public var cacheMB = OrderDatabase.defaultCacheMB
+    /// The permissions of published outbox files (`outbox_mode: "0640"`); their folders get the same
+    /// with search (x) added where read is given. Private (0600) unless a collector account needs more.
+    public var outboxMode = FileModes.Mode.privateFile
 
     /// The name the operator knows the file by, in every message about it.
     public static let fileName = "orderflow.yaml"

@@ -1,4 +1,5 @@
 import Foundation
+import OrderExport
 
 /// A working home: the folders and files one engine owns.
 ///
@@ -45,6 +46,13 @@ public struct Home: Sendable {
             created.append(relative(url))
         }
         return created
+    }
+
+    /// Makes what an older engine (or another umask) left readable private: the database and its
+    /// journal files 0600; archive/, failed/ and processing/ 0700, which closes everything below them.
+    func makePrivate(database path: String) {
+        for file in [path, path + "-wal", path + "-shm"] { chmod(file, FileModes.Mode.privateFile.bits) }
+        for folder in [archive, failed, processing] { chmod(folder.path, FileModes.Mode.privateFolder.bits) }
     }
 
     func relative(_ url: URL) -> String {

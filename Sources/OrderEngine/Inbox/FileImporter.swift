@@ -20,7 +20,7 @@ struct FileImporter {
         var records = 0
         var rejected = 0
         var duplicates = 0
-        /// Card numbers read from the card field, to be masked in the archived copy (digits only).
+        /// Card numbers read from the card field of every record, to be masked in the archived copy (digits only).
         var cardNumbers: Set<String> = []
     }
 
@@ -173,18 +173,11 @@ struct FileImporter {
         return result
     }
 
-    /// Card numbers in an order row: the card field, and any card number typed into another field.
+    /// The card field of an order row, to be masked in the kept copy even where it fails Luhn. (Luhn-valid
+    /// numbers anywhere else in the file are found by the masking scan itself.)
     static func cardNumbers(in record: MappedRecord, cardIndex: Int, into found: inout Set<String>) {
-        for (i, value) in record.values.enumerated() where value.utf8.count >= 12 {
-            if i == cardIndex {
-                if let digits = CardNumberRedactor.cardDigits(value) { found.insert(digits) }
-            } else {
-                for digits in CardNumberRedactor.cardNumbers(in: value) { found.insert(digits) }
-            }
-        }
-        for value in record.custom.values where value.utf8.count >= 12 {
-            for digits in CardNumberRedactor.cardNumbers(in: value) { found.insert(digits) }
-        }
+        let value = record.values[cardIndex]
+        if value.utf8.count >= 12, let digits = CardNumberRedactor.cardDigits(value) { found.insert(digits) }
     }
 
     /// The warehouse a record names, or its product's; a record with neither is rejected.

@@ -75,20 +75,21 @@ struct Inbox {
         return Claimed(mapping: candidate.mapping, url: target, name: candidate.name, claimName: claimName)
     }
 
-    /// Archives an imported file. Card numbers read from its card field are masked in the archived copy.
+    /// Archives an imported file, masked (see `finish`). Card numbers read from its card field are
+    /// masked too, even where they fail the Luhn check.
     func archive(_ file: Claimed, cardNumbers: Set<String>) throws {
-        try finish(file, into: home.archive, cardNumbers: cardNumbers.isEmpty ? nil : cardNumbers, luhnScan: false)
+        try finish(file, into: home.archive, cardNumbers: cardNumbers)
         forgetOriginalName(of: file)
     }
 
-    /// Archives an imported file without parsing it again (after a crash in its import): every Luhn-valid
-    /// number is masked, as for a file in `failed/`.
+    /// Archives an imported file without parsing it again (after a crash in its import): masked like any
+    /// kept file, with no card field's values to add.
     func archiveUnparsed(_ file: Claimed) throws {
-        try finish(file, into: home.archive, cardNumbers: nil, luhnScan: file.mapping.feed == .orders)
+        try finish(file, into: home.archive, cardNumbers: [])
     }
 
-    /// Moves a file rejected whole into `failed/`, with its reason in `NAME.reason.txt`.
-    /// An orders file is masked for anything that looks like a card number, since it was never parsed.
+    /// Moves a file rejected whole into `failed/`, masked like an archived file, with its reason
+    /// (masked as well: a reason may quote the file) in `NAME.reason.txt`.
     ///
     /// The reason is written first: a failure before the move leaves the file in `processing/`, where the
     /// next poll finds its outcome in the database and finishes the move (the same reason is already there).
@@ -98,10 +99,10 @@ struct Inbox {
         if Self.fitted(file.name, limit: Self.maxKeptName) != file.name {
             text += " (dropped as inbox/\(file.mapping.inbox)/\(file.name), a name too long to keep)"
         }
-        let bytes = Array((text + "\n").utf8)
+        let bytes = Array((CardNumberRedactor.redact(text) + "\n").utf8)
         let name = destinationName(file, in: folder, reason: bytes)
         try AtomicFileWriter().write(bytes, to: folder, name: name + ".reason.txt")
-        try finish(file, into: home.failed, cardNumbers: nil, luhnScan: file.mapping.feed == .orders, name: name)
+        try finish(file, into: home.failed, cardNumbers: [], name: name)
         forgetOriginalName(of: file)
     }
 
@@ -119,34 +120,33 @@ struct Inbox {
         return file.claimName
     }
 
-    private func finish(_ file: Claimed, into root: URL, cardNumbers: Set<String>?, luhnScan: Bool, name: String? = nil) throws {
+    /// Moves a claimed file to `archive/` or `failed/`. Every file the engine keeps is masked, whatever
+    /// its feed and whether or not it was parsed: the bytes are scanned for card numbers (in the file's
+    /// own encoding, see `KeptFileEncoding`); a file with none is moved as it is, one with any is
+    /// copied with them masked (same length) and the original removed. Either way it ends private (0600).
+    private func finish(_ file: Claimed, into root: URL, cardNumbers: Set<String>, name: String? = nil) throws {
         let folder = root.appendingPathComponent(file.mapping.inbox, isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let name = name ?? destinationName(file, in: folder)
-        // A rejected file that cannot be opened (permissions) cannot be masked either: rather than stay in
-        // processing/ for ever, it is moved as it is, with its mode (so it stays as closed as it came).
-        let input: InputFile?
-        do {
-            input = cardNumbers != nil || luhnScan ? try InputFile(path: file.url.path) : nil
-        } catch {
-            if cardNumbers != nil { throw error }
-            input = nil
-        }
-        if let input {
-            // The copy is written line by line, card numbers masked, so a large file never sits in memory.
+        let known = cardNumbers.isEmpty ? nil : cardNumbers
+        // A file the engine cannot read (no permission) it cannot mask either: it is moved as it is.
+        if let input = try? InputFile(path: file.url.path), case let encoding = KeptFileEncoding(input.bytes),
+           encoding.needsRedaction(input.bytes, known: known) {
+            input.rewind()
+            // The copy is written a slice at a time, card numbers masked, so a large file never sits in memory.
             try AtomicFileWriter().write(to: folder, name: name) { (emit: ([UInt8]) throws(OutputError) -> Void) throws(OutputError) in
                 let all = input.bytes
                 var start = 0
                 while start < all.count {
-                    var end = min(start + (4 << 20), all.count)
-                    while end < all.count, all[end - 1] != 10 { end += 1 }
+                    let end = encoding.sliceEnd(all, from: start, size: 4 << 20)
                     var chunk = Array(UnsafeBufferPointer(rebasing: all[start..<end]))
-                    CardNumberRedactor.redact(&chunk, known: cardNumbers)
+                    encoding.redact(&chunk, known: known)
                     try emit(chunk)
                     input.release(upTo: end)
                     start = end
                 }
             }
+            chmod(folder.appendingPathComponent(name).path, 0o600)
             unlink(file.url.path)
             AtomicFileWriter.syncFolder(file.url.deletingLastPathComponent())
             return
@@ -155,6 +155,8 @@ struct Inbox {
         if rename(file.url.path, target.path) != 0 {
             throw EngineError.notPossible("cannot move \(file.url.path) to \(target.path): \(String(cString: strerror(errno)))")
         }
+        // A file dropped world-readable stays so after a move: the kept copy is made private.
+        chmod(target.path, 0o600)
         AtomicFileWriter.syncFolder(folder)
     }
 }

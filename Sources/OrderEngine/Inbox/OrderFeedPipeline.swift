@@ -63,7 +63,7 @@ final class OrderFeedPipeline: @unchecked Sendable {
         return nil
     }
 
-    /// Card numbers read from the card field and free text (valid once `next()` returned nil).
+    /// Card numbers read from the card field, of every record, mapped or not (valid once `next()` returned nil).
     var cardNumbers: Set<String> {
         condition.lock()
         defer { condition.unlock() }
@@ -108,6 +108,7 @@ final class OrderFeedPipeline: @unchecked Sendable {
                         if error.orderRef != nil { add(assembler.add(error)) } else { batch.items.append(.rejected(error)) }
                     }
                 case .failure(let rejection):
+                    if let digits = rejection.cardDigits { cards.insert(digits) }
                     if rejection.orderRef != nil { add(assembler.add(rejection)) } else { batch.items.append(.rejected(rejection)) }
                 }
                 // Hand over regularly even while one long order is being assembled, so a stop is heard soon.

@@ -18,7 +18,7 @@ struct OutboxPublisher {
 
     func publishPending() -> Result {
         var result = Result()
-        let writer = AtomicFileWriter()
+        let writer = AtomicFileWriter(mode: context.engine.config.outboxMode)
         let outbox = context.engine.home.outbox
         removeStaleTemporaries(in: outbox)
         do {
@@ -32,7 +32,7 @@ struct OutboxPublisher {
                     (folder: outbox.appendingPathComponent(row["folder"] as String, isDirectory: true), name: row["name"] as String,
                      bytes: [UInt8]((row["content"] as Data?) ?? Data()))
                 }
-                let failures = writer.writeBatch(files)
+                let failures = writer.writeBatch(files, within: outbox)
                 var written: [Int64] = []
                 var conflicts: [(id: Int64, reason: String)] = []
                 for (i, row) in pending.enumerated() {
@@ -90,10 +90,17 @@ struct OutboxPublisher {
 
     /// Removes temporary files a killed writer left (`.NAME.PID.tmp`); the engine holds the home's lock,
     /// so no other writer can own them. Their documents are still pending and are written again.
+    /// A folder that is a symbolic link is left alone: nothing is removed through a link.
     func removeStaleTemporaries(in outbox: URL) {
         let fm = FileManager.default
+        func isLink(_ url: URL) -> Bool {
+            var info = stat()
+            return lstat(url.path, &info) != 0 || (info.st_mode & S_IFMT) == S_IFLNK
+        }
+        guard !isLink(outbox) else { return }
         for folder in (try? fm.contentsOfDirectory(atPath: outbox.path)) ?? [] {
             let url = outbox.appendingPathComponent(folder)
+            if isLink(url) { continue }
             for name in (try? fm.contentsOfDirectory(atPath: url.path)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".tmp") {
                 try? fm.removeItem(at: url.appendingPathComponent(name))
             }

@@ -267,7 +267,10 @@ public struct ImportStep: CycleStep {
         var found: Set<String> = []
         let index = Feed.orders.index(of: "card_number")
         try? FeedReader(mapping: file.mapping).read(input) { record in
-            if case .success(let r) = record { FileImporter.cardNumbers(in: r, cardIndex: index, into: &found) }
+            switch record {
+            case .success(let r): FileImporter.cardNumbers(in: r, cardIndex: index, into: &found)
+            case .failure(let rejection): if let digits = rejection.cardDigits { found.insert(digits) }
+            }
         }
         return found
     }
