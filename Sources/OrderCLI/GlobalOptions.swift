@@ -25,6 +25,13 @@ struct GlobalOptions: ParsableArguments {
     func engine() throws -> Engine {
         try Engine(home: Home(home), clock: clock)
     }
+
+    /// The engine for a read-only command: a broken orderflow.yaml is said on standard error, not fatal.
+    func engineForReading() throws -> Engine {
+        let (engine, problem) = try Engine.openForReading(home: Home(home), clock: clock)
+        if let problem { FileHandle.standardError.write(Data("warning: \(problem); showing what the database holds\n".utf8)) }
+        return engine
+    }
 }
 
 /// `--json` for listing commands.

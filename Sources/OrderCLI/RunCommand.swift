@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import OrderEngine
+import OrderModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -46,7 +47,9 @@ struct RunCommand: ParsableCommand {
         }
         defer { withExtendedLifetime(lock) {} }
 
-        let runner = try JobRunner(engine: engine)
+        var runner = try JobRunner(engine: engine)
+        var reloader = ConfigurationReloader(home: engine.home)
+        var lastPrune: Date? = nil
         let interrupted = try runner.recoverInterrupted()
         if interrupted > 0 { logger.warning("job runs interrupted by an earlier stop are marked failed", metadata: ["job.runs": "\(interrupted)"]) }
         logger.notice("engine started", metadata: [
@@ -55,16 +58,32 @@ struct RunCommand: ParsableCommand {
         ])
         let options = Engine.RunOptions(stop: stop, observations: once ? nil : InboxObservations())
         var startup = true
+        var lastPollError: String? = nil
         while !stop.isStopped {
+            // Configuration edits apply here, between cycles, and only once validated.
+            if !once, case .applied(let next) = reloader.check(runner) { runner = next }
+            if lastPrune.map({ Date().timeIntervalSince($0) >= 3600 }) ?? true {
+                lastPrune = Date()
+                let cutoff = Timestamp(secondsSinceEpoch: runner.engine.clock.now.secondsSinceEpoch - Int64(JobRunner.defaultRetentionDays) * 86_400)
+                if let pruned = try? runner.prune(before: cutoff), pruned > 0 {
+                    logger.info("old job runs pruned", metadata: ["job.runs": "\(pruned)", "before": "\(cutoff)"])
+                }
+            }
             do {
                 try runner.tick(startup: startup, options: options)
+                lastPollError = nil
             } catch {
-                logger.error("poll failed; retrying on the next poll", metadata: ["error": "\(error)"])
+                // The same failure is logged once, not every poll.
+                let message = EngineError.oneLine(error)
+                if message != lastPollError {
+                    logger.error("poll failed; retrying on each poll", metadata: ["error": "\(message)"])
+                }
+                lastPollError = message
             }
             startup = false
             if once { break }
             // Sleep in short slices so a signal is answered at once.
-            let until = Date().addingTimeInterval(engine.config.inbox.pollInterval)
+            let until = Date().addingTimeInterval(runner.engine.config.inbox.pollInterval)
             while !stop.isStopped, Date() < until { Thread.sleep(forTimeInterval: min(0.05, until.timeIntervalSinceNow)) }
         }
         if stop.isStopped { runner.publishPending() }

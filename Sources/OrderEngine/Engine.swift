@@ -37,6 +37,39 @@ public struct Engine: Sendable {
         }
     }
 
+    /// Opens a home for the read-only commands (`status`, `jobs history`): a broken orderflow.yaml is
+    /// returned as `problem` and the defaults are used, with the database its `database:` line names if
+    /// that line can still be read.
+    public static func openForReading(home: Home, clock: any EngineClock) throws -> (engine: Engine, problem: String?) {
+        do {
+            return (try Engine(home: home, clock: clock), nil)
+        } catch let error as EngineError {
+            guard case .config = error, FileManager.default.fileExists(atPath: home.root.path) else { throw error }
+            var config = EngineConfig()
+            let text = (try? String(contentsOf: home.configFile, encoding: .utf8)) ?? ""
+            for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("database:") {
+                let value = line.dropFirst("database:".count).trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'"))
+                if !value.isEmpty { config.database = value }
+            }
+            let path = home.database(config).path
+            guard FileManager.default.fileExists(atPath: path) else { throw error }
+            let database = try OrderDatabase(path: path, cacheMB: 16)
+            let user = ProcessInfo.processInfo.environment["USER"] ?? "operator"
+            return (Engine(home: home, config: config, database: database, clock: clock, user: user,
+                           logger: Logger(label: "orderflow", factory: { _ in SwiftLogNoOpLogHandler() })), EngineError.oneLine(error))
+        }
+    }
+
+    /// The same engine on another configuration (a running engine's reload): the database, clock and logger
+    /// stay; a changed `database:` applies at the next start.
+    public func reconfigured(_ config: EngineConfig) -> Engine {
+        Engine(home: home, config: config, database: database, clock: clock, user: user, logger: logger)
+    }
+
+    init(home: Home, config: EngineConfig, database: OrderDatabase, clock: any EngineClock, user: String, logger: Logger) {
+        self.home = home; self.config = config; self.database = database; self.clock = clock; self.user = user; self.logger = logger
+    }
+
     /// Loads and checks every mapping; the engine refuses to import through a broken one.
     public func loadMappings() throws(EngineError) -> [Mapping] {
         do {
@@ -122,7 +155,18 @@ public struct Engine: Sendable {
             }
             // Wall time is measured, never used for business rules: those read `clock`.
             let started = ContinuousClock.now
-            var report = try step.run(context)
+            var report: StepReport
+            do {
+                report = try step.run(context)
+            } catch {
+                // A failed cycle is recorded as failed, with its error, so `status` tells it from a good one.
+                let message = "\(step.name): \(EngineError.oneLine(error))"
+                try? database.writer.write { db in
+                    try db.execute(sql: "UPDATE cycle SET finished_at = ?, error = ? WHERE id = ?",
+                                   arguments: [clock.now.description, message, cycleID])
+                }
+                throw error
+            }
             report.step = step.name
             let elapsed = ContinuousClock.now - started
             report.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
@@ -202,6 +246,13 @@ public struct CycleReport: Sendable, Codable {
     }
 
     public func step(_ name: String) -> StepReport? { steps.first { $0.step == name } }
+
+    /// A cycle that found nothing to do: no count above zero, no warning, no output recovered or failed.
+    /// The daemon keeps such cycles out of the record (see `JobRunner.run`).
+    public var isIdle: Bool {
+        recoveredOutputs == 0 && outputFailures.isEmpty
+            && steps.allSatisfy { step in step.warnings.isEmpty && step.counts.allSatisfy { $0.value == 0 } }
+    }
 }
 
 extension Timestamp: Codable {

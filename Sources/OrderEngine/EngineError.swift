@@ -1,3 +1,5 @@
+import Foundation
+
 /// What stops the engine or a command, in words an operator can act on.
 public enum EngineError: Error, Sendable, CustomStringConvertible, Equatable {
     case config(String)
@@ -18,5 +20,16 @@ public enum EngineError: Error, Sendable, CustomStringConvertible, Equatable {
         case .rules(let m): "rules:\n\(m)\nfix rules.yaml, then run again; nothing was changed"
         case .jobs(let m): "jobs: \(m)"
         }
+    }
+
+    /// The error on one line, for a log line or a recorded run: the lines of a multi-line message joined with "; ".
+    public static func oneLine(_ error: any Error) -> String {
+        let text: String = switch error as? EngineError {
+        case .mappings(let m)?: "mappings: \(m)"
+        case .rules(let m)?: "rules: \(m)"
+        default: "\(error)"
+        }
+        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .joined(separator: "; ")
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 import Logging
+import OrderImport
 import OrderJobs
 import OrderModel
+import OrderStore
 
 /// A job of the executor: a name, the pipeline steps it runs, and when.
 public struct JobDefinition: Sendable {
@@ -44,11 +46,41 @@ public struct JobRunner: Sendable {
     public let engine: Engine
     public let jobs: [JobDefinition]
 
+    /// The mappings and rules the runs use: loaded once, so a running engine keeps its last good set
+    /// until a reload (`ConfigurationReloader`) replaces the whole runner at a cycle boundary.
+    public let mappings: [Mapping]
+    public let rules: RulesFile
+    /// Why the mappings or rules could not be read (a runner made for reading only, see `reading(engine:)`).
+    public let problem: String?
+
+    /// Loads the mappings, the rules and the jobs, refusing any that is broken.
     public init(engine: Engine) throws {
-        self.engine = engine
         let mappings = try engine.loadMappings()
-        let pipeline = try engine.loadRules(mappings: mappings).pipeline.map(\.name)
-        let steps = pipeline + RulesFile.builtInSteps.filter { !pipeline.contains($0) }
+        try self.init(engine: engine, mappings: mappings, rules: try engine.loadRules(mappings: mappings))
+    }
+
+    /// A runner on mappings and rules already loaded (and checked).
+    public init(engine: Engine, mappings: [Mapping], rules: RulesFile) throws {
+        try self.init(engine: engine, mappings: mappings, rules: rules, pipeline: rules.pipeline.map(\.name), problem: nil)
+    }
+
+    /// A runner for the read-only commands (`jobs`, `jobs history`): a broken rules.yaml or mapping is
+    /// reported in `problem` instead of refusing, and the jobs' step names are not checked against it.
+    public static func reading(engine: Engine) throws -> JobRunner {
+        do {
+            return try JobRunner(engine: engine)
+        } catch let error as EngineError where { if case .jobs = error { false } else { true } }() {
+            let rules = RulesFile(stages: [], pipeline: RulesFile.builtInSteps.map(RulesFile.Entry.step), file: "rules.yaml")
+            return try JobRunner(engine: engine, mappings: [], rules: rules, pipeline: nil, problem: EngineError.oneLine(error))
+        }
+    }
+
+    init(engine: Engine, mappings: [Mapping], rules: RulesFile, pipeline: [String]?, problem: String?) throws {
+        self.engine = engine
+        self.mappings = mappings
+        self.rules = rules
+        self.problem = problem
+        let steps = pipeline.map { names in names + RulesFile.builtInSteps.filter { !names.contains($0) } }
         let every = "\(max(1, Int(engine.config.inbox.pollInterval.rounded())))s"
         let configs = engine.config.jobs.isEmpty ? [EngineConfig.JobConfig(name: "cycle", every: every, steps: nil)] : engine.config.jobs
         var jobs: [JobDefinition] = []
@@ -60,7 +92,7 @@ public struct JobRunner: Sendable {
         self.jobs = jobs
     }
 
-    static func definition(_ c: EngineConfig.JobConfig, defaultZone: String, pipeline: [String]) throws(EngineError) -> JobDefinition {
+    static func definition(_ c: EngineConfig.JobConfig, defaultZone: String, pipeline: [String]?) throws(EngineError) -> JobDefinition {
         let schedule: Schedule
         switch (c.every, c.cron) {
         case (let every?, nil):
@@ -80,8 +112,10 @@ public struct JobRunner: Sendable {
         }
         var steps = c.steps
         if steps == ["all"] || steps?.isEmpty == true { steps = nil }
-        for step in steps ?? [] where !pipeline.contains(step) {
-            throw .jobs("job \(c.name): unknown step '\(step)'; the steps are \(pipeline.joined(separator: ", "))")
+        if let pipeline {
+            for step in steps ?? [] where !pipeline.contains(step) {
+                throw .jobs("job \(c.name): unknown step '\(step)'; the steps are \(pipeline.joined(separator: ", "))")
+            }
         }
         let missed = c.missed ?? "run-once"
         guard ["run-once", "skip"].contains(missed) else { throw .jobs("job \(c.name): missed must be run-once or skip, found '\(missed)'") }
@@ -144,9 +178,7 @@ public struct JobRunner: Sendable {
             }
             switch job.schedule {
             case .every(let seconds):
-                let last = try String.fetchOne(db, sql: "SELECT started_at FROM job_run WHERE job = ? AND outcome <> 'skipped' ORDER BY id DESC LIMIT 1",
-                                               arguments: [job.name]).flatMap(Timestamp.init(iso8601:))
-                guard let last else { return Due(scheduledFor: now, missed: false, skip: false) }
+                guard let last = try Self.lastStart(db, job: job.name) else { return Due(scheduledFor: now, missed: false, skip: false) }
                 return now.secondsSinceEpoch >= last.secondsSinceEpoch + Int64(seconds) ? Due(scheduledFor: now, missed: false, skip: false) : nil
             case .cron:
                 guard let stateText = try String.fetchOne(db, sql: "SELECT last_scheduled FROM job_state WHERE job = ?", arguments: [job.name]),
@@ -165,7 +197,18 @@ public struct JobRunner: Sendable {
         }
     }
 
+    /// When the job last started: its last recorded run, or its last idle run (counted, not recorded).
+    static func lastStart(_ db: Database, job: String) throws -> Timestamp? {
+        let recorded = try String.fetchOne(db, sql: "SELECT started_at FROM job_run WHERE job = ? AND outcome <> 'skipped' ORDER BY id DESC LIMIT 1",
+                                           arguments: [job]).flatMap(Timestamp.init(iso8601:))
+        let idle = try String.fetchOne(db, sql: "SELECT last_at FROM job_idle WHERE job = ?", arguments: [job]).flatMap(Timestamp.init(iso8601:))
+        return [recorded, idle].compactMap { $0 }.max()
+    }
+
     /// Runs a job now: its steps as one cycle, recorded with outcome and counts.
+    ///
+    /// A scheduled run that found nothing to do (`CycleReport.isIdle`) is not kept: its run and cycle rows
+    /// are removed and the job's idle counter (`idleRuns()`) goes up, so the record holds what happened.
     @discardableResult
     public func run(_ job: JobDefinition, trigger: String = "manual", scheduledFor: Timestamp? = nil,
                     options: Engine.RunOptions = Engine.RunOptions()) throws -> JobRun {
@@ -177,19 +220,22 @@ public struct JobRunner: Sendable {
         }
         var outcome = "ok", error: String? = nil, counts: String? = nil, cycleID: Int64? = nil
         do {
-            let mappings = try engine.loadMappings()
-            let rules = try engine.loadRules(mappings: mappings)
+            if let problem { throw EngineError.config(problem) }
             var steps = engine.pipeline(mappings: mappings, rules: rules)
             if let names = job.steps {
                 // A job may also name a built-in step that the pipeline leaves out (e.g. back-order-report).
                 steps = names.map { name in steps.first { $0.name == name } ?? engine.builtInStep(name, mappings: mappings) }
             }
             let report = try engine.runSteps(steps, options: options)
+            if report.isIdle && trigger != "manual" {
+                return try compactIdle(job: job.name, runID: id, cycleID: report.cycleID, startedAt: started, scheduledFor: scheduledFor,
+                                       trigger: trigger, counts: report.counts)
+            }
             cycleID = report.cycleID
             counts = String(decoding: try JSONEncoder().encode(report.counts), as: UTF8.self)
         } catch let e {
             outcome = "failed"
-            error = "\(e)"
+            error = EngineError.oneLine(e)
         }
         try engine.database.writer.write { db in
             try db.execute(sql: "UPDATE job_run SET finished_at = ?, outcome = ?, counts = ?, error = ?, cycle_id = ? WHERE id = ?",
@@ -209,6 +255,74 @@ public struct JobRunner: Sendable {
         return record
     }
 
+    /// Removes an idle run's rows and counts it instead; returns the run as it would have been recorded.
+    func compactIdle(job: String, runID: Int64, cycleID: Int64, startedAt: Timestamp, scheduledFor: Timestamp?, trigger: String,
+                     counts: [String: [String: Int]]) throws -> JobRun {
+        let finished = engine.clock.now
+        try engine.database.writer.write { db in
+            try db.execute(sql: "DELETE FROM job_run WHERE id = ?", arguments: [runID])
+            // A cycle row something else points at (it should not, for an idle cycle) is kept.
+            try? db.inSavepoint {
+                // Process rules record each run; one that matched nothing goes with its idle cycle.
+                try db.execute(sql: "DELETE FROM rule_run WHERE cycle_id = ? AND matched = 0 AND acted = 0", arguments: [cycleID])
+                try db.execute(sql: "DELETE FROM cycle WHERE id = ?", arguments: [cycleID])
+                return .commit
+            }
+            try db.execute(sql: """
+                INSERT INTO job_idle (job, runs, since, last_at) VALUES (?, 1, ?, ?)
+                ON CONFLICT (job) DO UPDATE SET runs = runs + 1, last_at = excluded.last_at
+                """, arguments: [job, startedAt.description, startedAt.description])
+        }
+        return JobRun(id: runID, job: job, scheduledFor: scheduledFor?.description, startedAt: startedAt.description,
+                      finishedAt: finished.description, outcome: "ok", trigger: trigger, counts: counts, error: nil)
+    }
+
+    /// A job's runs that found nothing to do: how many, since when, the last.
+    public struct IdleRuns: Sendable, Codable, Hashable {
+        public var job: String
+        public var runs: Int
+        public var since: String
+        public var lastAt: String
+        enum CodingKeys: String, CodingKey { case job, runs, since, lastAt = "last_at" }
+    }
+
+    /// The idle counters, by job.
+    public func idleRuns() throws -> [IdleRuns] {
+        try Self.idleRuns(engine.database)
+    }
+
+    public static func idleRuns(_ database: OrderDatabase) throws -> [IdleRuns] {
+        try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT job, runs, since, last_at FROM job_idle ORDER BY job").map {
+                IdleRuns(job: $0["job"], runs: $0["runs"], since: $0["since"], lastAt: $0["last_at"])
+            }
+        }
+    }
+
+    /// How long the record of runs is kept when the config names no other retention.
+    public static let defaultRetentionDays = 90
+
+    /// Deletes the runs that started before `cutoff` (never one still running); returns how many.
+    /// The delete walks the `job_run_started` index, so it costs what it removes.
+    @discardableResult
+    public func prune(before cutoff: Timestamp) throws -> Int {
+        try engine.database.writer.write { db in
+            try db.execute(sql: "DELETE FROM job_run WHERE started_at < ? AND outcome <> 'running'", arguments: [cutoff.description])
+            return db.changesCount
+        }
+    }
+
+    /// Records a configuration edit the running engine refused (it keeps running on its last good one):
+    /// a failed run of the pseudo-job `configuration`, so `status` and `jobs history --failed` show it.
+    public func recordRejectedConfiguration(_ error: String) throws {
+        let now = engine.clock.now.description
+        try engine.database.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO job_run (job, started_at, finished_at, outcome, trigger, error) VALUES ('configuration', ?, ?, 'failed', 'reload', ?)
+                """, arguments: [now, now, error])
+        }
+    }
+
     func record(_ job: JobDefinition, scheduledFor: Timestamp?, trigger: String, outcome: String, error: String?) throws -> JobRun {
         try engine.database.writer.write { db in
             try db.execute(sql: """
@@ -221,9 +335,39 @@ public struct JobRunner: Sendable {
 
     /// Past runs, newest first.
     public func history(job: String? = nil, limit: Int = 50) throws -> [JobRun] {
-        try engine.database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM job_run \(job == nil ? "" : "WHERE job = ?") ORDER BY id DESC LIMIT ?",
-                             arguments: job.map { [$0, limit] } ?? [limit]).map { row in
+        try Self.history(engine.database, filter: HistoryFilter(job: job), limit: limit)
+    }
+
+    /// Which runs `jobs history` lists.
+    public struct HistoryFilter: Sendable {
+        public var job: String?
+        /// Runs that started at or after this time.
+        public var since: Timestamp?
+        /// Only failed runs.
+        public var failedOnly = false
+        /// Only runs that did something: failed, skipped, or a count above zero.
+        public var busyOnly = false
+        public init(job: String? = nil, since: Timestamp? = nil, failedOnly: Bool = false, busyOnly: Bool = false) {
+            self.job = job; self.since = since; self.failedOnly = failedOnly; self.busyOnly = busyOnly
+        }
+    }
+
+    /// Past runs, newest first; needs only the database (it works while the config is broken).
+    public static func history(_ database: OrderDatabase, filter: HistoryFilter, limit: Int = 50) throws -> [JobRun] {
+        var conditions: [String] = [], arguments: [any DatabaseValueConvertible] = []
+        if let job = filter.job { conditions.append("job = ?"); arguments.append(job) }
+        if let since = filter.since { conditions.append("started_at >= ?"); arguments.append(since.description) }
+        if filter.failedOnly { conditions.append("outcome = 'failed'") }
+        if filter.busyOnly {
+            conditions.append("""
+                (outcome <> 'ok' OR EXISTS (SELECT 1 FROM json_each(job_run.counts) s, json_each(s.value) c WHERE c.value <> 0))
+                """)
+        }
+        arguments.append(limit)
+        let whereSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM job_run \(whereSQL) ORDER BY id DESC LIMIT ?",
+                             arguments: StatementArguments(arguments)).map { row in
                 JobRun(id: row["id"], job: row["job"], scheduledFor: row["scheduled_for"], startedAt: row["started_at"],
                        finishedAt: row["finished_at"], outcome: row["outcome"], trigger: row["trigger"],
                        counts: (row["counts"] as String?).flatMap { try? JSONDecoder().decode([String: [String: Int]].self, from: Data($0.utf8)) },
@@ -237,8 +381,7 @@ public struct JobRunner: Sendable {
         try engine.database.writer.read { db in
             switch job.schedule {
             case .every(let seconds):
-                guard let last = try String.fetchOne(db, sql: "SELECT started_at FROM job_run WHERE job = ? AND outcome <> 'skipped' ORDER BY id DESC LIMIT 1",
-                                                     arguments: [job.name]).flatMap(Timestamp.init(iso8601:)) else { return engine.clock.now }
+                guard let last = try Self.lastStart(db, job: job.name) else { return engine.clock.now }
                 return Timestamp(secondsSinceEpoch: max(last.secondsSinceEpoch + Int64(seconds), engine.clock.now.secondsSinceEpoch))
             case .cron:
                 let state = try String.fetchOne(db, sql: "SELECT last_scheduled FROM job_state WHERE job = ?", arguments: [job.name])
