@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OrderEngine
 import OrderModel
+import OrderStore
 
 /// Options every command takes: which home, and what time the engine's clock reads.
 struct GlobalOptions: ParsableArguments {
@@ -22,8 +23,14 @@ struct GlobalOptions: ParsableArguments {
         return SystemClock()
     }
 
-    func engine() throws -> Engine {
-        try Engine(home: Home(home), clock: clock)
+    /// The home's engine. A person's command waits up to two minutes for the running engine's write (an
+    /// import of a large file is one transaction), saying so after a second; the daemon waits the default.
+    func engine(forPerson: Bool = true) throws -> Engine {
+        try Engine(home: Home(home), clock: clock, busyWait: forPerson ? Self.operatorWait : OrderDatabase.BusyWait())
+    }
+
+    static let operatorWait = OrderDatabase.BusyWait(seconds: 120) {
+        FileHandle.standardError.write(Data("waiting for the running engine to finish its write (an import or a cycle in hand)...\n".utf8))
     }
 
     /// The engine for a read-only command: a broken orderflow.yaml is said on standard error, not fatal.

@@ -44,16 +44,38 @@ struct JobsListCommand: ParsableCommand {
 }
 
 struct JobsRunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a job now.")
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run a job now; while the engine runs, ask it to run the job and wait for the outcome.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The job's name.") var name: String
+    @Option(help: "While the engine runs: how many seconds to wait for it to run the job.") var timeout: Double = 600
 
     func run() throws {
         let engine = try global.engine()
-        let lock = try EngineLock(home: engine.home)
-        defer { withExtendedLifetime(lock) {} }
-        let runner = try JobRunner(engine: engine)
-        let run = try runner.run(try runner.job(named: name))
+        let run: JobRun
+        do {
+            let lock = try EngineLock(home: engine.home)
+            defer { withExtendedLifetime(lock) {} }
+            let runner = try JobRunner(engine: engine)
+            run = try runner.run(try runner.job(named: name))
+        } catch EngineError.locked {
+            // The engine runs: it is asked (a row in job_request) and runs the job between its cycles.
+            _ = try JobRunner.reading(engine: engine).job(named: name)
+            let request = try JobRunner.request(name, engine: engine)
+            FileHandle.standardError.write(Data("the engine is running; asked it to run \(name) (request \(request))\n".utf8))
+            let deadline = Date().addingTimeInterval(timeout)
+            while true {
+                if let answer = try JobRunner.answer(to: request, engine: engine) {
+                    run = try answer.get()
+                    break
+                }
+                guard Date() < deadline else {
+                    try JobRunner.withdraw(request, engine: engine)
+                    throw EngineError.notPossible("the running engine did not run \(name) within \(Int(timeout)) s (it may be in a long import); the request is withdrawn, try again later")
+                }
+                usleep(100_000)
+            }
+        }
         print("job \(run.job) \(run.outcome)\(run.error.map { ": \($0)" } ?? "")")
         for (step, counts) in (run.counts ?? [:]).sorted(by: { $0.key < $1.key }) {
             print("  " + step.padding(toLength: 17, withPad: " ", startingAt: 0) + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))

@@ -20,7 +20,10 @@ public struct Engine: Sendable {
     public var logger: Logger
 
     /// Opens a home: reads the config and opens (migrating) the database.
-    public init(home: Home, clock: any EngineClock, user: String? = nil, logger: Logger? = nil) throws {
+    /// - Parameter busyWait: how long a write waits for another process's (an operator's command beside the
+    ///   running engine waits for the engine's import to commit).
+    public init(home: Home, clock: any EngineClock, user: String? = nil, logger: Logger? = nil,
+                busyWait: OrderDatabase.BusyWait = OrderDatabase.BusyWait()) throws {
         self.home = home
         self.clock = clock
         self.logger = logger ?? Logger(label: "orderflow", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -31,7 +34,7 @@ public struct Engine: Sendable {
         config = try EngineConfig.load(from: home.configFile)
         let path = home.database(config).path
         do {
-            database = try OrderDatabase(path: path, cacheMB: config.cacheMB)
+            database = try OrderDatabase(path: path, cacheMB: config.cacheMB, busyWait: busyWait)
         } catch {
             throw EngineError.config("cannot open the database \(path): \(error)")
         }
@@ -114,15 +117,30 @@ public struct Engine: Sendable {
     }
 
     /// Runs the allocation step alone (or previews it: `dryRun` rolls everything back).
+    ///
+    /// A preview takes no engine lock: it runs in one transaction that is rolled back (its cycle row too),
+    /// so it works beside the running engine and leaves nothing behind.
     public func allocate(dryRun: Bool) throws -> (StepReport, [AllocateStep.Preview]) {
+        if dryRun {
+            var result: (StepReport, [AllocateStep.Preview])?
+            try database.writer.writeWithoutTransaction { db in
+                try db.inTransaction(.deferred) {
+                    try db.execute(sql: "INSERT INTO cycle (started_at, finished_at, summary) VALUES (?, ?, ?)",
+                                   arguments: [clock.now.description, clock.now.description, nil])
+                    let context = CycleContext(engine: self, cycleID: db.lastInsertedRowID, now: clock.now)
+                    result = try AllocateStep(dryRun: true).allocate(db, context)
+                    return .rollback
+                }
+            }
+            guard let result else { throw EngineError.notPossible("the allocation preview produced nothing") }
+            return result
+        }
         let cycleID = try database.writer.write { db -> Int64 in
             try db.execute(sql: "INSERT INTO cycle (started_at, finished_at, summary) VALUES (?, ?, ?)",
                            arguments: [clock.now.description, clock.now.description, nil])
             return db.lastInsertedRowID
         }
-        let result = try AllocateStep(dryRun: dryRun).allocate(CycleContext(engine: self, cycleID: cycleID, now: clock.now))
-        if dryRun { try database.writer.write { db in try db.execute(sql: "DELETE FROM cycle WHERE id = ?", arguments: [cycleID]) } }
-        return result
+        return try AllocateStep().allocate(CycleContext(engine: self, cycleID: cycleID, now: clock.now))
     }
 
     /// What a long-running engine passes to each cycle.

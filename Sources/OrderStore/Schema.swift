@@ -404,7 +404,8 @@ enum Schema {
     DROP INDEX exception_unreported;
     """
 
-    /// A failed cycle keeps its error; runs of a job that found nothing to do are counted, not listed
+    /// A failed cycle keeps its error; `jobs run NAME` beside a running engine asks it through `job_request`;
+    /// runs of a job that found nothing to do are counted, not listed
     /// (a 2-second poll would otherwise add a row every 2 seconds); old runs are pruned by start time.
     static let v13 = """
     ALTER TABLE cycle ADD COLUMN error TEXT;
@@ -416,5 +417,15 @@ enum Schema {
         since TEXT NOT NULL,
         last_at TEXT NOT NULL
     );
+    CREATE TABLE job_request (
+        id INTEGER PRIMARY KEY,
+        job TEXT NOT NULL,
+        requested_at TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        answered_at TEXT,
+        run_id INTEGER REFERENCES job_run(id) ON DELETE SET NULL,
+        error TEXT
+    );
+    CREATE INDEX job_request_open ON job_request(id) WHERE answered_at IS NULL;
     """
 }

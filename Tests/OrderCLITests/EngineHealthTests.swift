@@ -95,3 +95,40 @@ import Glibc
         #expect(status.stdout.contains("not running"))
     }
 }
+
+/// Operator commands beside the running engine: `jobs run` asks it, `allocate --dry-run` previews.
+@Suite(.serialized) struct OperatorBesideEngineTests {
+    let cli = CommandLineTests()
+
+    @Test func jobsRunAsksTheRunningEngineAndPrintsTheOutcome() throws {
+        let home = try DaemonTests().fastHome()
+        let path = home.root.path
+        try Data("inbox:\n  poll_interval: 200ms\n  settle: 500ms\njobs:\n  - name: cycle\n    every: 1h\n".utf8).write(to: home.home.configFile)
+        try home.drop("orders", "o.csv", Sample.orders([Sample.line("ASKED", sku: "SKU1")]))
+        let daemon = try DaemonTests.Daemon(home: home)
+        // The hourly job runs at start and sees the files (they are taken once seen unchanged for `settle`).
+        try daemon.waitForLog("job run")
+        // Not due again for an hour: only a person's request runs it.
+        let deadline = Date().addingTimeInterval(20)
+        while (try? home.stages("ASKED")) != [1: "despatched"] {
+            try #require(Date() < deadline, "the order was not despatched after 20 s of requests; log:\n\(daemon.output)")
+            usleep(300_000)
+            let run = try cli.run(["jobs", "run", "cycle", "--home", path])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("the engine is running; asked it to run cycle"))
+            #expect(run.stdout.hasPrefix("job cycle ok"))
+            #expect(run.stdout.contains("import           duplicates 0"))
+        }
+        let unknown = try cli.run(["jobs", "run", "nightly", "--home", path])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("no job 'nightly'; the jobs are cycle"))
+        let history = try cli.run(["jobs", "history", "--home", path])
+        #expect(history.stdout.contains("manual"))
+
+        let preview = try cli.run(["allocate", "--dry-run", "--home", path])
+        #expect(preview.status == 0, "\(preview.stderr)")
+        #expect(preview.stdout.hasPrefix("would pick 0 line(s)"))
+        kill(daemon.process.processIdentifier, SIGTERM)
+        #expect(try daemon.exitStatus(within: 20) == 0)
+    }
+}

@@ -312,6 +312,71 @@ public struct JobRunner: Sendable {
         }
     }
 
+    /// Asks the running engine to run a job now (`jobs run NAME` while `run` holds the home); returns the
+    /// request's id, for `answer(to:)`.
+    public static func request(_ job: String, engine: Engine) throws -> Int64 {
+        try engine.database.writer.write { db in
+            try db.execute(sql: "INSERT INTO job_request (job, requested_at, requested_by) VALUES (?, ?, ?)",
+                           arguments: [job, engine.clock.now.description, engine.user])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// The run that answered a request, or the engine's refusal; nil while it waits.
+    public static func answer(to request: Int64, engine: Engine) throws -> Result<JobRun, EngineError>? {
+        let row = try engine.database.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT answered_at, run_id, error FROM job_request WHERE id = ?", arguments: [request])
+        }
+        guard let row, (row["answered_at"] as String?) != nil else { return nil }
+        if let error: String = row["error"] { return .failure(.jobs(error)) }
+        guard let runID: Int64 = row["run_id"],
+              let run = try history(engine.database, filter: HistoryFilter(id: runID), limit: 1).first else {
+            return .failure(.jobs("the engine ran the job but its run is no longer recorded"))
+        }
+        return .success(run)
+    }
+
+    /// Withdraws a request nobody answered (the asking command gave up waiting).
+    public static func withdraw(_ request: Int64, engine: Engine) throws {
+        try engine.database.writer.write { db in
+            try db.execute(sql: "DELETE FROM job_request WHERE id = ? AND answered_at IS NULL", arguments: [request])
+        }
+    }
+
+    /// Whether a person asked for a run (the daemon cuts its sleep short).
+    public func hasRequests() -> Bool {
+        (try? engine.database.writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM job_request WHERE answered_at IS NULL LIMIT 1")
+        }) == true
+    }
+
+    /// Runs each job a person asked for (trigger `manual`, always recorded) and answers the requests.
+    @discardableResult
+    public func answerRequests(options: Engine.RunOptions = Engine.RunOptions()) throws -> [JobRun] {
+        let open = try engine.database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, job, requested_by FROM job_request WHERE answered_at IS NULL ORDER BY id")
+        }
+        var runs: [JobRun] = []
+        for request in open {
+            let id: Int64 = request["id"], name: String = request["job"], by: String = request["requested_by"]
+            var runID: Int64? = nil, error: String? = nil
+            do {
+                let run = try run(try job(named: name), trigger: "manual", options: options)
+                runs.append(run)
+                runID = run.id
+            } catch let e {
+                error = EngineError.oneLine(e)
+            }
+            engine.logger.notice("job run asked for", metadata: ["job.name": "\(name)", "requested_by": "\(by)", "request.id": "\(id)"])
+            try engine.database.writer.write { db in
+                try db.execute(sql: "UPDATE job_request SET answered_at = ?, run_id = ?, error = ? WHERE id = ?",
+                               arguments: [engine.clock.now.description, runID, error, id])
+            }
+            if options.stop?.isStopped == true { break }
+        }
+        return runs
+    }
+
     /// Records a configuration edit the running engine refused (it keeps running on its last good one):
     /// a failed run of the pseudo-job `configuration`, so `status` and `jobs history --failed` show it.
     public func recordRejectedConfiguration(_ error: String) throws {
@@ -341,14 +406,16 @@ public struct JobRunner: Sendable {
     /// Which runs `jobs history` lists.
     public struct HistoryFilter: Sendable {
         public var job: String?
+        /// One run, by its id.
+        public var id: Int64?
         /// Runs that started at or after this time.
         public var since: Timestamp?
         /// Only failed runs.
         public var failedOnly = false
         /// Only runs that did something: failed, skipped, or a count above zero.
         public var busyOnly = false
-        public init(job: String? = nil, since: Timestamp? = nil, failedOnly: Bool = false, busyOnly: Bool = false) {
-            self.job = job; self.since = since; self.failedOnly = failedOnly; self.busyOnly = busyOnly
+        public init(job: String? = nil, id: Int64? = nil, since: Timestamp? = nil, failedOnly: Bool = false, busyOnly: Bool = false) {
+            self.job = job; self.id = id; self.since = since; self.failedOnly = failedOnly; self.busyOnly = busyOnly
         }
     }
 
@@ -356,6 +423,7 @@ public struct JobRunner: Sendable {
     public static func history(_ database: OrderDatabase, filter: HistoryFilter, limit: Int = 50) throws -> [JobRun] {
         var conditions: [String] = [], arguments: [any DatabaseValueConvertible] = []
         if let job = filter.job { conditions.append("job = ?"); arguments.append(job) }
+        if let id = filter.id { conditions.append("id = ?"); arguments.append(id) }
         if let since = filter.since { conditions.append("started_at >= ?"); arguments.append(since.description) }
         if filter.failedOnly { conditions.append("outcome = 'failed'") }
         if filter.busyOnly {
