@@ -16,11 +16,15 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Run what is due now (with the missed-run catch-up of a start) and exit.") var once = false
     @Flag(help: "If another engine runs on this home, wait and take over when it stops.") var standby = false
     @Option(help: "Log lines as text or json (one object per line) on standard error.") var logFormat = "text"
+    @Option(help: "The least important level logged: trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
 
     func run() throws {
         guard let format = LineLogHandler.Format(rawValue: logFormat) else { throw ValidationError("--log-format must be text or json") }
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; found '\(logLevel)'")
+        }
         let clock = global.clock
-        let logger = Logger(label: "orderflow") { _ in LineLogHandler(format: format, clock: clock) }
+        let logger = Logger(label: "orderflow") { _ in LineLogHandler(format: format, clock: clock, logLevel: level) }
         let stop = StopToken()
         let signals = [SIGTERM, SIGINT].map { signalNumber -> any DispatchSourceSignal in
             signal(signalNumber, SIG_IGN)
