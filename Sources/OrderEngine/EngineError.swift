@@ -13,13 +13,18 @@ public enum EngineError: Error, Sendable, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .config(let m): "configuration: \(m)"
-        case .mappings(let m): "mappings:\n\(m)\nfix the mapping files, then run again; nothing was imported"
+        case .mappings(let m): "mappings:\(Self.joined(m)) fix the mapping files, then run again; nothing was imported"
         case .locked(let m): m
         case .unknownOrder(let ref): "no order '\(ref)'; 'orderflow orders' lists the orders"
         case .notPossible(let m): m
-        case .rules(let m): "rules:\n\(m)\nfix rules.yaml, then run again; nothing was changed"
+        case .rules(let m): "rules:\(Self.joined(m)) fix rules.yaml, then run again; nothing was changed"
         case .jobs(let m): "jobs: \(m)"
         }
+    }
+
+    /// One problem stays on the error's line; several are listed one per line below it.
+    static func joined(_ message: String) -> String {
+        message.contains("\n") ? "\n\(message)\n" : " \(message);"
     }
 
     /// The error on one line, for a log line or a recorded run: the lines of a multi-line message joined with "; ".

@@ -124,6 +124,16 @@ import Glibc
 @Suite struct PolishTests {
     let cli = CommandLineTests()
 
+    @Test func aBrokenRulesFileIsAOneLineError() throws {
+        let home = try TestHome()
+        try Data("pipeline:\n  - import\n  - name: broken\n".utf8).write(to: home.home.rulesFile)
+        let result = try cli.run(["cycle", "--home", home.root.path])
+        #expect(result.status != 0)
+        #expect(result.stderr.hasPrefix("Error: rules: rules.yaml:2:5: "))
+        #expect(result.stderr.hasSuffix("; fix rules.yaml, then run again; nothing was changed\n"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
     @Test func versionIsPrinted() throws {
         let result = try cli.run(["--version"])
         #expect(result.status == 0)
