@@ -49,7 +49,7 @@ import Glibc
             .write(to: home.home.configFile)
         try daemon.waitForLog("configuration reloaded")
         try daemon.waitFor("the new job to run") {
-            (try? cli.run(["jobs", "history", "--home", path]).stdout.contains("report: ")) == true
+            (try? cli.run(["jobs", "history", "report", "--home", path]).stdout.contains("report  schedule")) == true
         }
         kill(daemon.process.processIdentifier, SIGTERM)
         #expect(try daemon.exitStatus(within: 20) == 0)

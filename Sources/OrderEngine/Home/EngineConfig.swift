@@ -113,7 +113,9 @@ public struct EngineConfig: Sendable, Codable, Hashable {
         public var steps: [String]?
         /// `run-once` (default): a run missed while the engine was down runs once at start-up; `skip`: it does not.
         public var missed: String?
-        enum CodingKeys: String, CodingKey { case name, every, cron, timeZone = "time_zone", steps, missed }
+        /// `write` (default): a report step this job names writes its file even when empty (the header alone); `skip`: not.
+        public var emptyReports: String?
+        enum CodingKeys: String, CodingKey { case name, every, cron, timeZone = "time_zone", steps, missed, emptyReports = "empty_reports" }
     }
 
     public init() {}

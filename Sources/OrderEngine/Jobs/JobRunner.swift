@@ -14,9 +14,12 @@ public struct JobDefinition: Sendable {
     public var steps: [String]?
     /// Whether a run missed while the engine was down runs once at start-up.
     public var catchUp: Bool
+    /// Whether a report step this job names writes its file when it has no lines (`empty_reports`).
+    public var writeEmptyReports: Bool
 
-    public init(name: String, schedule: Schedule, steps: [String]?, catchUp: Bool) {
+    public init(name: String, schedule: Schedule, steps: [String]?, catchUp: Bool, writeEmptyReports: Bool = true) {
         self.name = name; self.schedule = schedule; self.steps = steps; self.catchUp = catchUp
+        self.writeEmptyReports = writeEmptyReports
     }
 }
 
@@ -119,7 +122,11 @@ public struct JobRunner: Sendable {
         }
         let missed = c.missed ?? "run-once"
         guard ["run-once", "skip"].contains(missed) else { throw .jobs("job \(c.name): missed must be run-once or skip, found '\(missed)'") }
-        return JobDefinition(name: c.name, schedule: schedule, steps: steps, catchUp: missed == "run-once")
+        let empty = c.emptyReports ?? "write"
+        guard ["write", "skip"].contains(empty) else {
+            throw .jobs("job \(c.name): empty_reports must be write or skip, found '\(empty)'")
+        }
+        return JobDefinition(name: c.name, schedule: schedule, steps: steps, catchUp: missed == "run-once", writeEmptyReports: empty == "write")
     }
 
     public func job(named name: String) throws -> JobDefinition {
@@ -224,7 +231,11 @@ public struct JobRunner: Sendable {
             var steps = engine.pipeline(mappings: mappings, rules: rules)
             if let names = job.steps {
                 // A job may also name a built-in step that the pipeline leaves out (e.g. back-order-report).
-                steps = names.map { name in steps.first { $0.name == name } ?? engine.builtInStep(name, mappings: mappings) }
+                steps = names.map { name in
+                    // A report the job names is a scheduled report: by default it is written even when empty.
+                    if name == "back-order-report" { return BackOrderReportStep(writeEmpty: job.writeEmptyReports) }
+                    return steps.first { $0.name == name } ?? engine.builtInStep(name, mappings: mappings)
+                }
             }
             let report = try engine.runSteps(steps, options: options)
             if report.isIdle && trigger != "manual" {
