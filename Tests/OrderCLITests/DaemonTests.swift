@@ -134,6 +134,22 @@ import Glibc
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
+    @Test func ordersAndSearchPrintTheSameDateAndMoney() throws {
+        let home = try TestHome()
+        let path = home.root.path
+        try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1")]))
+        try home.drop("products", "p.csv", Sample.products([Sample.product("SKU1", price: "2.50")]))
+        try home.drop("orders", "o.csv", Sample.orders([Sample.line("SO-1", sku: "SKU1", qty: 4)]))
+        #expect(try cli.run(["cycle", "--home", path, "--now", "2026-11-27T09:00:00Z"]).status == 0)
+        let orders = try cli.run(["orders", "--json", "--home", path])
+        let search = try cli.run(["search", "order.total > 0", "--stage", "back-order", "--json", "--home", path])
+        let order = try #require((try JSONSerialization.jsonObject(with: Data(orders.stdout.utf8)) as? [[String: Any]])?.first)
+        let match = try #require((try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [[String: Any]])?.first, "\(search.stdout)\(search.stderr)")
+        #expect(match["order_date"] as? String == order["order_date"] as? String)
+        #expect(match["total"] as? String == order["value"] as? String)
+        #expect(match["total"] as? String == "10.00")
+    }
+
     @Test func versionIsPrinted() throws {
         let result = try cli.run(["--version"])
         #expect(result.status == 0)
