@@ -10,7 +10,8 @@ struct AllocateCommand: ParsableCommand {
 
     func run() throws {
         let engine = try global.engine()
-        let lock = try EngineLock(home: engine.home)
+        // A preview changes nothing (one rolled-back transaction), so it runs beside the running engine.
+        let lock = dryRun ? nil : try EngineLock(home: engine.home)
         defer { withExtendedLifetime(lock) {} }
         let (report, preview) = try engine.allocate(dryRun: dryRun)
         if output.json { try Output.json(preview); return }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OrderEngine
 import OrderModel
+import OrderStore
 
 /// Options every command takes: which home, and what time the engine's clock reads.
 struct GlobalOptions: ParsableArguments {
@@ -25,14 +26,30 @@ struct GlobalOptions: ParsableArguments {
         return SystemClock()
     }
 
-    func engine() throws -> Engine {
-        try Engine(home: Home(home), clock: clock, newDatabase: newDatabase)
+    /// The home's engine. A person's command waits up to two minutes for the running engine's write (an
+    /// import of a large file is one transaction), saying so after a second; the daemon waits the default.
+    func engine(forPerson: Bool = true) throws -> Engine {
+        try Engine(home: Home(home), clock: clock, newDatabase: newDatabase,
+                   busyWait: forPerson ? Self.operatorWait : OrderDatabase.BusyWait())
+    }
+
+    static let operatorWait = OrderDatabase.BusyWait(seconds: 120) {
+        FileHandle.standardError.write(Data("waiting for the running engine to finish its write (an import or a cycle in hand)...\n".utf8))
     }
 
     /// The engine for a command that only reads: a folder with no home or no database is an error, never a new database.
     func existingEngine() throws -> Engine {
         try Home(home).requireDatabase()
         return try engine()
+    }
+
+    /// The engine for a read-only command that reports on health: a broken orderflow.yaml is said on
+    /// standard error, not fatal; a folder with no home or no database is an error, never a new database.
+    func engineForReading() throws -> Engine {
+        try Home(home).requireDatabase()
+        let (engine, problem) = try Engine.openForReading(home: Home(home), clock: clock)
+        if let problem { FileHandle.standardError.write(Data("warning: \(problem); showing what the database holds\n".utf8)) }
+        return engine
     }
 }
 

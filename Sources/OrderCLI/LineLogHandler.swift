@@ -30,8 +30,12 @@ struct LineLogHandler: LogHandler {
             }
             text = ([time, level.rawValue, message.description] + pairs).joined(separator: " ")
         case .json:
-            var object: [String: String] = ["time": time, "level": level.rawValue, "message": message.description]
-            for (key, value) in all { object[key] = "\(value)" }
+            var object: [String: Any] = ["time": time, "level": level.rawValue, "message": message.description]
+            // Counts are numbers in JSON (a log shipper sums them); everything else is text.
+            for (key, value) in all {
+                let text = "\(value)"
+                if let number = Int64(text), String(number) == text { object[key] = NSNumber(value: number) } else { object[key] = text }
+            }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
             text = String(decoding: data, as: UTF8.self)
         }

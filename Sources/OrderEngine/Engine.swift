@@ -22,9 +22,13 @@ public struct Engine: Sendable {
 
     /// Opens a home: reads the config and opens (migrating) the database.
     ///
-    /// - Parameter newDatabase: allows a new database (missing, 0 bytes, or without tables) in a home that has history;
-    ///   without it the engine refuses, since it would forget every customer, order and imported file.
-    public init(home: Home, clock: any EngineClock, user: String? = nil, logger: Logger? = nil, newDatabase: Bool = false) throws {
+    /// - Parameters:
+    ///   - newDatabase: allows a new database (missing, 0 bytes, or without tables) in a home that has history;
+    ///     without it the engine refuses, since it would forget every customer, order and imported file.
+    ///   - busyWait: how long a write waits for another process's (an operator's command beside the
+    ///     running engine waits for the engine's import to commit).
+    public init(home: Home, clock: any EngineClock, user: String? = nil, logger: Logger? = nil, newDatabase: Bool = false,
+                busyWait: OrderDatabase.BusyWait = OrderDatabase.BusyWait()) throws {
         self.home = home
         self.clock = clock
         self.logger = logger ?? Logger(label: "orderflow", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -51,13 +55,46 @@ public struct Engine: Sendable {
             }
         }
         do {
-            database = try OrderDatabase(path: path, cacheMB: config.cacheMB)
+            database = try OrderDatabase(path: path, cacheMB: config.cacheMB, busyWait: busyWait)
             // A new or restored database continues the outbox numbers the files already carry.
             try OutboxSequence.catchUp(database.writer, outbox: home.outbox)
         } catch {
             throw EngineError.config("cannot open the database \(path): \(error)")
         }
         home.makePrivate(database: path)
+    }
+
+    /// Opens a home for the read-only commands (`status`, `jobs history`): a broken orderflow.yaml is
+    /// returned as `problem` and the defaults are used, with the database its `database:` line names if
+    /// that line can still be read.
+    public static func openForReading(home: Home, clock: any EngineClock) throws -> (engine: Engine, problem: String?) {
+        do {
+            return (try Engine(home: home, clock: clock), nil)
+        } catch let error as EngineError {
+            guard case .config = error, FileManager.default.fileExists(atPath: home.root.path) else { throw error }
+            var config = EngineConfig()
+            let text = (try? String(contentsOf: home.configFile, encoding: .utf8)) ?? ""
+            for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("database:") {
+                let value = line.dropFirst("database:".count).trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'"))
+                if !value.isEmpty { config.database = value }
+            }
+            let path = home.database(config).path
+            guard FileManager.default.fileExists(atPath: path) else { throw error }
+            let database = try OrderDatabase(path: path, cacheMB: 16)
+            let user = ProcessInfo.processInfo.environment["USER"] ?? "operator"
+            return (Engine(home: home, config: config, database: database, clock: clock, user: user,
+                           logger: Logger(label: "orderflow", factory: { _ in SwiftLogNoOpLogHandler() })), EngineError.oneLine(error))
+        }
+    }
+
+    /// The same engine on another configuration (a running engine's reload): the database, clock and logger
+    /// stay; a changed `database:` applies at the next start.
+    public func reconfigured(_ config: EngineConfig) -> Engine {
+        Engine(home: home, config: config, database: database, clock: clock, user: user, logger: logger)
+    }
+
+    init(home: Home, config: EngineConfig, database: OrderDatabase, clock: any EngineClock, user: String, logger: Logger) {
+        self.home = home; self.config = config; self.database = database; self.clock = clock; self.user = user; self.logger = logger
     }
 
     /// Loads and checks every mapping; the engine refuses to import through a broken one.
@@ -97,15 +134,30 @@ public struct Engine: Sendable {
     }
 
     /// Runs the allocation step alone (or previews it: `dryRun` rolls everything back).
+    ///
+    /// A preview takes no engine lock: it runs in one transaction that is rolled back (its cycle row too),
+    /// so it works beside the running engine and leaves nothing behind.
     public func allocate(dryRun: Bool) throws -> (StepReport, [AllocateStep.Preview]) {
+        if dryRun {
+            var result: (StepReport, [AllocateStep.Preview])?
+            try database.writer.writeWithoutTransaction { db in
+                try db.inTransaction(.deferred) {
+                    try db.execute(sql: "INSERT INTO cycle (started_at, finished_at, summary) VALUES (?, ?, ?)",
+                                   arguments: [clock.now.description, clock.now.description, nil])
+                    let context = CycleContext(engine: self, cycleID: db.lastInsertedRowID, now: clock.now)
+                    result = try AllocateStep(dryRun: true).allocate(db, context)
+                    return .rollback
+                }
+            }
+            guard let result else { throw EngineError.notPossible("the allocation preview produced nothing") }
+            return result
+        }
         let cycleID = try database.writer.write { db -> Int64 in
             try db.execute(sql: "INSERT INTO cycle (started_at, finished_at, summary) VALUES (?, ?, ?)",
                            arguments: [clock.now.description, clock.now.description, nil])
             return db.lastInsertedRowID
         }
-        let result = try AllocateStep(dryRun: dryRun).allocate(CycleContext(engine: self, cycleID: cycleID, now: clock.now))
-        if dryRun { try database.writer.write { db in try db.execute(sql: "DELETE FROM cycle WHERE id = ?", arguments: [cycleID]) } }
-        return result
+        return try AllocateStep().allocate(CycleContext(engine: self, cycleID: cycleID, now: clock.now))
     }
 
     /// What a long-running engine passes to each cycle.
@@ -142,7 +194,18 @@ public struct Engine: Sendable {
             }
             // Wall time is measured, never used for business rules: those read `clock`.
             let started = ContinuousClock.now
-            var report = try step.run(context)
+            var report: StepReport
+            do {
+                report = try step.run(context)
+            } catch {
+                // A failed cycle is recorded as failed, with its error, so `status` tells it from a good one.
+                let message = "\(step.name): \(EngineError.oneLine(error))"
+                try? database.writer.write { db in
+                    try db.execute(sql: "UPDATE cycle SET finished_at = ?, error = ? WHERE id = ?",
+                                   arguments: [clock.now.description, message, cycleID])
+                }
+                throw error
+            }
             report.step = step.name
             let elapsed = ContinuousClock.now - started
             report.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
@@ -231,6 +294,13 @@ public struct CycleReport: Sendable, Codable {
     }
 
     public func step(_ name: String) -> StepReport? { steps.first { $0.step == name } }
+
+    /// A cycle that found nothing to do: no count above zero, no warning, no output recovered or failed.
+    /// The daemon keeps such cycles out of the record (see `JobRunner.run`).
+    public var isIdle: Bool {
+        recoveredOutputs == 0 && outputFailures.isEmpty
+            && steps.allSatisfy { step in step.warnings.isEmpty && step.counts.allSatisfy { $0.value == 0 } }
+    }
 }
 
 extension Timestamp: Codable {

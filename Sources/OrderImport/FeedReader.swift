@@ -149,6 +149,16 @@ public struct FeedReader: Sendable {
         return nil
     }
 
+    /// When the header arrived as one column that another delimiter would split, says which and where to set it.
+    static func delimiterHint(header: [String], delimiter: UInt8, file: String) -> String {
+        guard header.count == 1, let only = header.first else { return "" }
+        let candidates: [Character] = [";", "\t", "|", ","].filter { $0.asciiValue != delimiter }
+        guard let guess = candidates.max(by: { a, b in only.filter { $0 == a }.count < only.filter { $0 == b }.count }),
+              only.contains(guess) else { return "" }
+        let shown = guess == "\t" ? "\\t" : String(guess)
+        return ". The header has one column '\(only)': is the delimiter '\(shown)'? Set csv.delimiter in \(file)"
+    }
+
     /// Columns that only optional fields read: a header may lack them.
     private var optionalColumns: Set<ColumnRef> {
         var required: Set<ColumnRef> = [], optional: Set<ColumnRef> = []
@@ -178,7 +188,8 @@ public struct FeedReader: Sendable {
             }
         }
         if !missing.isEmpty {
-            throw FileRejection(reason: "the header row lacks \(missing.joined(separator: ", ")); found columns \(header.joined(separator: ", "))")
+            throw FileRejection(reason: "the header row lacks \(missing.joined(separator: ", ")); found columns \(header.joined(separator: ", "))"
+                                + Self.delimiterHint(header: header, delimiter: mapping.dialect.delimiter, file: mapping.file))
         }
         return columns
     }

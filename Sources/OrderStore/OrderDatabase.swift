@@ -21,12 +21,13 @@ public struct OrderDatabase: Sendable {
     /// I/O or lock error while opening is retried a few times before it is reported.
     /// - Parameter cacheMB: the page cache. A cycle updates lines all over the order book; a cache
     ///   that holds the book's working set keeps it from re-reading pages (see `useCache(_:megabytes:)`).
-    public init(path: String, cacheMB: Int = OrderDatabase.defaultCacheMB) throws {
+    /// - Parameter busyWait: how long a write waits for another process's write transaction (see `BusyWait`).
+    public init(path: String, cacheMB: Int = OrderDatabase.defaultCacheMB, busyWait: BusyWait = BusyWait()) throws {
         _ = Self.tuned
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.journalMode = .wal
-        config.busyMode = .timeout(10)
+        config.busyMode = busyWait.mode
         config.prepareDatabase { db in
             // 16 KB pages for a new database (an existing one keeps its own: a no-op once in WAL mode). A cycle
             // reads and rewrites runs of lines, history and orders; larger pages make it ~6% faster at 300,000
@@ -77,6 +78,29 @@ public struct OrderDatabase: Sendable {
         guard let queue = try? DatabaseQueue(path: path, configuration: config),
               let tables = try? queue.read({ db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") }) else { return .existing }
         return tables == 0 ? .blank : .existing
+    }
+
+    /// How long to wait for the write lock another process holds (the running engine importing a file),
+    /// instead of failing with "database is locked"; `notice` is called once a wait passes a second, so a
+    /// person at a terminal knows why their command has not answered yet.
+    public struct BusyWait: Sendable {
+        public var seconds: Double
+        public var notice: (@Sendable () -> Void)?
+        public init(seconds: Double = 10, notice: (@Sendable () -> Void)? = nil) {
+            self.seconds = seconds
+            self.notice = notice
+        }
+
+        /// SQLite's busy handler: sleep 10 ms per try, call `notice` at one second, give up after `seconds`.
+        var mode: Database.BusyMode {
+            let tries = Int(max(0, min(seconds, 86_400)) * 100), notice = notice
+            return .callback { attempt in
+                if attempt == 100 { notice?() }
+                guard attempt < tries else { return false }
+                usleep(10_000)
+                return true
+            }
+        }
     }
 
     /// SQLite's process-wide settings, applied once before the first connection opens: memory statistics

@@ -6,6 +6,7 @@ enum Schema {
         ("v5-stock-lifecycle", v5), ("v6-indexes", v6), ("v7-credit-changes", v7), ("v8-queue-key", v8),
         ("v9-indexes", v9), ("v10-drop-ship-products", v10),
         ("v11-stage-index-orders", v11), ("v12-exception-reports", v12),
+        ("v13-engine-health", v13),
     ]
 
     /// A line's place in the allocation queue as one sortable text: priority (higher first), order date,
@@ -401,5 +402,30 @@ enum Schema {
     INSERT INTO exception_report (outbox_file_id, last_exception_id)
         SELECT outbox_file_id, MAX(id) FROM exception WHERE outbox_file_id IS NOT NULL GROUP BY outbox_file_id;
     DROP INDEX exception_unreported;
+    """
+
+    /// A failed cycle keeps its error; `jobs run NAME` beside a running engine asks it through `job_request`;
+    /// runs of a job that found nothing to do are counted, not listed
+    /// (a 2-second poll would otherwise add a row every 2 seconds); old runs are pruned by start time.
+    static let v13 = """
+    ALTER TABLE cycle ADD COLUMN error TEXT;
+    CREATE INDEX job_run_started ON job_run(started_at);
+    CREATE INDEX job_run_failed ON job_run(id) WHERE outcome = 'failed';
+    CREATE TABLE job_idle (
+        job TEXT PRIMARY KEY NOT NULL,
+        runs INTEGER NOT NULL DEFAULT 0,
+        since TEXT NOT NULL,
+        last_at TEXT NOT NULL
+    );
+    CREATE TABLE job_request (
+        id INTEGER PRIMARY KEY,
+        job TEXT NOT NULL,
+        requested_at TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        answered_at TEXT,
+        run_id INTEGER REFERENCES job_run(id) ON DELETE SET NULL,
+        error TEXT
+    );
+    CREATE INDEX job_request_open ON job_request(id) WHERE answered_at IS NULL;
     """
 }

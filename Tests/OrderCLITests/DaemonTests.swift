@@ -98,12 +98,71 @@ import Glibc
         let result = try CommandLineTests().run(["run", "--once", "--log-format", "json", "--home", home.root.path,
                                                  "--now", "2026-11-27T09:00:00Z"])
         #expect(result.status == 0, "\(result.stderr)")
-        let lines = result.stderr.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
+        let lines = result.stderr.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(lines.allSatisfy { $0 != nil })
-        let imported = try #require(lines.compactMap { $0 }.first { $0["message"] == "file imported" })
-        #expect(imported["file.name"] == "customers/c.csv")
-        #expect(imported["file.records"] == "1")
-        #expect(imported["time"] == "2026-11-27T09:00:00Z")
-        #expect(lines.compactMap { $0 }.contains { $0["message"] == "job run" && $0["import.files"] == "1" })
+        let imported = try #require(lines.compactMap { $0 }.first { $0["message"] as? String == "file imported" })
+        #expect(imported["file.name"] as? String == "customers/c.csv")
+        // Counts are JSON numbers, text stays text.
+        #expect(imported["file.records"] as? Int == 1)
+        #expect(imported["time"] as? String == "2026-11-27T09:00:00Z")
+        #expect(lines.compactMap { $0 }.contains { $0["message"] as? String == "job run" && $0["import.files"] as? Int == 1 })
+    }
+
+    @Test func logLevelLeavesOutTheLessImportantLines() throws {
+        let home = try TestHome()
+        try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1")]))
+        let result = try CommandLineTests().run(["run", "--once", "--log-level", "notice", "--home", home.root.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("engine started"))
+        #expect(!result.stderr.contains("file imported"))
+        let wrong = try CommandLineTests().run(["run", "--once", "--log-level", "loud", "--home", home.root.path])
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("--log-level must be one of"))
+    }
+}
+
+@Suite struct PolishTests {
+    let cli = CommandLineTests()
+
+    @Test func aBrokenRulesFileIsAOneLineError() throws {
+        let home = try TestHome()
+        try Data("pipeline:\n  - import\n  - name: broken\n".utf8).write(to: home.home.rulesFile)
+        let result = try cli.run(["cycle", "--home", home.root.path])
+        #expect(result.status != 0)
+        #expect(result.stderr.hasPrefix("Error: rules: rules.yaml:2:5: "))
+        #expect(result.stderr.hasSuffix("; fix rules.yaml, then run again; nothing was changed\n"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func ordersAndSearchPrintTheSameDateAndMoney() throws {
+        let home = try TestHome()
+        let path = home.root.path
+        try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1")]))
+        try home.drop("products", "p.csv", Sample.products([Sample.product("SKU1", price: "2.50")]))
+        try home.drop("orders", "o.csv", Sample.orders([Sample.line("SO-1", sku: "SKU1", qty: 4)]))
+        #expect(try cli.run(["cycle", "--home", path, "--now", "2026-11-27T09:00:00Z"]).status == 0)
+        let orders = try cli.run(["orders", "--json", "--home", path])
+        let search = try cli.run(["search", "order.total > 0", "--stage", "back-order", "--json", "--home", path])
+        let order = try #require((try JSONSerialization.jsonObject(with: Data(orders.stdout.utf8)) as? [[String: Any]])?.first)
+        let match = try #require((try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [[String: Any]])?.first, "\(search.stdout)\(search.stderr)")
+        #expect(match["order_date"] as? String == order["order_date"] as? String)
+        #expect(match["total"] as? String == order["value"] as? String)
+        #expect(match["total"] as? String == "10.00")
+    }
+
+    @Test func versionIsPrinted() throws {
+        let result = try cli.run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("orderflow "))
+    }
+
+    @Test func aMistypedCommandGetsADidYouMean() throws {
+        let result = try cli.run(["stauts"])
+        #expect(result.status != 0)
+        #expect(result.stderr == "Error: unknown command 'stauts'; did you mean 'status'?\n")
+        let nested = try cli.run(["jobs", "hsitory"])
+        #expect(nested.stderr == "Error: unknown command 'hsitory'; did you mean 'history'?\n")
+        let far = try cli.run(["frobnicate"])
+        #expect(far.stderr.hasPrefix("Error: unknown command 'frobnicate'; the commands are init, cycle, status"))
     }
 }

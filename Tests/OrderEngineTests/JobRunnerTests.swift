@@ -29,10 +29,12 @@ import TestSupport
         #expect(try runner(home, at: "2026-11-27T09:00:00Z").recoverInterrupted() == 1)
         let runs = try runner(home, at: "2026-11-27T09:00:00Z").tick()
         #expect(runs.count == 1)
+        // The runs found nothing to do: they are counted, not listed; the interrupted one is listed.
         let history = try runner(home, at: "2026-11-27T09:00:00Z").history(job: "cycle")
-        #expect(history.map(\.outcome) == ["ok", "failed", "ok", "ok"])
-        #expect(history[1].error == "interrupted: the engine stopped during the run")
-        #expect(history[0].counts?["import"] != nil)
+        #expect(history.map(\.outcome) == ["failed"])
+        #expect(history.first?.error == "interrupted: the engine stopped during the run")
+        #expect(runs.first?.counts?["import"] != nil)
+        #expect(try runner(home, at: "2026-11-27T09:00:00Z").idleRuns().map(\.runs) == [3])
     }
 
     @Test func aMissedCronRunRunsOnceAtStartUp() throws {

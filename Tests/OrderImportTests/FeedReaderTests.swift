@@ -33,6 +33,15 @@ import OrderImport
         }
     }
 
+    @Test func aHeaderThatArrivesAsOneColumnGetsADelimiterHint() {
+        #expect {
+            _ = try read("ref;item;qty\nR1;SKU1;5\n")
+        } throws: { error in
+            (error as? FileRejection)?.reason.hasSuffix(
+                "found columns ref;item;qty. The header has one column 'ref;item;qty': is the delimiter ';'? Set csv.delimiter in mappings/r.yaml") == true
+        }
+    }
+
     @Test func anEmptyFileFails() {
         #expect(throws: FileRejection.self) { _ = try read("") }
     }

@@ -16,7 +16,7 @@ struct ConfigReader {
     static let topKeys = ["database", "default_warehouse", "currency_decimals", "time_zone", "ship_policy", "split_lines",
                           "allocation_mode", "despatch", "cache_mb", "outbox_mode", "inbox", "jobs"]
     static let inboxKeys = ["poll_interval", "settle", "ignore", "max_file_size", "max_files_per_poll", "reject_empty"]
-    static let jobKeys = ["name", "every", "cron", "time_zone", "steps", "missed"]
+    static let jobKeys = ["name", "every", "cron", "time_zone", "steps", "missed", "empty_reports"]
     /// Any instant will do to ask whether a cron expression ever fires: the answer does not depend on it.
     static let cronReference = Timestamp(secondsSinceEpoch: 946_684_800)
 
@@ -214,6 +214,14 @@ struct ConfigReader {
                 if ["run-once", "skip"].contains(missed) { job.missed = missed } else {
                     ok = false
                     fail(missedNode, "\(what) missed", "expected run-once or skip")
+                }
+            } else { ok = false }
+        }
+        if let emptyNode = value("empty_reports") {
+            if let empty = scalarText(emptyNode, "\(what) empty_reports") {
+                if ["write", "skip"].contains(empty) { job.emptyReports = empty } else {
+                    ok = false
+                    fail(emptyNode, "\(what) empty_reports", "expected write (a report with no lines is written with its header) or skip")
                 }
             } else { ok = false }
         }

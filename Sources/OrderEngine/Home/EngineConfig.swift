@@ -86,12 +86,15 @@ public struct EngineConfig: Sendable, Hashable {
         public var steps: [String]?
         /// `run-once` (default): a run missed while the engine was down runs once at start-up; `skip`: it does not.
         public var missed: String?
+        /// `write` (default): a report step this job names writes its file even when empty (the header alone); `skip`: not.
+        public var emptyReports: String?
         /// Where each step name is written, for the check against the pipeline once `rules.yaml` is read.
         public var stepLocations: [String: SourceLocation] = [:]
 
         public init(name: String, every: String? = nil, cron: String? = nil, timeZone: String? = nil, steps: [String]? = nil,
-                    missed: String? = nil) {
+                    missed: String? = nil, emptyReports: String? = nil) {
             self.name = name; self.every = every; self.cron = cron; self.timeZone = timeZone; self.steps = steps; self.missed = missed
+            self.emptyReports = emptyReports
         }
 
         /// A job's interval: whole seconds from 1 s to 31 days.

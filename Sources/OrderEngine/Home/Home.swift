@@ -77,7 +77,8 @@ extension Home {
         guard fm.fileExists(atPath: configFile.path) || fm.fileExists(atPath: mappings.path) else {
             throw .notPossible("\(path) is not an orderflow home (no orderflow.yaml, no mappings/); create one with 'orderflow init --home \(path)', or name yours with --home")
         }
-        let database = database(try EngineConfig.load(from: configFile))
+        // A broken orderflow.yaml is for the engine's opening to report; its database line, if readable, still counts.
+        let database = database(EngineConfig.read(from: configFile).config)
         guard fm.fileExists(atPath: database.path) else {
             throw .notPossible("no database at \(database.path): this home has not been set up; 'orderflow init --home \(path)' creates it (then 'orderflow cycle' imports the inbox)")
         }

@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 import Logging
+import OrderImport
 import OrderJobs
 import OrderModel
+import OrderStore
 
 /// A job of the executor: a name, the pipeline steps it runs, and when.
 public struct JobDefinition: Sendable {
@@ -12,9 +14,12 @@ public struct JobDefinition: Sendable {
     public var steps: [String]?
     /// Whether a run missed while the engine was down runs once at start-up.
     public var catchUp: Bool
+    /// Whether a report step this job names writes its file when it has no lines (`empty_reports`).
+    public var writeEmptyReports: Bool
 
-    public init(name: String, schedule: Schedule, steps: [String]?, catchUp: Bool) {
+    public init(name: String, schedule: Schedule, steps: [String]?, catchUp: Bool, writeEmptyReports: Bool = true) {
         self.name = name; self.schedule = schedule; self.steps = steps; self.catchUp = catchUp
+        self.writeEmptyReports = writeEmptyReports
     }
 }
 
@@ -44,21 +49,52 @@ public struct JobRunner: Sendable {
     public let engine: Engine
     public let jobs: [JobDefinition]
 
+    /// The mappings and rules the runs use: loaded once, so a running engine keeps its last good set
+    /// until a reload (`ConfigurationReloader`) replaces the whole runner at a cycle boundary.
+    public let mappings: [Mapping]
+    public let rules: RulesFile
+    /// Why the mappings or rules could not be read (a runner made for reading only, see `reading(engine:)`).
+    public let problem: String?
+
+    /// Loads the mappings, the rules and the jobs, refusing any that is broken.
     public init(engine: Engine) throws {
-        self.engine = engine
         let mappings = try engine.loadMappings()
-        let pipeline = try engine.loadRules(mappings: mappings).pipeline.map(\.name)
+        try self.init(engine: engine, mappings: mappings, rules: try engine.loadRules(mappings: mappings))
+    }
+
+    /// A runner on mappings and rules already loaded (and checked).
+    public init(engine: Engine, mappings: [Mapping], rules: RulesFile) throws {
+        try self.init(engine: engine, mappings: mappings, rules: rules, pipeline: rules.pipeline.map(\.name), problem: nil)
+    }
+
+    /// A runner for the read-only commands (`jobs`, `jobs history`): a broken rules.yaml or mapping is
+    /// reported in `problem` instead of refusing, and the jobs' step names are not checked against it.
+    public static func reading(engine: Engine) throws -> JobRunner {
+        do {
+            return try JobRunner(engine: engine)
+        } catch let error as EngineError where { if case .jobs = error { false } else { true } }() {
+            let rules = RulesFile(stages: [], pipeline: BuiltInStep.allCases.map(RulesFile.Entry.step), file: "rules.yaml")
+            return try JobRunner(engine: engine, mappings: [], rules: rules, pipeline: nil, problem: EngineError.oneLine(error))
+        }
+    }
+
+    init(engine: Engine, mappings: [Mapping], rules: RulesFile, pipeline: [String]?, problem: String?) throws {
+        self.engine = engine
+        self.mappings = mappings
+        self.rules = rules
+        self.problem = problem
         let (jobs, problems) = Self.definitions(engine.config, pipeline: pipeline)
         guard problems.isEmpty else { throw EngineError.jobs(problems.joined(separator: "\n")) }
         self.jobs = jobs
     }
 
-    /// The jobs of a config, each step name checked against the pipeline of `rules.yaml` and the built-in steps.
+    /// The jobs of a config, each step name checked against the pipeline of `rules.yaml` and the built-in steps
+    /// (not checked when `pipeline` is nil: rules.yaml could not be read).
     ///
-    /// Everything else about a job was checked when `orderflow.yaml` was read; a step name can
-    /// only be checked once the pipeline is known. Returns every problem, each with its line and column.
-    public static func definitions(_ config: EngineConfig, pipeline: [String]) -> (jobs: [JobDefinition], problems: [String]) {
-        let steps = pipeline + BuiltInStep.allCases.map(\.rawValue).filter { !pipeline.contains($0) }
+    /// Everything else about a job was checked when `orderflow.yaml` was read (a repeated name among them);
+    /// a step name can only be checked once the pipeline is known. Returns every problem, each with its line and column.
+    public static func definitions(_ config: EngineConfig, pipeline: [String]?) -> (jobs: [JobDefinition], problems: [String]) {
+        let steps = pipeline.map { names in names + BuiltInStep.allCases.map(\.rawValue).filter { !names.contains($0) } }
         let every = "\(max(1, Int(config.inbox.pollInterval.rounded())))s"
         let configs = config.jobs.isEmpty ? [EngineConfig.JobConfig(name: "cycle", every: every)] : config.jobs
         var jobs: [JobDefinition] = []
@@ -78,7 +114,7 @@ public struct JobRunner: Sendable {
         job.stepLocations[step].map { " at \(EngineConfig.fileName):\($0.line):\($0.column)" } ?? " in \(EngineConfig.fileName)"
     }
 
-    static func definition(_ c: EngineConfig.JobConfig, defaultZone: String, pipeline: [String]) throws(JobProblem) -> JobDefinition {
+    static func definition(_ c: EngineConfig.JobConfig, defaultZone: String, pipeline: [String]?) throws(JobProblem) -> JobDefinition {
         let schedule: Schedule
         switch (c.every, c.cron) {
         case (let every?, nil):
@@ -98,8 +134,10 @@ public struct JobRunner: Sendable {
         }
         var steps = c.steps
         if steps == ["all"] || steps?.isEmpty == true { steps = nil }
-        for step in steps ?? [] where !pipeline.contains(step) {
-            throw JobProblem(description: "job '\(c.name)' step '\(step)'\(place(c, step: step)): not in the pipeline of rules.yaml and not a built-in step; the steps are \(pipeline.joined(separator: ", "))")
+        if let pipeline {
+            for step in steps ?? [] where !pipeline.contains(step) {
+                throw JobProblem(description: "job '\(c.name)' step '\(step)'\(place(c, step: step)): not in the pipeline of rules.yaml and not a built-in step; the steps are \(pipeline.joined(separator: ", "))")
+            }
         }
         if let steps, Set(steps).count != steps.count {
             throw JobProblem(description: "job '\(c.name)': a step is listed twice; a job runs each step once")
@@ -108,7 +146,11 @@ public struct JobRunner: Sendable {
         guard ["run-once", "skip"].contains(missed) else {
             throw JobProblem(description: "job '\(c.name)' missed '\(missed)': expected run-once or skip")
         }
-        return JobDefinition(name: c.name, schedule: schedule, steps: steps, catchUp: missed == "run-once")
+        let empty = c.emptyReports ?? "write"
+        guard ["write", "skip"].contains(empty) else {
+            throw JobProblem(description: "job '\(c.name)' empty_reports '\(empty)': expected write or skip")
+        }
+        return JobDefinition(name: c.name, schedule: schedule, steps: steps, catchUp: missed == "run-once", writeEmptyReports: empty == "write")
     }
 
     /// A job that cannot run as configured, in one sentence.
@@ -170,9 +212,7 @@ public struct JobRunner: Sendable {
             }
             switch job.schedule {
             case .every(let seconds):
-                let last = try String.fetchOne(db, sql: "SELECT started_at FROM job_run WHERE job = ? AND outcome <> 'skipped' ORDER BY id DESC LIMIT 1",
-                                               arguments: [job.name]).flatMap(Timestamp.init(iso8601:))
-                guard let last else { return Due(scheduledFor: now, missed: false, skip: false) }
+                guard let last = try Self.lastStart(db, job: job.name) else { return Due(scheduledFor: now, missed: false, skip: false) }
                 return now.secondsSinceEpoch >= last.secondsSinceEpoch + Int64(seconds) ? Due(scheduledFor: now, missed: false, skip: false) : nil
             case .cron:
                 guard let stateText = try String.fetchOne(db, sql: "SELECT last_scheduled FROM job_state WHERE job = ?", arguments: [job.name]),
@@ -191,7 +231,18 @@ public struct JobRunner: Sendable {
         }
     }
 
+    /// When the job last started: its last recorded run, or its last idle run (counted, not recorded).
+    static func lastStart(_ db: Database, job: String) throws -> Timestamp? {
+        let recorded = try String.fetchOne(db, sql: "SELECT started_at FROM job_run WHERE job = ? AND outcome <> 'skipped' ORDER BY id DESC LIMIT 1",
+                                           arguments: [job]).flatMap(Timestamp.init(iso8601:))
+        let idle = try String.fetchOne(db, sql: "SELECT last_at FROM job_idle WHERE job = ?", arguments: [job]).flatMap(Timestamp.init(iso8601:))
+        return [recorded, idle].compactMap { $0 }.max()
+    }
+
     /// Runs a job now: its steps as one cycle, recorded with outcome and counts.
+    ///
+    /// A scheduled run that found nothing to do (`CycleReport.isIdle`) is not kept: its run and cycle rows
+    /// are removed and the job's idle counter (`idleRuns()`) goes up, so the record holds what happened.
     @discardableResult
     public func run(_ job: JobDefinition, trigger: String = "manual", scheduledFor: Timestamp? = nil,
                     options: Engine.RunOptions = Engine.RunOptions()) throws -> JobRun {
@@ -203,26 +254,30 @@ public struct JobRunner: Sendable {
         }
         var outcome = "ok", error: String? = nil, counts: String? = nil, cycleID: Int64? = nil
         do {
-            let mappings = try engine.loadMappings()
-            let rules = try engine.loadRules(mappings: mappings)
+            if let problem { throw EngineError.config(problem) }
             var steps = engine.pipeline(mappings: mappings, rules: rules)
             if let names = job.steps {
                 // A job may also name a built-in step that the pipeline leaves out (e.g. back-order-report).
-                // rules.yaml is read again for each run, so a rule a job names may have gone since the start.
                 steps = try names.map { name throws(EngineError) -> any CycleStep in
+                    // A report the job names is a scheduled report: by default it is written even when empty.
+                    if name == BuiltInStep.backOrderReport.rawValue { return BackOrderReportStep(writeEmpty: job.writeEmptyReports) }
                     if let step = steps.first(where: { $0.name == name }) { return step }
                     guard let builtIn = BuiltInStep(rawValue: name) else {
-                        throw .jobs("job '\(job.name)': step '\(name)' is no longer in the pipeline of rules.yaml; edit the job or the pipeline")
+                        throw .jobs("job '\(job.name)': step '\(name)' is not in the pipeline of rules.yaml; edit the job or the pipeline")
                     }
                     return engine.builtInStep(builtIn, mappings: mappings)
                 }
             }
             let report = try engine.runSteps(steps, options: options)
+            if report.isIdle && trigger != "manual" {
+                return try compactIdle(job: job.name, runID: id, cycleID: report.cycleID, startedAt: started, scheduledFor: scheduledFor,
+                                       trigger: trigger, counts: report.counts)
+            }
             cycleID = report.cycleID
             counts = String(decoding: try JSONEncoder().encode(report.counts), as: UTF8.self)
         } catch let e {
             outcome = "failed"
-            error = "\(e)"
+            error = EngineError.oneLine(e)
         }
         try engine.database.writer.write { db in
             try db.execute(sql: "UPDATE job_run SET finished_at = ?, outcome = ?, counts = ?, error = ?, cycle_id = ? WHERE id = ?",
@@ -242,6 +297,139 @@ public struct JobRunner: Sendable {
         return record
     }
 
+    /// Removes an idle run's rows and counts it instead; returns the run as it would have been recorded.
+    func compactIdle(job: String, runID: Int64, cycleID: Int64, startedAt: Timestamp, scheduledFor: Timestamp?, trigger: String,
+                     counts: [String: [String: Int]]) throws -> JobRun {
+        let finished = engine.clock.now
+        try engine.database.writer.write { db in
+            try db.execute(sql: "DELETE FROM job_run WHERE id = ?", arguments: [runID])
+            // A cycle row something else points at (it should not, for an idle cycle) is kept.
+            try? db.inSavepoint {
+                // Process rules record each run; one that matched nothing goes with its idle cycle.
+                try db.execute(sql: "DELETE FROM rule_run WHERE cycle_id = ? AND matched = 0 AND acted = 0", arguments: [cycleID])
+                try db.execute(sql: "DELETE FROM cycle WHERE id = ?", arguments: [cycleID])
+                return .commit
+            }
+            try db.execute(sql: """
+                INSERT INTO job_idle (job, runs, since, last_at) VALUES (?, 1, ?, ?)
+                ON CONFLICT (job) DO UPDATE SET runs = runs + 1, last_at = excluded.last_at
+                """, arguments: [job, startedAt.description, startedAt.description])
+        }
+        return JobRun(id: runID, job: job, scheduledFor: scheduledFor?.description, startedAt: startedAt.description,
+                      finishedAt: finished.description, outcome: "ok", trigger: trigger, counts: counts, error: nil)
+    }
+
+    /// A job's runs that found nothing to do: how many, since when, the last.
+    public struct IdleRuns: Sendable, Codable, Hashable {
+        public var job: String
+        public var runs: Int
+        public var since: String
+        public var lastAt: String
+        enum CodingKeys: String, CodingKey { case job, runs, since, lastAt = "last_at" }
+    }
+
+    /// The idle counters, by job.
+    public func idleRuns() throws -> [IdleRuns] {
+        try Self.idleRuns(engine.database)
+    }
+
+    public static func idleRuns(_ database: OrderDatabase) throws -> [IdleRuns] {
+        try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT job, runs, since, last_at FROM job_idle ORDER BY job").map {
+                IdleRuns(job: $0["job"], runs: $0["runs"], since: $0["since"], lastAt: $0["last_at"])
+            }
+        }
+    }
+
+    /// How long the record of runs is kept when the config names no other retention.
+    public static let defaultRetentionDays = 90
+
+    /// Deletes the runs that started before `cutoff` (never one still running); returns how many.
+    /// The delete walks the `job_run_started` index, so it costs what it removes.
+    @discardableResult
+    public func prune(before cutoff: Timestamp) throws -> Int {
+        try engine.database.writer.write { db in
+            try db.execute(sql: "DELETE FROM job_run WHERE started_at < ? AND outcome <> 'running'", arguments: [cutoff.description])
+            return db.changesCount
+        }
+    }
+
+    /// Asks the running engine to run a job now (`jobs run NAME` while `run` holds the home); returns the
+    /// request's id, for `answer(to:)`.
+    public static func request(_ job: String, engine: Engine) throws -> Int64 {
+        try engine.database.writer.write { db in
+            try db.execute(sql: "INSERT INTO job_request (job, requested_at, requested_by) VALUES (?, ?, ?)",
+                           arguments: [job, engine.clock.now.description, engine.user])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// The run that answered a request, or the engine's refusal; nil while it waits.
+    public static func answer(to request: Int64, engine: Engine) throws -> Result<JobRun, EngineError>? {
+        let row = try engine.database.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT answered_at, run_id, error FROM job_request WHERE id = ?", arguments: [request])
+        }
+        guard let row, (row["answered_at"] as String?) != nil else { return nil }
+        if let error: String = row["error"] { return .failure(.jobs(error)) }
+        guard let runID: Int64 = row["run_id"],
+              let run = try history(engine.database, filter: HistoryFilter(id: runID), limit: 1).first else {
+            return .failure(.jobs("the engine ran the job but its run is no longer recorded"))
+        }
+        return .success(run)
+    }
+
+    /// Withdraws a request nobody answered (the asking command gave up waiting).
+    public static func withdraw(_ request: Int64, engine: Engine) throws {
+        try engine.database.writer.write { db in
+            try db.execute(sql: "DELETE FROM job_request WHERE id = ? AND answered_at IS NULL", arguments: [request])
+        }
+    }
+
+    /// Whether a person asked for a run (the daemon cuts its sleep short).
+    public func hasRequests() -> Bool {
+        (try? engine.database.writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM job_request WHERE answered_at IS NULL LIMIT 1")
+        }) == true
+    }
+
+    /// Runs each job a person asked for (trigger `manual`, always recorded) and answers the requests.
+    @discardableResult
+    public func answerRequests(options: Engine.RunOptions = Engine.RunOptions()) throws -> [JobRun] {
+        let open = try engine.database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, job, requested_by FROM job_request WHERE answered_at IS NULL ORDER BY id")
+        }
+        var runs: [JobRun] = []
+        for request in open {
+            let id: Int64 = request["id"], name: String = request["job"], by: String = request["requested_by"]
+            var runID: Int64? = nil, error: String? = nil
+            do {
+                let run = try run(try job(named: name), trigger: "manual", options: options)
+                runs.append(run)
+                runID = run.id
+            } catch let e {
+                error = EngineError.oneLine(e)
+            }
+            engine.logger.notice("job run asked for", metadata: ["job.name": "\(name)", "requested_by": "\(by)", "request.id": "\(id)"])
+            try engine.database.writer.write { db in
+                try db.execute(sql: "UPDATE job_request SET answered_at = ?, run_id = ?, error = ? WHERE id = ?",
+                               arguments: [engine.clock.now.description, runID, error, id])
+            }
+            if options.stop?.isStopped == true { break }
+        }
+        return runs
+    }
+
+    /// Records a configuration edit the running engine refused (it keeps running on its last good one):
+    /// a failed run of the pseudo-job `configuration`, so `status` and `jobs history --failed` show it.
+    public func recordRejectedConfiguration(_ error: String) throws {
+        let now = engine.clock.now.description
+        try engine.database.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO job_run (job, started_at, finished_at, outcome, trigger, error) VALUES ('configuration', ?, ?, 'failed', 'reload', ?)
+                """, arguments: [now, now, error])
+        }
+    }
+
     func record(_ job: JobDefinition, scheduledFor: Timestamp?, trigger: String, outcome: String, error: String?) throws -> JobRun {
         try engine.database.writer.write { db in
             try db.execute(sql: """
@@ -254,9 +442,42 @@ public struct JobRunner: Sendable {
 
     /// Past runs, newest first.
     public func history(job: String? = nil, limit: Int = 50) throws -> [JobRun] {
-        try engine.database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM job_run \(job == nil ? "" : "WHERE job = ?") ORDER BY id DESC LIMIT ?",
-                             arguments: job.map { [$0, limit] } ?? [limit]).map { row in
+        try Self.history(engine.database, filter: HistoryFilter(job: job), limit: limit)
+    }
+
+    /// Which runs `jobs history` lists.
+    public struct HistoryFilter: Sendable {
+        public var job: String?
+        /// One run, by its id.
+        public var id: Int64?
+        /// Runs that started at or after this time.
+        public var since: Timestamp?
+        /// Only failed runs.
+        public var failedOnly = false
+        /// Only runs that did something: failed, skipped, or a count above zero.
+        public var busyOnly = false
+        public init(job: String? = nil, id: Int64? = nil, since: Timestamp? = nil, failedOnly: Bool = false, busyOnly: Bool = false) {
+            self.job = job; self.id = id; self.since = since; self.failedOnly = failedOnly; self.busyOnly = busyOnly
+        }
+    }
+
+    /// Past runs, newest first; needs only the database (it works while the config is broken).
+    public static func history(_ database: OrderDatabase, filter: HistoryFilter, limit: Int = 50) throws -> [JobRun] {
+        var conditions: [String] = [], arguments: [any DatabaseValueConvertible] = []
+        if let job = filter.job { conditions.append("job = ?"); arguments.append(job) }
+        if let id = filter.id { conditions.append("id = ?"); arguments.append(id) }
+        if let since = filter.since { conditions.append("started_at >= ?"); arguments.append(since.description) }
+        if filter.failedOnly { conditions.append("outcome = 'failed'") }
+        if filter.busyOnly {
+            conditions.append("""
+                (outcome <> 'ok' OR EXISTS (SELECT 1 FROM json_each(job_run.counts) s, json_each(s.value) c WHERE c.value <> 0))
+                """)
+        }
+        arguments.append(limit)
+        let whereSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM job_run \(whereSQL) ORDER BY id DESC LIMIT ?",
+                             arguments: StatementArguments(arguments)).map { row in
                 JobRun(id: row["id"], job: row["job"], scheduledFor: row["scheduled_for"], startedAt: row["started_at"],
                        finishedAt: row["finished_at"], outcome: row["outcome"], trigger: row["trigger"],
                        counts: (row["counts"] as String?).flatMap { try? JSONDecoder().decode([String: [String: Int]].self, from: Data($0.utf8)) },
@@ -270,8 +491,7 @@ public struct JobRunner: Sendable {
         try engine.database.writer.read { db in
             switch job.schedule {
             case .every(let seconds):
-                guard let last = try String.fetchOne(db, sql: "SELECT started_at FROM job_run WHERE job = ? AND outcome <> 'skipped' ORDER BY id DESC LIMIT 1",
-                                                     arguments: [job.name]).flatMap(Timestamp.init(iso8601:)) else { return engine.clock.now }
+                guard let last = try Self.lastStart(db, job: job.name) else { return engine.clock.now }
                 return Timestamp(secondsSinceEpoch: max(last.secondsSinceEpoch + Int64(seconds), engine.clock.now.secondsSinceEpoch))
             case .cron:
                 let state = try String.fetchOne(db, sql: "SELECT last_scheduled FROM job_state WHERE job = ?", arguments: [job.name])

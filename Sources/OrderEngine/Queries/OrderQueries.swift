@@ -28,7 +28,9 @@ public struct OrderQueries: Sendable {
         public var startedAt: String
         public var finishedAt: String?
         public var counts: [String: [String: Int]]?
-        enum CodingKeys: String, CodingKey { case id, startedAt = "started_at", finishedAt = "finished_at", counts }
+        /// Why the cycle failed; nil for a good one.
+        public var error: String?
+        enum CodingKeys: String, CodingKey { case id, startedAt = "started_at", finishedAt = "finished_at", counts, error }
     }
 
     public struct Status: Codable, Sendable {
@@ -70,10 +72,11 @@ public struct OrderQueries: Sendable {
                 SELECT '*' AS sku, '*' AS warehouse, COALESCE(SUM(on_hand), 0) AS on_hand, COALESCE(SUM(allocated), 0) AS allocated,
                        COALESCE(SUM(back_ordered), 0) AS back_ordered FROM (\(stockSQL))
                 """).map(summary)!
-            let cycles = try Row.fetchAll(db, sql: "SELECT id, started_at, finished_at, summary FROM cycle ORDER BY id DESC LIMIT ?",
+            let cycles = try Row.fetchAll(db, sql: "SELECT id, started_at, finished_at, summary, error FROM cycle ORDER BY id DESC LIMIT ?",
                                           arguments: [cycleLimit]).map { row in
                 CycleSummary(id: row["id"], startedAt: row["started_at"], finishedAt: row["finished_at"],
-                             counts: (row["summary"] as String?).flatMap { try? JSONDecoder().decode([String: [String: Int]].self, from: Data($0.utf8)) })
+                             counts: (row["summary"] as String?).flatMap { try? JSONDecoder().decode([String: [String: Int]].self, from: Data($0.utf8)) },
+                             error: row["error"])
             }
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_file WHERE written_at IS NULL") ?? 0
             return Status(stages: sortedStages, stockTotals: totals, stock: stock, cycles: cycles, pendingOutputs: pending)

@@ -36,6 +36,7 @@ public struct RuleQueries: Sendable {
         return try engine.database.writer.read { db in
             let loader = FactsLoader(db: db, catalog: catalog, money: engine.config.money, today: today)
             let open = Stage.open.map(\.rawValue) + [Stage.dropShip.rawValue] + rules.stages.map(\.name)
+            let storedDate = try db.makeStatement(sql: "SELECT order_date FROM sales_order WHERE order_ref = ?")
             let ids = try loader.orderIDs(stages: stage.map { [$0] } ?? open, prefilter: scope == .order ? rule.prefilter : [])
             var matches: [Match] = []
             for order in try loader.load(ids) {
@@ -49,9 +50,11 @@ public struct RuleQueries: Sendable {
                 }
                 func text(_ key: String) -> String { if case .text(let t)? = order.order[key] { return t }; return "" }
                 let stages = Set(order.lines.compactMap(ProcessRuleStep.stage)).sorted()
-                matches.append(Match(orderRef: text("ref"), orderDate: order.order["date"].map(ProcessRuleStep.cell) ?? "",
-                                     customerRef: text("customer_ref"), stages: stages,
-                                     total: order.order["total"].map(ProcessRuleStep.cell) ?? "", lines: lineNumbers))
+                // The same formats as `orders`: the order date as stored, the total as money of the currency.
+                let date = try String.fetchOne(storedDate, arguments: [text("ref")]) ?? order.order["date"].map(ProcessRuleStep.cell) ?? ""
+                let total = order.order["total"].map(ProcessRuleStep.cell) ?? ""
+                matches.append(Match(orderRef: text("ref"), orderDate: date, customerRef: text("customer_ref"), stages: stages,
+                                     total: engine.config.money.parse(total).map(engine.config.money.format) ?? total, lines: lineNumbers))
             }
             return matches
         }

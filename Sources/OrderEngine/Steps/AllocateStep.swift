@@ -266,6 +266,7 @@ public struct AllocateStep: CycleStep {
         }
         var picked = 0, backOrdered = 0
         var preview: [Preview] = []
+        var stillShort: [(Int64, String)] = []
         func show(_ line: Line, _ outcome: String) {
             if dryRun {
                 preview.append(Preview(orderRef: line.orderRef, lineNo: line.lineNo, sku: line.sku, quantity: line.quantity,
@@ -288,16 +289,29 @@ public struct AllocateStep: CycleStep {
                 try pick(line, quantity: now, note: " of \(line.quantity); the rest waits,", restWaits: true)
                 show(line, "picking \(now), back-order \(rest)")
             case .short(let free):
-                guard line.stage == .new else { show(line, "back-order"); continue }
-                backOrdered += 1
                 let reason = free >= line.quantity ? "waits for the rest of its order (ship policy complete)"
                     : "needs \(line.quantity), \(free) available in \(line.warehouse)"
+                guard line.stage == .new else {
+                    // A back order re-examined (stock arrived, not enough): its reason says what is available now.
+                    stillShort.append((line.id, reason))
+                    show(line, "back-order")
+                    continue
+                }
+                backOrdered += 1
                 try batch.stage(line.id, orderID: line.orderID, from: .new, to: .backOrder, code: "insufficient-stock", reason: reason,
                                 warehouse: line.warehouse, waits: true)
                 show(line, "back-order")
             }
         }
         try batch.write()
+        if !stillShort.isEmpty {
+            // Only a reason allocation wrote is replaced (a stock count's or a person's says why the line came back).
+            let update = try db.makeStatement(sql: """
+                UPDATE order_line SET stage_reason = ? WHERE id = ? AND stage = 'back-order' AND stage_reason IS NOT ?
+                  AND (stage_reason LIKE 'needs %' OR stage_reason = 'waits for the rest of its order (ship policy complete)')
+                """)
+            for (id, reason) in stillShort { try update.execute(arguments: [reason, id, reason]) }
+        }
         try db.execute(sql: """
             INSERT INTO exception (cycle_id, kind, order_ref, line_no, sku, reason, source_file, source_line)
             SELECT ?, 'back-order', o.order_ref, l.line_no, l.sku, p.reason, f.name, l.source_line

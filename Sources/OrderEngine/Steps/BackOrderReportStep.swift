@@ -7,7 +7,10 @@ import OrderModel
 /// at set times (as a job's step, e.g. every morning).
 public struct BackOrderReportStep: CycleStep {
     public let name = "back-order-report"
-    public init() {}
+    /// Whether a report with no lines is still written (its header alone): a scheduled report is expected
+    /// every time, and an empty one says "nothing waits"; in the per-cycle pipeline an empty one is skipped.
+    public var writeEmpty: Bool
+    public init(writeEmpty: Bool = false) { self.writeEmpty = writeEmpty }
 
     public static let header = ["order_ref", "line_no", "sku", "warehouse", "quantity", "days_waiting", "available",
                                 "quantity_short", "covered_by_stock", "customer_ref", "order_date"]
@@ -22,7 +25,7 @@ public struct BackOrderReportStep: CycleStep {
                 WHERE l.stage = 'back-order'
                 ORDER BY o.priority DESC, o.order_date, o.id, l.line_no, l.part
                 """)
-            guard !lines.isEmpty else { return 0 }
+            guard !lines.isEmpty || writeEmpty else { return -1 }
             var csv = CSVWriter(header: Self.header)
             let today = context.now.day
             for row in lines {
@@ -36,7 +39,7 @@ public struct BackOrderReportStep: CycleStep {
             _ = try ExportStep.store(db, context, folder: "back-orders", name: String(format: "BO-%06d.csv", number), bytes: csv.bytes, rows: csv.rows)
             return lines.count
         }
-        let published = rows > 0 ? OutboxPublisher(context: context).publishPending() : .init()
-        return StepReport(step: name, ["lines": rows, "files written": published.written], warnings: published.failures)
+        let published = rows >= 0 ? OutboxPublisher(context: context).publishPending() : .init()
+        return StepReport(step: name, ["lines": max(0, rows), "files written": published.written], warnings: published.failures)
     }
 }
