@@ -291,13 +291,12 @@ struct Compiler {
             case (.date, .number, "+"), (.date, .number, "-"):
                 return Compiled(type: .date) { ctx in
                     guard case .date(let d) = lf(ctx), case .number(let n) = rf(ctx) else { return .null }
-                    let days = Int64(truncating: NSDecimalNumber(decimal: n))
-                    return .date(op == "+" ? d + days : d - days)
+                    return DayMath.adding(op == "+" ? n : -n, to: d).map(Value.date) ?? .null
                 }
             case (.number, .date, "+"):
                 return Compiled(type: .date) { ctx in
                     guard case .number(let n) = lf(ctx), case .date(let d) = rf(ctx) else { return .null }
-                    return .date(d + Int64(truncating: NSDecimalNumber(decimal: n)))
+                    return DayMath.adding(n, to: d).map(Value.date) ?? .null
                 }
             case (.date, .date, "-"):
                 return Compiled(type: .number) { ctx in
