@@ -12,9 +12,8 @@
 # csv-mappings (through every other CSV mapping), xml (the XML mappings of examples/), rule (a rule
 # expression), mapping, rules (rules.yaml), config (orderflow.yaml). Seeds are in
 # Tests/Fixtures/fuzz-corpus/TARGET/; inputs that once crashed are in Tests/Fixtures/fuzz-crashes/TARGET/
-# and are replayed by every run (and by `replay`, which CI runs). What a run learns (its corpus, logs,
-# crash files) stays in .build-fuzz/ (not committed): .build-fuzz/corpus/TARGET, .build-fuzz/logs,
-# .build-fuzz/artifacts/TARGET/crash-*.
+# and are replayed by every run (and by `replay`, which CI runs). What a run learns stays in
+# .build-fuzz/runs/ (not committed): corpus/TARGET, logs/, findings/TARGET/crash-* (short runs: findings/short/).
 #
 # Environment: FUZZ_FLAGS adds libFuzzer flags (e.g. FUZZ_FLAGS=-seed=7); FUZZ_NICE (default 10) is the
 # niceness of the fuzzing process, since the machine is usually shared; FUZZ_BINARY runs a libFuzzer
@@ -25,6 +24,8 @@ cd "$(dirname "$0")/.."
 targets=(csv csv-mappings xml rule mapping rules config)
 scratch_path=.build-fuzz
 binary=${FUZZ_BINARY:-$scratch_path/debug/OrderFuzz}
+# What runs learn, kept apart from SwiftPM's own folders (it empties .build-fuzz/artifacts when it builds).
+runs=$scratch_path/runs
 nice_level=${FUZZ_NICE:-10}
 read -r -a extra_flags <<<"${FUZZ_FLAGS:-}"
 
@@ -60,9 +61,9 @@ export ORDERFLOW_FUZZ_SCRATCH=$scratch
 run_target() {
   local target=$1 seconds=$2 artifacts=$3
   shift 3
-  local corpus=$scratch_path/corpus/$target
+  local corpus=$runs/corpus/$target
   local seeds=Tests/Fixtures/fuzz-corpus/$target crashes=Tests/Fixtures/fuzz-crashes/$target
-  mkdir -p "$corpus" "$artifacts" "$scratch_path/logs"
+  mkdir -p "$corpus" "$artifacts" "$runs/logs"
   local dirs=("$corpus" "$seeds")
   [ -d "$crashes" ] && dirs+=("$crashes")
   ORDERFLOW_FUZZ_TARGET=$target nice -n "$nice_level" "$binary" \
@@ -86,10 +87,10 @@ report_crash() {
 short() {
   local seconds=${1:-30} failed=() target log status artifacts
   build
-  mkdir -p "$scratch_path/logs"
+  mkdir -p "$runs/logs"
   for target in "${targets[@]}"; do
-    log=$scratch_path/logs/short-$target.log
-    artifacts=$scratch_path/artifacts/short/$target
+    log=$runs/logs/short-$target.log
+    artifacts=$runs/findings/short/$target
     rm -rf "$artifacts"
     echo "== $target: ${seconds}s"
     set +e
@@ -103,7 +104,7 @@ short() {
     fi
   done
   if [ ${#failed[@]} -gt 0 ]; then
-    echo "fuzz.sh: failing inputs found by: ${failed[*]} (logs in $scratch_path/logs/)" >&2
+    echo "fuzz.sh: failing inputs found by: ${failed[*]} (logs in $runs/logs/)" >&2
     exit 1
   fi
   echo "fuzz.sh short: ${#targets[@]} targets, ${seconds}s each, no failing input"
@@ -111,13 +112,13 @@ short() {
 
 long() {
   local target=$1 hours=$2 seconds log artifacts
-  artifacts=$scratch_path/artifacts/$target
+  artifacts=$runs/findings/$target
   known_target "$target"
   seconds=$(awk -v h="$hours" 'BEGIN { printf "%d", h * 3600 }')
   [ "$seconds" -gt 0 ] || { echo "fuzz.sh: HOURS must be above 0" >&2; exit 2; }
   build
-  mkdir -p "$scratch_path/logs"
-  log=$scratch_path/logs/long-$target-$(date -u +%Y%m%dT%H%M%SZ).log
+  mkdir -p "$runs/logs"
+  log=$runs/logs/long-$target-$(date -u +%Y%m%dT%H%M%SZ).log
   echo "== $target for ${seconds}s; log $log"
   # Fork mode goes on after a crash, a timeout or running out of memory, collecting every finding.
   set +e

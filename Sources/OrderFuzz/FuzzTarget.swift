@@ -26,7 +26,9 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case config
 
     /// Runs one input.
-    func run(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// - Returns: what became of it, one line per mapping or scope (the replay prints it).
+    @discardableResult
+    func run(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         switch self {
         case .csv: FeedFuzzer.standardOrders.run(bytes)
         case .csvMappings: FeedFuzzer.otherCSV.run(bytes)

@@ -8,41 +8,41 @@ import OrderRules
 enum LoaderFuzzer {
     /// A mapping file; when it loads, the repository's sample file of its format is read through it,
     /// so transforms, date patterns, regexes and XPaths that the loader accepted are exercised too.
-    static func mapping(_ bytes: UnsafeBufferPointer<UInt8>) {
+    static func mapping(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         let text = String(decoding: bytes, as: UTF8.self)
         let mapping: Mapping
         do {
             mapping = try MappingLoader().load(yaml: text, file: "mappings/fuzz.yaml", name: "fuzz")
         } catch {
-            _ = error.description
-            return
+            return ["refused: \(error.description)"]
         }
-        switch mapping.format {
-        case .csv:
-            if let sample = Repository.samples.csvByFeed[mapping.feed] { FeedFuzzer.read(sample, through: mapping) }
-        case .xml:
-            for sample in Repository.samples.xml { FeedFuzzer.read(sample, through: mapping) }
+        let samples: [String] = switch mapping.format {
+        case .csv: Repository.samples.csvByFeed[mapping.feed].map { [$0] } ?? []
+        case .xml: Repository.samples.xml
         }
+        return ["loaded (\(mapping.feed.rawValue))"]
+            + samples.map { "\(($0 as NSString).lastPathComponent): \(FeedFuzzer.read($0, through: mapping))" }
     }
 
     /// A `rules.yaml` in a scratch home, checked against the built-in field catalog.
-    static func rules(_ bytes: UnsafeBufferPointer<UInt8>) {
+    static func rules(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         _ = ScratchFolder.write(bytes, name: "rules.yaml")
         do {
-            _ = try RulesFile.load(home: Home(ScratchFolder.url.path), catalog: FieldCatalog())
+            let rules = try RulesFile.load(home: Home(ScratchFolder.url.path), catalog: FieldCatalog())
+            return ["loaded: \(rules.pipeline.map(\.name).joined(separator: ", "))"]
         } catch {
-            _ = error.description
+            return ["refused: \(error.description)"]
         }
     }
 
     /// An `orderflow.yaml`.
-    static func config(_ bytes: UnsafeBufferPointer<UInt8>) {
+    static func config(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         let path = ScratchFolder.write(bytes, name: "orderflow.yaml")
         do {
             let config = try EngineConfig.load(from: URL(fileURLWithPath: path))
-            _ = config.money
+            return ["loaded: \(config.jobs.count) jobs, \(config.money.fractionDigits) decimals"]
         } catch {
-            _ = error.description
+            return ["refused: \(error.description)"]
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OrderModel
 
 /// The fuzzer's plain mode: runs saved inputs through a target and says what each did.
 ///
@@ -60,6 +61,9 @@ enum Replay {
             print("  cannot read \(path)")
             return
         }
-        data.withUnsafeBytes { raw in target.run(raw.bindMemory(to: UInt8.self)) }
+        let outcomes = data.withUnsafeBytes { raw in target.run(raw.bindMemory(to: UInt8.self)) }
+        if verbose {
+            for outcome in outcomes { print("  " + CardNumberRedactor.redact(outcome).replacingOccurrences(of: "\n", with: "\n    ")) }
+        }
     }
 }

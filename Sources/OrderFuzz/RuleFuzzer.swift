@@ -44,25 +44,32 @@ struct RuleFuzzer: Sendable {
         return OrderFacts(orderID: 1, order: values("order"), customer: values("customer"), lines: lines)
     }
 
-    func run(_ bytes: UnsafeBufferPointer<UInt8>) {
+    func run(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         let source = String(decoding: bytes, as: UTF8.self)
+        var outcomes: [String] = []
         for scope in [Rule.Scope.order, .line] {
             do {
                 let rule = try Rule(source, scope: scope, catalog: catalog)
+                var matched: [String] = []
                 for order in orders {
-                    if scope == .order { _ = rule.matches(order, today: Self.today) } else { _ = rule.matchingLines(order, today: Self.today) }
+                    if scope == .order {
+                        matched.append("\(rule.matches(order, today: Self.today))")
+                    } else {
+                        matched.append("\(rule.matchingLines(order, today: Self.today).count) lines")
+                    }
                 }
+                outcomes.append("\(scope.rawValue) condition: \(matched.joined(separator: ", "))")
             } catch {
-                _ = error.description
+                outcomes.append("\(scope.rawValue) condition: \(error.message)")
             }
             do {
                 let rule = try Rule(value: source, scope: scope, catalog: catalog)
-                for order in orders {
-                    _ = rule.value(order, line: scope == .line ? order.lines.first : nil, today: Self.today).description
-                }
+                let values = orders.map { rule.value($0, line: scope == .line ? $0.lines.first : nil, today: Self.today).description }
+                outcomes.append("\(scope.rawValue) value: \(values.joined(separator: ", "))")
             } catch {
-                _ = error.description
+                outcomes.append("\(scope.rawValue) value: \(error.message)")
             }
         }
+        return outcomes
     }
 }
