@@ -39,6 +39,9 @@ enum Repository {
             .products: root.appendingPathComponent("examples/drop/products/products-2026-11-27.csv").path,
             .receipts: root.appendingPathComponent("examples/drop/receipts/receipts-2026-11-27.csv").path,
             .suppliers: root.appendingPathComponent("examples/drop/suppliers/suppliers-2026-11-27.csv").path,
+            .stock: root.appendingPathComponent("Tests/Fixtures/fuzz-corpus/csv-mappings/stock.csv").path,
+            .despatches: root.appendingPathComponent("Tests/Fixtures/fuzz-corpus/csv-mappings/despatches.csv").path,
+            .cancellations: root.appendingPathComponent("Tests/Fixtures/fuzz-corpus/csv-mappings/cancellations.csv").path,
         ],
         xml: [root.appendingPathComponent("examples/ubl/order-34.xml").path,
               root.appendingPathComponent("examples/goods-receipt/GR_20261127.xml").path])
