@@ -11,7 +11,8 @@
 # Targets read the bytes as a file from outside: csv (an orders file through mappings/orders.yaml),
 # csv-mappings (through every other CSV mapping), xml (the XML mappings of examples/), rule (a rule
 # expression), mapping, rules (rules.yaml), config (orderflow.yaml). Seeds are in
-# Tests/Fixtures/fuzz-corpus/TARGET/; inputs that once crashed are in Tests/Fixtures/fuzz-crashes/TARGET/
+# Tests/Fixtures/fuzz-corpus/TARGET/ (with the tokens of its format in Tests/Fixtures/fuzz-dictionaries/TARGET.dict);
+# inputs that once crashed are in Tests/Fixtures/fuzz-crashes/TARGET/
 # and are replayed by every run (and by `replay`, which CI runs). What a run learns stays in
 # .build-fuzz/runs/ (not committed): corpus/TARGET, logs/, findings/TARGET/crash-* (short runs: findings/short/).
 #
@@ -64,11 +65,12 @@ run_target() {
   local corpus=$runs/corpus/$target
   local seeds=Tests/Fixtures/fuzz-corpus/$target crashes=Tests/Fixtures/fuzz-crashes/$target
   mkdir -p "$corpus" "$artifacts" "$runs/logs"
-  local dirs=("$corpus" "$seeds")
+  local dirs=("$corpus" "$seeds") dictionary=Tests/Fixtures/fuzz-dictionaries/$target.dict flags=()
   [ -d "$crashes" ] && dirs+=("$crashes")
+  [ -f "$dictionary" ] && flags+=(-dict="$dictionary")
   ORDERFLOW_FUZZ_TARGET=$target nice -n "$nice_level" "$binary" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
-    -print_final_stats=1 -artifact_prefix="$artifacts/" "$@" "${extra_flags[@]}" "${dirs[@]}"
+    -print_final_stats=1 -artifact_prefix="$artifacts/" "${flags[@]}" "$@" "${extra_flags[@]}" "${dirs[@]}"
 }
 
 # Prints a crash file, its stack and how to reproduce it.
