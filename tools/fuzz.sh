@@ -41,9 +41,11 @@ build() {
     return
   fi
   echo "== building the libFuzzer binary ($binary)"
+  local status=0
   swift build --scratch-path "$scratch_path" --product OrderFuzz \
-    -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING 2>&1 | grep -v '^\[' || true
-  [ -x "$binary" ] || { echo "fuzz.sh: the build did not produce $binary" >&2; exit 1; }
+    -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING >"$scratch/build.log" 2>&1 || status=$?
+  grep -v '^\[' "$scratch/build.log" || true
+  [ $status -eq 0 ] && [ -x "$binary" ] || { echo "fuzz.sh: the libFuzzer build failed" >&2; exit 1; }
 }
 
 known_target() {
@@ -68,7 +70,8 @@ run_target() {
   local dirs=("$corpus" "$seeds") dictionary=Tests/Fixtures/fuzz-dictionaries/$target.dict flags=()
   [ -d "$crashes" ] && dirs+=("$crashes")
   [ -f "$dictionary" ] && flags+=(-dict="$dictionary")
-  ORDERFLOW_FUZZ_TARGET=$target nice -n "$nice_level" "$binary" \
+  # Swift's own backtracer would take the crash signal before libFuzzer, which then keeps no reproducer.
+  SWIFT_BACKTRACE=enable=no ORDERFLOW_FUZZ_TARGET=$target nice -n "$nice_level" "$binary" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" "${flags[@]}" "$@" "${extra_flags[@]}" "${dirs[@]}"
 }
@@ -77,7 +80,9 @@ run_target() {
 report_crash() {
   local target=$1 log=$2 artifacts=$3 file
   echo "!! $target: libFuzzer stopped on a failing input"
-  grep -E '^==[0-9]+== ERROR|deadly signal|Fatal error|SUMMARY|^ +#[0-9]+ ' "$log" | head -25 || true
+  # The error, then the frames in orderflow's own code (the stack top is the first).
+  grep -E '^==[0-9]+== ERROR|^SUMMARY|Fatal error' "$log" | head -3 || true
+  grep -E '^ +#[0-9]+ .*(Sources|Tests)/' "$log" | head -8 | { swift demangle --simplified 2>/dev/null || cat; } | cut -c1-240 || true
   for file in $(ls -t "$artifacts"/{crash,timeout,oom,leak}-* 2>/dev/null | head -3); do
     echo "   reproducer: $file ($(wc -c <"$file") bytes); first bytes:"
     head -c 400 "$file" | od -c | head -12 | sed 's/^/     /'
@@ -139,7 +144,7 @@ long() {
 }
 
 replay() {
-  swift build --product OrderFuzz 2>&1 | grep -v '^\[' || true
+  swift build --product OrderFuzz
   .build/debug/OrderFuzz --all
 }
 
