@@ -53,6 +53,12 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .executableTarget(name: "orderflow", dependencies: ["OrderCLI"], swiftSettings: strict),
+        // Fuzz targets (README "Fuzzing"): a replay tool here; a libFuzzer binary when built by tools/fuzz.sh.
+        .target(name: "CFuzzerDriver"),
+        .executableTarget(
+            name: "OrderFuzz",
+            dependencies: ["OrderEngine", "OrderImport", "OrderRules", "OrderModel", "CFuzzerDriver"],
+            swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]),
 
         .target(name: "TestSupport", dependencies: ["OrderEngine", "OrderModel", .product(name: "Logging", package: "swift-log")],
                 path: "Tests/TestSupport"),

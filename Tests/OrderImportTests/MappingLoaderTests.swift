@@ -86,4 +86,12 @@ import OrderImport
         #expect(error(base + "  quantity: { column: qty, regex: '(' }\n")
                 == "mappings/m.yaml:5:35: bad regular expression '('")
     }
+
+    /// Found by fuzzing (Tests/Fixtures/fuzz-crashes/mapping/): these record paths trapped (index out of range).
+    @Test(arguments: ["://Receipt", "/:::/Receipt", "//x:", "//x:y:z", "/R/:"])
+    func aRecordPathStepThatIsOnlyColonsIsAMistake(_ path: String) {
+        let message = error("feed: receipts\nformat: xml\nxml: { record: \"\(path)\", namespaces: { x: urn:x } }\nfields: { receipt_ref: \"@id\", sku: Sku, quantity: Qty }\n")
+        #expect(message.hasPrefix("mappings/m.yaml:3:16: record path '\(path)': "))
+        #expect(message.contains("is not an element name; expected a name or prefix:name"))
+    }
 }

@@ -211,3 +211,40 @@ enum Facts {
         #expect(try value("today - order.date") != .null)
     }
 }
+
+/// Inputs found by fuzzing (README "Fuzzing") that used to stop the process.
+@Suite struct RuleHostileInputTests {
+    @Test(arguments: ["(", "not ", "-", "any line: ("])
+    func nestingThousandsDeepIsAnErrorNotAStackOverflow(_ opener: String) {
+        let closer = opener.hasSuffix("(") ? ")" : ""
+        let source = String(repeating: opener, count: 5000) + "true" + String(repeating: closer, count: 5000)
+        #expect(throws: RuleError.self) { _ = try Rule(source) }
+        do { _ = try Rule(source) } catch {
+            #expect(error.message.contains("nests too deeply (more than 100 levels"))
+        }
+    }
+
+    @Test func longChainsAreBoundedToo() {
+        let chain = Array(repeating: "order.total > 1", count: 3000).joined(separator: " or ")
+        #expect(throws: RuleError.self) { _ = try Rule(chain) }
+        let sum = "order.total" + String(repeating: " + 1", count: 3000) + " > 0"
+        #expect(throws: RuleError.self) { _ = try Rule(sum) }
+    }
+
+    @Test func nestingAPersonWritesIsFine() throws {
+        let source = String(repeating: "(", count: 40) + "order.total > 1" + String(repeating: ")", count: 40)
+        _ = try Rule(source)
+        _ = try Rule(Array(repeating: "order.ship_country = 'GB'", count: 50).joined(separator: " or "))
+    }
+
+    @Test func dateArithmeticOutOfRangeIsNullNotATrap() throws {
+        let order = Facts.order(lines: [Facts.line(1, sku: "A", qty: 1, price: 1)])
+        #expect(try Rule(value: "order.date + 9223372036854775807").value(order, today: Facts.today) == .null)
+        #expect(try Rule(value: "order.date - 99999999999999999999999").value(order, today: Facts.today) == .null)
+        #expect(try Rule(value: "1000000000000000000000000000000 + today").value(order, today: Facts.today) == .null)
+        #expect(try Rule(value: "date '9999-12-31' + 1").value(order, today: Facts.today) == .null)
+        #expect(try Rule(value: "date '0001-01-01' - 1").value(order, today: Facts.today) == .null)
+        #expect(try Rule(value: "date '2026-11-20' + 7.9").value(order, today: Facts.today) == .date(DayMath.days(2026, 11, 27)))
+        #expect(try !Rule("order.date + 9223372036854775807 > today").matches(order, today: Facts.today))
+    }
+}

@@ -539,7 +539,11 @@ private struct Parser {
             guard !part.isEmpty, part.allSatisfy({ $0.isLetter || $0.isNumber || "_-.:".contains($0) }) else {
                 throw fail(node, "record path '\(text)': expected element names separated by / (e.g. /Orders/Order or //Order), with no predicates")
             }
-            let names = part.split(separator: ":", maxSplits: 1).map(String.init)
+            // `:`, `a:` or `a:b:c` (found by fuzzing: they used to index past the names) name no element.
+            let names = part.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard names.allSatisfy({ !$0.isEmpty && !$0.contains(":") }) else {
+                throw fail(node, "record path '\(text)': '\(part)' is not an element name; expected a name or prefix:name")
+            }
             if names.count == 2 {
                 guard let uri = namespaces[names[0]] else {
                     throw fail(node, "record path '\(text)': prefix '\(names[0])' is not declared under namespaces")

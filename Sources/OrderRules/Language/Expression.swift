@@ -40,9 +40,19 @@ public indirect enum Expression: Sendable, Hashable {
 }
 
 /// A recursive-descent parser for the rule language; the grammar is in the README ("Rules").
+///
+/// Nesting is bounded: parsing, type-checking, evaluating and freeing a rule all recurse over its
+/// tree, so a rule nested thousands deep (`((((…` or `not not not …`, found by fuzzing) would
+/// overflow the stack and kill the engine. A rule deeper than `maxDepth` is an error instead.
 struct Parser {
     var tokens: [Token]
     var position = 0
+    /// How deep the expression being built is, counted generously: one for every parenthesis, `not`,
+    /// minus sign, quantifier and aggregate entered, and one for every operator of a chain (`a or b or c`).
+    var depth = 0
+    /// Far beyond any rule a person writes (a long list of alternatives belongs in `in [...]`), and
+    /// shallow enough for the smallest thread stack the engine runs on.
+    static let maxDepth = 100
 
     init(_ source: String) throws(RuleError) {
         tokens = try Lexer(source).tokens()
@@ -55,6 +65,14 @@ struct Parser {
             throw RuleError(offset: parser.peek.offset, message: "unexpected \(parser.describe(parser.peek)); expected and, or, or the end of the rule")
         }
         return expression
+    }
+
+    /// Counts one more level of nesting at `offset`; the caller restores `depth` when it returns.
+    mutating func deeper(at offset: Int) throws(RuleError) {
+        depth += 1
+        guard depth <= Self.maxDepth else {
+            throw RuleError(offset: offset, message: "the rule nests too deeply (more than \(Self.maxDepth) levels of parentheses, not, quantifiers or chained operators); simplify it, and write a long list of alternatives as x in [...]")
+        }
     }
 
     var peek: Token { tokens[position] }
@@ -94,18 +112,24 @@ struct Parser {
                                         "false", "any", "all", "count", "sum", "line", "lines", "where", "date", "today"]
 
     mutating func or() throws(RuleError) -> Expression {
+        let outer = depth
+        defer { depth = outer }
         var left = try and()
         while isWord("or") {
             let at = advance().offset
+            try deeper(at: at)
             left = .binary("or", left, try and(), at: at)
         }
         return left
     }
 
     mutating func and() throws(RuleError) -> Expression {
+        let outer = depth
+        defer { depth = outer }
         var left = try notExpression()
         while isWord("and") {
             let at = advance().offset
+            try deeper(at: at)
             left = .binary("and", left, try notExpression(), at: at)
         }
         return left
@@ -114,6 +138,9 @@ struct Parser {
     mutating func notExpression() throws(RuleError) -> Expression {
         if isWord("not") {
             let at = advance().offset
+            let outer = depth
+            defer { depth = outer }
+            try deeper(at: at)
             return .not(try notExpression(), at: at)
         }
         return try comparison()
@@ -158,9 +185,12 @@ struct Parser {
     }
 
     mutating func additive() throws(RuleError) -> Expression {
+        let outer = depth
+        defer { depth = outer }
         var left = try multiplicative()
         while isSymbol("+") || isSymbol("-") {
             let token = advance()
+            try deeper(at: token.offset)
             guard case .symbol(let s) = token.kind else { break }
             left = .binary(s, left, try multiplicative(), at: token.offset)
         }
@@ -168,9 +198,12 @@ struct Parser {
     }
 
     mutating func multiplicative() throws(RuleError) -> Expression {
+        let outer = depth
+        defer { depth = outer }
         var left = try unary()
         while isSymbol("*") || isSymbol("/") {
             let token = advance()
+            try deeper(at: token.offset)
             guard case .symbol(let s) = token.kind else { break }
             left = .binary(s, left, try unary(), at: token.offset)
         }
@@ -180,6 +213,9 @@ struct Parser {
     mutating func unary() throws(RuleError) -> Expression {
         if isSymbol("-") {
             let at = advance().offset
+            let outer = depth
+            defer { depth = outer }
+            try deeper(at: at)
             return .negate(try unary(), at: at)
         }
         return try primary()
@@ -187,10 +223,13 @@ struct Parser {
 
     mutating func primary() throws(RuleError) -> Expression {
         let token = advance()
+        let outer = depth
+        defer { depth = outer }
         switch token.kind {
         case .number(let n): return .literal(.number(n), at: token.offset)
         case .string(let s): return .literal(.text(s), at: token.offset)
         case .symbol("("):
+            try deeper(at: token.offset)
             let inner = try or()
             try expect(symbol: ")", "')' to close the '(' at offset \(token.offset)")
             return inner
@@ -215,13 +254,16 @@ struct Parser {
                     throw RuleError(offset: peek.offset, message: "expected 'line' after '\(word)', as in \(word) line: product.category = 'TV'")
                 }
                 try expect(symbol: ":", "':' before the condition, as in \(word) line: line.quantity > 10")
+                try deeper(at: token.offset)
                 return .quantifier(all: word.lowercased() == "all", try notExpression(), at: token.offset)
             case "count":
                 guard accept(word: "lines") || accept(word: "line") else {
                     throw RuleError(offset: peek.offset, message: "expected 'lines' after 'count', as in count lines where line.quantity > 1")
                 }
+                try deeper(at: token.offset)
                 return .count(accept(word: "where") ? try notExpression() : nil, at: token.offset)
             case "sum":
+                try deeper(at: token.offset)
                 let value = try additive()
                 return .sum(value, accept(word: "where") ? try notExpression() : nil, at: token.offset)
             default:

@@ -291,12 +291,12 @@ struct Compiler {
             case (.date, .number, "+"), (.date, .number, "-"):
                 return Compiled(type: .date) { ctx in
                     guard case .date(let d) = lf(ctx), case .number(let n) = rf(ctx) else { return .null }
-                    return Self.shift(d, by: n, negated: op == "-")
+                    return DayMath.adding(op == "+" ? n : -n, to: d).map(Value.date) ?? .null
                 }
             case (.number, .date, "+"):
                 return Compiled(type: .date) { ctx in
                     guard case .number(let n) = lf(ctx), case .date(let d) = rf(ctx) else { return .null }
-                    return Self.shift(d, by: n, negated: false)
+                    return DayMath.adding(n, to: d).map(Value.date) ?? .null
                 }
             case (.date, .date, "-"):
                 return Compiled(type: .number) { ctx in
@@ -312,19 +312,6 @@ struct Compiler {
 
     /// A number result, or null when the arithmetic overflowed (Decimal gives NaN beyond about 10^165).
     static func number(_ d: Decimal) -> Value { d.isNaN ? .null : .number(d) }
-
-    /// How far date arithmetic may go: about ±27,000 years from 1970, so every result prints as a date.
-    static let dayLimit: Int64 = 10_000_000
-
-    /// A date moved by a number of days (its whole part); null when the date would leave `dayLimit`
-    /// (never a trap, whatever a field or literal holds).
-    static func shift(_ day: Int64, by n: Decimal, negated: Bool) -> Value {
-        guard !n.isNaN, n.magnitude <= Decimal(dayLimit), day.magnitude <= UInt64(dayLimit) else { return .null }
-        let days = Int64(truncating: NSDecimalNumber(decimal: n))
-        let result = negated ? day - days : day + days
-        guard result.magnitude <= UInt64(dayLimit) else { return .null }
-        return .date(result)
-    }
 
     static func order(_ a: Value, _ b: Value) -> ComparisonResult? {
         switch (a, b) {

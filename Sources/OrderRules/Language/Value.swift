@@ -58,6 +58,18 @@ enum DayMath {
         return (Int(m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400), Int(m), Int(d))
     }
 
+    /// The first and last day a rule's date may be: years 1 to 9999, as `date '…'` writes them.
+    static let validDays = days(1, 1, 1)...days(9999, 12, 31)
+
+    /// `date + n` (whole days; a fraction is dropped), or nil when the result is not a date of
+    /// years 1 to 9999. Checked because `n` comes from data or the rule (`order.date + 1e30`): a bare
+    /// Int64 sum would trap and stop the engine.
+    static func adding(_ n: Decimal, to date: Int64) -> Int64? {
+        guard validDays.contains(date), n.isFinite, abs(n) <= Decimal(validDays.upperBound - validDays.lowerBound) else { return nil }
+        let result = date + Int64(truncating: NSDecimalNumber(decimal: n))
+        return validDays.contains(result) ? result : nil
+    }
+
     /// Parses `YYYY-MM-DD`.
     static func parse(_ text: String) -> Int64? {
         let parts = text.split(separator: "-")
