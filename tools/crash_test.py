@@ -5,6 +5,7 @@ against the input files, the outbox and the database.
 
     python3 tools/crash_test.py --binary .build/debug/orderflow --kills 10          # short (CI)
     python3 tools/crash_test.py --binary .build/release/orderflow --kills 200       # long, by hand
+    python3 tools/crash_test.py --kills 10 --large 4000   # kills land inside multi-commit imports
 
 Exit status 0 when every invariant held; 1 with the broken ones listed otherwise.
 """
@@ -53,9 +54,9 @@ class Dropper(threading.Thread):
     """Drops order and receipt files the way SFTP clients do: some slowly in pieces, some under a
     temporary name then renamed, some in one go."""
 
-    def __init__(self, home, files, rng):
+    def __init__(self, home, files, rng, large=0):
         super().__init__(daemon=True)
-        self.home, self.files, self.rng = home, files, rng
+        self.home, self.files, self.rng, self.large = home, files, rng, large
         self.expected_orders = {}
         self.dropped = []          # (feed folder, file name)
         self.receipts = {}         # sku -> units received
@@ -70,7 +71,9 @@ class Dropper(threading.Thread):
                 text = f"receipt_ref,sku,quantity,warehouse,received_at\nGRN-{i},{sku},{qty},,\n"
                 self.drop("receipts", name, text)
             else:
-                rows, expected = order_rows(i, self.rng.randint(2, 8), self.rng)
+                # Every 7th file is large when asked, so that kills land between an import's commits.
+                count = self.large if self.large and i % 7 == 3 else self.rng.randint(2, 8)
+                rows, expected = order_rows(i, count, self.rng)
                 self.expected_orders.update(expected)
                 self.drop("orders", f"orders-{i:04d}.csv", ORDER_HEADER + "\n" + "\n".join(rows) + "\n")
             time.sleep(self.rng.uniform(0.0, 0.15))
@@ -98,6 +101,20 @@ class Dropper(threading.Thread):
 def start(binary, home):
     log = open(os.path.join(home, "daemon.log"), "a")
     return subprocess.Popen([binary, "run", "--home", home], stdout=log, stderr=log)
+
+
+def wait_for_large_import(home, timeout):
+    """Waits until a file of more than 100 kB is claimed in processing/orders/ (being imported)."""
+    folder = os.path.join(home, "processing", "orders")
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if any(os.path.getsize(os.path.join(folder, f)) > 100_000 for f in os.listdir(folder)):
+                return True
+        except OSError:
+            pass
+        time.sleep(0.02)
+    return False
 
 
 def run_cli(binary, home, *args):
@@ -240,6 +257,8 @@ def main():
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--files", type=int, default=0, help="files to drop (default: 4 per kill, at least 20)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--large", type=int, default=0,
+                        help="orders in every 7th orders file (default: 2-8 like the rest); large files import in several commits")
     parser.add_argument("--keep", action="store_true", help="keep the scratch home")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
@@ -260,13 +279,18 @@ def main():
                + "".join(f"{s},Item {s},General,1.00,N,,,MAIN,B-{s}\n" for s in SKUS)
                + "DROP1,Drop one,General,1.00,Y,SUPA,0.50,,\nDROP2,Drop two,General,1.00,Y,SUPX,0.50,,\n")
     files = args.files or max(20, args.kills * 4)
-    dropper = Dropper(home, files, rng)
+    dropper = Dropper(home, files, rng, args.large)
     dropper.dropped += [("customers", "c.csv"), ("suppliers", "s.csv"), ("products", "p.csv")]
     dropper.start()
     kills = 0
     while kills < args.kills:
         daemon = start(binary, home)
-        time.sleep(rng.uniform(0.05, 1.2))
+        if args.large and kills % 2 == 1:
+            # Every other kill waits for a large file's import to be under way, then lands inside it.
+            wait_for_large_import(home, timeout=10)
+            time.sleep(rng.uniform(0.3, 1.5))
+        else:
+            time.sleep(rng.uniform(0.05, 1.2))
         daemon.send_signal(signal.SIGKILL)
         daemon.wait()
         kills += 1

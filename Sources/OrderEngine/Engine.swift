@@ -169,10 +169,16 @@ public struct Engine: Sendable {
         /// The real clock, for physical facts such as how long an inbox file has been unchanged; business
         /// time (`--now`) never measures a file's age. Tests step a `ManualClock` instead of sleeping.
         public var fileClock: any EngineClock
-        public init(stop: StopToken? = nil, observations: InboxObservations? = nil, fileClock: any EngineClock = SystemClock()) {
+        /// How long an orders import writes before it commits and lets a waiting writer (an operator's
+        /// command) in; the import stays all or nothing (`ImportInProgress`). Tests set `.zero` to commit
+        /// at every batch.
+        public var importCommitInterval: Duration
+        public init(stop: StopToken? = nil, observations: InboxObservations? = nil, fileClock: any EngineClock = SystemClock(),
+                    importCommitInterval: Duration = .milliseconds(250)) {
             self.stop = stop
             self.observations = observations
             self.fileClock = fileClock
+            self.importCommitInterval = importCommitInterval
         }
     }
 
@@ -184,6 +190,14 @@ public struct Engine: Sendable {
             return db.lastInsertedRowID
         }
         let context = CycleContext(engine: self, cycleID: cycleID, now: now, observer: observer, options: options)
+        // An orders import the process did not finish (killed between its commits) is taken back before any
+        // step can see its orders; the file is still in processing/ and is imported again whole.
+        try database.writer.write { db in
+            for id in try ImportInProgress.unfinished(db) {
+                let orders = try ImportInProgress.rollBack(db, sourceFileID: id)
+                logger.notice("unfinished import taken back; the file is imported again", metadata: ["source_file.id": "\(id)", "orders": "\(orders)"])
+            }
+        }
         var reports: [StepReport] = []
         // Outbox files committed by an interrupted run are written before anything new.
         let recovered = OutboxPublisher(context: context).publishPending()

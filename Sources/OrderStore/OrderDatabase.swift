@@ -91,13 +91,15 @@ public struct OrderDatabase: Sendable {
             self.notice = notice
         }
 
-        /// SQLite's busy handler: sleep 10 ms per try, call `notice` at one second, give up after `seconds`.
+        /// SQLite's busy handler: sleep 1 ms per try, call `notice` at one second, give up after `seconds`.
+        /// A short sleep matters: the engine's import hands the lock over between its commits for a few
+        /// milliseconds only (a waiter that slept longer would miss every opening).
         var mode: Database.BusyMode {
-            let tries = Int(max(0, min(seconds, 86_400)) * 100), notice = notice
+            let tries = Int(max(0, min(seconds, 86_400)) * 1000), notice = notice
             return .callback { attempt in
-                if attempt == 100 { notice?() }
+                if attempt == 1000 { notice?() }
                 guard attempt < tries else { return false }
-                usleep(10_000)
+                usleep(1_000)
                 return true
             }
         }

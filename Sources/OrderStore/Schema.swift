@@ -6,7 +6,7 @@ enum Schema {
         ("v5-stock-lifecycle", v5), ("v6-indexes", v6), ("v7-credit-changes", v7), ("v8-queue-key", v8),
         ("v9-indexes", v9), ("v10-drop-ship-products", v10),
         ("v11-stage-index-orders", v11), ("v12-exception-reports", v12),
-        ("v13-engine-health", v13),
+        ("v13-engine-health", v13), ("v14-import-in-progress", v14),
     ]
 
     /// A line's place in the allocation queue as one sortable text: priority (higher first), order date,
@@ -427,5 +427,15 @@ enum Schema {
         error TEXT
     );
     CREATE INDEX job_request_open ON job_request(id) WHERE answered_at IS NULL;
+    """
+
+    /// An orders file imports in several short transactions (so an operator's command beside the engine
+    /// waits a fraction of a second, not the whole import); until its last one commits, its row here says
+    /// that what the file wrote so far is provisional, and is to be removed if the import does not finish.
+    static let v14 = """
+    CREATE TABLE import_in_progress (
+        source_file_id INTEGER PRIMARY KEY REFERENCES source_file(id),
+        exceptions_after INTEGER NOT NULL
+    );
     """
 }

@@ -6,8 +6,8 @@ import OrderImport
 ///
 /// The reader hands over batches of finished orders and order-less rejections, in file order,
 /// through a short bounded queue, so memory stays flat whatever the file's size. Every database
-/// write stays on the importing thread, inside its one transaction: a crash or a stop leaves the
-/// file exactly as before. A failure of the reader (a file that cannot be read as this feed) is
+/// write stays on the importing thread, in the import's transactions (`ImportInProgress`): a crash
+/// or a stop leaves the file exactly as before. A failure of the reader (a file that cannot be read as this feed) is
 /// thrown to the importing thread; a stop of the importing thread stops the reader.
 final class OrderFeedPipeline: @unchecked Sendable {
     /// What the writer does, in file order.

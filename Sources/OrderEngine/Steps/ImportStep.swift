@@ -196,29 +196,52 @@ public struct ImportStep: CycleStep {
         }
         let observer = context.observer
         observer?.started(file: sourceName, bytes: input.size)
+        // An orders file commits every `importCommitInterval` (250 ms), so that an operator's command beside the engine never
+        // waits long for the write lock; until its last commit the import is provisional (`ImportInProgress`)
+        // and any way it ends short of that takes it back whole. Other feeds change rows in place (stock,
+        // master data) and stay one transaction.
+        let chunked = file.mapping.feed == .orders
+        var provisional: Int64?
         do {
-            let result = try context.db.write { db -> FileImporter.Result in
-                // A large file streams through a bounded cache; the rest of the cycle gets the large one back.
-                let cacheMB = context.engine.config.cacheMB
-                let bounded = input.size >= largeFile && cacheMB > Self.importCacheMB
-                if bounded { try OrderDatabase.useCache(db, megabytes: Self.importCacheMB) }
-                defer { if bounded { try? OrderDatabase.useCache(db, megabytes: cacheMB) } }
-                let id = try insertSourceFile(db, file, context: context, hash: hash, size: input.size, outcome: "imported", reason: nil)
-                quarantine.crashIfTestHookMatches(file)
-                let importer = FileImporter(context: context, mapping: file.mapping, sourceName: sourceName, sourceFileID: id)
-                let stop = context.options.stop
-                let result = try importer.run(input, db) {
-                    observer?.progress(file: sourceName, bytesDone: $0, bytesTotal: input.size, records: $1)
-                    if stop?.isStopped == true { throw EngineStopping() }
+            // The import's transactions are its own (BEGIN, COMMIT between batches, COMMIT or ROLLBACK at the end).
+            let result = try context.db.writeWithoutTransaction { db -> FileImporter.Result in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                do {
+                    // A large file streams through a bounded cache; the rest of the cycle gets the large one back.
+                    let cacheMB = context.engine.config.cacheMB
+                    let bounded = input.size >= largeFile && cacheMB > Self.importCacheMB
+                    if bounded { try OrderDatabase.useCache(db, megabytes: Self.importCacheMB) }
+                    defer { if bounded { try? OrderDatabase.useCache(db, megabytes: cacheMB) } }
+                    let id = try insertSourceFile(db, file, context: context, hash: hash, size: input.size, outcome: "imported", reason: nil)
+                    if chunked { try ImportInProgress.begin(db, sourceFileID: id) }
+                    quarantine.crashIfTestHookMatches(file)
+                    let importer = FileImporter(context: context, mapping: file.mapping, sourceName: sourceName, sourceFileID: id)
+                    let stop = context.options.stop
+                    var lastCommit = ContinuousClock.now
+                    let result = try importer.run(input, db) {
+                        observer?.progress(file: sourceName, bytesDone: $0, bytesTotal: input.size, records: $1)
+                        if stop?.isStopped == true { throw EngineStopping() }
+                        if chunked, ContinuousClock.now - lastCommit >= context.options.importCommitInterval {
+                            provisional = id
+                            try Self.handOver(db)
+                            lastCommit = .now
+                        }
+                    }
+                    try db.execute(sql: "UPDATE source_file SET records = ?, rejected = ? WHERE id = ?",
+                                   arguments: [result.records, result.rejected, id])
+                    // A writer that still had the file open may have added to it since it was opened and hashed:
+                    // then what was imported is not the file, and the whole import rolls back.
+                    let now = FileIdentity(path: file.url.path)
+                    if now != input.identity { throw FileChanged(before: input.identity, after: now) }
+                    if chunked { try ImportInProgress.finish(db, sourceFileID: id) }
+                    try db.execute(sql: "COMMIT")
+                    return result
+                } catch {
+                    if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
+                    throw error
                 }
-                try db.execute(sql: "UPDATE source_file SET records = ?, rejected = ? WHERE id = ?",
-                               arguments: [result.records, result.rejected, id])
-                // A writer that still had the file open may have added to it since it was opened and hashed:
-                // then what was imported is not the file, and the whole import rolls back.
-                let now = FileIdentity(path: file.url.path)
-                if now != input.identity { throw FileChanged(before: input.identity, after: now) }
-                return result
             }
+            provisional = nil
             tally.files += 1
             tally.records += result.records
             tally.rejected += result.rejected
@@ -243,6 +266,7 @@ public struct ImportStep: CycleStep {
             try inbox.archive(file, cardNumbers: result.cardNumbers)
         } catch let change as FileChanged {
             // Rolled back: the file goes back to its inbox folder, to settle and be taken whole later.
+            try rollBack(provisional, context: context)
             let back = inbox.putBack(file)
             observer?.finished(file: sourceName, records: 0, rejected: 0, outcome: "changed while imported; rolled back")
             context.logger.warning("file changed while it was imported; the import is rolled back and the file is taken again later",
@@ -251,13 +275,33 @@ public struct ImportStep: CycleStep {
                                               "file.path": "\(back ? "inbox/\(sourceName)" : file.url.path)"])
             tally.changed += 1
         } catch let rejection as FileRejection {
+            try rollBack(provisional, context: context)
             try record(file, context: context, hash: hash, size: input.size, outcome: "failed", reason: rejection.reason,
                        sourceName: sourceName)
             observer?.finished(file: sourceName, records: 0, rejected: 0, outcome: "failed: \(rejection.reason)")
             context.logger.warning("file failed", metadata: ["file.name": "\(sourceName)", "reason": "\(rejection.reason)"])
             try inbox.fail(file, reason: rejection.reason)
             tally.failed += 1
+        } catch {
+            // Stopped, or a failure of the database or the disk: what was committed is taken back now (or, if
+            // that fails too, at the start of the next cycle), and the file stays in processing/ to be imported again.
+            try? rollBack(provisional, context: context)
+            throw error
         }
+    }
+
+    /// Commits what the import wrote so far and begins again, pausing in between for long enough that
+    /// a command waiting for the write lock (polling every millisecond, see `OrderDatabase.BusyWait`) takes it.
+    static func handOver(_ db: Database) throws {
+        try db.execute(sql: "COMMIT")
+        usleep(3_000)
+        try db.execute(sql: "BEGIN IMMEDIATE")
+    }
+
+    /// Takes back the committed part of an import that did not finish.
+    func rollBack(_ sourceFileID: Int64?, context: CycleContext) throws {
+        guard let sourceFileID else { return }
+        try context.db.write { db in _ = try ImportInProgress.rollBack(db, sourceFileID: sourceFileID) }
     }
 
     /// Card numbers in a file's card field, re-read when an archive move is finished after a crash.
