@@ -34,8 +34,12 @@ public struct OrderActions: Sendable {
     /// A released order is not held by the credit check again.
     public func release(_ ref: String) throws -> Outcome {
         // The user-defined stages an order may be released from come from rules.yaml, read before the transaction.
-        let userStages = try engine.loadRules(mappings: (try? engine.loadMappings()) ?? []).stages.map { Stage(rawValue: $0.name) }
+        // While rules.yaml is broken (the running engine keeps its last good copy), a person can still release:
+        // every stage that is not built in came from a rule, so the order's own such stages count as held.
+        let fromRules = try? engine.loadRules(mappings: (try? engine.loadMappings()) ?? []).stages.map { Stage(rawValue: $0.name) }
         return try withOrder(ref) { db, id, mover in
+            let userStages = try fromRules ?? String.fetchAll(db, sql: "SELECT DISTINCT stage FROM order_line WHERE order_id = ?", arguments: [id])
+                .map(Stage.init(rawValue:)).filter { !Stage.builtIn.contains($0) }
             let unknown = try String.fetchAll(db, sql: """
                 SELECT DISTINCT sku FROM order_line l WHERE order_id = ? AND stage = 'order-vetting' AND reason_code = ?
                   AND NOT EXISTS (SELECT 1 FROM product p WHERE p.sku = l.sku) ORDER BY sku

@@ -30,6 +30,18 @@ import TestSupport
         #expect(try home.stages("O1") == [1: "despatched"])
     }
 
+    /// The running engine keeps its last good rules.yaml; a person working held orders is not stopped by a broken edit.
+    @Test func releaseWorksWhileRulesYamlIsBroken() throws {
+        let home = try home()
+        try home.drop("orders", "o.csv", Sample.orders([Sample.line("O1", sku: "SKU2", qty: 2)]))
+        try home.cycle()
+        let actions = try OrderActions(engine: home.engine())
+        #expect(try actions.hold("O1", reason: "customer phoned").linesMoved == 1)
+        try Data("pipeline: [import, credit-check\n".utf8).write(to: home.root.appendingPathComponent("rules.yaml"))
+        #expect(try actions.release("O1").linesMoved == 1)
+        #expect(try home.stages("O1") == [1: "new"])
+    }
+
     @Test func cancelFreesTheLinesAndRefusesTwice() throws {
         let home = try home()
         try home.drop("orders", "o.csv", Sample.orders([Sample.line("O1", no: 1, sku: "SKU1"), Sample.line("O1", no: 2, sku: "SKU2")]))
