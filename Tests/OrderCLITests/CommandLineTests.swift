@@ -74,6 +74,22 @@ import TestSupport
         #expect(try run(["status", "--home", path]).stdout.contains("Last cycles"))
     }
 
+    /// A file refused before its import (empty, too large) or as a duplicate gets its line in the cycle's output too.
+    @Test func anEmptyAndADuplicateFileEachGetALine() throws {
+        let home = try TestHome()
+        try home.drop("orders", "empty.csv", "")
+        try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1")]))
+        _ = try run(["cycle", "--home", home.root.path])
+        try home.drop("customers", "again.csv", Sample.customers([Sample.account("C1")]))
+        let second = try run(["cycle", "--home", home.root.path])
+        let first = try String(contentsOf: home.root.appendingPathComponent("failed/orders/empty.csv.reason.txt"), encoding: .utf8)
+        #expect(first.contains("the file is empty (0 bytes)"))
+        #expect(second.stdout.contains("file customers/again.csv: 0 record(s), 0 rejected, duplicate: identical content to customers/c.csv"))
+        try home.drop("orders", "empty2.csv", "")
+        let third = try run(["cycle", "--home", home.root.path])
+        #expect(third.stdout.contains("file orders/empty2.csv: 0 record(s), 0 rejected, failed: the file is empty (0 bytes); nothing to import"))
+    }
+
     @Test func mistakesGetAClearMessageAndAFailingExitStatus() throws {
         let home = try TestHome()
         _ = try run(["cycle", "--home", home.root.path])

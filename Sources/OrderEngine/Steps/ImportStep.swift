@@ -170,6 +170,10 @@ public struct ImportStep: CycleStep {
             }
         } catch {
             try record(file, context: context, hash: "", size: 0, outcome: "failed", reason: error.reason, sourceName: sourceName)
+            // Said like any other outcome: a line in the cycle's output, a line in the log.
+            context.observer?.started(file: sourceName, bytes: 0)
+            context.observer?.finished(file: sourceName, records: 0, rejected: 0, outcome: "failed: \(error.reason)")
+            context.logger.warning("file failed", metadata: ["file.name": "\(sourceName)", "reason": "\(error.reason)"])
             try inbox.fail(file, reason: error.reason)
             tally.failed += 1
             return
@@ -190,6 +194,8 @@ public struct ImportStep: CycleStep {
             try record(file, context: context, hash: hash, size: input.size, outcome: "duplicate", reason: reason,
                        sourceName: sourceName, exceptionKind: "duplicate-file")
             try inbox.fail(file, reason: reason)
+            context.observer?.started(file: sourceName, bytes: input.size)
+            context.observer?.finished(file: sourceName, records: 0, rejected: 0, outcome: "duplicate: \(reason)")
             context.logger.warning("file duplicate", metadata: ["file.name": "\(sourceName)", "reason": "\(reason)"])
             tally.duplicates += 1
             return
