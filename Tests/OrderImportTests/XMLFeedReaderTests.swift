@@ -87,9 +87,9 @@ import Testing
             ]>
             <Rs><R id="1"><Sku>&g;</Sku><Qty>1</Qty></R></Rs>
             """),
-        ("remote DTD", """
+        ("empty-looking internal subset with a remote DTD", """
             <?xml version="1.0"?>
-            <!DOCTYPE Rs SYSTEM "http://dtd.invalid/evil.dtd">
+            <!DOCTYPE Rs SYSTEM "http://dtd.invalid/evil.dtd" [<!ATTLIST R a CDATA "x">]>
             <Rs><R id="1"><Sku>A</Sku><Qty>1</Qty></R></Rs>
             """),
         ("parameter entity", """
@@ -107,9 +107,32 @@ import Testing
             records = try read(yaml, xml, suffix: ".xml")
         } throws: { error in
             let reason = (error as? FileRejection)?.reason ?? "\(error)"
-            return reason.contains("declares a DTD") || reason.hasPrefix("not well-formed XML")
+            return reason.contains("declares an internal DTD subset") || reason.hasPrefix("not well-formed XML")
         }
         #expect(records.isEmpty, "\(name): no record may be read")
+    }
+
+    /// cXML starts every document with a DOCTYPE naming its DTD: the name is a label. The DTD here would give
+    /// every R an attribute `loaded` and define `&x;`; reading it would show. It is never fetched nor read.
+    @Test(arguments: ["SYSTEM \"DTD_URL\"", "PUBLIC \"-//Example//DTD Receipts//EN\" \"DTD_URL\""])
+    func aDoctypeWithOnlyAnExternalIdentifierImportsAndIsNeverRead(_ identifier: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("orderflow-dtd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let dtd = folder.appendingPathComponent("evil.dtd")
+        try Data("<!ATTLIST R loaded CDATA \"LOADED\">\n<!ENTITY x \"EXPANDED\">\n".utf8).write(to: dtd)
+        let yaml = "feed: receipts\nxml: { record: //R }\nfields: { receipt_ref: \"@id\", sku: Sku, quantity: Qty, receipt.loaded: \"@loaded\" }\n"
+        let xml = """
+            <?xml version="1.0"?>
+            <!DOCTYPE Rs \(identifier.replacingOccurrences(of: "DTD_URL", with: dtd.absoluteString))>
+            <Rs><R id="1"><Sku>A</Sku><Qty>1</Qty></R></Rs>
+            """
+        let records = try read(yaml, xml, suffix: ".xml")
+        #expect(records.count == 1)
+        guard case .success(let record)? = records.first else { Issue.record("the record imports"); return }
+        #expect(record.values.contains("1") && record.values.contains("A"))
+        #expect(!record.values.contains("LOADED"), "the DTD was read")
+        #expect(!record.custom.values.contains("LOADED"), "the DTD was read")
     }
 
     @Test func aRecordPathThatMatchesNothingIsAFileError() {

@@ -7,8 +7,9 @@ import Glibc
 /// Streams records out of an XML file with libxml2's reader: one record's subtree in memory at a time.
 ///
 /// Hostile input is expected: the network is off, no DTD is loaded, no entity is ever
-/// substituted, and a file that declares a DTD at all (`<!DOCTYPE`, the only place entities
-/// can be declared) is refused before anything in it is expanded or fetched. A file that is
+/// substituted, and a file with an internal DTD subset (`<!DOCTYPE x [ … ]>`, the only place
+/// entities can be declared) is refused before anything in it is expanded or fetched; a DOCTYPE
+/// with only an external identifier (cXML's) is a label and is never read. A file that is
 /// not well-formed is refused whole with the line and column libxml2 reports.
 struct XMLFeedReader {
     let mapping: Mapping
@@ -19,6 +20,13 @@ struct XMLFeedReader {
         var message: String?
         var line = 0
         var column = 0
+    }
+
+    /// Whether the document's DOCTYPE holds no declarations: no internal subset content and no entities.
+    static func declaresNothing(_ doc: xmlDocPtr?) -> Bool {
+        guard let doc, let dtd = doc.pointee.intSubset else { return false }
+        return dtd.pointee.children == nil && dtd.pointee.entities == nil && dtd.pointee.pentities == nil
+            && dtd.pointee.elements == nil && dtd.pointee.attributes == nil && dtd.pointee.notations == nil
     }
 
     /// libxml2's one-time setup, and every external entity or DTD load refused, whatever the parser
@@ -76,7 +84,15 @@ struct XMLFeedReader {
         while status == 1 {
             let type = xmlTextReaderNodeType(reader)
             if type == Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue) {
-                throw FileRejection(reason: "the file declares a DTD (<!DOCTYPE>); DTDs and entity declarations are not accepted in order files, so nothing in it was expanded or fetched")
+                // `<!DOCTYPE cXML SYSTEM "http://…/cXML.dtd">` (every cXML document) names a DTD without
+                // declaring anything: the identifier is a label, never fetched or read (no DTD loading, the
+                // network off, every external load refused). An internal subset `[ … ]` is where entities are
+                // declared, so a file with one — even an empty-looking one — is refused whole.
+                guard Self.declaresNothing(xmlTextReaderCurrentDoc(reader)) else {
+                    throw FileRejection(reason: "the file declares an internal DTD subset (<!DOCTYPE … [ … ]>); entity and other declarations are not accepted in order files, so nothing in it was expanded or fetched (a DOCTYPE with only an external identifier, SYSTEM or PUBLIC, is accepted and never read)")
+                }
+                status = xmlTextReaderRead(reader)
+                continue
             }
             guard type == Int32(XML_READER_TYPE_ELEMENT.rawValue) else {
                 status = xmlTextReaderRead(reader)
