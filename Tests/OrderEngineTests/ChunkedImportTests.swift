@@ -47,13 +47,15 @@ import TestSupport
 
     @Test func anOperatorsWriteGetsInWhileTheImportIsStillRunning() throws {
         let home = try setUp()
-        try home.drop("orders", "big.csv", orders(5_000))
+        try home.drop("orders", "big.csv", orders(10_000))
         let operatorDatabase = try OrderDatabase(path: home.home.database(EngineConfig()).path, busyWait: .init(seconds: 60))
         let seenInProgress = Mutex<Int?>(nil)
         let finished = DispatchSemaphore(value: 0)
         // The operator's write starts while the import holds the lock; it must get in before the import ends.
+        let trying = DispatchSemaphore(value: 0)
         let observer = AtProgress(1) {
             Thread {
+                trying.signal()
                 let seen = try? operatorDatabase.writer.write { db in
                     try db.execute(sql: "INSERT INTO cycle (started_at) VALUES ('2026-11-27T09:00:30Z')")
                     return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM import_in_progress")
@@ -61,12 +63,13 @@ import TestSupport
                 seenInProgress.withLock { $0 = seen ?? nil }
                 finished.signal()
             }.start()
+            trying.wait()
         }
         let report = try home.engine().runCycle(observer: observer, options: everyBatch)
         finished.wait()
         #expect(seenInProgress.withLock { $0 } == 1, "the operator's write ran while the import was in progress")
-        #expect(report.counts["import"]?["records"] == 5_000)
-        #expect(try count(home, "SELECT COUNT(*) FROM sales_order") == 5_000)
+        #expect(report.counts["import"]?["records"] == 10_000)
+        #expect(try count(home, "SELECT COUNT(*) FROM sales_order") == 10_000)
         #expect(try count(home, "SELECT COUNT(*) FROM import_in_progress") == 0)
         #expect(home.exists("archive/orders/big.csv"))
     }
