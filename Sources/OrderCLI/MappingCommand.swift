@@ -36,8 +36,7 @@ struct MappingTestCommand: ParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        let config = (try? EngineConfig.load(from: home.configFile)) ?? EngineConfig()
-        let result = MappingPreview(mapping: loaded, money: config.money).run(path: file, limit: output.json ? nil : limit)
+        let result = MappingPreview(mapping: loaded, home: home, clock: global.clock).run(path: file, limit: output.json ? nil : limit)
         if output.json {
             try Output.json(result)
         } else {
@@ -47,6 +46,7 @@ struct MappingTestCommand: ParsableCommand {
                 let columns = loaded.feed.fields.map(\.name).filter { name in result.records.contains { $0.fields[name] != nil } }
                 let custom = Array(Set(result.records.flatMap(\.custom.keys))).sorted()
                 print("\(result.recordCount) record(s) would import through \(result.mapping); showing \(result.records.count)")
+                print("\(result.recordsRead) read, \(result.rejectedCount) refused, \(result.duplicateCount) already imported (ignored)")
                 if !result.records.isEmpty {
                     Output.table(["line"] + columns + custom, result.records.map { r in
                         ([r.location.map { "\(r.line) \($0)" } ?? "\(r.line)"] + columns.map { r.fields[$0] ?? "" } + custom.map { r.custom[$0] ?? "" })
@@ -55,9 +55,9 @@ struct MappingTestCommand: ParsableCommand {
                 }
             }
             if !result.rejections.isEmpty {
-                print("\n\(result.rejections.count) rejection(s):")
+                print("\n\(result.rejections.count) rejection(s) and duplicate(s):")
                 for r in result.rejections {
-                    print("  line \(r.line)\(r.location.map { " (\($0))" } ?? ""): \(r.message)")
+                    print("  line \(r.line)\(r.location.map { " (\($0))" } ?? ""): \(r.kind.hasPrefix("duplicate") ? "[duplicate] " : "")\(r.message)")
                 }
             }
         }

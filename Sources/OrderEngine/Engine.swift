@@ -64,6 +64,13 @@ public struct Engine: Sendable {
         home.makePrivate(database: path)
     }
 
+    /// An engine over a database the caller opened (`MappingPreview`'s trial database).
+    init(home: Home, config: EngineConfig, database: OrderDatabase, clock: any EngineClock) {
+        self.home = home; self.config = config; self.database = database; self.clock = clock
+        user = ProcessInfo.processInfo.environment["USER"] ?? "operator"
+        logger = Logger(label: "orderflow", factory: { _ in SwiftLogNoOpLogHandler() })
+    }
+
     /// Opens a home for the read-only commands (`status`, `jobs history`): a broken orderflow.yaml is
     /// returned as `problem` and the defaults are used, with the database its `database:` line names if
     /// that line can still be read.

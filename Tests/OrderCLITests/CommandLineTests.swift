@@ -138,7 +138,7 @@ import TestSupport
     @Test func mappingTestShowsRecordsAndRejectionsWithoutTouchingTheDatabase() throws {
         let home = try TestHome()
         let file = home.root.appendingPathComponent("try.csv")
-        try Data(Sample.receipts(["R1,SKU1,5,,", "R2,SKU2,0,,"]).utf8).write(to: file)
+        try Data(Sample.receipts(["R1,SKU1,5,MAIN,", "R2,SKU2,0,MAIN,"]).utf8).write(to: file)
         let result = try run(["mapping", "test", "receipts", file.path, "--home", home.root.path, "--json"])
         #expect(result.status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

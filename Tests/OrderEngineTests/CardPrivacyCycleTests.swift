@@ -176,7 +176,7 @@ import TestSupport
         ]).utf8).write(to: url)
         let mapping = try MappingLoader().load(yaml: try String(contentsOf: home.home.mappings.appendingPathComponent("orders.yaml"), encoding: .utf8),
                                                file: "mappings/orders.yaml", name: "orders")
-        let result = MappingPreview(mapping: mapping).run(path: url.path, limit: nil)
+        let result = MappingPreview(mapping: mapping, home: home.home).run(path: url.path, limit: nil)
         #expect(result.records.count == 1)
         #expect(result.records.first?.fields["ship_name"] == "Ref ****.****.****.1111")
         #expect(result.records.first?.fields["card_number"] == "************1112")

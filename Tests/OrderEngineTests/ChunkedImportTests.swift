@@ -94,7 +94,7 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: url.path), "the file is back in its inbox folder")
         // Settled again, it imports whole, with the line added.
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_700_000_100)], ofItemAtPath: url.path)
-        try home.engine().runCycle(options: everyBatch)
+        _ = try home.engine().runCycle(options: everyBatch)
         #expect(try count(home, "SELECT COUNT(*) FROM sales_order") == 3_001)
         #expect(home.exists("archive/orders/growing.csv"))
     }
@@ -109,7 +109,7 @@ import TestSupport
         _ = try? home.engine().runCycle(observer: observer, options: options)
         #expect(try count(home, "SELECT COUNT(*) FROM sales_order") == 0)
         #expect(try count(home, "SELECT COUNT(*) FROM import_in_progress") == 0)
-        try home.engine().runCycle(options: everyBatch)
+        _ = try home.engine().runCycle(options: everyBatch)
         #expect(try count(home, "SELECT COUNT(*) FROM sales_order") == 3_000)
         #expect(home.exists("archive/orders/stopped.csv"))
     }
@@ -132,7 +132,7 @@ import TestSupport
             }.start()
             while !copied.withLock({ $0 }) { usleep(1_000) }
         }
-        try home.engine().runCycle(observer: observer, options: everyBatch)
+        _ = try home.engine().runCycle(observer: observer, options: everyBatch)
         // Put the killed state back: the partial database, and the file in processing/ again.
         try FileManager.default.removeItem(atPath: path)
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
@@ -152,7 +152,7 @@ import TestSupport
         #expect(allocate.steps.first?.step == "allocate")
         #expect(try count(home, "SELECT COUNT(*) FROM sales_order") == 0)
         #expect(try count(home, "SELECT COUNT(*) FROM import_in_progress") == 0)
-        try home.engine().runCycle(options: everyBatch)
+        _ = try home.engine().runCycle(options: everyBatch)
         #expect(try count(home, "SELECT COUNT(*) FROM sales_order") == 2_000)
         #expect(try count(home, "SELECT COUNT(*) FROM order_line") == 2_000)
         #expect(home.exists("archive/orders/killed.csv"))

@@ -15,6 +15,9 @@ struct FileImporter {
     /// `inbox-folder/name`, as shown in exception reports.
     let sourceName: String
     let sourceFileID: Int64
+    /// Told of each record refused and each order or receipt ignored as a duplicate, with its kind as in the
+    /// exception report (`mapping test` lists them).
+    var onRefusal: ((RecordRejection, String) -> Void)? = nil
 
     struct Result {
         var records = 0
@@ -38,6 +41,7 @@ struct FileImporter {
         try ExceptionEntry(kind: kind, orderRef: rejection.orderRef, lineNo: rejection.lineNo, sku: rejection.sku,
                            reason: rejection.reason, sourceFile: sourceName, sourceLine: rejection.line)
             .insert(db, cycleID: context.cycleID)
+        onRefusal?(rejection, kind)
     }
 
     /// Custom field values as stored: a JSON object, or NULL when there are none.
@@ -135,9 +139,10 @@ struct FileImporter {
                         try refuseSplit(order.orderRef, at: order.sourceLine, count: order.lines.count)
                         return
                     }
-                    try ExceptionEntry(kind: "duplicate-order", orderRef: order.orderRef,
-                                       reason: "order_ref \(order.orderRef) was already imported (from \(earlier.file) line \(earlier.line)); this copy is ignored",
+                    let reason = "order_ref \(order.orderRef) was already imported (from \(earlier.file) line \(earlier.line)); this copy is ignored"
+                    try ExceptionEntry(kind: "duplicate-order", orderRef: order.orderRef, reason: reason,
                                        sourceFile: sourceName, sourceLine: order.sourceLine).insert(db, cycleID: context.cycleID)
+                    onRefusal?(RecordRejection(line: order.sourceLine, field: "order_ref", message: reason, orderRef: order.orderRef), "duplicate-order")
                     result.duplicates += 1
                     return
                 }
@@ -287,9 +292,12 @@ struct FileImporter {
                     try insert.execute()
                     // The key (receipt_ref, sku) says whether the receipt is new; only a repeat pays for more.
                     if db.changesCount == 0 {
-                        try ExceptionEntry(kind: "duplicate-receipt", sku: r.sku,
-                                           reason: "receipt \(r.receiptRef) for sku \(r.sku) was already imported; this copy is ignored",
+                        let reason = "receipt \(r.receiptRef) for sku \(r.sku) was already imported; this copy is ignored"
+                        try ExceptionEntry(kind: "duplicate-receipt", sku: r.sku, reason: reason,
                                            sourceFile: sourceName, sourceLine: r.sourceLine).insert(db, cycleID: context.cycleID)
+                        var duplicate = RecordRejection(line: r.sourceLine, field: "receipt_ref", message: reason, sku: r.sku)
+                        duplicate.location = mapped.location
+                        onRefusal?(duplicate, "duplicate-receipt")
                         result.duplicates += 1
                         return
                     }
@@ -329,10 +337,11 @@ struct FileImporter {
                                               orderRef: input.orderRef, lineNo: input.lineNo)
                     }
                 case .orders:
-                    preconditionFailure("orders are imported by importOrders")
+                    throw EngineError.notPossible("an orders file reached the importer of other feeds; orders are imported by importOrders")
                 }
             } catch let rejection as RecordRejection {
                 var r = rejection
+                if r.location == nil, case .success(let m) = record { r.location = m.location }
                 if [.products, .receipts, .stock].contains(mapping.feed), case .success(let m) = record {
                     let sku = m.values[mapping.feed.index(of: "sku")]
                     r.sku = sku.isEmpty ? nil : sku
