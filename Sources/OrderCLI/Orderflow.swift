@@ -8,7 +8,7 @@ public struct Orderflow: ParsableCommand {
         abstract: "File-drop sales order processing: inbox files in, pick lists, purchase orders and exception reports out.",
         version: "orderflow 0.13.0",
         subcommands: [
-            InitCommand.self, CycleCommand.self, StatusCommand.self, OrdersCommand.self, OrderCommand.self,
+            InitCommand.self, CycleCommand.self, StatusCommand.self, OrdersCommand.self, OrderCommand.self, ReceiptCommand.self,
             ReleaseCommand.self, HoldCommand.self, CancelCommand.self, CheckCommand.self, MappingCommand.self, SearchCommand.self, RulesCommand.self, AllocateCommand.self, RunCommand.self, JobsCommand.self, BenchCommand.self,
         ])
     public init() {}

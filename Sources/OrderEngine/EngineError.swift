@@ -6,6 +6,7 @@ public enum EngineError: Error, Sendable, CustomStringConvertible, Equatable {
     case mappings(String)
     case locked(String)
     case unknownOrder(String)
+    case unknownReceipt(String)
     case notPossible(String)
     case rules(String)
     case jobs(String)
@@ -16,6 +17,7 @@ public enum EngineError: Error, Sendable, CustomStringConvertible, Equatable {
         case .mappings(let m): "mappings:\(Self.joined(m)) fix the mapping files, then run again; nothing was imported"
         case .locked(let m): m
         case .unknownOrder(let ref): "no order '\(ref)'; 'orderflow orders' lists the orders"
+        case .unknownReceipt(let ref): "no receipt '\(ref)' was imported; receipts come from files in inbox/receipts (see the exception report for refused ones)"
         case .notPossible(let m): m
         case .rules(let m): "rules:\(Self.joined(m)) fix rules.yaml, then run again; nothing was changed"
         case .jobs(let m): "jobs: \(m)"

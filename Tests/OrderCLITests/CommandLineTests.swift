@@ -72,6 +72,17 @@ import TestSupport
         let stages = try #require((try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["stages"] as? [[String: Any]])
         #expect(stages.map { $0["stage"] as? String } == ["despatched"])
         #expect(try run(["status", "--home", path]).stdout.contains("Last cycles"))
+
+        let receipt = try run(["receipt", "R1", "--home", path])
+        #expect(receipt.status == 0, "\(receipt.stderr)")
+        #expect(receipt.stdout.contains("receipt R1  from receipts/r.csv"))
+        #expect(receipt.stdout.contains("SKU1  SO-1   1     4    despatched"), "\(receipt.stdout)")
+        let receiptJSON = try #require(try JSONSerialization.jsonObject(with: Data(run(["receipt", "R1", "--json", "--home", path]).stdout.utf8)) as? [String: Any])
+        let funded = try #require((receiptJSON["lines"] as? [[String: Any]])?.first?["funded"] as? [[String: Any]])
+        #expect(funded.map { $0["order_ref"] as? String } == ["SO-1", "SO-2"])
+        let unknown = try run(["receipt", "R9", "--home", path])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("no receipt 'R9' was imported"))
     }
 
     /// A file refused before its import (empty, too large) or as a duplicate gets its line in the cycle's output too.
