@@ -11,7 +11,7 @@ struct OrderCommand: ParsableCommand {
     func run() throws {
         let order = try OrderQueries(engine: try global.existingEngine()).order(ref)
         if output.json { try Output.json(order); return }
-        print("order \(order.orderRef)  date \(order.orderDate)  customer \(order.customerRef)")
+        print("order \(order.orderRef)  date \(order.orderDate)  customer \(order.customerRef)\(order.currency.map { "  currency \($0)" } ?? "")")
         print("payment \(order.paymentMethod ?? "(customer's terms)")\(order.cardLast4.map { "  card ending \($0)" } ?? "")  credit \(order.creditState)\(order.creditOverride ? " (released by hand)" : "")\(order.manualHold ? "  held by hand" : "")")
         let ship = ["name", "address1", "address2", "city", "postcode", "country"].compactMap { order.shipTo[$0] }.filter { !$0.isEmpty }
         print("ship to \(ship.isEmpty ? "(customer's address)" : ship.joined(separator: ", "))")

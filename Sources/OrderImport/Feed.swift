@@ -47,12 +47,13 @@ public enum Feed: String, Sendable, CaseIterable, Codable, Comparable {
              .init("unit_price", .decimal, line: true), .init("payment_method", .code), .init("card_number", .text),
              .init("card_expiry", .text), .init("ship_name", .text), .init("ship_address1", .text),
              .init("ship_address2", .text), .init("ship_city", .text), .init("ship_postcode", .text),
-             .init("ship_country", .text), .init("priority", .integer), .init("ship_policy", .code)]
+             .init("ship_country", .text), .init("priority", .integer), .init("ship_policy", .code),
+             .init("currency", .code)]
         case .customers:
             [.init("customer_ref", .code, required: true), .init("name", .text), .init("terms", .code, required: true),
              .init("credit_limit", .decimal), .init("balance", .decimal), .init("on_stop", .flag), .init("email", .text),
              .init("address1", .text), .init("address2", .text), .init("city", .text), .init("postcode", .text),
-             .init("country", .text), .init("ship_policy", .code)]
+             .init("country", .text), .init("ship_policy", .code), .init("currency", .code)]
         case .products:
             [.init("sku", .code, required: true), .init("description", .text), .init("category", .text),
              .init("unit_price", .decimal), .init("drop_ship", .flag), .init("supplier_ref", .code),

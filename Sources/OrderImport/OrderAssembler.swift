@@ -61,7 +61,7 @@ public struct OrderAssembler: Sendable {
         return .success(OrderInput(orderRef: ref, orderDate: first.orderDate, customerRef: first.customerRef,
                                    paymentMethod: first.paymentMethod, card: first.card, cardExpiry: first.cardExpiry,
                                    shipTo: first.shipTo, sourceLine: first.sourceLine,
-                                   priority: first.priority, shipPolicy: first.shipPolicy,
+                                   priority: first.priority, shipPolicy: first.shipPolicy, currency: first.currency,
                                    lines: rows.sorted { $0.lineNo < $1.lineNo },
                                    custom: first.custom.filter { $0.key.hasPrefix("order.") }))
     }
@@ -72,6 +72,7 @@ public struct OrderAssembler: Sendable {
         let a = line.shipTo, b = first.shipTo
         let same = line.orderDate == first.orderDate && line.customerRef == first.customerRef
             && (line.paymentMethod == nil || line.paymentMethod == first.paymentMethod)
+            && (line.currency == nil || line.currency == first.currency)
             && (a.name.isEmpty || a.name == b.name) && (a.address1.isEmpty || a.address1 == b.address1)
             && (a.address2.isEmpty || a.address2 == b.address2) && (a.city.isEmpty || a.city == b.city)
             && (a.postcode.isEmpty || a.postcode == b.postcode) && (a.country.isEmpty || a.country == b.country)
@@ -82,6 +83,7 @@ public struct OrderAssembler: Sendable {
         }
         if line.customerRef != first.customerRef { result.append(("customer_ref", line.customerRef, first.customerRef)) }
         if let m = line.paymentMethod { result.append(("payment_method", m.rawValue, first.paymentMethod?.rawValue ?? "")) }
+        if let c = line.currency { result.append(("currency", c.code, first.currency?.code ?? "")) }
         let ship: [(String, KeyPath<ShipTo, String>)] = [
             ("ship_name", \.name), ("ship_address1", \.address1), ("ship_address2", \.address2),
             ("ship_city", \.city), ("ship_postcode", \.postcode), ("ship_country", \.country),

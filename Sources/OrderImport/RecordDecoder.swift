@@ -179,6 +179,7 @@ public struct RecordDecoder: Sendable {
                                       location: record.location)
             line.priority = priority
             line.shipPolicy = policy
+            line.currency = try currency(f, record)
             return line
         } catch {
             var e = error
@@ -207,6 +208,7 @@ public struct RecordDecoder: Sendable {
                                      address2: f.text("address2"), city: f.text("city"), postcode: f.text("postcode"),
                                      country: f.text("country"), sourceLine: record.line, custom: record.custom)
         customer.shipPolicy = try shipPolicy(f, record)
+        customer.currency = try currency(f, record)
         return customer
     }
 
@@ -230,6 +232,16 @@ public struct RecordDecoder: Sendable {
                             dropShip: dropShip, supplierRef: supplier.isEmpty ? nil : supplier, supplierCost: cost,
                             warehouse: warehouse, binLocation: f.text("bin_location"),
                             sourceLine: record.line, custom: record.custom)
+    }
+
+    /// An optional ISO 4217 code, in either case (`eur` is EUR).
+    func currency(_ f: Fields, _ record: MappedRecord) throws(RecordRejection) -> CurrencyCode? {
+        let text = f["currency"]
+        if text.isEmpty { return nil }
+        guard let code = CurrencyCode(text) else {
+            throw .badValue(line: record.line, field: "currency", found: text, expected: "a three-letter ISO 4217 currency code such as GBP, EUR or USD")
+        }
+        return code
     }
 
     func shipPolicy(_ f: Fields, _ record: MappedRecord) throws(RecordRejection) -> ShipPolicy? {

@@ -30,6 +30,8 @@ public struct OrderLineInput: Sendable, Hashable {
     public var priority: Int = 0
     /// Nil means the customer's policy, else the configured default.
     public var shipPolicy: ShipPolicy? = nil
+    /// The currency the order's prices are in; nil means its customer's.
+    public var currency: CurrencyCode? = nil
     /// Custom fields of the order (`order.*`) and of the line (`line.*`), by qualified name.
     public var custom: [String: String] = [:]
     /// For XML: the record's number and path.
@@ -48,6 +50,7 @@ public struct OrderInput: Sendable, Hashable {
     public var sourceLine: Int
     public var priority: Int = 0
     public var shipPolicy: ShipPolicy? = nil
+    public var currency: CurrencyCode? = nil
     public var lines: [OrderLineInput]
     /// `order.*` custom fields, from the order's first row.
     public var custom: [String: String]
@@ -64,6 +67,8 @@ public struct CustomerInput: Sendable, Hashable {
     public var sourceLine: Int
     public var custom: [String: String] = [:]
     public var shipPolicy: ShipPolicy? = nil
+    /// The currency of the credit limit and balance; nil means the home's.
+    public var currency: CurrencyCode? = nil
 }
 
 public struct ProductInput: Sendable, Hashable {

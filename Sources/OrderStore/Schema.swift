@@ -7,6 +7,7 @@ enum Schema {
         ("v9-indexes", v9), ("v10-drop-ship-products", v10),
         ("v11-stage-index-orders", v11), ("v12-exception-reports", v12),
         ("v13-engine-health", v13), ("v14-import-in-progress", v14),
+        ("v16-currency", v16),
     ]
 
     /// A line's place in the allocation queue as one sortable text: priority (higher first), order date,
@@ -437,5 +438,12 @@ enum Schema {
         source_file_id INTEGER PRIMARY KEY REFERENCES source_file(id),
         exceptions_after INTEGER NOT NULL
     );
+    """
+
+    /// The currency an order states and the one a customer's credit is kept in (NULL: not stated; the
+    /// customer's, and the home's `currency` in orderflow.yaml).
+    static let v16 = """
+    ALTER TABLE sales_order ADD COLUMN currency TEXT;
+    ALTER TABLE customer ADD COLUMN currency TEXT;
     """
 }

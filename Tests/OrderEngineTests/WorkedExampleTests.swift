@@ -88,7 +88,8 @@ import TestSupport
         #expect(order.paymentMethod == "ACCOUNT")
         #expect(order.shipTo["name"] == "Acme Warehouse & Returns")
         #expect(order.lines.map(\.quantity) == [4, 1])
-        #expect(order.custom == ["currency": "GBP"])
+        #expect(order.custom.isEmpty)
+        #expect(order.currency == "GBP", "DocumentCurrencyCode is the order's currency")
         #expect(order.lines.map { $0.custom["unit_code"] } == ["EA", "EA"])
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import OrderModel
 import OrderRules
@@ -87,5 +88,46 @@ import OrderRules
         // An exposure already beyond what can be computed holds the customer's next order too.
         let next = CreditCheck().decide([candidate(4, Money(minorUnits: 5))], customers: ["C": customer], openExposure: ["C": nil])
         #expect(next.first.map { if case .hold(let h) = $0 { h.code == "value-too-large" } else { false } } == true)
+    }
+}
+
+/// An order in another currency than its customer's credit is held unless orderflow.yaml gives a rate.
+@Suite struct CreditCheckCurrencyTests {
+    let day = Timestamp(iso8601: "2026-11-26")!
+    let gbp = CurrencyCode("GBP")!, eur = CurrencyCode("EUR")!
+
+    func order(_ id: Int64, value: Int64, currency: String?, customer: String = "C") -> CreditCheck.Candidate {
+        CreditCheck.Candidate(orderID: id, customerRef: customer, orderDate: day, paymentMethod: nil, card: PaymentCard(rawNumber: ""),
+                              cardExpiry: nil, value: Money(minorUnits: value), overridden: false, currency: currency.flatMap(CurrencyCode.init))
+    }
+
+    func customer(limit: Int64, currency: CurrencyCode? = nil) -> CreditCheck.Customer {
+        CreditCheck.Customer(terms: .account, creditLimit: Money(minorUnits: limit), balance: .zero, onStop: false, currency: currency)
+    }
+
+    @Test func anOrderInAnotherCurrencyWithoutARateIsHeldSayingWhichRateIsMissing() {
+        let decisions = CreditCheck().decide([order(1, value: 100, currency: "EUR"), order(2, value: 100, currency: "GBP"), order(3, value: 100, currency: nil)],
+                                             customers: ["C": customer(limit: 100_000)], openExposure: [:],
+                                             rates: CurrencyRates(home: gbp))
+        #expect(decisions[0] == .hold(CreditCheck.Hold(code: "currency-mismatch", reason:
+            "the order is in EUR but customer C's credit is in GBP, and orderflow.yaml gives no rate for EUR (currency_rates)")))
+        #expect(decisions[1] == .pass)
+        #expect(decisions[2] == .pass, "an order that states no currency is in its customer's")
+    }
+
+    @Test func withARateTheOrderIsCheckedInTheCustomersCurrencyAndAddsToTheExposureConverted() {
+        let rates = CurrencyRates(home: gbp, rates: [eur: Decimal(string: "0.86")!])
+        // 100.00 EUR = 86.00 GBP: within 90.00; a second 10.00 EUR (8.60 GBP) makes 94.60 > 90.00.
+        let decisions = CreditCheck().decide([order(1, value: 10_000, currency: "EUR"), order(2, value: 1_000, currency: "EUR")],
+                                             customers: ["C": customer(limit: 9_000)], openExposure: [:], rates: rates)
+        #expect(decisions[0] == .pass)
+        #expect(decisions[1] == .hold(CreditCheck.Hold(code: "credit-limit", reason:
+            "exposure 94.60 (balance 0.00 + open orders 86.00 + this order 8.60 (10.00 EUR at 0.86)) exceeds the credit limit 90.00")))
+    }
+
+    @Test func aCustomerInTheOrdersCurrencyNeedsNoRate() {
+        let decisions = CreditCheck().decide([order(1, value: 100, currency: "EUR")], customers: ["C": customer(limit: 1_000, currency: eur)],
+                                             openExposure: [:], rates: CurrencyRates(home: gbp))
+        #expect(decisions == [.pass])
     }
 }

@@ -13,7 +13,7 @@ struct ConfigReader {
 
     init(file: String) { self.file = file }
 
-    static let topKeys = ["database", "default_warehouse", "currency_decimals", "time_zone", "ship_policy", "split_lines",
+    static let topKeys = ["database", "default_warehouse", "currency_decimals", "currency", "currency_rates", "time_zone", "ship_policy", "split_lines",
                           "allocation_mode", "despatch", "cache_mb", "outbox_mode", "inbox", "jobs"]
     static let inboxKeys = ["poll_interval", "settle", "ignore", "max_file_size", "max_files_per_poll", "reject_empty"]
     static let jobKeys = ["name", "every", "cron", "time_zone", "steps", "missed", "empty_reports"]
@@ -31,6 +31,7 @@ struct ConfigReader {
             return config
         }
         if YAMLNodes.isNull(root) { return config }
+        var ratesNode: Node?
         defer { issues.sort { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) } }
         for (key, _, value) in entries(root, of: nil, known: Self.topKeys) {
             switch key {
@@ -40,6 +41,11 @@ struct ConfigReader {
                 if let v = text(value, key) { config.defaultWarehouse = v }
             case "currency_decimals":
                 if let v = integer(value, key, in: 0...4, expected: "a whole number of decimal places from 0 to 4") { config.currencyDecimals = v }
+            case "currency":
+                if let v = currency(value, key) { config.currency = v }
+            case "currency_rates":
+                ratesNode = value
+                config.currencyRates = rates(value)
             case "time_zone":
                 if let v = timeZone(value, key) { config.timeZone = v }
             case "ship_policy":
@@ -72,7 +78,58 @@ struct ConfigReader {
                 break
             }
         }
+        if let ratesNode, !config.currencyRates.isEmpty {
+            if let home = config.currency {
+                if let own = config.currencyRates[home], own != 1 {
+                    fail(ratesNode, "currency_rates", "gives \(home) a rate of \(own), but \(home) is the home currency (currency), worth 1; remove it")
+                }
+            } else {
+                fail(ratesNode, "currency_rates", "says what each currency is worth in the home currency: give that currency too, e.g. currency: GBP")
+            }
+        }
         return config
+    }
+
+    mutating func currency(_ node: Node, _ setting: String) -> CurrencyCode? {
+        guard let text = text(node, setting) else { return nil }
+        guard let code = CurrencyCode(text) else {
+            fail(node, setting, "expected a three-letter ISO 4217 currency code, e.g. GBP, EUR or USD")
+            return nil
+        }
+        return code
+    }
+
+    /// `currency_rates`: a mapping of currency code to what one unit of it is worth in the home currency,
+    /// an exact decimal above 0 (never read as a binary floating-point number).
+    mutating func rates(_ node: Node) -> [CurrencyCode: Decimal] {
+        if YAMLNodes.isNull(node) { return [:] }
+        guard let map = node.mapping else {
+            fail(node, "currency_rates", "expected a mapping of currency code to rate, e.g. { EUR: 0.8612, USD: 0.7891 }")
+            return [:]
+        }
+        var rates: [CurrencyCode: Decimal] = [:]
+        for (key, value) in map {
+            guard let name = key.scalar?.string, let code = CurrencyCode(name) else {
+                fail(key, "currency_rates", "expected a three-letter ISO 4217 currency code, e.g. EUR")
+                continue
+            }
+            let setting = "currency_rates.\(code)"
+            guard rates[code] == nil else {
+                fail(key, setting, "is given twice; keep one")
+                continue
+            }
+            guard let text = scalarText(value, setting) else { continue }
+            let plain = text.trimmingCharacters(in: .whitespaces)
+            let parts = plain.split(separator: ".", omittingEmptySubsequences: false)
+            guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+                  parts[0].count <= 9, parts.count == 1 || parts[1].count <= 12,
+                  let rate = Decimal(string: plain, locale: Locale(identifier: "en_US_POSIX")), rate > 0 else {
+                fail(value, setting, "expected what one \(code) is worth in the home currency: a decimal above 0 with a dot and at most 12 decimal places, e.g. 0.8612")
+                continue
+            }
+            rates[code] = rate
+        }
+        return rates
     }
 
     // MARK: - Sections

@@ -9,6 +9,10 @@ enum DefaultFiles {
     default_warehouse: MAIN
     # Decimal places of the currency (amounts are stored in minor units).
     currency_decimals: 2
+    # The home currency, and what one unit of each other currency is worth in it (exact decimals):
+    # an order in another currency than its customer's is held for credit without a rate.
+    # currency: GBP
+    # currency_rates: { EUR: 0.8612, USD: 0.7891 }
     # The time zone that cron schedules are read in (a job may name its own).
     time_zone: UTC
     # SQLite's page cache in MB for the cycle's work (a file's import uses at most 64 MB of it).
@@ -67,7 +71,7 @@ enum DefaultFiles {
     static var mappings: [(String, String)] {
         Feed.allCases.map { feed in
             // Columns added to the standard layout later may be missing from older files.
-            let optional: Set<String> = ["priority", "ship_policy"]
+            let optional: Set<String> = ["priority", "ship_policy", "currency"]
             let fields = feed.fields.map {
                 optional.contains($0.name) ? "  \($0.name): { column: \($0.name), optional: true }" : "  \($0.name): \($0.name)"
             }.joined(separator: "\n")

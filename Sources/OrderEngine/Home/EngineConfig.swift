@@ -15,6 +15,12 @@ public struct EngineConfig: Sendable, Hashable {
     public var defaultWarehouse: String = "MAIN"
     /// Decimal places of the currency; amounts are stored in these minor units.
     public var currencyDecimals: Int = 2
+    /// The home's currency: what customers without a `currency` of their own keep their credit in. Unset,
+    /// an order's currency is compared only with a customer that states one.
+    public var currency: CurrencyCode?
+    /// One unit of each other currency in the home currency (`currency_rates: { EUR: 0.8612 }`), so that
+    /// an order in another currency than its customer's is credit-checked instead of held.
+    public var currencyRates: [CurrencyCode: Decimal] = [:]
     /// The time zone cron schedules are read in, unless a job names its own.
     public var timeZone: String = "UTC"
     /// The jobs the executor runs; none configured means one job, `cycle`, every poll interval.
@@ -104,6 +110,7 @@ public struct EngineConfig: Sendable, Hashable {
     public init() {}
 
     public var money: MoneyFormat { MoneyFormat(fractionDigits: currencyDecimals) }
+    public var rates: CurrencyRates { CurrencyRates(home: currency, rates: currencyRates) }
 
     /// Reads the config; a home without one uses the defaults.
     /// - Throws: `EngineError.config` listing every mistake, each with its line and column.

@@ -92,8 +92,8 @@ struct FileImporter {
         let insertOrder = try BulkStatement(db, sql: """
             INSERT INTO sales_order (order_ref, order_date, customer_ref, payment_method, card_status, card_last4,
                 card_expiry, ship_name, ship_address1, ship_address2, ship_city, ship_postcode, ship_country,
-                source_file_id, source_line, imported_at, custom, priority, ship_policy)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                source_file_id, source_line, imported_at, custom, priority, ship_policy, currency)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (order_ref) DO NOTHING
             """)
         let insertLine = try BulkStatement(db, sql: """
@@ -128,7 +128,7 @@ struct FileImporter {
                 insertOrder.bind(order.shipTo.country, at: 13); insertOrder.bind(sourceFileID, at: 14)
                 insertOrder.bind(order.sourceLine, at: 15); insertOrder.bind(now, at: 16)
                 insertOrder.bind(Self.json(order.custom), at: 17); insertOrder.bind(order.priority, at: 18)
-                insertOrder.bind(order.shipPolicy?.description, at: 19)
+                insertOrder.bind(order.shipPolicy?.description, at: 19); insertOrder.bind(order.currency?.code, at: 20)
                 try insertOrder.execute()
                 // The unique order_ref says whether the order is new; only a repeat pays for the lookup.
                 if db.changesCount == 0 {
@@ -204,13 +204,14 @@ struct FileImporter {
 
     static let customerUpsert = """
         INSERT INTO customer (customer_ref, name, terms, credit_limit, balance, on_stop, email, address1,
-            address2, city, postcode, country, updated_at, custom, ship_policy)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            address2, city, postcode, country, updated_at, custom, ship_policy, currency)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (customer_ref) DO UPDATE SET name = excluded.name, terms = excluded.terms,
             credit_limit = excluded.credit_limit, balance = excluded.balance, on_stop = excluded.on_stop,
             email = excluded.email, address1 = excluded.address1, address2 = excluded.address2,
             city = excluded.city, postcode = excluded.postcode, country = excluded.country,
             updated_at = excluded.updated_at, ship_policy = excluded.ship_policy, credit_changed = 1,
+            currency = COALESCE(excluded.currency, customer.currency),
             \(mergeCustom("customer"))
         """
 
@@ -262,6 +263,7 @@ struct FileImporter {
                     upsert.bind(c.email, at: 7); upsert.bind(c.address1, at: 8); upsert.bind(c.address2, at: 9); upsert.bind(c.city, at: 10)
                     upsert.bind(c.postcode, at: 11); upsert.bind(c.country, at: 12); upsert.bind(now, at: 13)
                     upsert.bind(Self.json(c.custom), at: 14); upsert.bind(c.shipPolicy?.description, at: 15)
+                    upsert.bind(c.currency?.code, at: 16)
                     try upsert.execute()
                     // A changed policy may let the customer's waiting orders ship: look at them again.
                     let look = try statement("customer-orders") { try BulkStatement(db, sql: Self.customerOrdersChanged) }

@@ -190,12 +190,14 @@ public struct OrderQueries: Sendable {
         public var custom: [String: String]
         /// The customer's custom fields (`customer.*`), for context.
         public var customerCustom: [String: String]
+        /// The currency the order states; nil: its customer's.
+        public var currency: String?
         enum CodingKeys: String, CodingKey {
             case orderRef = "order_ref", orderDate = "order_date", customerRef = "customer_ref",
                  paymentMethod = "payment_method", cardLast4 = "card_last4", creditState = "credit_state",
                  creditOverride = "credit_override", manualHold = "manual_hold", shipTo = "ship_to",
                  sourceFile = "source_file", sourceLine = "source_line", stages, lines, history, custom,
-                 customerCustom = "customer_custom"
+                 customerCustom = "customer_custom", currency
         }
     }
 
@@ -257,7 +259,7 @@ public struct OrderQueries: Sendable {
                                sourceFile: o["file_name"], sourceLine: o["source_line"],
                                stages: Array(Set(lines.map(\.stage))).sorted(), lines: lines, history: history,
                                custom: Self.custom(o["custom"], prefix: "order."),
-                               customerCustom: Self.custom(o["customer_custom"], prefix: "customer."))
+                               customerCustom: Self.custom(o["customer_custom"], prefix: "customer."), currency: o["currency"])
         }
     }
 }

@@ -176,7 +176,7 @@ struct FactsLoader {
         var out: [OrderFacts] = []
         let orderQuery = try db.makeStatement(sql: """
             SELECT o.*, c.customer_ref AS c_ref, c.name AS c_name, c.terms, c.credit_limit, c.balance, c.on_stop, c.email,
-                   c.address1, c.address2, c.city, c.postcode, c.country, c.custom AS c_custom
+                   c.address1, c.address2, c.city, c.postcode, c.country, c.currency AS c_currency, c.custom AS c_custom
             FROM sales_order o LEFT JOIN customer c ON c.customer_ref = o.customer_ref
             WHERE o.id IN (\(marks)) ORDER BY o.order_date, o.id
             """)
@@ -200,6 +200,7 @@ struct FactsLoader {
                 put(&c, customerWants, "city", .text(row[oc.city]))
                 put(&c, customerWants, "postcode", .text(row[oc.postcode]))
                 put(&c, customerWants, "country", .text(row[oc.country]))
+                put(&c, customerWants, "currency", text(row[oc.c_currency]))
                 custom(row[oc.c_custom], entity: "customer", wants: customerWants, into: &c)
                 customer = c
             }
@@ -212,6 +213,7 @@ struct FactsLoader {
             put(&order, orderWants, "line_count", .number(Decimal(live.count)))
             put(&order, orderWants, "payment_method", text(row[oc.payment_method] ?? (row[oc.c_ref] as String? != nil ? row[oc.terms] : nil)))
             put(&order, orderWants, "customer_ref", .text(row[oc.customer_ref]))
+            put(&order, orderWants, "currency", text(row[oc.currency]))
             put(&order, orderWants, "credit_state", .text(row[oc.credit_state]))
             put(&order, orderWants, "stage", {
                 let stages = Set(live.map(\.stage))

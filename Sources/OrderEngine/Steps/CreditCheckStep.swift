@@ -39,7 +39,7 @@ public struct CreditCheckStep: CycleStep {
             // One pass over the candidates' lines, grouped by order, gives each order's value and line facts.
             let query = try db.makeStatement(sql: """
                 SELECT o.id, o.order_ref, o.customer_ref, o.order_date, o.payment_method, o.card_status, o.card_last4,
-                       o.card_expiry, o.credit_override, o.credit_state, x.*
+                       o.card_expiry, o.credit_override, o.credit_state, o.currency, x.*
                 FROM (
                     SELECT l.order_id,
                            MAX(CASE WHEN l.stage = 'held-for-credit' THEN l.reason_code END) AS held_code,
@@ -54,7 +54,10 @@ public struct CreditCheckStep: CycleStep {
                         SELECT order_id FROM order_line WHERE stage = 'new'
                         UNION
                         SELECT h.id FROM customer c CROSS JOIN sales_order h ON h.customer_ref = c.customer_ref
-                        WHERE c.credit_changed = 1 AND h.credit_state = 'held')
+                        WHERE c.credit_changed = 1 AND h.credit_state = 'held'
+                        UNION
+                        -- Held for want of an exchange rate: looked at again every cycle, since orderflow.yaml may give one now.
+                        SELECT order_id FROM order_line WHERE stage = 'held-for-credit' AND reason_code = 'currency-mismatch')
                     GROUP BY l.order_id
                 ) x
                 CROSS JOIN sales_order o ON o.id = x.order_id
@@ -69,6 +72,7 @@ public struct CreditCheckStep: CycleStep {
             let (id, orderRef, customerRef, orderDate, paymentMethod, cardStatus, cardLast4, cardExpiry, override, state, heldCode) =
                 (c.id, c.order_ref, c.customer_ref, c.order_date, c.payment_method, c.card_status, c.card_last4, c.card_expiry,
                  c.credit_override, c.credit_state, c.held_code)
+            let currency = c.currency
             var rows: [Checked] = []
             let cursor = try Row.fetchCursor(query)
             while let row = try cursor.next() {
@@ -79,7 +83,8 @@ public struct CreditCheckStep: CycleStep {
                         paymentMethod: (row[paymentMethod] as String?).flatMap(PaymentMethod.init(rawValue:)),
                         card: PaymentCard(status: PaymentCard.Status(rawValue: row[cardStatus]) ?? .missing, lastFour: row[cardLast4]),
                         cardExpiry: (row[cardExpiry] as String?).flatMap(CardExpiry.init(stored:)),
-                        value: sums.read(row, c, "value"), overridden: row[override]),
+                        value: sums.read(row, c, "value"), overridden: row[override],
+                        currency: (row[currency] as String?).flatMap(CurrencyCode.init)),
                     orderRef: row[orderRef], wasHeld: (row[state] as String) == "held", heldCode: row[heldCode]))
             }
             guard !rows.isEmpty else {
@@ -93,28 +98,42 @@ public struct CreditCheckStep: CycleStep {
             for chunk in stride(from: 0, to: refs.count, by: 500).map({ Array(refs[$0..<min($0 + 500, refs.count)]) }) {
                 let marks = databaseQuestionMarks(count: chunk.count)
                 for row in try Row.fetchAll(db, sql: """
-                    SELECT customer_ref, terms, credit_limit, balance, on_stop FROM customer WHERE customer_ref IN (\(marks))
+                    SELECT customer_ref, terms, credit_limit, balance, on_stop, currency FROM customer WHERE customer_ref IN (\(marks))
                     """, arguments: StatementArguments(chunk)) {
                     customers[row[0]] = CreditCheck.Customer(
                         terms: PaymentMethod(rawValue: row[1]) ?? .account,
-                        creditLimit: Money(minorUnits: row[2]), balance: Money(minorUnits: row[3]), onStop: row[4])
+                        creditLimit: Money(minorUnits: row[2]), balance: Money(minorUnits: row[3]), onStop: row[4],
+                        currency: (row[5] as String?).flatMap(CurrencyCode.init))
                 }
                 let exposure = try db.makeStatement(sql: """
-                    SELECT o.customer_ref, \(sums.sql("l.quantity * COALESCE(l.unit_price, p.unit_price, 0)", as: "value"))
+                    SELECT o.customer_ref, o.currency, \(sums.sql("l.quantity * COALESCE(l.unit_price, p.unit_price, 0)", as: "value"))
                     FROM sales_order o
                     JOIN order_line l ON l.order_id = o.id
                     LEFT JOIN product p INDEXED BY product_price ON p.sku = l.sku
                     LEFT JOIN purchase_order po ON po.po_ref = l.po_ref
                     WHERE o.customer_ref IN (\(marks)) AND o.credit_state = 'passed' AND l.stage NOT IN ('despatched', 'cancelled')
                       AND (po.po_ref IS NULL OR po.outbox_file_id IS NULL)
-                    GROUP BY o.customer_ref
+                    GROUP BY o.customer_ref, o.currency
                     """)
                 let ec = ColumnIndex(exposure)
                 for row in try Row.fetchAll(exposure, arguments: StatementArguments(chunk)) {
-                    open[row[0]] = .some(sums.read(row, ec, "value"))
+                    let ref: String = row[0]
+                    // Open orders in another currency count in the customer's, at the configured rate; without
+                    // one the exposure is unknown and the customer's account orders are held, not passed blindly.
+                    var value = sums.read(row, ec, "value")
+                    if let stated = (row[1] as String?).flatMap(CurrencyCode.init),
+                       let credit = customers[ref]?.currency ?? context.engine.config.currency, let amount = value {
+                        value = context.engine.config.rates.convert(amount, from: stated, to: credit)
+                    }
+                    let before: Money?? = open[ref]
+                    switch before {
+                    case .none: open[ref] = .some(value)
+                    case .some(let sum): open[ref] = .some(sum.flatMap { sum in value.flatMap { try? sum + $0 } })
+                    }
                 }
             }
-            let decisions = CreditCheck().decide(rows.map(\.candidate), customers: customers, openExposure: open, money: context.money)
+            let decisions = CreditCheck().decide(rows.map(\.candidate), customers: customers, openExposure: open, money: context.money,
+                                                 rates: context.engine.config.rates)
             // Each order's outcome is staged in a temporary table, then the lines, their history, the orders
             // newly held and their exceptions are written set-based (a few statements, not four per order).
             try db.execute(sql: """

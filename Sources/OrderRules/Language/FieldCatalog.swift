@@ -11,7 +11,7 @@ public struct FieldCatalog: Sendable {
             "ref": .text, "date": .date, "total": .number, "item_count": .number, "line_count": .number,
             "payment_method": .text, "customer_ref": .text, "ship_name": .text, "ship_address1": .text,
             "ship_address2": .text, "ship_city": .text, "ship_postcode": .text, "ship_country": .text,
-            "stage": .text, "days_in_stage": .number, "age_days": .number, "credit_state": .text,
+            "stage": .text, "days_in_stage": .number, "age_days": .number, "credit_state": .text, "currency": .text,
         ],
         "line": [
             "line_no": .number, "sku": .text, "quantity": .number, "unit_price": .number, "value": .number,
@@ -20,6 +20,7 @@ public struct FieldCatalog: Sendable {
         "customer": [
             "ref": .text, "name": .text, "terms": .text, "credit_limit": .number, "balance": .number, "on_stop": .bool,
             "email": .text, "address1": .text, "address2": .text, "city": .text, "postcode": .text, "country": .text,
+            "currency": .text,
         ],
         "product": [
             "sku": .text, "description": .text, "category": .text, "unit_price": .number, "drop_ship": .bool,
