@@ -6,6 +6,8 @@ public struct MoneyOverflow: Error, Sendable, Hashable, CustomStringConvertible 
     /// What overflowed, printed as its sign.
     public enum Operation: String, Sendable, Hashable {
         case add = "+", subtract = "-", multiply = "×"
+        /// A line value: `left` is a `UnitPrice`'s ten-thousandths, `right` a `Quantity`'s thousandths.
+        case lineValue = "quantity × unit price"
     }
 
     /// The left operand in minor units.
@@ -17,6 +19,10 @@ public struct MoneyOverflow: Error, Sendable, Hashable, CustomStringConvertible 
         self.left = left; self.operation = operation; self.right = right
     }
     public var description: String {
-        "an amount is too large to compute: \(left) \(operation.rawValue) \(right) (in minor units) is beyond ±\(Int64.max); check the quantities and prices"
+        if operation == .lineValue {
+            let quantity = Quantity(thousandths: right), price = MoneyFormat.standard.format(UnitPrice(tenThousandths: left))
+            return "a line value is too large to compute: quantity \(quantity) × unit price \(price) is beyond ±\(Int64.max) minor units; check the quantities and prices"
+        }
+        return "an amount is too large to compute: \(left) \(operation.rawValue) \(right) (in minor units) is beyond ±\(Int64.max); check the quantities and prices"
     }
 }
