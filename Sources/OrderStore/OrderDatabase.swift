@@ -37,6 +37,7 @@ public struct OrderDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try Self.useCache(db, megabytes: cacheMB)
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            db.add(function: Self.lineValue)
         }
         var attempt = 0
         while true {
@@ -125,7 +126,10 @@ public struct OrderDatabase: Sendable {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         for (name, sql) in Schema.migrations {
-            migrator.registerMigration(name) { db in try db.execute(sql: sql) }
+            migrator.registerMigration(name) { db in
+                if name == "v17-decimal-quantities" { try DecimalQuantitiesMigration.check(db) }
+                try db.execute(sql: sql)
+            }
         }
         return migrator
     }

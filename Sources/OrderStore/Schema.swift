@@ -7,7 +7,7 @@ enum Schema {
         ("v9-indexes", v9), ("v10-drop-ship-products", v10),
         ("v11-stage-index-orders", v11), ("v12-exception-reports", v12),
         ("v13-engine-health", v13), ("v14-import-in-progress", v14),
-        ("v16-currency", v16),
+        ("v16-currency", v16), ("v17-decimal-quantities", v17),
     ]
 
     /// A line's place in the allocation queue as one sortable text: priority (higher first), order date,
@@ -445,5 +445,33 @@ enum Schema {
     static let v16 = """
     ALTER TABLE sales_order ADD COLUMN currency TEXT;
     ALTER TABLE customer ADD COLUMN currency TEXT;
+    """
+
+    /// Quantities become exact decimals and unit prices finer than the currency (issue 14).
+    ///
+    /// Every quantity column is now in thousandths (`Quantity`: 12.75 kg is 12750) and every unit price or
+    /// cost in ten-thousandths of the minor unit (`UnitPrice`: 0.0425 GBP is 42500); the data already stored
+    /// is scaled here, so a whole-unit database reads back exactly as before. Products gain a stock unit,
+    /// a quantity precision (0 decimals: whole units, as before) and their own unit conversions; order lines
+    /// and receipts keep the quantity and unit as the file wrote them. `unit_checked = 0` marks an order line
+    /// imported before its product was known: its unit and precision are checked when the product arrives.
+    /// `DecimalQuantitiesMigration.check` runs first, so that no price is scaled beyond Int64.
+    static let v17 = """
+    UPDATE order_line SET quantity = quantity * 1000, allocated = allocated * 1000, unit_price = unit_price * 10000;
+    UPDATE receipt SET quantity = quantity * 1000;
+    UPDATE stock SET on_hand = on_hand * 1000, allocated = allocated * 1000;
+    UPDATE stock_lot SET quantity = quantity * 1000, remaining = remaining * 1000;
+    UPDATE allocation SET quantity = quantity * 1000;
+    UPDATE despatch SET quantity = quantity * 1000;
+    UPDATE product SET unit_price = unit_price * 10000, supplier_cost = supplier_cost * 10000;
+
+    ALTER TABLE product ADD COLUMN stock_unit TEXT NOT NULL DEFAULT 'EA';
+    ALTER TABLE product ADD COLUMN quantity_decimals INTEGER NOT NULL DEFAULT 0 CHECK (quantity_decimals BETWEEN 0 AND 3);
+    ALTER TABLE product ADD COLUMN units TEXT;
+    ALTER TABLE order_line ADD COLUMN quantity_as_written TEXT;
+    ALTER TABLE order_line ADD COLUMN unit_as_written TEXT;
+    ALTER TABLE order_line ADD COLUMN unit_checked INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE receipt ADD COLUMN quantity_as_written TEXT;
+    ALTER TABLE receipt ADD COLUMN unit_as_written TEXT;
     """
 }
