@@ -21,8 +21,9 @@ public struct Allocator: Sendable {
     public struct Demand: Sendable, Hashable {
         public var lineID: Int64
         public var stock: StockKey
-        public var quantity: Int64
-        public init(lineID: Int64, stock: StockKey, quantity: Int64) {
+        /// In the product's stock unit, exact to the thousandth (12.75 kg).
+        public var quantity: Quantity
+        public init(lineID: Int64, stock: StockKey, quantity: Quantity) {
             self.lineID = lineID; self.stock = stock; self.quantity = quantity
         }
     }
@@ -40,50 +41,51 @@ public struct Allocator: Sendable {
     public enum Outcome: Sendable, Hashable {
         case allocated
         /// Line splitting: `quantity` allocated now, the rest waits.
-        case partial(quantity: Int64)
+        case partial(quantity: Quantity)
         /// Not allocated; `available` is what the line found when its turn came.
-        case short(available: Int64)
+        case short(available: Quantity)
     }
 
     public struct Plan: Sendable, Hashable {
         /// One outcome per demand line, in the order given.
         public var outcomes: [Outcome]
         /// Units allocated per stock key.
-        public var allocatedBy: [StockKey: Int64]
+        public var allocatedBy: [StockKey: Quantity]
     }
 
     /// Lines alone, each its own `part` order (the core behaviour).
-    public func allocate(_ demand: [Demand], available: [StockKey: Int64]) -> Plan {
-        allocate(demand.map { OrderDemand(orderID: $0.lineID, policy: .part, lines: [$0]) }, available: available, splitLines: false)
+    public func allocate(_ demand: [Demand], available: [StockKey: Quantity]) throws(QuantityOverflow) -> Plan {
+        try allocate(demand.map { OrderDemand(orderID: $0.lineID, policy: .part, lines: [$0]) }, available: available, splitLines: false)
     }
 
     /// - Parameter available: on hand minus already allocated, per stock key (absent = 0).
-    public func allocate(_ orders: [OrderDemand], available: [StockKey: Int64], splitLines: Bool) -> Plan {
+    /// - Throws: `QuantityOverflow` only for sums beyond Int64 thousandths, which the import's limits rule out.
+    public func allocate(_ orders: [OrderDemand], available: [StockKey: Quantity], splitLines: Bool) throws(QuantityOverflow) -> Plan {
         var remaining = available
-        var taken: [StockKey: Int64] = [:]
+        var taken: [StockKey: Quantity] = [:]
         var outcomes: [Outcome] = []
-        func take(_ key: StockKey, _ quantity: Int64) {
-            remaining[key] = (remaining[key] ?? 0) - quantity
-            taken[key, default: 0] += quantity
+        func take(_ key: StockKey, _ quantity: Quantity) throws(QuantityOverflow) {
+            remaining[key] = try (remaining[key] ?? .zero) - quantity
+            taken[key] = try (taken[key] ?? .zero) + quantity
         }
         for order in orders {
             if case .complete = order.policy {
-                var need: [StockKey: Int64] = [:]
-                for line in order.lines { need[line.stock, default: 0] += line.quantity }
-                if need.allSatisfy({ (remaining[$0.key] ?? 0) >= $0.value }) {
-                    for line in order.lines { take(line.stock, line.quantity); outcomes.append(.allocated) }
+                var need: [StockKey: Quantity] = [:]
+                for line in order.lines { need[line.stock] = try (need[line.stock] ?? .zero) + line.quantity }
+                if need.allSatisfy({ (remaining[$0.key] ?? .zero) >= $0.value }) {
+                    for line in order.lines { try take(line.stock, line.quantity); outcomes.append(.allocated) }
                 } else {
-                    for line in order.lines { outcomes.append(.short(available: remaining[line.stock] ?? 0)) }
+                    for line in order.lines { outcomes.append(.short(available: remaining[line.stock] ?? .zero)) }
                 }
                 continue
             }
             for line in order.lines {
-                let free = remaining[line.stock] ?? 0
+                let free = remaining[line.stock] ?? .zero
                 if free >= line.quantity {
-                    take(line.stock, line.quantity)
+                    try take(line.stock, line.quantity)
                     outcomes.append(.allocated)
-                } else if splitLines && free > 0 {
-                    take(line.stock, free)
+                } else if splitLines && free > .zero {
+                    try take(line.stock, free)
                     outcomes.append(.partial(quantity: free))
                 } else {
                     outcomes.append(.short(available: free))

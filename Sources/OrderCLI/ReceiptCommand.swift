@@ -15,7 +15,7 @@ struct ReceiptCommand: ParsableCommand {
         print("")
         let hasCustom = receipt.lines.contains { !$0.custom.isEmpty }
         Output.table(["line", "sku", "qty", "warehouse", "received", "free now"] + (hasCustom ? ["custom"] : []), receipt.lines.map {
-            ["\($0.sourceLine)", $0.sku, "\($0.quantity)", $0.warehouse, $0.receivedAt, $0.remaining.map { "\($0)" } ?? "-"]
+            ["\($0.sourceLine)", $0.sku, "\($0.quantity)" + OrderCommand.asWritten($0.quantityAsWritten, $0.unitAsWritten), $0.warehouse, $0.receivedAt, $0.remaining.map { "\($0)" } ?? "-"]
                 + (hasCustom ? [$0.custom.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")] : [])
         })
         let funded = receipt.lines.flatMap { line in line.funded.map { (line.sku, $0) } }

@@ -20,7 +20,7 @@ extension StageMover {
             var from, to: Stage
             var code: String?
             var reason: String
-            var allocate: Int64
+            var allocate: Quantity
             var warehouse, poRef: String?
             var waits: Bool
         }
@@ -46,7 +46,7 @@ extension StageMover {
         /// Stages one line's move. `allocate` adds to the line's allocated quantity; a nil `warehouse` or
         /// `poRef` leaves the line's own; `waits` marks a line (or the rest of it) now waiting for stock.
         func stage(_ lineID: Int64, orderID: Int64, from: Stage, to: Stage, code: String?, reason: String,
-                   allocate: Int64 = 0, warehouse: String? = nil, poRef: String? = nil, waits: Bool = false) throws {
+                   allocate: Quantity = .zero, warehouse: String? = nil, poRef: String? = nil, waits: Bool = false) throws {
             collected.moves.append(Move(lineID: lineID, orderID: orderID, from: from, to: to, code: code, reason: reason,
                                         allocate: allocate, warehouse: warehouse, poRef: poRef, waits: waits))
         }
@@ -58,7 +58,7 @@ extension StageMover {
             for m in moves {
                 insert.bind(m.lineID, at: 1); insert.bind(m.orderID, at: 2); insert.bind(m.from.rawValue, at: 3)
                 insert.bind(m.to.rawValue, at: 4); insert.bind(m.code, at: 5); insert.bind(m.reason, at: 6)
-                insert.bind(m.allocate, at: 7); insert.bind(m.warehouse, at: 8); insert.bind(m.poRef, at: 9); insert.bind(m.waits, at: 10)
+                insert.bind(m.allocate.thousandths, at: 7); insert.bind(m.warehouse, at: 8); insert.bind(m.poRef, at: 9); insert.bind(m.waits, at: 10)
                 try insert.execute()
             }
             let at = mover.at.description

@@ -50,15 +50,15 @@ struct StageMover {
     /// Splits a line: it keeps `keep` units and a new part with the rest waits in Back Order, at the
     /// line's place in the queue (same line number, next part). Returns the new part's id.
     @discardableResult
-    func split(_ lineID: Int64, orderID: Int64, lineNo: Int, from: Stage, keep: Int64, rest: Int64, warehouse: String,
+    func split(_ lineID: Int64, orderID: Int64, lineNo: Int, from: Stage, keep: Quantity, rest: Quantity, warehouse: String,
                code: String, stageReason: String, historyReason: String) throws -> Int64 {
         let part = (try Int.fetchOne(db, sql: "SELECT MAX(part) FROM order_line WHERE order_id = ? AND line_no = ?",
                                      arguments: [orderID, lineNo]) ?? 0) + 1
         try db.execute(sql: "UPDATE order_line SET quantity = ? WHERE id = ?", arguments: [keep, lineID])
         try db.execute(sql: """
             INSERT INTO order_line (order_id, line_no, part, sku, quantity, unit_price, stage, stage_since, reason_code, stage_reason,
-                                    warehouse, source_line, custom, queue_key)
-            SELECT order_id, line_no, ?, sku, ?, unit_price, 'back-order', ?, ?, ?, ?, source_line, custom, \(QueueKey.splitSQL)
+                                    warehouse, source_line, custom, queue_key, unit_as_written)
+            SELECT order_id, line_no, ?, sku, ?, unit_price, 'back-order', ?, ?, ?, ?, source_line, custom, \(QueueKey.splitSQL), unit_as_written
             FROM order_line WHERE id = ?
             """, arguments: [part, rest, at.description, code, stageReason, warehouse, part, lineID])
         let newPart = db.lastInsertedRowID

@@ -1,3 +1,5 @@
+import OrderModel
+
 /// A delivery address as printed on pick lists and purchase orders.
 public struct Address: Sendable, Hashable {
     public var name, address1, address2, city, postcode, country: String
@@ -11,12 +13,12 @@ public struct Address: Sendable, Hashable {
 /// One line of a warehouse pick list.
 public struct PickListLine: Sendable, Hashable {
     public var binLocation, sku, description: String
-    public var quantity: Int64
+    public var quantity: Quantity
     public var orderRef: String
     public var lineNo: Int
     public var customerRef: String
     public var shipTo: Address
-    public init(binLocation: String, sku: String, description: String, quantity: Int64, orderRef: String,
+    public init(binLocation: String, sku: String, description: String, quantity: Quantity, orderRef: String,
                 lineNo: Int, customerRef: String, shipTo: Address) {
         self.binLocation = binLocation; self.sku = sku; self.description = description; self.quantity = quantity
         self.orderRef = orderRef; self.lineNo = lineNo; self.customerRef = customerRef; self.shipTo = shipTo
@@ -36,7 +38,7 @@ public enum Documents {
         let order = lines.indices.sorted { precedes(lines[$0], lines[$1]) }
         for i in order {
             let l = lines[i]
-            csv.append([ref, warehouse, l.binLocation, l.sku, l.description, String(l.quantity), l.orderRef,
+            csv.append([ref, warehouse, l.binLocation, l.sku, l.description, l.quantity.description, l.orderRef,
                         String(l.lineNo), l.customerRef] + l.shipTo.cells)
         }
         return csv
@@ -57,7 +59,7 @@ public enum Documents {
     public static func purchaseOrderCSV(_ po: PurchaseOrder) -> [UInt8] {
         var csv = CSVWriter(header: purchaseOrderHeader)
         for l in po.lines {
-            csv.append([po.poRef, po.supplierRef, po.orderRef, String(l.lineNo), l.sku, l.description, String(l.quantity),
+            csv.append([po.poRef, po.supplierRef, po.orderRef, String(l.lineNo), l.sku, l.description, l.quantity.description,
                         l.unitCost] + po.shipTo.cells)
         }
         return csv.bytes
@@ -82,7 +84,7 @@ public enum Documents {
             xml.start("line", attributes: [("line_no", String(l.lineNo))])
             xml.element("sku", l.sku)
             xml.element("description", l.description)
-            xml.element("quantity", String(l.quantity))
+            xml.element("quantity", l.quantity.description)
             xml.element("unit_cost", l.unitCost)
             xml.end()
         }
@@ -99,10 +101,10 @@ public struct PurchaseOrder: Sendable, Hashable {
     public struct Line: Sendable, Hashable {
         public var lineNo: Int
         public var sku, description: String
-        public var quantity: Int64
+        public var quantity: Quantity
         /// Formatted decimal, blank when the product has no supplier cost.
         public var unitCost: String
-        public init(lineNo: Int, sku: String, description: String, quantity: Int64, unitCost: String) {
+        public init(lineNo: Int, sku: String, description: String, quantity: Quantity, unitCost: String) {
             self.lineNo = lineNo; self.sku = sku; self.description = description
             self.quantity = quantity; self.unitCost = unitCost
         }

@@ -43,12 +43,12 @@ public enum Feed: String, Sendable, CaseIterable, Codable, Comparable {
         case .orders:
             [.init("order_ref", .code, required: true), .init("order_date", .date, required: true),
              .init("customer_ref", .code, required: true), .init("line_no", .integer, required: true, line: true),
-             .init("sku", .code, required: true, line: true), .init("quantity", .integer, required: true, line: true),
+             .init("sku", .code, required: true, line: true), .init("quantity", .decimal, required: true, line: true),
              .init("unit_price", .decimal, line: true), .init("payment_method", .code), .init("card_number", .text),
              .init("card_expiry", .text), .init("ship_name", .text), .init("ship_address1", .text),
              .init("ship_address2", .text), .init("ship_city", .text), .init("ship_postcode", .text),
              .init("ship_country", .text), .init("priority", .integer), .init("ship_policy", .code),
-             .init("currency", .code)]
+             .init("currency", .code), .init("unit", .code, line: true)]
         case .customers:
             [.init("customer_ref", .code, required: true), .init("name", .text), .init("terms", .code, required: true),
              .init("credit_limit", .decimal), .init("balance", .decimal), .init("on_stop", .flag), .init("email", .text),
@@ -57,19 +57,22 @@ public enum Feed: String, Sendable, CaseIterable, Codable, Comparable {
         case .products:
             [.init("sku", .code, required: true), .init("description", .text), .init("category", .text),
              .init("unit_price", .decimal), .init("drop_ship", .flag), .init("supplier_ref", .code),
-             .init("supplier_cost", .decimal), .init("warehouse", .code), .init("bin_location", .text)]
+             .init("supplier_cost", .decimal), .init("warehouse", .code), .init("bin_location", .text),
+             .init("stock_unit", .code), .init("quantity_decimals", .integer), .init("units", .text)]
         case .suppliers:
             [.init("supplier_ref", .code, required: true), .init("name", .text), .init("email", .text),
              .init("po_format", .code)]
         case .receipts:
             [.init("receipt_ref", .code, required: true), .init("sku", .code, required: true),
-             .init("quantity", .integer, required: true), .init("warehouse", .code), .init("received_at", .date)]
+             .init("quantity", .decimal, required: true), .init("warehouse", .code), .init("received_at", .date),
+             .init("unit", .code)]
         case .stock:
-            [.init("sku", .code, required: true), .init("warehouse", .code), .init("on_hand", .integer, required: true),
-             .init("counted_at", .date)]
+            [.init("sku", .code, required: true), .init("warehouse", .code), .init("on_hand", .decimal, required: true),
+             .init("counted_at", .date), .init("unit", .code)]
         case .despatches:
             [.init("pick_list_ref", .code, required: true), .init("order_ref", .code, required: true),
-             .init("line_no", .integer, required: true), .init("quantity_despatched", .integer, required: true)]
+             .init("line_no", .integer, required: true), .init("quantity_despatched", .decimal, required: true),
+             .init("unit", .code)]
         case .cancellations:
             [.init("order_ref", .code, required: true), .init("line_no", .integer)]
         }

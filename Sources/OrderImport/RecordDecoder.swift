@@ -74,8 +74,60 @@ public struct RecordDecoder: Sendable {
         return n
     }
 
-    func positiveInteger(_ f: Fields, _ name: String) throws(RecordRejection) -> Int64 {
-        try wholeNumber(f, name, 1...Self.quantityLimit, "a whole number greater than 0")
+    /// A quantity as written: a decimal number with at most 3 decimals (`12.75`), above 0 (or from 0 when
+    /// `allowZero`), up to `quantityLimit`. Whether the product allows its decimals is checked when the
+    /// product is known (`QuantityCheck`).
+    func quantity(_ f: Fields, _ name: String, allowZero: Bool = false) throws(RecordRejection) -> Quantity {
+        let value = f[name]
+        let least = allowZero ? "0 or more" : "greater than 0"
+        let line = f.record.line
+        guard let q = Quantity.parse(value) else {
+            let plain = Self.isPlainNumber(value, fractionDigits: Quantity.maxDecimals)
+            if plain, !value.trimmed.hasPrefix("-") {
+                throw .badValue(line: line, field: name, found: value, expected: "a number \(least) (at most \(Self.quantityLimit): the engine's limit)")
+            }
+            let expected = !plain && Self.isPlainNumber(value, fractionDigits: 18)
+                ? "a quantity with at most \(Quantity.maxDecimals) decimals (the engine's precision)" : "a number \(least), e.g. 3 or 12.75"
+            throw .badValue(line: line, field: name, found: value, expected: expected)
+        }
+        guard allowZero ? q >= .zero : q > .zero else {
+            throw .badValue(line: line, field: name, found: value, expected: "a number \(least), e.g. 3 or 12.75")
+        }
+        guard q.thousandths <= Self.quantityLimit * 1000 else {
+            throw .badValue(line: line, field: name, found: value, expected: "a number \(least) (at most \(Self.quantityLimit): the engine's limit)")
+        }
+        return q
+    }
+
+    /// An optional unit of measure (`KGM`, `EA`), kept in capitals; nil when blank (the product's stock unit).
+    func unit(_ f: Fields, _ name: String = "unit") throws(RecordRejection) -> String? {
+        let value = f[name]
+        if value.isEmpty { return nil }
+        guard value.count <= 20, !value.contains(where: { $0.isWhitespace || $0 == "=" || $0 == ";" }) else {
+            throw .badValue(line: f.record.line, field: name, found: value, expected: "a unit code of at most 20 characters without blanks, such as EA, KGM or MTR")
+        }
+        try visible(value, f, name)
+        return UnitConversions.normalized(value)
+    }
+
+    /// A unit price: up to 4 more decimals than the currency (`0.0425`), from 0 to the money limit.
+    func unitPrice(_ f: Fields, _ name: String) throws(RecordRejection) -> UnitPrice? {
+        let value = f[name]
+        if value.isEmpty { return nil }
+        let digits = money.fractionDigits + UnitPrice.extraDecimals
+        let limit = money.format(money.limit)
+        guard let price = money.parseUnitPrice(value), price >= .zero else {
+            if Self.isPlainNumber(value, fractionDigits: digits), !value.trimmed.hasPrefix("-") {
+                throw .badValue(line: f.record.line, field: name, found: value, expected: "an amount from 0 to \(limit) (the engine's limit for money)")
+            }
+            throw .badValue(line: f.record.line, field: name, found: value,
+                            expected: "a decimal amount not below 0 with at most \(digits) decimal places, e.g. 12.50 or 0.0425")
+        }
+        let (limitScaled, overflow) = money.limit.minorUnits.multipliedReportingOverflow(by: UnitPrice.scale)
+        guard overflow || price.tenThousandths <= limitScaled else {
+            throw .badValue(line: f.record.line, field: name, found: value, expected: "an amount from 0 to \(limit) (the engine's limit for money)")
+        }
+        return price
     }
 
     func amount(_ f: Fields, _ name: String, allowNegative: Bool) throws(RecordRejection) -> Money? {
@@ -138,11 +190,12 @@ public struct RecordDecoder: Sendable {
             let customer = try code(f, "customer_ref")
             let lineNo = Int(try wholeNumber(f, "line_no", 1...Self.lineNoLimit, "a whole number greater than 0"))
             let sku = try code(f, "sku")
-            let quantity = try positiveInteger(f, "quantity")
-            let price = try amount(f, "unit_price", allowNegative: false)
+            let quantity = try self.quantity(f, "quantity")
+            let unit = try self.unit(f)
+            let price = try self.unitPrice(f, "unit_price")
             if let price {
                 // The line's value is money too: quantity × price within the same limit.
-                let value = try? price * quantity
+                let value = try? LineValue.of(quantity, at: price)
                 guard let value, money.isWithinLimit(value) else {
                     throw RecordRejection.badValue(line: record.line, field: "unit_price", found: f["unit_price"],
                         expected: "a line value (quantity \(quantity) × unit_price) of at most \(money.format(money.limit)) (the engine's limit for money)")
@@ -180,6 +233,7 @@ public struct RecordDecoder: Sendable {
             line.priority = priority
             line.shipPolicy = policy
             line.currency = try currency(f, record)
+            line.unit = unit
             return line
         } catch {
             var e = error
@@ -219,19 +273,31 @@ public struct RecordDecoder: Sendable {
     func productFields(_ record: MappedRecord) throws(RecordRejection) -> ProductInput {
         let f = Fields(record: record, feed: .products)
         let sku = try code(f, "sku")
-        let price = try amount(f, "unit_price", allowNegative: false) ?? .zero
+        let price = try self.unitPrice(f, "unit_price") ?? .zero
         let dropShip = try flag(f, "drop_ship")
         let supplier = try optionalKey(f, "supplier_ref") ?? ""
         if dropShip && supplier.isEmpty {
             throw .badValue(line: record.line, field: "supplier_ref", found: "",
                             expected: "a supplier for a drop-ship product (drop_ship is Y)")
         }
-        let cost = try amount(f, "supplier_cost", allowNegative: false)
+        let cost = try self.unitPrice(f, "supplier_cost")
         let warehouse = try optionalKey(f, "warehouse")
-        return ProductInput(sku: sku, description: f.text("description"), category: f.text("category"), unitPrice: price,
-                            dropShip: dropShip, supplierRef: supplier.isEmpty ? nil : supplier, supplierCost: cost,
-                            warehouse: warehouse, binLocation: f.text("bin_location"),
-                            sourceLine: record.line, custom: record.custom)
+        var product = ProductInput(sku: sku, description: f.text("description"), category: f.text("category"), unitPrice: price,
+                                   dropShip: dropShip, supplierRef: supplier.isEmpty ? nil : supplier, supplierCost: cost,
+                                   warehouse: warehouse, binLocation: f.text("bin_location"),
+                                   sourceLine: record.line, custom: record.custom)
+        product.stockUnit = try self.unit(f, "stock_unit") ?? "EA"
+        if !f["quantity_decimals"].isEmpty {
+            product.quantityDecimals = Int(try wholeNumber(f, "quantity_decimals", 0...Int64(Quantity.maxDecimals),
+                                                           "a whole number of decimals from 0 to \(Quantity.maxDecimals)"))
+        }
+        switch UnitConversions.parse(productUnits: f["units"], stockUnit: product.stockUnit) {
+        case .success(let units): product.units = units
+        case .failure(let failure):
+            throw .badValue(line: record.line, field: "units", found: f["units"],
+                            expected: "conversions into the stock unit such as CS=12;BX=6 (one CS is 12 \(product.stockUnit)); '\(failure.entry)' is not UNIT=NUMBER with a number above 0")
+        }
+        return product
     }
 
     /// An optional ISO 4217 code, in either case (`eur` is EUR).
@@ -257,10 +323,12 @@ public struct RecordDecoder: Sendable {
         let f = Fields(record: record, feed: .stock)
         do throws(RecordRejection) {
             let sku = try code(f, "sku")
-            let onHand = try wholeNumber(f, "on_hand", 0...Self.quantityLimit, "a whole number, 0 or more")
+            let onHand = try self.quantity(f, "on_hand", allowZero: true)
             let warehouse = try optionalKey(f, "warehouse")
-            return StockCountInput(sku: sku, warehouse: warehouse, onHand: onHand,
-                                   countedAt: try timestamp(f, "counted_at"), sourceLine: record.line)
+            var count = StockCountInput(sku: sku, warehouse: warehouse, onHand: onHand,
+                                        countedAt: try timestamp(f, "counted_at"), sourceLine: record.line)
+            count.unit = try self.unit(f)
+            return count
         } catch { throw error.at(record) }
     }
 
@@ -270,8 +338,10 @@ public struct RecordDecoder: Sendable {
             let pickList = try code(f, "pick_list_ref")
             let order = try code(f, "order_ref")
             let lineNo = Int(try wholeNumber(f, "line_no", 1...Self.lineNoLimit, "a whole number greater than 0"))
-            let quantity = try wholeNumber(f, "quantity_despatched", 0...Self.quantityLimit, "a whole number, 0 or more")
-            return DespatchInput(pickListRef: pickList, orderRef: order, lineNo: lineNo, quantity: quantity, sourceLine: record.line)
+            let quantity = try self.quantity(f, "quantity_despatched", allowZero: true)
+            var input = DespatchInput(pickListRef: pickList, orderRef: order, lineNo: lineNo, quantity: quantity, sourceLine: record.line)
+            input.unit = try self.unit(f)
+            return input
         } catch { throw error.at(record) }
     }
 
@@ -310,10 +380,12 @@ public struct RecordDecoder: Sendable {
         let f = Fields(record: record, feed: .receipts)
         let ref = try code(f, "receipt_ref")
         let sku = try code(f, "sku")
-        let quantity = try positiveInteger(f, "quantity")
+        let quantity = try self.quantity(f, "quantity")
         let warehouse = try optionalKey(f, "warehouse")
-        return ReceiptInput(receiptRef: ref, sku: sku, quantity: quantity, warehouse: warehouse,
-                            receivedAt: try timestamp(f, "received_at"), sourceLine: record.line, custom: record.custom)
+        var receipt = ReceiptInput(receiptRef: ref, sku: sku, quantity: quantity, warehouse: warehouse,
+                                   receivedAt: try timestamp(f, "received_at"), sourceLine: record.line, custom: record.custom)
+        receipt.unit = try self.unit(f)
+        return receipt
     }
 }
 

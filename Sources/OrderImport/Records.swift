@@ -17,9 +17,12 @@ public struct OrderLineInput: Sendable, Hashable {
     public var customerRef: String
     public var lineNo: Int
     public var sku: String
-    public var quantity: Int64
+    /// As written, in `unit` (converted to the product's stock unit when the line is stored).
+    public var quantity: Quantity
     /// Nil means the product's price.
-    public var unitPrice: Money?
+    public var unitPrice: UnitPrice?
+    /// The unit the line is written in (in capitals); nil means the product's stock unit.
+    public var unit: String? = nil
     /// Nil means the customer's terms.
     public var paymentMethod: PaymentMethod?
     public var card: PaymentCard
@@ -75,15 +78,21 @@ public struct ProductInput: Sendable, Hashable {
     public var sku: String
     public var description: String
     public var category: String
-    public var unitPrice: Money
+    public var unitPrice: UnitPrice
     public var dropShip: Bool
     public var supplierRef: String?
-    public var supplierCost: Money?
+    public var supplierCost: UnitPrice?
     /// Nil means the configured default warehouse.
     public var warehouse: String?
     public var binLocation: String
     public var sourceLine: Int
     public var custom: [String: String] = [:]
+    /// The unit stock is kept and allocated in (`EA`, `KGM`), in capitals.
+    public var stockUnit: String = "EA"
+    /// How many decimals a quantity of this product may have in its stock unit (0 to 3).
+    public var quantityDecimals: Int = 0
+    /// The product's own conversions into its stock unit (`CS=12`).
+    public var units: UnitConversions = .none
 }
 
 public struct SupplierInput: Sendable, Hashable {
@@ -99,7 +108,10 @@ public struct SupplierInput: Sendable, Hashable {
 public struct ReceiptInput: Sendable, Hashable {
     public var receiptRef: String
     public var sku: String
-    public var quantity: Int64
+    /// As written, in `unit`.
+    public var quantity: Quantity
+    /// The unit the receipt is written in; nil means the product's stock unit.
+    public var unit: String? = nil
     /// Nil means the product's warehouse.
     public var warehouse: String?
     /// Nil means the engine's clock.
@@ -113,9 +125,12 @@ public struct StockCountInput: Sendable, Hashable {
     public var sku: String
     /// Nil means the product's warehouse.
     public var warehouse: String?
-    public var onHand: Int64
+    /// As written, in `unit`.
+    public var onHand: Quantity
     public var countedAt: Timestamp?
     public var sourceLine: Int
+    /// The unit the count is written in; nil means the product's stock unit.
+    public var unit: String? = nil
 }
 
 /// A warehouse's confirmation of what it despatched from a pick list line.
@@ -123,8 +138,11 @@ public struct DespatchInput: Sendable, Hashable {
     public var pickListRef: String
     public var orderRef: String
     public var lineNo: Int
-    public var quantity: Int64
+    /// As written, in `unit`.
+    public var quantity: Quantity
     public var sourceLine: Int
+    /// The unit the confirmation is written in; nil means the product's stock unit.
+    public var unit: String? = nil
 }
 
 /// A cancellation of an order, or of one of its lines.

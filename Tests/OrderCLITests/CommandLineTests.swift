@@ -155,11 +155,11 @@ import TestSupport
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(json["record_count"] as? Int == 1)
         let rejections = try #require(json["rejections"] as? [[String: Any]])
-        #expect(rejections.first?["message"] as? String == "field quantity: found '0', expected a whole number greater than 0")
+        #expect(rejections.first?["message"] as? String == "field quantity: found '0', expected a number greater than 0, e.g. 3 or 12.75")
         #expect(rejections.first?["line"] as? Int == 3)
         #expect(!FileManager.default.fileExists(atPath: home.root.appendingPathComponent("orderflow.sqlite").path))
         let table = try run(["mapping", "test", "receipts", file.path, "--home", home.root.path])
         #expect(table.stdout.contains("1 record(s) would import through mappings/receipts.yaml; showing 1"))
-        #expect(table.stdout.contains("  line 3: field quantity: found '0', expected a whole number greater than 0"))
+        #expect(table.stdout.contains("  line 3: field quantity: found '0', expected a number greater than 0, e.g. 3 or 12.75"))
     }
 }

@@ -59,7 +59,8 @@ import TestSupport
                 SELECT o.order_ref || '/' || l.line_no AS key, SUM(l.quantity) AS total FROM order_line l JOIN sales_order o ON o.id = l.order_id
                 GROUP BY o.order_ref, l.line_no
                 """) {
-                #expect(ordered[row["key"]] == row["total"] as Int64, "units of \(row["key"] as String) are lost or doubled")
+                // Stored in thousandths (`Quantity`).
+                #expect(ordered[row["key"]].map { $0 * 1000 } == row["total"] as Int64, "units of \(row["key"] as String) are lost or doubled")
             }
         }
     }
@@ -112,7 +113,7 @@ import TestSupport
             for row in picking where Bool.random(using: &random) {
                 let key = "\(row["pick_list_ref"] as String),\(row["order_ref"] as String),\(row["line_no"] as Int)"
                 guard confirmed.insert(key).inserted else { continue }
-                confirmations.append("\(key),\(Int64.random(in: 0...(row["quantity"] as Int64), using: &random))")
+                confirmations.append("\(key),\(Int64.random(in: 0...(row["quantity"] as Int64) / 1000, using: &random))")
             }
             if !confirmations.isEmpty {
                 drops.append(("despatches", "d\(cycle).csv", "pick_list_ref,order_ref,line_no,quantity_despatched\n" + confirmations.joined(separator: "\n") + "\n"))

@@ -89,14 +89,15 @@ import TestSupport
               - step: export
             """.utf8).write(to: home.home.rulesFile)
         try home.cycle()
-        // As an old import let them in: a price whose line value (2 ×) is beyond Int64, and Int64.max itself.
+        // As an old import let them in: a line value beyond Int64, and Int64.max itself (quantities in
+        // thousandths, prices in ten-thousandths of a minor unit: 10,000 × Int64.max / 10^7 is Int64.max).
         try home.engine().database.writer.write { db in
             try db.execute(sql: """
-                UPDATE order_line SET unit_price = 5000000000000000000, stage = 'new'
+                UPDATE order_line SET unit_price = 9223372036854775807, quantity = 9000000000000000000, stage = 'new'
                 WHERE order_id = (SELECT id FROM sales_order WHERE order_ref = 'BIG')
                 """)
             try db.execute(sql: """
-                UPDATE order_line SET unit_price = 9223372036854775807, stage = 'new'
+                UPDATE order_line SET unit_price = 9223372036854775807, quantity = 10000000, stage = 'new'
                 WHERE order_id = (SELECT id FROM sales_order WHERE order_ref = 'MAX')
                 """)
             try db.execute(sql: "UPDATE sales_order SET credit_state = 'unchecked' WHERE order_ref IN ('BIG', 'MAX')")
@@ -134,8 +135,9 @@ extension CrashInputCycleTests {
         try home.cycle()
         // Both of C1's open orders, and both lines of WIDE, at a price an old import let in: each fits, their sum does not.
         try home.engine().database.writer.write { db in
+            // 10,000 units at 5 × 10^14 minor units each: a line value of 5 × 10^18 minor units.
             try db.execute(sql: """
-                UPDATE order_line SET unit_price = 5000000000000000000
+                UPDATE order_line SET unit_price = 5000000000000000000, quantity = 10000000
                 WHERE order_id IN (SELECT id FROM sales_order WHERE order_ref IN ('A1', 'A2', 'WIDE'))
                 """)
         }

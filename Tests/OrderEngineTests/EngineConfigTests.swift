@@ -56,6 +56,10 @@ import TestSupport
         ("currency: GBP\ncurrency_rates:\n  EURO: 0.86\n", "currency_rates 'EURO' at orderflow.yaml:3:3: expected a three-letter ISO 4217 currency code, e.g. EUR"),
         ("currency: GBP\ncurrency_rates:\n  GBP: 2\n", "currency_rates (a mapping) at orderflow.yaml:3:3: gives GBP a rate of 2, but GBP is the home currency (currency), worth 1; remove it"),
         ("currency_rates:\n  EUR: 0.86\n", "currency_rates (a mapping) at orderflow.yaml:2:3: says what each currency is worth in the home currency: give that currency too, e.g. currency: GBP"),
+        ("units:\n  KGM: 1000\n", "units.KGM '1000' at orderflow.yaml:2:8: expected how many of another unit one KGM is: a number above 0 with at most 3 decimals, a space and the unit, e.g. 1000 GRM"),
+        ("units:\n  KGM: 0 GRM\n", "units.KGM '0 GRM' at orderflow.yaml:2:8: expected how many of another unit one KGM is: a number above 0 with at most 3 decimals, a space and the unit, e.g. 1000 GRM"),
+        ("units:\n  KGM: 1 kgm\n", "units.KGM '1 kgm' at orderflow.yaml:2:8: converts KGM into itself; name another unit, e.g. 1000 GRM"),
+        ("units: [KGM]\n", "units (a list) at orderflow.yaml:1:8: expected a mapping of unit to what one of it is in another unit, e.g. { KGM: 1000 GRM, CS: 12 EA }"),
         ("currency_decimals: two\n", "currency_decimals 'two' at orderflow.yaml:1:20: expected a whole number of decimal places from 0 to 4"),
         ("cache_mb: [1]\n", "cache_mb (a list) at orderflow.yaml:1:11: expected a single value, not a list"),
         ("allocation_mode: fast\n", "allocation_mode 'fast' at orderflow.yaml:1:18: expected incremental or full"),
@@ -65,8 +69,8 @@ import TestSupport
         ("default_warehouse: \"\"\n", "default_warehouse '' at orderflow.yaml:1:20: must not be blank"),
         ("outbox_mode: \"0777\"\n", "outbox_mode '0777' at orderflow.yaml:1:14: expected file permissions in octal from \"0600\" to \"0666\" with the owner able to read and write, e.g. \"0640\" for a group-readable collector"),
         ("database:\n", "database at orderflow.yaml:1:10: has no value; give one or remove the line"),
-        ("colour: blue\n", "unknown setting 'colour' at orderflow.yaml:1:1: expected one of database, default_warehouse, currency_decimals, currency, currency_rates, time_zone, ship_policy, split_lines, allocation_mode, despatch, cache_mb, outbox_mode, inbox, jobs"),
-        ("- a\n- b\n", "orderflow.yaml:1:1: the file must be a mapping of settings (database, default_warehouse, currency_decimals, currency, currency_rates, time_zone, ship_policy, split_lines, allocation_mode, despatch, cache_mb, outbox_mode, inbox, jobs)"),
+        ("colour: blue\n", "unknown setting 'colour' at orderflow.yaml:1:1: expected one of database, default_warehouse, currency_decimals, currency, currency_rates, units, time_zone, ship_policy, split_lines, allocation_mode, despatch, cache_mb, outbox_mode, inbox, jobs"),
+        ("- a\n- b\n", "orderflow.yaml:1:1: the file must be a mapping of settings (database, default_warehouse, currency_decimals, currency, currency_rates, units, time_zone, ship_policy, split_lines, allocation_mode, despatch, cache_mb, outbox_mode, inbox, jobs)"),
         ("ship_policy: [part\n", "orderflow.yaml:2:1: not valid YAML: did not find expected ',' or ']'"),
     ])
     func aBadValueIsRefusedWithItsLineAndColumn(yaml: String, message: String) throws {

@@ -190,8 +190,8 @@ import TestSupport
         try home.cycle(at: day(1))
         let engine = try home.engine(at: day(2))
         try engine.database.writer.write { db in
-            try db.execute(sql: "INSERT INTO stock (sku, warehouse, on_hand, gained) VALUES ('A', 'MAIN', 5, 1)")
-            try db.execute(sql: "INSERT INTO stock_lot (sku, warehouse, source, received_at, quantity, remaining) VALUES ('A', 'MAIN', 'opening stock', '1970-01-01T00:00:00Z', 5, 5)")
+            try db.execute(sql: "INSERT INTO stock (sku, warehouse, on_hand, gained) VALUES ('A', 'MAIN', 5000, 1)")
+            try db.execute(sql: "INSERT INTO stock_lot (sku, warehouse, source, received_at, quantity, remaining) VALUES ('A', 'MAIN', 'opening stock', '1970-01-01T00:00:00Z', 5000, 5000)")
         }
         let (report, preview) = try engine.allocate(dryRun: true)
         #expect(report["picked"] == 1)

@@ -17,15 +17,17 @@ import OrderModel
         values["card_expiry"] = "01/28"
         let line = try RecordDecoder().orderLine(orderRecord(values))
         #expect(line.quantity == 3)
-        #expect(line.unitPrice == Money(minorUnits: 420))
+        #expect(line.unitPrice == UnitPrice(tenThousandths: 4_200_000))
         #expect(line.paymentMethod == .card)
         #expect(line.card == PaymentCard(status: .valid, lastFour: "1111"))
         #expect(line.cardExpiry == CardExpiry(year: 2028, month: 1))
     }
 
     @Test(arguments: [
-        ("quantity", "0", "field quantity: found '0', expected a whole number greater than 0"),
-        ("quantity", "1.5", "field quantity: found '1.5', expected a whole number greater than 0"),
+        ("quantity", "0", "field quantity: found '0', expected a number greater than 0, e.g. 3 or 12.75"),
+        ("quantity", "1.2345", "field quantity: found '1.2345', expected a quantity with at most 3 decimals (the engine's precision)"),
+        ("quantity", "12 kg", "field quantity: found '12 kg', expected a number greater than 0, e.g. 3 or 12.75"),
+        ("unit", "K G", "field unit: found 'K G', expected a unit code of at most 20 characters without blanks, such as EA, KGM or MTR"),
         ("order_date", "26/11/2026", "field order_date: found '26/11/2026', expected a date YYYY-MM-DD"),
         ("unit_price", "-1", "field unit_price: found '-1', expected a decimal amount not below 0"),
         ("payment_method", "CHEQUE", "field payment_method: found 'CHEQUE', expected ACCOUNT, CARD or PROFORMA"),
@@ -112,15 +114,15 @@ import OrderModel
 /// The import's limits: a value beyond one names it.
 extension RecordDecoderTests {
     @Test(arguments: [
-        ("quantity", "1000000001", "field quantity: found '1000000001', expected a whole number greater than 0 (from 1 to 1000000000: the engine's limit)"),
-        ("quantity", "99999999999999999999", "field quantity: found '99999999999999999999', expected a whole number greater than 0 (from 1 to 1000000000: the engine's limit)"),
+        ("quantity", "1000000001", "field quantity: found '1000000001', expected a number greater than 0 (at most 1000000000: the engine's limit)"),
+        ("quantity", "99999999999999999999", "field quantity: found '99999999999999999999', expected a number greater than 0 (at most 1000000000: the engine's limit)"),
         ("line_no", "1000000", "field line_no: found '1000000', expected a whole number greater than 0 (from 1 to 999999: the engine's limit)"),
         ("priority", "-9223372036854775808", "field priority: found '-9223372036854775808', expected a whole number (higher ships first) (from -1000000 to 1000000: the engine's limit)"),
         ("priority", "1000001", "field priority: found '1000001', expected a whole number (higher ships first) (from -1000000 to 1000000: the engine's limit)"),
         ("unit_price", "1000000000000.01", "field unit_price: found '1000000000000.01', expected an amount from 0 to 1000000000000.00 (the engine's limit for money)"),
         ("unit_price", "92233720368547758.07", "field unit_price: found '92233720368547758.07', expected an amount from 0 to 1000000000000.00 (the engine's limit for money)"),
         ("unit_price", "92233720368547758.08", "field unit_price: found '92233720368547758.08', expected an amount from 0 to 1000000000000.00 (the engine's limit for money)"),
-        ("unit_price", "12.345", "field unit_price: found '12.345', expected a decimal amount not below 0 with at most 2 decimal places"),
+        ("unit_price", "12.3456789", "field unit_price: found '12.3456789', expected a decimal amount not below 0 with at most 6 decimal places"),
     ])
     func aValueBeyondItsLimitNamesTheLimit(field: String, value: String, message: String) {
         var values = valid
@@ -140,7 +142,7 @@ extension RecordDecoderTests {
         values["line_no"] = "999999"
         values["priority"] = "-1000000"
         let line = try RecordDecoder().orderLine(orderRecord(values))
-        #expect(line.unitPrice == Money(minorUnits: 100_000_000_000_000))
+        #expect(line.unitPrice == UnitPrice(Money(minorUnits: 100_000_000_000_000)))
         #expect(line.priority == -1_000_000)
         #expect(line.lineNo == 999_999)
     }

@@ -13,7 +13,7 @@ struct ConfigReader {
 
     init(file: String) { self.file = file }
 
-    static let topKeys = ["database", "default_warehouse", "currency_decimals", "currency", "currency_rates", "time_zone", "ship_policy", "split_lines",
+    static let topKeys = ["database", "default_warehouse", "currency_decimals", "currency", "currency_rates", "units", "time_zone", "ship_policy", "split_lines",
                           "allocation_mode", "despatch", "cache_mb", "outbox_mode", "inbox", "jobs"]
     static let inboxKeys = ["poll_interval", "settle", "ignore", "max_file_size", "max_files_per_poll", "reject_empty"]
     static let jobKeys = ["name", "every", "cron", "time_zone", "steps", "missed", "empty_reports"]
@@ -46,6 +46,8 @@ struct ConfigReader {
             case "currency_rates":
                 ratesNode = value
                 config.currencyRates = rates(value)
+            case "units":
+                config.units = units(value)
             case "time_zone":
                 if let v = timeZone(value, key) { config.timeZone = v }
             case "ship_policy":
@@ -130,6 +132,43 @@ struct ConfigReader {
             rates[code] = rate
         }
         return rates
+    }
+
+    /// `units`: the home's unit conversions, each unit to how many of another one it is,
+    /// `{ KGM: 1000 GRM, CS: 12 EA }` (read both ways: 500 GRM is 0.5 KGM).
+    mutating func units(_ node: Node) -> UnitConversions {
+        if YAMLNodes.isNull(node) { return .none }
+        let example = "e.g. { KGM: 1000 GRM, CS: 12 EA }"
+        guard let map = node.mapping else {
+            fail(node, "units", "expected a mapping of unit to what one of it is in another unit, \(example)")
+            return .none
+        }
+        var rules: [UnitConversions.Rule] = []
+        for (key, value) in map {
+            guard let name = key.scalar?.string, !name.trimmed.isEmpty, !name.contains(where: { $0.isWhitespace || $0 == "=" || $0 == ";" }) else {
+                fail(key, "units", "expected a unit code without blanks, \(example)")
+                continue
+            }
+            let from = UnitConversions.normalized(name)
+            let setting = "units.\(from)"
+            guard !rules.contains(where: { $0.from == from }) else {
+                fail(key, setting, "is given twice; keep one")
+                continue
+            }
+            guard let text = scalarText(value, setting) else { continue }
+            let parts = text.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count == 2, let factor = Quantity.parse(String(parts[0])), factor > .zero else {
+                fail(value, setting, "expected how many of another unit one \(from) is: a number above 0 with at most 3 decimals, a space and the unit, e.g. 1000 GRM")
+                continue
+            }
+            let to = UnitConversions.normalized(String(parts[1]))
+            guard to != from else {
+                fail(value, setting, "converts \(from) into itself; name another unit, e.g. 1000 GRM")
+                continue
+            }
+            rules.append(UnitConversions.Rule(from: from, to: to, factor: factor))
+        }
+        return UnitConversions(rules)
     }
 
     // MARK: - Sections

@@ -21,6 +21,8 @@ public struct EngineConfig: Sendable, Hashable {
     /// One unit of each other currency in the home currency (`currency_rates: { EUR: 0.8612 }`), so that
     /// an order in another currency than its customer's is credit-checked instead of held.
     public var currencyRates: [CurrencyCode: Decimal] = [:]
+    /// Unit conversions for every product (`units: { KGM: 1000 GRM }`), after a product's own.
+    public var units: UnitConversions = .none
     /// The time zone cron schedules are read in, unless a job names its own.
     public var timeZone: String = "UTC"
     /// The jobs the executor runs; none configured means one job, `cycle`, every poll interval.

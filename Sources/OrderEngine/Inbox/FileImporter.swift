@@ -97,9 +97,38 @@ struct FileImporter {
             ON CONFLICT (order_ref) DO NOTHING
             """)
         let insertLine = try BulkStatement(db, sql: """
-            INSERT INTO order_line (order_id, line_no, sku, quantity, unit_price, stage, stage_since, source_line, custom, queue_key)
-            VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?)
+            INSERT INTO order_line (order_id, line_no, sku, quantity, unit_price, stage, stage_since, source_line, custom, queue_key,
+                                    quantity_as_written, unit_as_written, unit_checked)
+            VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?)
             """)
+        var products = ProductUnitsCache()
+        let homeUnits = context.engine.config.units
+
+        /// Each line's quantity in its product's stock unit (nil: the product is not known yet, the line is
+        /// checked when it arrives), or the order's refusal when a line's unit or precision is not allowed.
+        func stockQuantities(_ order: OrderInput) throws -> [Quantity?]? {
+            var quantities: [Quantity?] = []
+            var problems: [RecordRejection] = []
+            for line in order.lines {
+                guard let product = try products.units(line.sku, db) else {
+                    quantities.append(nil)
+                    continue
+                }
+                switch product.stockQuantity(line.quantity, unit: line.unit, home: homeUnits, line: line.sourceLine, field: "quantity") {
+                case .success(let q): quantities.append(q)
+                case .failure(var problem):
+                    problem.lineNo = line.lineNo
+                    problem.location = line.location
+                    problems.append(problem)
+                }
+            }
+            guard !problems.isEmpty else { return quantities }
+            let rejection = OrderRejection(orderRef: order.orderRef, lineCount: order.lines.count, problems: problems)
+            for problem in rejection.reportedProblems { try reject(db, problem, kind: "rejected-order") }
+            result.rejected += order.lines.count
+            refused.insert(order.orderRef)
+            return nil
+        }
 
         func complete(_ outcome: Swift.Result<OrderInput, OrderRejection>?) throws {
             switch outcome {
@@ -119,6 +148,7 @@ struct FileImporter {
                     result.rejected += order.lines.count
                     return
                 }
+                guard let quantities = try stockQuantities(order) else { return }
                 insertOrder.bind(order.orderRef, at: 1); insertOrder.bind(order.orderDate.description, at: 2)
                 insertOrder.bind(order.customerRef, at: 3); insertOrder.bind(order.paymentMethod?.rawValue, at: 4)
                 insertOrder.bind(order.card.status.rawValue, at: 5); insertOrder.bind(order.card.lastFour, at: 6)
@@ -148,12 +178,16 @@ struct FileImporter {
                 }
                 let orderID = db.lastInsertedRowID
                 let queuePrefix = QueueKey.prefix(priority: order.priority, orderDate: order.orderDate, orderID: orderID)
-                for line in order.lines {
+                for (line, stock) in zip(order.lines, quantities) {
                     insertLine.bind(orderID, at: 1); insertLine.bind(line.lineNo, at: 2); insertLine.bind(line.sku, at: 3)
-                    insertLine.bind(line.quantity, at: 4); insertLine.bind(line.unitPrice?.minorUnits, at: 5)
+                    insertLine.bind((stock ?? line.quantity).thousandths, at: 4); insertLine.bind(line.unitPrice?.tenThousandths, at: 5)
                     insertLine.bind(now, at: 6); insertLine.bind(line.sourceLine, at: 7)
                     insertLine.bind(line.custom.isEmpty ? nil : Self.json(line.custom.filter { $0.key.hasPrefix("line.") }), at: 8)
                     insertLine.bind(QueueKey.make(prefix: queuePrefix, lineNo: line.lineNo, part: 0), at: 9)
+                    // As written, for the record; a line in its stock unit with a whole quantity keeps neither.
+                    let plain = line.unit == nil && stock == line.quantity
+                    insertLine.bind(plain ? nil : line.quantity.description, at: 10); insertLine.bind(line.unit, at: 11)
+                    insertLine.bind(stock != nil || (line.unit == nil && line.quantity.isWhole), at: 12)
                     try insertLine.execute()
                 }
             }
@@ -195,6 +229,19 @@ struct FileImporter {
                                        expected: "a warehouse, since sku \(sku) is not in the product file to take it from")
     }
 
+    /// A receipt's, count's or despatch's quantity in its product's stock unit. A product not in the product
+    /// file yet takes the quantity as written in its stock unit (a unit is then refused: nothing says what it is).
+    func stockQuantity(_ quantity: Quantity, unit: String?, sku: String, line: Int, field: String, _ db: Database) throws -> Quantity {
+        let units = context.engine.config.units
+        guard let product = try ProductUnits.load(sku: sku, db) else {
+            guard unit == nil else {
+                throw RecordRejection(line: line, field: "unit", message: "field unit: found '\(unit ?? "")', expected no unit, since sku \(sku) is not in the product file to say which units it is kept in", sku: sku)
+            }
+            return quantity
+        }
+        return try product.stockQuantity(quantity, unit: unit, home: units, line: line, field: field).get()
+    }
+
     /// An upsert keeps custom fields that this file does not mention and overwrites the ones it does.
     static func mergeCustom(_ table: String) -> String {
         "custom = CASE WHEN excluded.custom IS NULL THEN \(table).custom ELSE json_patch(COALESCE(\(table).custom, '{}'), excluded.custom) END"
@@ -222,9 +269,10 @@ struct FileImporter {
 
     static let productUpsert = """
         INSERT INTO product (sku, description, category, unit_price, drop_ship, supplier_ref, supplier_cost,
-            warehouse, bin_location, updated_at, custom)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            warehouse, bin_location, updated_at, custom, stock_unit, quantity_decimals, units)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (sku) DO UPDATE SET description = excluded.description, category = excluded.category,
+            stock_unit = excluded.stock_unit, quantity_decimals = excluded.quantity_decimals, units = excluded.units,
             unit_price = excluded.unit_price, drop_ship = excluded.drop_ship,
             supplier_ref = excluded.supplier_ref, supplier_cost = excluded.supplier_cost,
             warehouse = excluded.warehouse, bin_location = excluded.bin_location,
@@ -232,8 +280,9 @@ struct FileImporter {
         """
 
     static let receiptInsert = """
-        INSERT INTO receipt (receipt_ref, sku, quantity, warehouse, received_at, source_file_id, source_line, custom)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO receipt (receipt_ref, sku, quantity, warehouse, received_at, source_file_id, source_line, custom,
+            quantity_as_written, unit_as_written)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (receipt_ref, sku) DO NOTHING
         """
 
@@ -273,9 +322,11 @@ struct FileImporter {
                     let p = try decoder.product(mapped)
                     let upsert = try statement("product") { try BulkStatement(db, sql: Self.productUpsert) }
                     upsert.bind(p.sku, at: 1); upsert.bind(p.description, at: 2); upsert.bind(p.category, at: 3)
-                    upsert.bind(p.unitPrice.minorUnits, at: 4); upsert.bind(p.dropShip, at: 5); upsert.bind(p.supplierRef, at: 6)
-                    upsert.bind(p.supplierCost?.minorUnits, at: 7); upsert.bind(p.warehouse ?? defaultWarehouse, at: 8)
+                    upsert.bind(p.unitPrice.tenThousandths, at: 4); upsert.bind(p.dropShip, at: 5); upsert.bind(p.supplierRef, at: 6)
+                    upsert.bind(p.supplierCost?.tenThousandths, at: 7); upsert.bind(p.warehouse ?? defaultWarehouse, at: 8)
                     upsert.bind(p.binLocation, at: 9); upsert.bind(now, at: 10); upsert.bind(Self.json(p.custom), at: 11)
+                    upsert.bind(p.stockUnit, at: 12); upsert.bind(p.quantityDecimals, at: 13)
+                    upsert.bind(p.units.rules.isEmpty ? nil : p.units.rules.map { "\($0.from)=\($0.factor)" }.joined(separator: ";"), at: 14)
                     try upsert.execute()
                 case .suppliers:
                     let s = try decoder.supplier(mapped)
@@ -287,8 +338,11 @@ struct FileImporter {
                 case .receipts:
                     let r = try decoder.receipt(mapped)
                     let warehouse = try Self.warehouse(r.warehouse, sku: r.sku, line: r.sourceLine, db)
+                    let quantity = try stockQuantity(r.quantity, unit: r.unit, sku: r.sku, line: r.sourceLine, field: "quantity", db)
                     let insert = try statement("receipt") { try BulkStatement(db, sql: Self.receiptInsert) }
-                    insert.bind(r.receiptRef, at: 1); insert.bind(r.sku, at: 2); insert.bind(r.quantity, at: 3)
+                    insert.bind(r.receiptRef, at: 1); insert.bind(r.sku, at: 2); insert.bind(quantity.thousandths, at: 3)
+                    let plain = r.unit == nil && quantity == r.quantity
+                    insert.bind(plain ? nil : r.quantity.description, at: 9); insert.bind(r.unit, at: 10)
                     insert.bind(warehouse, at: 4); insert.bind((r.receivedAt ?? context.now).description, at: 5)
                     insert.bind(sourceFileID, at: 6); insert.bind(r.sourceLine, at: 7); insert.bind(Self.json(r.custom), at: 8)
                     try insert.execute()
@@ -303,23 +357,29 @@ struct FileImporter {
                         result.duplicates += 1
                         return
                     }
-                    try StockLedger(db: db).receive(sku: r.sku, warehouse: warehouse, quantity: r.quantity,
+                    try StockLedger(db: db).receive(sku: r.sku, warehouse: warehouse, quantity: quantity,
                                                     source: "receipt \(r.receiptRef)", at: (r.receivedAt ?? context.now).description)
                 case .stock:
                     let count = try decoder.stockCount(mapped)
                     let warehouse = try Self.warehouse(count.warehouse, sku: count.sku, line: count.sourceLine, db)
-                    let undone = try StockLedger(db: db).count(sku: count.sku, warehouse: warehouse, onHand: count.onHand,
+                    let onHand = try stockQuantity(count.onHand, unit: count.unit, sku: count.sku, line: count.sourceLine, field: "on_hand", db)
+                    let undone = try StockLedger(db: db).count(sku: count.sku, warehouse: warehouse, onHand: onHand,
                                                               source: "stock count \(sourceName) line \(count.sourceLine)",
                                                               at: (count.countedAt ?? context.now).description)
                     let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "import")
                     for line in undone {
                         guard let row = try Row.fetchOne(db, sql: "SELECT order_id, stage FROM order_line WHERE id = ?", arguments: [line]) else { continue }
                         try mover.moveLine(line, orderID: row["order_id"], from: Stage(rawValue: row["stage"]), to: .backOrder,
-                                           code: "stock-count", reason: "stock count set \(count.sku) in \(warehouse) to \(count.onHand): allocation undone")
+                                           code: "stock-count", reason: "stock count set \(count.sku) in \(warehouse) to \(onHand): allocation undone")
                         try db.execute(sql: "UPDATE order_line SET pick_list_ref = NULL WHERE id = ?", arguments: [line])
                     }
                 case .despatches:
-                    let input = try decoder.despatch(mapped)
+                    var input = try decoder.despatch(mapped)
+                    if let sku = try String.fetchOne(db, sql: """
+                        SELECT l.sku FROM order_line l JOIN sales_order o ON o.id = l.order_id WHERE o.order_ref = ? AND l.line_no = ? LIMIT 1
+                        """, arguments: [input.orderRef, input.lineNo]) {
+                        input.quantity = try stockQuantity(input.quantity, unit: input.unit, sku: sku, line: input.sourceLine, field: "quantity_despatched", db)
+                    }
                     let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "import")
                     if let rejection = try DespatchConfirmation(db: db, mover: mover, now: context.now).apply(input, sourceFileID: sourceFileID) {
                         throw rejection

@@ -15,9 +15,9 @@ public struct OrderQueries: Sendable {
     public struct StockSummary: Codable, Sendable, Hashable {
         public var sku: String
         public var warehouse: String
-        public var onHand: Int64
-        public var allocated: Int64
-        public var backOrdered: Int64
+        public var onHand: Quantity
+        public var allocated: Quantity
+        public var backOrdered: Quantity
         enum CodingKeys: String, CodingKey {
             case sku, warehouse, onHand = "on_hand", allocated, backOrdered = "back_ordered"
         }
@@ -128,7 +128,7 @@ public struct OrderQueries: Sendable {
                 SELECT o.order_ref, o.order_date, o.customer_ref,
                        (SELECT group_concat(stage) FROM (SELECT DISTINCT stage FROM order_line WHERE order_id = o.id)) AS stages,
                        (SELECT COUNT(*) FROM order_line WHERE order_id = o.id) AS lines,
-                       \(sums.subquerySQL("l.quantity * COALESCE(l.unit_price, p.unit_price, 0)",
+                       \(sums.subquerySQL("line_value(l.quantity, COALESCE(l.unit_price, p.unit_price, 0))",
                                           from: "FROM order_line l LEFT JOIN product p ON p.sku = l.sku WHERE l.order_id = o.id", as: "value"))
                 FROM sales_order o \(whereClause) ORDER BY o.order_date, o.id\(limitClause)
                 """, arguments: args).map { row in
@@ -143,7 +143,8 @@ public struct OrderQueries: Sendable {
         public struct Line: Codable, Sendable {
             public var lineNo: Int
             public var sku: String
-            public var quantity: Int64
+            /// In the product's stock unit.
+            public var quantity: Quantity
             public var unitPrice: String?
             public var stage: String
             public var reasonCode: String?
@@ -158,9 +159,14 @@ public struct OrderQueries: Sendable {
             public var part: Int
             /// What funded the allocation: `receipt GRN-1 ×3`, `stock count ... ×1`, `opening stock ×2`.
             public var servedFrom: [String]
+            /// The quantity and unit as the file wrote them, when either differs from the stored quantity
+            /// (`12,75 kg` read as 12.75 KGM; `1 CS` stored as 12 EA).
+            public var quantityAsWritten: String? = nil
+            public var unitAsWritten: String? = nil
             enum CodingKeys: String, CodingKey {
                 case lineNo = "line_no", sku, quantity, unitPrice = "unit_price", stage, reasonCode = "reason_code",
-                     reason, since, warehouse, pickListRef = "pick_list_ref", poRef = "po_ref", custom, part, servedFrom = "served_from"
+                     reason, since, warehouse, pickListRef = "pick_list_ref", poRef = "po_ref", custom, part, servedFrom = "served_from",
+                     quantityAsWritten = "quantity_as_written", unitAsWritten = "unit_as_written"
             }
         }
         public struct Move: Codable, Sendable {
@@ -226,14 +232,15 @@ public struct OrderQueries: Sendable {
                 WHERE l.order_id = ? ORDER BY l.line_no, l.part
                 """, arguments: [id]).map { l in
                 OrderDetail.Line(lineNo: l["line_no"], sku: l["sku"], quantity: l["quantity"],
-                                 unitPrice: (l["price"] as Int64?).map { money.format(Money(minorUnits: $0)) },
+                                 unitPrice: (l["price"] as UnitPrice?).map { money.format($0) },
                                  stage: l["stage"], reasonCode: l["reason_code"], reason: l["stage_reason"], since: l["stage_since"],
                                  warehouse: l["warehouse"], pickListRef: l["pick_list_ref"], poRef: l["po_ref"],
                                  custom: Self.custom(l["custom"], prefix: "line."), part: l["part"],
-                                 servedFrom: try String.fetchAll(db, sql: """
-                                    SELECT s.source || ' ×' || a.quantity FROM allocation a JOIN stock_lot s ON s.id = a.lot_id
+                                 servedFrom: try Row.fetchAll(db, sql: """
+                                    SELECT s.source, a.quantity FROM allocation a JOIN stock_lot s ON s.id = a.lot_id
                                     WHERE a.line_id = ? ORDER BY s.received_at, s.id
-                                    """, arguments: [l["id"] as Int64]))
+                                    """, arguments: [l["id"] as Int64]).map { "\($0[0] as String) ×\($0[1] as Quantity)" },
+                                 quantityAsWritten: l["quantity_as_written"], unitAsWritten: l["unit_as_written"])
             }
             // The import of each line comes first, from the line itself (databases from before this rule
             // hold it as a stored move with no from-stage, and that row is shown instead).

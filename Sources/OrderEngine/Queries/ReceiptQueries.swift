@@ -11,7 +11,7 @@ public struct ReceiptQueries: Sendable {
         public var orderRef: String
         public var lineNo: Int
         public var part: Int
-        public var quantity: Int64
+        public var quantity: Quantity
         /// The order line's stage now (picking, despatched, …).
         public var stage: String
         enum CodingKeys: String, CodingKey { case orderRef = "order_ref", lineNo = "line_no", part, quantity, stage }
@@ -19,17 +19,22 @@ public struct ReceiptQueries: Sendable {
 
     public struct Line: Codable, Sendable, Hashable {
         public var sku: String
-        public var quantity: Int64
+        /// In the product's stock unit.
+        public var quantity: Quantity
         public var warehouse: String
         public var receivedAt: String
         public var sourceLine: Int
         public var custom: [String: String]
         /// What of the receipt is still free to allocate (its stock lot's remainder); nil for a receipt
         /// from before stock lots were kept.
-        public var remaining: Int64?
+        public var remaining: Quantity?
         public var funded: [Funded]
+        /// The quantity and unit as the file wrote them, when either differs from the stored quantity.
+        public var quantityAsWritten: String? = nil
+        public var unitAsWritten: String? = nil
         enum CodingKeys: String, CodingKey {
-            case sku, quantity, warehouse, receivedAt = "received_at", sourceLine = "source_line", custom, remaining, funded
+            case sku, quantity, warehouse, receivedAt = "received_at", sourceLine = "source_line", custom, remaining, funded,
+                 quantityAsWritten = "quantity_as_written", unitAsWritten = "unit_as_written"
         }
     }
 
@@ -63,7 +68,8 @@ public struct ReceiptQueries: Sendable {
                 } ?? []
                 return Line(sku: row["sku"], quantity: row["quantity"], warehouse: row["warehouse"], receivedAt: row["received_at"],
                             sourceLine: row["source_line"], custom: OrderQueries.custom(row["custom"], prefix: "receipt."),
-                            remaining: row["remaining"], funded: funded)
+                            remaining: row["remaining"], funded: funded,
+                            quantityAsWritten: row["quantity_as_written"], unitAsWritten: row["unit_as_written"])
             }
             return ReceiptDetail(receiptRef: ref, sourceFile: first["file_name"], lines: lines)
         }

@@ -101,6 +101,21 @@ struct FactsLoader {
         Decimal(sign: minor < 0 ? .minus : .plus, exponent: -money.fractionDigits, significand: Decimal(minor.magnitude))
     }
 
+    /// A unit price (ten-thousandths of the minor unit) as a decimal amount, exactly: `0.0425`.
+    func price(_ price: UnitPrice) -> Decimal {
+        Decimal(sign: price.tenThousandths < 0 ? .minus : .plus, exponent: -(money.fractionDigits + UnitPrice.extraDecimals),
+                significand: Decimal(price.tenThousandths.magnitude))
+    }
+
+    func priceValue(_ price: UnitPrice?) -> Value {
+        price.map { .number(self.price($0)) } ?? .null
+    }
+
+    /// A quantity as the decimal it is: `12.75`.
+    static func decimal(_ quantity: Quantity) -> Decimal {
+        Decimal(sign: quantity.thousandths < 0 ? .minus : .plus, exponent: -3, significand: Decimal(quantity.thousandths.magnitude))
+    }
+
     func text(_ s: String?) -> Value { s.map(Value.text) ?? .null }
 
     /// Adds the custom fields (a JSON object, often absent) when the entity is read at all (`wants` nil or not
@@ -139,16 +154,19 @@ struct FactsLoader {
         /// What the order's own fields are computed from, per line.
         struct Facts { var line: LineFacts; var stage: String; var stageSince: String; var value: Decimal?; var quantity: Decimal }
         for row in try Row.fetchAll(lineQuery, arguments: args) {
-            let quantity: Int64 = row[lc.quantity]
-            let price: Int64? = row[lc.price]
-            // In Decimal, exact for any two Int64s: a product beyond Int64 is a large number to a rule, not a trap.
-            let value = price.map { amount($0) * Decimal(quantity) }
+            let quantity: Quantity = row[lc.quantity]
+            let price: UnitPrice? = row[lc.price]
+            // The line value as everywhere (`LineValue`, rounded to the minor unit); one beyond Int64 is the exact
+            // Decimal product: a large number to a rule, not a trap.
+            let value = price.map { p in
+                (try? LineValue.of(quantity, at: p)).map { amount($0.minorUnits) } ?? self.price(p) * Self.decimal(quantity)
+            }
             let stage: String = row[lc.stage], stageSince: String = row[lc.stage_since]
             var line: [String: Value] = [:]
             put(&line, lineWants, "line_no", .number(Decimal(row[lc.line_no] as Int)))
             put(&line, lineWants, "sku", .text(row[lc.sku]))
-            put(&line, lineWants, "quantity", .number(Decimal(quantity)))
-            put(&line, lineWants, "unit_price", number(price))
+            put(&line, lineWants, "quantity", .number(Self.decimal(quantity)))
+            put(&line, lineWants, "unit_price", priceValue(price))
             put(&line, lineWants, "value", value.map(Value.number) ?? .null)
             put(&line, lineWants, "stage", .text(stage))
             put(&line, lineWants, "days_in_stage", day(stageSince).map { .number(Decimal(today - $0)) } ?? .null)
@@ -160,10 +178,10 @@ struct FactsLoader {
                 put(&p, productWants, "sku", .text(row[lc.p_sku]))
                 put(&p, productWants, "description", .text(row[lc.description]))
                 put(&p, productWants, "category", .text(row[lc.category]))
-                put(&p, productWants, "unit_price", number(row[lc.p_price]))
+                put(&p, productWants, "unit_price", priceValue(row[lc.p_price]))
                 put(&p, productWants, "drop_ship", .bool(row[lc.drop_ship]))
                 put(&p, productWants, "supplier_ref", text(row[lc.supplier_ref]))
-                put(&p, productWants, "supplier_cost", number(row[lc.supplier_cost]))
+                put(&p, productWants, "supplier_cost", priceValue(row[lc.supplier_cost]))
                 put(&p, productWants, "warehouse", text(row[lc.p_warehouse]))
                 put(&p, productWants, "bin_location", text(row[lc.bin_location]))
                 custom(row[lc.p_custom], entity: "product", wants: productWants, into: &p)
@@ -171,7 +189,7 @@ struct FactsLoader {
             }
             lines[row[lc.order_id], default: []].append(Facts(line: LineFacts(lineID: row[lc.id], line: line, product: product),
                                                                stage: stage, stageSince: stageSince, value: value,
-                                                               quantity: Decimal(quantity)))
+                                                               quantity: Self.decimal(quantity)))
         }
         var out: [OrderFacts] = []
         let orderQuery = try db.makeStatement(sql: """

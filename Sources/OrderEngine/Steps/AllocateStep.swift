@@ -23,7 +23,7 @@ public struct AllocateStep: CycleStep {
         public var orderRef: String
         public var lineNo: Int
         public var sku: String
-        public var quantity: Int64
+        public var quantity: Quantity
         public var from: String
         public var outcome: String
         enum CodingKeys: String, CodingKey { case orderRef = "order_ref", lineNo = "line_no", sku, quantity, from, outcome }
@@ -36,7 +36,7 @@ public struct AllocateStep: CycleStep {
         var lineNo: Int
         var sku: String
         var warehouse: String
-        var quantity: Int64
+        var quantity: Quantity
         var stage: Stage
         var orderRef: String
         var queueKey: String
@@ -73,7 +73,7 @@ public struct AllocateStep: CycleStep {
 
     func allocate(_ db: Database, _ context: CycleContext) throws -> (StepReport, [Preview]) {
         let config = context.engine.config
-        var available: [Allocator.StockKey: Int64] = [:]
+        var available: [Allocator.StockKey: Quantity] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT sku, warehouse, on_hand - allocated FROM stock WHERE on_hand > allocated") {
             available[Allocator.StockKey(sku: row[0], warehouse: row[1])] = row[2]
         }
@@ -100,7 +100,7 @@ public struct AllocateStep: CycleStep {
 
     /// Sku by sku: each sku's new lines and back orders in queue order, back orders read from the queue
     /// index only while the sku has stock left.
-    func bySku(_ db: Database, available: [Allocator.StockKey: Int64], splitLines: Bool) throws -> [(Line, Allocator.Outcome)] {
+    func bySku(_ db: Database, available: [Allocator.StockKey: Quantity], splitLines: Bool) throws -> [(Line, Allocator.Outcome)] {
         var keys: Set<Allocator.StockKey> = []
         for row in try Row.fetchAll(db, sql: "SELECT sku, warehouse FROM stock WHERE gained = 1") {
             keys.insert(Allocator.StockKey(sku: row[0], warehouse: row[1]))
@@ -143,34 +143,34 @@ public struct AllocateStep: CycleStep {
             ORDER BY l.queue_key
             """)
         for key in keys.sorted(by: { ($0.sku, $0.warehouse) < ($1.sku, $1.warehouse) }) {
-            var free = available[key] ?? 0
+            var free = available[key] ?? .zero
             let fresh = ranges[key].map { newLines[$0] } ?? []
             var next = fresh.startIndex
-            func decide(_ line: Line) {
+            func decide(_ line: Line) throws {
                 if free >= line.quantity {
-                    free -= line.quantity
+                    free = try free - line.quantity
                     decided.append((line, .allocated))
-                } else if splitLines && free > 0 {
+                } else if splitLines && free > .zero {
                     decided.append((line, .partial(quantity: free)))
-                    free = 0
+                    free = .zero
                 } else {
                     decided.append((line, .short(available: free)))
                 }
             }
-            if free > 0 {
+            if free > .zero {
                 let cursor = try Row.fetchCursor(backOrders, arguments: [key.sku, key.warehouse])
-                while free > 0, let row = try cursor.next() {
+                while free > .zero, let row = try cursor.next() {
                     let line = Line(row)
                     while next < fresh.endIndex, fresh[next].queueKey < line.queueKey {
-                        decide(fresh[next])
+                        try decide(fresh[next])
                         next += 1
                     }
-                    decide(line)
+                    try decide(line)
                 }
             }
             // New lines left over wait in back order (or take what stock remains).
             while next < fresh.endIndex {
-                decide(fresh[next])
+                try decide(fresh[next])
                 next += 1
             }
         }
@@ -178,7 +178,7 @@ public struct AllocateStep: CycleStep {
     }
 
     /// All candidate orders in one queue, for orders under `complete` or `part-after:N` (and in full mode).
-    func inOneQueue(_ db: Database, _ context: CycleContext, available: [Allocator.StockKey: Int64]) throws -> [(Line, Allocator.Outcome)] {
+    func inOneQueue(_ db: Database, _ context: CycleContext, available: [Allocator.StockKey: Quantity]) throws -> [(Line, Allocator.Outcome)] {
         let config = context.engine.config
         let full = config.allocationMode == .full
         let policySQL = "COALESCE(o.ship_policy, c.ship_policy, ?)"
@@ -233,7 +233,7 @@ public struct AllocateStep: CycleStep {
                 orders.append(Allocator.OrderDemand(orderID: line.orderID, policy: policy, lines: [demand]))
             }
         }
-        let plan = Allocator().allocate(orders, available: available, splitLines: config.splitLines)
+        let plan = try Allocator().allocate(orders, available: available, splitLines: config.splitLines)
         return Array(zip(lines, plan.outcomes))
     }
 
@@ -249,7 +249,7 @@ public struct AllocateStep: CycleStep {
         var lastCursor: LotCursor? = nil
         let nowText = context.now.description
         /// Allocates `quantity` to a line from its lots and stages its move to picking.
-        func pick(_ line: Line, quantity: Int64, note: String, restWaits: Bool) throws {
+        func pick(_ line: Line, quantity: Quantity, note: String, restWaits: Bool) throws {
             let key = line.key
             let cursor: LotCursor
             if let last = lastCursor, last.sku == key.sku, last.warehouse == key.warehouse {
@@ -281,7 +281,7 @@ public struct AllocateStep: CycleStep {
                 show(line, "picking")
             case .partial(let now):
                 picked += 1
-                let rest = line.quantity - now
+                let rest = try line.quantity - now
                 try mover.split(line.id, orderID: line.orderID, lineNo: line.lineNo, from: line.stage, keep: now, rest: rest,
                                 warehouse: line.warehouse, code: "insufficient-stock",
                                 stageReason: "split: \(rest) of \(line.quantity) wait for stock in \(line.warehouse)",

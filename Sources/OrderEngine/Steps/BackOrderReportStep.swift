@@ -29,10 +29,10 @@ public struct BackOrderReportStep: CycleStep {
             var csv = CSVWriter(header: Self.header)
             let today = context.now.day
             for row in lines {
-                let quantity: Int64 = row["quantity"], available: Int64 = row["available"]
+                let quantity: Quantity = row["quantity"], available: Quantity = row["available"]
                 let since = (row["stage_since"] as String?).flatMap(Timestamp.init(iso8601:))?.day ?? today
                 csv.append([row["order_ref"], "\(row["line_no"] as Int)", row["sku"], row["warehouse"] ?? "", "\(quantity)",
-                            "\(today - since)", "\(available)", "\(max(0, quantity - available))", available >= quantity ? "Y" : "N",
+                            "\(today - since)", "\(available)", "\(max(.zero, try quantity - available))", available >= quantity ? "Y" : "N",
                             row["customer_ref"], String((row["order_date"] as String).prefix(10))])
             }
             let number = try OutboxSequence.next(db, folder: "back-orders")

@@ -43,7 +43,7 @@ public struct CreditCheckStep: CycleStep {
                 FROM (
                     SELECT l.order_id,
                            MAX(CASE WHEN l.stage = 'held-for-credit' THEN l.reason_code END) AS held_code,
-                           \(sums.sql("CASE WHEN l.stage <> 'cancelled' THEN l.quantity * COALESCE(l.unit_price, p.unit_price, 0) END", as: "value")),
+                           \(sums.sql("CASE WHEN l.stage <> 'cancelled' THEN line_value(l.quantity, COALESCE(l.unit_price, p.unit_price, 0)) END", as: "value")),
                            MAX(l.stage IN ('new', 'held-for-credit')) AS open,
                            MAX(l.stage = 'new') AS has_new,
                            MAX(l.stage = 'held-for-credit' AND l.reason_code LIKE 'card-%') AS card_held
@@ -106,7 +106,7 @@ public struct CreditCheckStep: CycleStep {
                         currency: (row[5] as String?).flatMap(CurrencyCode.init))
                 }
                 let exposure = try db.makeStatement(sql: """
-                    SELECT o.customer_ref, o.currency, \(sums.sql("l.quantity * COALESCE(l.unit_price, p.unit_price, 0)", as: "value"))
+                    SELECT o.customer_ref, o.currency, \(sums.sql("line_value(l.quantity, COALESCE(l.unit_price, p.unit_price, 0))", as: "value"))
                     FROM sales_order o
                     JOIN order_line l ON l.order_id = o.id
                     LEFT JOIN product p INDEXED BY product_price ON p.sku = l.sku

@@ -65,7 +65,7 @@ public struct ExportStep: CycleStep {
     struct PickedLine {
         var id, orderID: Int64
         var warehouse: String
-        var allocated: Int64
+        var allocated: Quantity
         var line: PickListLine
     }
 
@@ -142,16 +142,17 @@ public struct ExportStep: CycleStep {
             """, arguments: [now])
         // Stock falls by what left; despatched lines leave their customers' open exposure, so held orders
         // of those customers get a re-check.
-        var left: [Allocator.StockKey: Int64] = [:]
+        var left: [Allocator.StockKey: Quantity] = [:]
         var customers: Set<String> = []
         for lines in byWarehouse.values {
             for picked in lines {
-                left[Allocator.StockKey(sku: picked.line.sku, warehouse: picked.warehouse), default: 0] += picked.allocated
+                let key = Allocator.StockKey(sku: picked.line.sku, warehouse: picked.warehouse)
+                left[key] = try (left[key] ?? .zero) + picked.allocated
                 customers.insert(picked.line.customerRef)
             }
         }
         let stock = try db.makeStatement(sql: "UPDATE stock SET on_hand = on_hand - ?, allocated = allocated - ? WHERE sku = ? AND warehouse = ?")
-        for (key, quantity) in left where quantity != 0 {
+        for (key, quantity) in left where quantity != .zero {
             try stock.execute(arguments: [quantity, quantity, key.sku, key.warehouse])
         }
         let customer = try db.makeStatement(sql: "UPDATE customer SET credit_changed = 1 WHERE customer_ref = ? AND credit_changed = 0")
@@ -187,7 +188,7 @@ public struct ExportStep: CycleStep {
                 let line = lines[next]
                 poLines.append(PurchaseOrder.Line(
                     lineNo: line[1], sku: line[2], description: line[3], quantity: line[4],
-                    unitCost: (line[5] as Int64?).map { context.money.format(Money(minorUnits: $0)) } ?? ""))
+                    unitCost: (line[5] as UnitPrice?).map { context.money.format($0) } ?? ""))
                 next += 1
             }
             let po = PurchaseOrder(poRef: poRef, supplierRef: row[c.supplier_ref], orderRef: row[c.order_ref],

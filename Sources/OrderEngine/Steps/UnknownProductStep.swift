@@ -8,6 +8,9 @@ import OrderModel
 public struct UnknownProductStep: CycleStep {
     public let name = "unknown-products"
     public static let code = "unknown-sku"
+    /// An order whose line, now that its product is known, is in a unit the product does not convert from
+    /// or finer than its precision: it stays in Order Vetting until it is cancelled or sent again.
+    public static let precisionCode = "quantity-precision"
     public init() {}
 
     public func run(_ context: CycleContext) throws -> StepReport {
@@ -21,7 +24,16 @@ public struct UnknownProductStep: CycleStep {
                   AND NOT EXISTS (SELECT 1 FROM order_line x WHERE x.order_id = l.order_id AND x.stage = 'order-vetting'
                                     AND NOT EXISTS (SELECT 1 FROM product p WHERE p.sku = x.sku))
                 """)
+            var refused = 0
             for id in waiting {
+                if let problem = try convertWrittenQuantities(orderID: id, db, context) {
+                    let reason = "\(Self.precisionCode): \(problem)"
+                    try mover.moveOrder(id, from: [.orderVetting], to: .orderVetting, code: Self.precisionCode, reason: reason)
+                    try ExceptionEntry(kind: "order-vetting", orderRef: try String.fetchOne(db, sql: "SELECT order_ref FROM sales_order WHERE id = ?", arguments: [id]),
+                                       reason: reason).insert(db, cycleID: context.cycleID)
+                    refused += 1
+                    continue
+                }
                 try mover.moveOrder(id, from: [.orderVetting], to: .new, code: nil, reason: "every sku is now in the product file")
                 released += 1
             }
@@ -38,7 +50,30 @@ public struct UnknownProductStep: CycleStep {
                 try ExceptionEntry(kind: "order-vetting", orderRef: row["order_ref"], reason: reason).insert(db, cycleID: context.cycleID)
                 held += 1
             }
-            return StepReport(step: name, ["held": held, "released": released])
+            guard refused > 0 else { return StepReport(step: name, ["held": held, "released": released]) }
+            return StepReport(step: name, ["held": held, "released": released, "refused": refused])
         }
+    }
+
+    /// The lines of an order imported before their product was known, converted to the product's stock unit
+    /// now (`ProductUnits`); the first line whose unit or precision the product does not allow, in words.
+    func convertWrittenQuantities(orderID: Int64, _ db: Database, _ context: CycleContext) throws -> String? {
+        let lines = try Row.fetchAll(db, sql: """
+            SELECT l.id, l.line_no, l.sku, l.quantity, l.unit_as_written, l.source_line, f.name AS file_name
+            FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN source_file f ON f.id = o.source_file_id
+            WHERE l.order_id = ? AND l.unit_checked = 0 ORDER BY l.line_no, l.part
+            """, arguments: [orderID])
+        for line in lines {
+            guard let product = try ProductUnits.load(sku: line["sku"], db) else { continue }
+            let sourceLine: Int = line["source_line"], lineNo: Int = line["line_no"], file: String = line["file_name"]
+            switch product.stockQuantity(line["quantity"], unit: line["unit_as_written"], home: context.engine.config.units,
+                                         line: sourceLine, field: "quantity") {
+            case .success(let quantity):
+                try db.execute(sql: "UPDATE order_line SET quantity = ?, unit_checked = 1 WHERE id = ?", arguments: [quantity, line["id"] as Int64])
+            case .failure(let problem):
+                return "line \(lineNo) (\(file) line \(sourceLine)): \(problem.message)"
+            }
+        }
+        return nil
     }
 }

@@ -59,17 +59,17 @@ struct DespatchConfirmation {
                                    message: "no line \(input.lineNo) of order \(input.orderRef) is waiting on pick list \(input.pickListRef); check the pick list and order references",
                                    orderRef: input.orderRef, lineNo: input.lineNo)
         }
-        let id: Int64 = line["id"], orderID: Int64 = line["order_id"], quantity: Int64 = line["quantity"]
+        let id: Int64 = line["id"], orderID: Int64 = line["order_id"], quantity: Quantity = line["quantity"]
         guard input.quantity <= quantity else {
             return .badValue(line: input.sourceLine, field: "quantity_despatched", found: "\(input.quantity)",
                              expected: "at most \(quantity), the quantity on the pick list")
         }
         let ledger = StockLedger(db: db)
-        let short = quantity - input.quantity
-        if short > 0 {
+        let short = try quantity - input.quantity
+        if short > .zero {
             // The shortfall goes back to Back Order as a line of its own, keeping the order's place in the queue.
             try ledger.release(lineID: id, quantity: short)
-            if input.quantity == 0 {
+            if input.quantity == .zero {
                 try mover.moveLine(id, orderID: orderID, from: .picking, to: .backOrder, code: "short-pick",
                                    reason: "short pick on \(input.pickListRef): none of \(quantity) despatched")
                 try db.execute(sql: "UPDATE order_line SET pick_list_ref = NULL WHERE id = ?", arguments: [id])
@@ -94,6 +94,6 @@ struct DespatchConfirmation {
 
     func record(_ input: DespatchInput, _ sourceFileID: Int64) throws {
         try db.execute(sql: "INSERT INTO despatch (pick_list_ref, order_ref, line_no, quantity, source_file_id, at) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [input.pickListRef, input.orderRef, input.lineNo, input.quantity, sourceFileID, now.description])
+                       arguments: [input.pickListRef, input.orderRef, input.lineNo, input.quantity.thousandths, sourceFileID, now.description])
     }
 }

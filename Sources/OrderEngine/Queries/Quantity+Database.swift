@@ -1,0 +1,18 @@
+import GRDB
+import OrderModel
+
+/// Quantities are stored as their thousandths (an INTEGER column), read and bound as `Quantity`.
+extension Quantity: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { thousandths.databaseValue }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Quantity? {
+        Int64.fromDatabaseValue(dbValue).map(Quantity.init(thousandths:))
+    }
+}
+
+/// Unit prices are stored as their ten-thousandths of the minor unit (an INTEGER column).
+extension UnitPrice: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { tenThousandths.databaseValue }
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> UnitPrice? {
+        Int64.fromDatabaseValue(dbValue).map(UnitPrice.init(tenThousandths:))
+    }
+}
