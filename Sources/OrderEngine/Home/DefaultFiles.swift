@@ -13,6 +13,8 @@ enum DefaultFiles {
     # an order in another currency than its customer's is held for credit without a rate.
     # currency: GBP
     # currency_rates: { EUR: 0.8612, USD: 0.7891 }
+    # Unit conversions for every product, read both ways (a product's own come from its units field):
+    # units: { KGM: 1000 GRM, CS: 12 EA }
     # The time zone that cron schedules are read in (a job may name its own).
     time_zone: UTC
     # SQLite's page cache in MB for the cycle's work (a file's import uses at most 64 MB of it).
