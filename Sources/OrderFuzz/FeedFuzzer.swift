@@ -25,6 +25,10 @@ struct FeedFuzzer: Sendable {
         Repository.mapping("examples/ubl/ubl-orders.yaml"), Repository.mapping("examples/goods-receipt/goods-receipts.yaml"),
     ], fileName: "input.xml")
 
+    /// Conversions like a home's and a product's, for the quantities read.
+    static let units = UnitConversions([.init(from: "KGM", to: "GRM", factor: 1000), .init(from: "TNE", to: "KGM", factor: 1000)])
+    static let cases = UnitConversions([.init(from: "CS", to: "EA", factor: 12), .init(from: "BX", to: "EA", factor: Quantity(thousandths: 2_500))])
+
     func run(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         let path = ScratchFolder.write(bytes, name: fileName)
         return mappings.map { "\($0.file): \(Self.read(path, through: $0))" }
@@ -44,6 +48,10 @@ struct FeedFuzzer: Sendable {
         func complete(_ outcome: Result<OrderInput, OrderRejection>?) {
             if case .failure(let rejection)? = outcome { rejections += rejection.reportedProblems.count }
         }
+        /// A quantity as written, in every unit the engine might convert it to (the importer's conversion, minus the product lookup).
+        func convert(_ quantity: Quantity, unit: String?) {
+            for stock in ["EA", "KGM", "GRM"] { _ = Self.units.convert(quantity, from: unit ?? stock, to: stock, product: Self.cases) }
+        }
         func reject(_ rejection: RecordRejection) {
             if mapping.feed == .orders, rejection.orderRef != nil { complete(assembler.add(rejection)) } else { rejections += 1 }
             _ = rejection.description
@@ -59,13 +67,19 @@ struct FeedFuzzer: Sendable {
                     for value in record.values { cards.formUnion(CardNumberRedactor.cardNumbers(in: value)) }
                     do throws(RecordRejection) {
                         switch mapping.feed {
-                        case .orders: complete(assembler.add(try decoder.orderLine(record)))
+                        case .orders:
+                            let line = try decoder.orderLine(record)
+                            convert(line.quantity, unit: line.unit)
+                            if let price = line.unitPrice { _ = try? LineValue.of(line.quantity, at: price) }
+                            complete(assembler.add(line))
                         case .customers: _ = try decoder.customer(record)
-                        case .products: _ = try decoder.product(record)
+                        case .products:
+                            let product = try decoder.product(record)
+                            _ = Self.units.convert(12, from: "CS", to: product.stockUnit, product: product.units)
                         case .suppliers: _ = try decoder.supplier(record)
-                        case .receipts: _ = try decoder.receipt(record)
-                        case .stock: _ = try decoder.stockCount(record)
-                        case .despatches: _ = try decoder.despatch(record)
+                        case .receipts: let r = try decoder.receipt(record); convert(r.quantity, unit: r.unit)
+                        case .stock: let c = try decoder.stockCount(record); convert(c.onHand, unit: c.unit)
+                        case .despatches: let d = try decoder.despatch(record); convert(d.quantity, unit: d.unit)
                         case .cancellations: _ = try decoder.cancellation(record)
                         }
                     } catch {

@@ -29,7 +29,7 @@ struct ProductUnits {
             guard converted.decimals <= decimals else {
                 let inStock = unit == nil || unit == stockUnit ? "" : " (\(converted) \(stockUnit))"
                 return .failure(RecordRejection(line: line, field: field,
-                    message: "field \(field): quantity \(written)\(inStock) is finer than product \(sku) allows (\(Self.describe(decimals)) in \(stockUnit)); expected a quantity of whole \(decimals == 0 ? stockUnit : "\(stockUnit) with at most \(Self.describe(decimals))")",
+                    message: "field \(field): quantity \(written)\(inStock) is finer than product \(sku) allows (\(Self.describe(decimals)) in \(stockUnit)); expected \(decimals == 0 ? "a whole number of \(stockUnit)" : "a quantity of \(stockUnit) with at most \(Self.describe(decimals))")",
                     sku: sku))
             }
             return .success(converted)
