@@ -139,9 +139,10 @@ struct FactsLoader {
         var lines: [Int64: [Facts]] = [:]
         let lineQuery = try db.makeStatement(sql: """
             SELECT l.id, l.order_id, l.line_no, l.sku, l.quantity, COALESCE(l.unit_price, p.unit_price) AS price, l.stage,
-                   l.stage_since, COALESCE(l.warehouse, p.warehouse) AS warehouse, l.custom,
+                   l.stage_since, COALESCE(l.warehouse, p.warehouse) AS warehouse, l.custom, l.unit_as_written,
                    p.sku AS p_sku, p.description, p.category, p.unit_price AS p_price, p.drop_ship, p.supplier_ref,
-                   p.supplier_cost, p.warehouse AS p_warehouse, p.bin_location, p.custom AS p_custom
+                   p.supplier_cost, p.warehouse AS p_warehouse, p.bin_location, p.custom AS p_custom,
+                   p.stock_unit, p.quantity_decimals
             FROM order_line l LEFT JOIN product p ON p.sku = l.sku
             WHERE l.order_id IN (\(marks)) ORDER BY l.order_id, l.line_no
             """)
@@ -171,6 +172,7 @@ struct FactsLoader {
             put(&line, lineWants, "stage", .text(stage))
             put(&line, lineWants, "days_in_stage", day(stageSince).map { .number(Decimal(today - $0)) } ?? .null)
             put(&line, lineWants, "warehouse", text(row[lc.warehouse]))
+            put(&line, lineWants, "unit_as_written", text(row[lc.unit_as_written]))
             custom(row[lc.custom], entity: "line", wants: lineWants, into: &line)
             var product: [String: Value]? = nil
             if row[lc.p_sku] as String? != nil {
@@ -184,6 +186,8 @@ struct FactsLoader {
                 put(&p, productWants, "supplier_cost", priceValue(row[lc.supplier_cost]))
                 put(&p, productWants, "warehouse", text(row[lc.p_warehouse]))
                 put(&p, productWants, "bin_location", text(row[lc.bin_location]))
+                put(&p, productWants, "stock_unit", text(row[lc.stock_unit]))
+                put(&p, productWants, "quantity_decimals", .number(Decimal(row[lc.quantity_decimals] as Int)))
                 custom(row[lc.p_custom], entity: "product", wants: productWants, into: &p)
                 product = p
             }

@@ -15,7 +15,7 @@ public struct FieldCatalog: Sendable {
         ],
         "line": [
             "line_no": .number, "sku": .text, "quantity": .number, "unit_price": .number, "value": .number,
-            "stage": .text, "days_in_stage": .number, "warehouse": .text,
+            "stage": .text, "days_in_stage": .number, "warehouse": .text, "unit_as_written": .text,
         ],
         "customer": [
             "ref": .text, "name": .text, "terms": .text, "credit_limit": .number, "balance": .number, "on_stop": .bool,
@@ -25,6 +25,7 @@ public struct FieldCatalog: Sendable {
         "product": [
             "sku": .text, "description": .text, "category": .text, "unit_price": .number, "drop_ship": .bool,
             "supplier_ref": .text, "supplier_cost": .number, "warehouse": .text, "bin_location": .text,
+            "stock_unit": .text, "quantity_decimals": .number,
         ],
     ]
 
