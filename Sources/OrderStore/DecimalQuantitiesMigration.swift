@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import OrderModel
 
 /// What `v17-decimal-quantities` needs before it scales the stored data, and the SQL function it brings.
@@ -32,15 +33,27 @@ extension OrderDatabase {
     /// unit_price`, which is in the wrong units and unrounded). NULL in, NULL out. A value beyond Int64
     /// comes back as a REAL, which `AmountSum` and `Money(computed:)` report as too large to compute, as
     /// they do for SQLite's own overflowing products.
-    static let lineValue = DatabaseFunction("line_value", argumentCount: 2, pure: true) { values -> (any DatabaseValueConvertible)? in
-        guard case .int64(let quantity) = values[0].storage, case .int64(let price) = values[1].storage else {
-            if values[0].isNull || values[1].isNull { return nil }
-            return Double(Int64.max) * 2
+    ///
+    /// Registered through SQLite's C API, like `BulkStatement`'s binds: the credit check calls it for every
+    /// line it sums, and GRDB's `DatabaseFunction` boxes both arguments and the result on each call.
+    static func addLineValue(_ db: Database) throws {
+        let code = sqlite3_create_function_v2(db.sqliteConnection, "line_value", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil,
+                                              { context, _, arguments in OrderDatabase.lineValue(context, arguments) }, nil, nil, nil)
+        guard code == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "cannot register the SQL function line_value")
         }
-        do {
-            return try LineValue.of(Quantity(thousandths: quantity), at: UnitPrice(tenThousandths: price)).minorUnits
-        } catch {
-            return Double(Int64.max) * 2
-        }
+    }
+
+    /// A product beyond Int64, as a REAL (what SQLite itself gives for an overflowing integer product).
+    static let tooLarge = Double(Int64.max) * 2
+
+    static func lineValue(_ context: OpaquePointer?, _ arguments: UnsafeMutablePointer<OpaquePointer?>?) {
+        guard let arguments, let q = arguments[0], let p = arguments[1] else { return sqlite3_result_null(context) }
+        let qType = sqlite3_value_type(q), pType = sqlite3_value_type(p)
+        if qType == SQLITE_NULL || pType == SQLITE_NULL { return sqlite3_result_null(context) }
+        guard qType == SQLITE_INTEGER, pType == SQLITE_INTEGER,
+              let value = try? LineValue.of(Quantity(thousandths: sqlite3_value_int64(q)), at: UnitPrice(tenThousandths: sqlite3_value_int64(p)))
+        else { return sqlite3_result_double(context, tooLarge) }
+        sqlite3_result_int64(context, value.minorUnits)
     }
 }

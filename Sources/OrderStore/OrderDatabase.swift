@@ -37,7 +37,7 @@ public struct OrderDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try Self.useCache(db, megabytes: cacheMB)
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            db.add(function: Self.lineValue)
+            try Self.addLineValue(db)
         }
         var attempt = 0
         while true {
