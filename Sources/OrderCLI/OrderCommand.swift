@@ -1,5 +1,6 @@
 import ArgumentParser
 import OrderEngine
+import OrderModel
 
 struct OrderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,13 +23,19 @@ struct OrderCommand: ParsableCommand {
         print("")
         let hasCustom = order.lines.contains { !$0.custom.isEmpty }
         Output.table(["line", "sku", "qty", "price", "stage", "reason", "ref"] + (hasCustom ? ["custom"] : []), order.lines.map {
-            ["\($0.lineNo)", $0.sku, "\($0.quantity)" + Self.asWritten($0.quantityAsWritten, $0.unitAsWritten), $0.unitPrice ?? "-", $0.stage, $0.reason ?? "", $0.pickListRef ?? $0.poRef ?? ""]
+            ["\($0.lineNo)", $0.sku, Self.quantity($0.quantity, $0.stockUnit) + Self.asWritten($0.quantityAsWritten, $0.unitAsWritten), $0.unitPrice ?? "-", $0.stage, $0.reason ?? "", $0.pickListRef ?? $0.poRef ?? ""]
                 + (hasCustom ? [$0.custom.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")] : [])
         })
         print("\nHistory")
         Output.table(["at", "line", "from", "to", "by", "reason"], order.history.map {
             [$0.at, $0.lineNo.map(String.init) ?? "", $0.from ?? "-", $0.to, $0.actor, $0.reason]
         }, indent: "  ")
+    }
+
+    /// `3` for a product kept in each (as always), `12.75 KGM` for one kept in another unit.
+    static func quantity(_ quantity: Quantity, _ unit: String?) -> String {
+        guard let unit, unit != "EA" else { return "\(quantity)" }
+        return "\(quantity) \(unit)"
     }
 
     /// ` (1 CS as written)` after a quantity converted from another unit or written differently; nothing otherwise.

@@ -163,3 +163,25 @@ import TestSupport
         #expect(table.stdout.contains("  line 3: field quantity: found '0', expected a number greater than 0, e.g. 3 or 12.75"))
     }
 }
+
+extension CommandLineTests {
+    /// `order REF` shows a weighed line in its unit and what the file wrote; JSON has exact numbers.
+    @Test func anOrderOfDecimalQuantitiesShowsUnitsAndExactNumbers() throws {
+        let home = try TestHome()
+        let path = home.root.path
+        try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1")]))
+        try home.drop("products", "p.csv", Sample.productHeader + ",stock_unit,quantity_decimals,units\n"
+            + Sample.product("KG-1", price: "4.00") + ",KGM,2,\n" + Sample.product("LBL-1", price: "0.0425") + ",EA,0,CS=12\n")
+        try home.drop("orders", "o.csv", Sample.orderHeader + ",unit\n"
+            + "SO-1,2026-11-26,C1,1,KG-1,12.75,,,,,,,,,,,\n" + "SO-1,2026-11-26,C1,2,LBL-1,1,,,,,,,,,,,CS\n")
+        #expect(try run(["cycle", "--home", path, "--now", "2026-11-27T08:00:00Z"]).status == 0)
+        let table = try run(["order", "SO-1", "--home", path])
+        #expect(table.stdout.contains("1     KG-1   12.75 KGM"), "\(table.stdout)")
+        #expect(table.stdout.contains("2     LBL-1  12 (1 CS as written)  0.0425"), "\(table.stdout)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run(["order", "SO-1", "--json", "--home", path]).stdout.utf8)) as? [String: Any])
+        let lines = try #require(json["lines"] as? [[String: Any]])
+        #expect(lines.map { ($0["quantity"] as? NSNumber)?.stringValue } == ["12.75", "12"])
+        #expect(lines.map { $0["stock_unit"] as? String } == ["KGM", "EA"])
+        #expect(lines.map { $0["unit_price"] as? String } == ["4.00", "0.0425"])
+    }
+}

@@ -163,10 +163,12 @@ public struct OrderQueries: Sendable {
             /// (`12,75 kg` read as 12.75 KGM; `1 CS` stored as 12 EA).
             public var quantityAsWritten: String? = nil
             public var unitAsWritten: String? = nil
+            /// The product's stock unit, the unit of `quantity` (nil while the product is unknown).
+            public var stockUnit: String? = nil
             enum CodingKeys: String, CodingKey {
                 case lineNo = "line_no", sku, quantity, unitPrice = "unit_price", stage, reasonCode = "reason_code",
                      reason, since, warehouse, pickListRef = "pick_list_ref", poRef = "po_ref", custom, part, servedFrom = "served_from",
-                     quantityAsWritten = "quantity_as_written", unitAsWritten = "unit_as_written"
+                     quantityAsWritten = "quantity_as_written", unitAsWritten = "unit_as_written", stockUnit = "stock_unit"
             }
         }
         public struct Move: Codable, Sendable {
@@ -228,7 +230,7 @@ public struct OrderQueries: Sendable {
             let id: Int64 = o["id"]
             let money = engine.config.money
             let lines = try Row.fetchAll(db, sql: """
-                SELECT l.*, COALESCE(l.unit_price, p.unit_price) AS price FROM order_line l LEFT JOIN product p ON p.sku = l.sku
+                SELECT l.*, COALESCE(l.unit_price, p.unit_price) AS price, p.stock_unit FROM order_line l LEFT JOIN product p ON p.sku = l.sku
                 WHERE l.order_id = ? ORDER BY l.line_no, l.part
                 """, arguments: [id]).map { l in
                 OrderDetail.Line(lineNo: l["line_no"], sku: l["sku"], quantity: l["quantity"],
@@ -240,7 +242,8 @@ public struct OrderQueries: Sendable {
                                     SELECT s.source, a.quantity FROM allocation a JOIN stock_lot s ON s.id = a.lot_id
                                     WHERE a.line_id = ? ORDER BY s.received_at, s.id
                                     """, arguments: [l["id"] as Int64]).map { "\($0[0] as String) ×\($0[1] as Quantity)" },
-                                 quantityAsWritten: l["quantity_as_written"], unitAsWritten: l["unit_as_written"])
+                                 quantityAsWritten: l["quantity_as_written"], unitAsWritten: l["unit_as_written"],
+                                 stockUnit: l["stock_unit"])
             }
             // The import of each line comes first, from the line itself (databases from before this rule
             // hold it as a stored move with no from-stage, and that row is shown instead).
