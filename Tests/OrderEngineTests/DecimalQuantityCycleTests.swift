@@ -133,6 +133,27 @@ import TestSupport
         #expect(fine.reason?.contains("quantity 0.5 is finer than product NEW-2 allows (0 decimals in EA)") == true)
     }
 
+    /// An order held for credit never waits for its product in Order Vetting: its lines are checked when
+    /// the credit check lets them through.
+    @Test func aLineHeldForCreditMeanwhileIsCheckedWhenItIsReleased() throws {
+        let home = try home()
+        try home.drop("customers", "c2.csv", Sample.customers([Sample.account("STOP", onStop: "Y")]))
+        try home.drop("orders", "o.csv", Self.orderHeader + "\n"
+            + "HALF,2026-11-26,STOP,1,NEW-3,0.5,,,,,,,,,,,\n" + "CASES,2026-11-26,STOP,1,NEW-4,2,,,,,,,,,,,CS\n")
+        try home.cycle()
+        #expect(try home.order("HALF").lines[0].stage == "held-for-credit")
+        try home.drop("customers", "c3.csv", Sample.customers([Sample.account("STOP")]))
+        try home.drop("products", "p2.csv", Self.productHeader + "\n"
+            + Sample.product("NEW-3", price: "1.00") + ",EA,0,\n" + Sample.product("NEW-4", price: "1.00") + ",EA,0,CS=6\n")
+        try home.cycle(at: "2026-11-28T09:00:00Z")
+        let half = try home.order("HALF").lines[0]
+        #expect(half.stage == "order-vetting")
+        #expect(half.reason?.hasPrefix("quantity-precision: line 1 (orders/o.csv line 2): field quantity: quantity 0.5 is finer than product NEW-3 allows") == true, "\(half.reason ?? "")")
+        let cases = try home.order("CASES").lines[0]
+        #expect(cases.quantity == 12)
+        #expect(cases.stage == "back-order")
+    }
+
     @Test func receiptsCountsAndDespatchesAreInTheStockUnitToo() throws {
         let home = try home()
         try home.drop("receipts", "r.csv", Sample.receiptHeader + ",unit\nR1,LBL-1,2,,2026-11-20,CS\nR2,KG-1,500,,2026-11-20,GRM\nR3,W-1,1.5,,2026-11-20,\n")

@@ -25,17 +25,31 @@ public struct UnknownProductStep: CycleStep {
                                     AND NOT EXISTS (SELECT 1 FROM product p WHERE p.sku = x.sku))
                 """)
             var refused = 0
+            /// Keeps (or puts) an order in Order Vetting for a line its product does not allow, and reports it.
+            func refuse(_ id: Int64, from stage: Stage, _ problem: String) throws -> Int {
+                let reason = "\(Self.precisionCode): \(problem)"
+                try mover.moveOrder(id, from: [stage], to: .orderVetting, code: Self.precisionCode, reason: reason)
+                try ExceptionEntry(kind: "order-vetting", orderRef: try String.fetchOne(db, sql: "SELECT order_ref FROM sales_order WHERE id = ?", arguments: [id]),
+                                   reason: reason).insert(db, cycleID: context.cycleID)
+                return 1
+            }
             for id in waiting {
                 if let problem = try convertWrittenQuantities(orderID: id, db, context) {
-                    let reason = "\(Self.precisionCode): \(problem)"
-                    try mover.moveOrder(id, from: [.orderVetting], to: .orderVetting, code: Self.precisionCode, reason: reason)
-                    try ExceptionEntry(kind: "order-vetting", orderRef: try String.fetchOne(db, sql: "SELECT order_ref FROM sales_order WHERE id = ?", arguments: [id]),
-                                       reason: reason).insert(db, cycleID: context.cycleID)
-                    refused += 1
+                    refused += try refuse(id, from: .orderVetting, problem)
                     continue
                 }
                 try mover.moveOrder(id, from: [.orderVetting], to: .new, code: nil, reason: "every sku is now in the product file")
                 released += 1
+            }
+            // Lines written before their product was known that reach `new` with the product now known (their order
+            // was held for credit meanwhile, so never waited here): converted now, or their order waits here in words.
+            let unconverted = try Int64.fetchAll(db, sql: """
+                SELECT DISTINCT l.order_id FROM order_line l JOIN sales_order o ON o.id = l.order_id
+                WHERE l.stage = 'new' AND l.unit_checked = 0 AND o.credit_state = 'passed'
+                  AND EXISTS (SELECT 1 FROM product p WHERE p.sku = l.sku)
+                """)
+            for id in unconverted {
+                if let problem = try convertWrittenQuantities(orderID: id, db, context) { refused += try refuse(id, from: .new, problem) }
             }
             let unknown = try Row.fetchAll(db, sql: """
                 SELECT l.order_id, o.order_ref, group_concat(DISTINCT l.sku) AS skus FROM order_line l
