@@ -454,7 +454,8 @@ enum Schema {
     /// is scaled here, so a whole-unit database reads back exactly as before. Products gain a stock unit,
     /// a quantity precision (0 decimals: whole units, as before) and their own unit conversions; order lines
     /// and receipts keep the quantity and unit as the file wrote them. `unit_checked = 0` marks an order line
-    /// imported before its product was known: its unit and precision are checked when the product arrives.
+    /// imported before its product was known: its unit and precision are checked when the product arrives
+    /// (found through `order_line_unchecked`, which holds only those few lines).
     /// `DecimalQuantitiesMigration.check` runs first, so that no price is scaled beyond Int64.
     static let v17 = """
     UPDATE order_line SET quantity = quantity * 1000, allocated = allocated * 1000, unit_price = unit_price * 10000;
@@ -471,6 +472,7 @@ enum Schema {
     ALTER TABLE order_line ADD COLUMN quantity_as_written TEXT;
     ALTER TABLE order_line ADD COLUMN unit_as_written TEXT;
     ALTER TABLE order_line ADD COLUMN unit_checked INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX order_line_unchecked ON order_line(order_id) WHERE unit_checked = 0;
     ALTER TABLE receipt ADD COLUMN quantity_as_written TEXT;
     ALTER TABLE receipt ADD COLUMN unit_as_written TEXT;
     """

@@ -110,6 +110,11 @@ struct FileImporter {
             var quantities: [Quantity?] = []
             var problems: [RecordRejection] = []
             for line in order.lines {
+                // A whole quantity in the stock unit needs no product: it fits every precision and converts to itself.
+                if line.unit == nil, line.quantity.isWhole {
+                    quantities.append(line.quantity)
+                    continue
+                }
                 guard let product = try products.units(line.sku, db) else {
                     quantities.append(nil)
                     continue

@@ -16,3 +16,17 @@ extension UnitPrice: DatabaseValueConvertible {
         Int64.fromDatabaseValue(dbValue).map(UnitPrice.init(tenThousandths:))
     }
 }
+
+/// Read straight from the statement like an Int64 (no `DatabaseValue` per value): allocation and the pick
+/// lists read a quantity from every line of the book.
+extension Quantity: StatementColumnConvertible {
+    public init(sqliteStatement: SQLiteStatement, index: CInt) {
+        self.init(thousandths: Int64(sqliteStatement: sqliteStatement, index: index))
+    }
+}
+
+extension UnitPrice: StatementColumnConvertible {
+    public init(sqliteStatement: SQLiteStatement, index: CInt) {
+        self.init(tenThousandths: Int64(sqliteStatement: sqliteStatement, index: index))
+    }
+}

@@ -44,8 +44,8 @@ public struct UnknownProductStep: CycleStep {
             // Lines written before their product was known that reach `new` with the product now known (their order
             // was held for credit meanwhile, so never waited here): converted now, or their order waits here in words.
             let unconverted = try Int64.fetchAll(db, sql: """
-                SELECT DISTINCT l.order_id FROM order_line l JOIN sales_order o ON o.id = l.order_id
-                WHERE l.stage = 'new' AND l.unit_checked = 0 AND o.credit_state = 'passed'
+                SELECT DISTINCT l.order_id FROM order_line l INDEXED BY order_line_unchecked JOIN sales_order o ON o.id = l.order_id
+                WHERE l.unit_checked = 0 AND l.stage = 'new' AND o.credit_state = 'passed'
                   AND EXISTS (SELECT 1 FROM product p WHERE p.sku = l.sku)
                 """)
             for id in unconverted {
@@ -74,7 +74,7 @@ public struct UnknownProductStep: CycleStep {
     func convertWrittenQuantities(orderID: Int64, _ db: Database, _ context: CycleContext) throws -> String? {
         let lines = try Row.fetchAll(db, sql: """
             SELECT l.id, l.line_no, l.sku, l.quantity, l.unit_as_written, l.source_line, f.name AS file_name
-            FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN source_file f ON f.id = o.source_file_id
+            FROM order_line l INDEXED BY order_line_unchecked JOIN sales_order o ON o.id = l.order_id JOIN source_file f ON f.id = o.source_file_id
             WHERE l.order_id = ? AND l.unit_checked = 0 ORDER BY l.line_no, l.part
             """, arguments: [orderID])
         for line in lines {
