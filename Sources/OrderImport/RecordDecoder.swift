@@ -137,9 +137,19 @@ public struct RecordDecoder: Sendable {
             }
             let customer = try code(f, "customer_ref")
             let lineNo = Int(try wholeNumber(f, "line_no", 1...Self.lineNoLimit, "a whole number greater than 0"))
-            let sku = try code(f, "sku")
+            guard let kind = LineKind(parsing: f["line_type"]) else {
+                throw RecordRejection.badValue(line: record.line, field: "line_type", found: f["line_type"],
+                                               expected: "stock or non-stock (blank is stock)")
+            }
+            // A non-stock line may name no product (gift wrap with a blank SKU) and has no product price to
+            // fall back on; its price may be negative (a discount).
+            let sku = kind == .stock || !f["sku"].isEmpty ? try code(f, "sku") : ""
             let quantity = try positiveInteger(f, "quantity")
-            let price = try amount(f, "unit_price", allowNegative: false)
+            let price = try amount(f, "unit_price", allowNegative: kind == .nonStock)
+            if kind == .nonStock && price == nil {
+                throw RecordRejection.badValue(line: record.line, field: "unit_price", found: "",
+                                               expected: "a price on a non-stock line (it has no product price to take), negative for a discount")
+            }
             if let price {
                 // The line's value is money too: quantity × price within the same limit.
                 let value = try? price * quantity
@@ -180,6 +190,7 @@ public struct RecordDecoder: Sendable {
             line.priority = priority
             line.shipPolicy = policy
             line.currency = try currency(f, record)
+            line.kind = kind
             return line
         } catch {
             var e = error

@@ -16,9 +16,10 @@ public struct OrderLineInput: Sendable, Hashable {
     public var orderDate: Timestamp
     public var customerRef: String
     public var lineNo: Int
+    /// Blank only on a non-stock line that names no product.
     public var sku: String
     public var quantity: Int64
-    /// Nil means the product's price.
+    /// Nil means the product's price (a non-stock line always has its own; it may be negative, a discount).
     public var unitPrice: Money?
     /// Nil means the customer's terms.
     public var paymentMethod: PaymentMethod?
@@ -36,6 +37,8 @@ public struct OrderLineInput: Sendable, Hashable {
     public var custom: [String: String] = [:]
     /// For XML: the record's number and path.
     public var location: String? = nil
+    /// A non-stock line (gift wrap, shipping, a discount) only counts in the order's value.
+    public var kind: LineKind = .stock
 }
 
 /// A whole order, all of whose rows were valid.
@@ -51,6 +54,7 @@ public struct OrderInput: Sendable, Hashable {
     public var priority: Int = 0
     public var shipPolicy: ShipPolicy? = nil
     public var currency: CurrencyCode? = nil
+    /// Stock and non-stock lines together, by line number (they share the numbering).
     public var lines: [OrderLineInput]
     /// `order.*` custom fields, from the order's first row.
     public var custom: [String: String]

@@ -7,7 +7,7 @@ enum Schema {
         ("v9-indexes", v9), ("v10-drop-ship-products", v10),
         ("v11-stage-index-orders", v11), ("v12-exception-reports", v12),
         ("v13-engine-health", v13), ("v14-import-in-progress", v14),
-        ("v16-currency", v16),
+        ("v16-currency", v16), ("v18-non-stock-lines", v18),
     ]
 
     /// A line's place in the allocation queue as one sortable text: priority (higher first), order date,
@@ -445,5 +445,24 @@ enum Schema {
     static let v16 = """
     ALTER TABLE sales_order ADD COLUMN currency TEXT;
     ALTER TABLE customer ADD COLUMN currency TEXT;
+    """
+
+    /// Non-stock lines (gift wrap, shipping, tips, discounts) live beside the order's lines, not among them:
+    /// nothing that allocates, picks, buys or moves stages can reach them, and they need none of a stock
+    /// line's state. `value` is quantity × unit price as imported (minor units, negative for a discount),
+    /// so that every sum reads it rather than computing it again.
+    static let v18 = """
+    CREATE TABLE order_charge (
+        id INTEGER PRIMARY KEY,
+        order_id INTEGER NOT NULL REFERENCES sales_order(id),
+        line_no INTEGER NOT NULL,
+        sku TEXT,
+        quantity INTEGER NOT NULL,
+        unit_price INTEGER NOT NULL,
+        value INTEGER NOT NULL,
+        source_line INTEGER NOT NULL,
+        custom TEXT,
+        UNIQUE (order_id, line_no)
+    );
     """
 }

@@ -65,7 +65,9 @@ struct FileImporter {
                 """), arguments: [ref]) else { return nil }
             let id: Int64 = row[0]
             let sameFile = (row[2] as Int64) == sourceFileID
-            let lines = sameFile ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_line WHERE order_id = ?", arguments: [id]) ?? 0 : 0
+            let lines = sameFile ? try Int.fetchOne(db, sql: """
+                SELECT (SELECT COUNT(*) FROM order_line WHERE order_id = ?1) + (SELECT COUNT(*) FROM order_charge WHERE order_id = ?1)
+                """, arguments: [id]) ?? 0 : 0
             return (id, row[1], lines, sameFile, row[3])
         }
 
@@ -78,6 +80,7 @@ struct FileImporter {
         func refuseSplit(_ ref: String, at line: Int, count: Int) throws {
             if let earlier = try earlierFromThisFile(ref) {
                 try db.execute(sql: "DELETE FROM order_line WHERE order_id = ?", arguments: [earlier.id])
+                try db.execute(sql: "DELETE FROM order_charge WHERE order_id = ?", arguments: [earlier.id])
                 try db.execute(sql: "DELETE FROM sales_order WHERE id = ?", arguments: [earlier.id])
                 result.rejected += earlier.lines
                 try reject(db, RecordRejection(line: line, field: "order_ref",
@@ -99,6 +102,10 @@ struct FileImporter {
         let insertLine = try BulkStatement(db, sql: """
             INSERT INTO order_line (order_id, line_no, sku, quantity, unit_price, stage, stage_since, source_line, custom, queue_key)
             VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?)
+            """)
+        let insertCharge = try BulkStatement(db, sql: """
+            INSERT INTO order_charge (order_id, line_no, sku, quantity, unit_price, value, source_line, custom)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
 
         func complete(_ outcome: Swift.Result<OrderInput, OrderRejection>?) throws {
@@ -149,10 +156,21 @@ struct FileImporter {
                 let orderID = db.lastInsertedRowID
                 let queuePrefix = QueueKey.prefix(priority: order.priority, orderDate: order.orderDate, orderID: orderID)
                 for line in order.lines {
+                    let custom = line.custom.isEmpty ? nil : Self.json(line.custom.filter { $0.key.hasPrefix("line.") })
+                    if line.kind == .nonStock {
+                        // The decoder checked that the value is within the limit for money.
+                        let price = line.unitPrice ?? .zero
+                        insertCharge.bind(orderID, at: 1); insertCharge.bind(line.lineNo, at: 2)
+                        insertCharge.bind(line.sku.isEmpty ? nil : line.sku, at: 3); insertCharge.bind(line.quantity, at: 4)
+                        insertCharge.bind(price.minorUnits, at: 5); insertCharge.bind(try (price * line.quantity).minorUnits, at: 6)
+                        insertCharge.bind(line.sourceLine, at: 7); insertCharge.bind(custom, at: 8)
+                        try insertCharge.execute()
+                        continue
+                    }
                     insertLine.bind(orderID, at: 1); insertLine.bind(line.lineNo, at: 2); insertLine.bind(line.sku, at: 3)
                     insertLine.bind(line.quantity, at: 4); insertLine.bind(line.unitPrice?.minorUnits, at: 5)
                     insertLine.bind(now, at: 6); insertLine.bind(line.sourceLine, at: 7)
-                    insertLine.bind(line.custom.isEmpty ? nil : Self.json(line.custom.filter { $0.key.hasPrefix("line.") }), at: 8)
+                    insertLine.bind(custom, at: 8)
                     insertLine.bind(QueueKey.make(prefix: queuePrefix, lineNo: line.lineNo, part: 0), at: 9)
                     try insertLine.execute()
                 }
@@ -333,6 +351,13 @@ struct FileImporter {
                     let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "import")
                     let count = try Cancellation(db: db, mover: mover).cancel(orderID: orderID, lineNo: input.lineNo,
                                                                               reason: "cancelled by \(sourceName) line \(input.sourceLine)")
+                    if count == 0, let lineNo = input.lineNo, try Bool.fetchOne(db, sql: """
+                        SELECT EXISTS (SELECT 1 FROM order_charge WHERE order_id = ? AND line_no = ?)
+                        """, arguments: [orderID, lineNo]) == true {
+                        throw RecordRejection(line: input.sourceLine, field: "line_no",
+                                              message: "order \(input.orderRef) line \(lineNo) is a non-stock line: there is nothing to cancel on it (it counts in the order's value while the order has open stock lines); cancel the order, or leave it",
+                                              orderRef: input.orderRef, lineNo: lineNo)
+                    }
                     if count == 0 {
                         throw RecordRejection(line: input.sourceLine, field: input.lineNo == nil ? "order_ref" : "line_no",
                                               message: "order \(input.orderRef)\(input.lineNo.map { " line \($0)" } ?? "") has nothing left to cancel (despatched, on a sent purchase order, or cancelled already)",
