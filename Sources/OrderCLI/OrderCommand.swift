@@ -29,7 +29,7 @@ struct OrderCommand: ParsableCommand {
             print("\nNon-stock lines (never allocated or picked; in the order's value)")
             let custom = order.nonStockLines.contains { !$0.custom.isEmpty }
             Output.table(["line", "sku", "qty", "price", "value"] + (custom ? ["custom"] : []), order.nonStockLines.map {
-                ["\($0.lineNo)", $0.sku ?? "-", "\($0.quantity)", $0.unitPrice, $0.value]
+                [$0.lineNo.map(String.init) ?? $0.kind.rawValue, $0.sku ?? "-", "\($0.quantity)", $0.unitPrice, $0.value]
                     + (custom ? [$0.custom.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")] : [])
             }, indent: "  ")
         }

@@ -191,6 +191,8 @@ public struct RecordDecoder: Sendable {
             line.shipPolicy = policy
             line.currency = try currency(f, record)
             line.kind = kind
+            line.shippingCharge = try amount(f, "shipping_charge", allowNegative: false)
+            line.discount = try amount(f, "discount", allowNegative: false)
             return line
         } catch {
             var e = error

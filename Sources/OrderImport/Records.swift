@@ -39,6 +39,10 @@ public struct OrderLineInput: Sendable, Hashable {
     public var location: String? = nil
     /// A non-stock line (gift wrap, shipping, a discount) only counts in the order's value.
     public var kind: LineKind = .stock
+    /// Order-level amounts from the order's columns (nil: none): counted like non-stock lines.
+    public var shippingCharge: Money? = nil
+    /// A positive amount taken off the order's value.
+    public var discount: Money? = nil
 }
 
 /// A whole order, all of whose rows were valid.
@@ -54,6 +58,8 @@ public struct OrderInput: Sendable, Hashable {
     public var priority: Int = 0
     public var shipPolicy: ShipPolicy? = nil
     public var currency: CurrencyCode? = nil
+    public var shippingCharge: Money? = nil
+    public var discount: Money? = nil
     /// Stock and non-stock lines together, by line number (they share the numbering).
     public var lines: [OrderLineInput]
     /// `order.*` custom fields, from the order's first row.

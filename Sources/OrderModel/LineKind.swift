@@ -19,3 +19,14 @@ public enum LineKind: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 }
+
+/// Where a non-stock amount of an order comes from: one of its rows, or an order-level column of the
+/// export (Shopify's `Shipping` and `Discount Amount` are columns of the order's first row, not rows).
+public enum ChargeKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A row with `line_type: non-stock`.
+    case line
+    /// The order's `shipping_charge`.
+    case shipping
+    /// The order's `discount` (stored negative).
+    case discount
+}

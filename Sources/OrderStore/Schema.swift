@@ -450,12 +450,14 @@ enum Schema {
     /// Non-stock lines (gift wrap, shipping, tips, discounts) live beside the order's lines, not among them:
     /// nothing that allocates, picks, buys or moves stages can reach them, and they need none of a stock
     /// line's state. `value` is quantity × unit price as imported (minor units, negative for a discount),
-    /// so that every sum reads it rather than computing it again.
+    /// so that every sum reads it rather than computing it again. `kind` is `line` for a row of the file
+    /// (with its line number), `shipping` or `discount` for an order-level amount (no line number).
     static let v18 = """
     CREATE TABLE order_charge (
         id INTEGER PRIMARY KEY,
         order_id INTEGER NOT NULL REFERENCES sales_order(id),
-        line_no INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        line_no INTEGER,
         sku TEXT,
         quantity INTEGER NOT NULL,
         unit_price INTEGER NOT NULL,

@@ -168,3 +168,25 @@ import TestSupport
         #expect(order.total == "12.50")
     }
 }
+
+extension NonStockLineTests {
+    @Test func anOrdersShippingAndDiscountColumnsCountLikeNonStockLines() throws {
+        let home = try home(limit: "100.00")
+        let header = Sample.orderHeader + ",shipping_charge,discount"
+        try home.drop("orders", "o.csv", [header,
+            Sample.line("S1", no: 1, sku: "SKU1", qty: 9) + ",15.00,2.50",
+            Sample.line("S1", no: 2, sku: "SKU1", qty: 1) + ",,",
+            Sample.line("S2", no: 1, sku: "SKU1", qty: 1) + ",4.95,1.00",
+            Sample.line("S2", no: 2, sku: "SKU1", qty: 1) + ",5.95,",
+        ].joined(separator: "\n") + "\n")
+        try home.cycle()
+        let order = try home.order("S1")
+        #expect(order.nonStockLines.map(\.kind) == [.shipping, .discount])
+        #expect(order.nonStockLines.map(\.lineNo) == [nil, nil])
+        #expect(order.nonStockLines.map(\.value) == ["15.00", "-2.50"])
+        #expect(order.total == "112.50")
+        #expect(order.lines[0].reason == "credit-limit: exposure 112.50 (balance 0.00 + open orders 0.00 + this order 112.50) exceeds the credit limit 100.00")
+        let rows = try home.csvRows("outbox/exceptions/EX-000001.csv").filter { $0["order_ref"] == "S2" }
+        #expect(rows.first?["reason"]?.contains("field shipping_charge: found '5.95', expected '4.95' as on the order's first line") == true)
+    }
+}

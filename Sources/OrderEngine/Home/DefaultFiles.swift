@@ -71,7 +71,7 @@ enum DefaultFiles {
     static var mappings: [(String, String)] {
         Feed.allCases.map { feed in
             // Columns added to the standard layout later may be missing from older files.
-            let optional: Set<String> = ["priority", "ship_policy", "currency", "line_type"]
+            let optional: Set<String> = ["priority", "ship_policy", "currency", "line_type", "shipping_charge", "discount"]
             let fields = feed.fields.map {
                 optional.contains($0.name) ? "  \($0.name): { column: \($0.name), optional: true }" : "  \($0.name): \($0.name)"
             }.joined(separator: "\n")

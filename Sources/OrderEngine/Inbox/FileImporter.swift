@@ -66,7 +66,7 @@ struct FileImporter {
             let id: Int64 = row[0]
             let sameFile = (row[2] as Int64) == sourceFileID
             let lines = sameFile ? try Int.fetchOne(db, sql: """
-                SELECT (SELECT COUNT(*) FROM order_line WHERE order_id = ?1) + (SELECT COUNT(*) FROM order_charge WHERE order_id = ?1)
+                SELECT (SELECT COUNT(*) FROM order_line WHERE order_id = ?1) + (SELECT COUNT(*) FROM order_charge WHERE order_id = ?1 AND kind = 'line')
                 """, arguments: [id]) ?? 0 : 0
             return (id, row[1], lines, sameFile, row[3])
         }
@@ -104,8 +104,8 @@ struct FileImporter {
             VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?)
             """)
         let insertCharge = try BulkStatement(db, sql: """
-            INSERT INTO order_charge (order_id, line_no, sku, quantity, unit_price, value, source_line, custom)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO order_charge (order_id, kind, line_no, sku, quantity, unit_price, value, source_line, custom)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
 
         func complete(_ outcome: Swift.Result<OrderInput, OrderRejection>?) throws {
@@ -155,16 +155,26 @@ struct FileImporter {
                 }
                 let orderID = db.lastInsertedRowID
                 let queuePrefix = QueueKey.prefix(priority: order.priority, orderDate: order.orderDate, orderID: orderID)
+                /// A non-stock amount; the decoder checked that quantity × price is within the limit for money.
+                func charge(_ kind: ChargeKind, lineNo: Int?, sku: String?, quantity: Int64, price: Money, line: Int, custom: String?) throws {
+                    insertCharge.bind(orderID, at: 1); insertCharge.bind(kind.rawValue, at: 2); insertCharge.bind(lineNo, at: 3)
+                    insertCharge.bind(sku, at: 4); insertCharge.bind(quantity, at: 5); insertCharge.bind(price.minorUnits, at: 6)
+                    insertCharge.bind(try (price * quantity).minorUnits, at: 7); insertCharge.bind(line, at: 8)
+                    insertCharge.bind(custom, at: 9)
+                    try insertCharge.execute()
+                }
+                if let shipping = order.shippingCharge, shipping != .zero {
+                    try charge(.shipping, lineNo: nil, sku: nil, quantity: 1, price: shipping, line: order.sourceLine, custom: nil)
+                }
+                if let discount = order.discount, discount != .zero {
+                    try charge(.discount, lineNo: nil, sku: nil, quantity: 1, price: Money(minorUnits: -discount.minorUnits),
+                               line: order.sourceLine, custom: nil)
+                }
                 for line in order.lines {
                     let custom = line.custom.isEmpty ? nil : Self.json(line.custom.filter { $0.key.hasPrefix("line.") })
                     if line.kind == .nonStock {
-                        // The decoder checked that the value is within the limit for money.
-                        let price = line.unitPrice ?? .zero
-                        insertCharge.bind(orderID, at: 1); insertCharge.bind(line.lineNo, at: 2)
-                        insertCharge.bind(line.sku.isEmpty ? nil : line.sku, at: 3); insertCharge.bind(line.quantity, at: 4)
-                        insertCharge.bind(price.minorUnits, at: 5); insertCharge.bind(try (price * line.quantity).minorUnits, at: 6)
-                        insertCharge.bind(line.sourceLine, at: 7); insertCharge.bind(custom, at: 8)
-                        try insertCharge.execute()
+                        try charge(.line, lineNo: line.lineNo, sku: line.sku.isEmpty ? nil : line.sku, quantity: line.quantity,
+                                   price: line.unitPrice ?? .zero, line: line.sourceLine, custom: custom)
                         continue
                     }
                     insertLine.bind(orderID, at: 1); insertLine.bind(line.lineNo, at: 2); insertLine.bind(line.sku, at: 3)

@@ -80,7 +80,7 @@ final class OrderFeedPipeline: @unchecked Sendable {
     }
 
     private func read(_ file: InputFile, mapping: Mapping, decoder: RecordDecoder, cardIndex: Int) {
-        var assembler = OrderAssembler()
+        var assembler = OrderAssembler(money: decoder.money)
         var batch = Batch()
         var cards: Set<String> = []
         func push() throws {

@@ -168,7 +168,10 @@ public struct OrderQueries: Sendable {
         }
         /// A non-stock line: gift wrap, shipping, a discount (negative). It only counts in the order's value.
         public struct NonStockLine: Codable, Sendable {
-            public var lineNo: Int
+            /// `line` (a row of the file), `shipping` or `discount` (the order's columns).
+            public var kind: ChargeKind
+            /// Nil for an order-level amount.
+            public var lineNo: Int?
             /// Nil when the line names no product.
             public var sku: String?
             public var quantity: Int64
@@ -176,7 +179,7 @@ public struct OrderQueries: Sendable {
             public var value: String
             public var custom: [String: String]
             enum CodingKeys: String, CodingKey {
-                case lineNo = "line_no", sku, quantity, unitPrice = "unit_price", value, custom
+                case kind, lineNo = "line_no", sku, quantity, unitPrice = "unit_price", value, custom
             }
         }
         public struct Move: Codable, Sendable {
@@ -255,8 +258,9 @@ public struct OrderQueries: Sendable {
                                     WHERE a.line_id = ? ORDER BY s.received_at, s.id
                                     """, arguments: [l["id"] as Int64]))
             }
-            let nonStock = try Row.fetchAll(db, sql: "SELECT * FROM order_charge WHERE order_id = ? ORDER BY line_no", arguments: [id]).map { c in
-                OrderDetail.NonStockLine(lineNo: c["line_no"], sku: c["sku"], quantity: c["quantity"],
+            let nonStock = try Row.fetchAll(db, sql: "SELECT * FROM order_charge WHERE order_id = ? ORDER BY line_no IS NULL, line_no, id",
+                                            arguments: [id]).map { c in
+                OrderDetail.NonStockLine(kind: ChargeKind(rawValue: c["kind"]) ?? .line, lineNo: c["line_no"], sku: c["sku"], quantity: c["quantity"],
                                          unitPrice: money.format(Money(minorUnits: c["unit_price"])),
                                          value: money.format(Money(minorUnits: c["value"])), custom: Self.custom(c["custom"], prefix: "line."))
             }
