@@ -234,4 +234,19 @@ import Testing
             _ = try read(yaml, Array("<Rs><R id=\"1\"><Sku>AB".utf8) + [0] + Array("CD</Sku><Qty>1</Qty></R></Rs>".utf8), suffix: ".xml")
         } throws: { ($0 as? FileRejection)?.reason.hasPrefix("not well-formed XML at line 1") == true }
     }
+
+    /// With a `//` record path, an absolute path reads an attribute of the root and an element beside the records.
+    @Test func anAbsolutePathWithARecordPathFromAnywhere() throws {
+        let yaml = """
+            feed: receipts
+            xml: { record: //R }
+            fields: { receipt_ref: "@id", sku: Sku, quantity: Qty, receipt.batch: /Rs/@batch, receipt.site: /Rs/Head/Site }
+            """
+        var xml = "<Rs batch=\"B7\"><Head><Site>LDS</Site></Head>"
+        for i in 1...300 { xml += "<R id=\"\(i)\"><Sku>A</Sku><Qty>1</Qty></R>" }
+        xml += "</Rs>"
+        let records = try read(yaml, xml, suffix: ".xml")
+        #expect(records.count == 300)
+        #expect(try records.allSatisfy { try $0.get().custom == ["receipt.batch": "B7", "receipt.site": "LDS"] })
+    }
 }

@@ -40,12 +40,15 @@ struct XMLFeedReader {
     /// it (and what it holds) is kept for the records that follow, since streaming would free it.
     func keeps(_ stack: [RecordPath.Step]) -> Bool {
         guard !layout.kept.isEmpty else { return false }
-        let parent = stack.dropLast()
-        if !layout.record.anywhere {
-            // Ancestors of the record stay open anyway; only an element off the record path is kept,
-            // and only the one where the path turns off it.
-            if layout.record.steps.starts(with: stack) || !layout.record.steps.starts(with: parent) { return false }
+        guard !layout.record.anywhere else {
+            // With a `//` record path the record's ancestors are unknown: only the elements an absolute path
+            // names are kept (never the root, which stays open anyway), so that no container of records is.
+            return stack.count > 1 && layout.kept.contains(stack)
         }
+        // Ancestors of the record stay open anyway; only an element off the record path is kept (with what it
+        // holds, so that predicates on it work), and only the one where the path turns off the record path.
+        let parent = stack.dropLast()
+        if layout.record.steps.starts(with: stack) || !layout.record.steps.starts(with: parent) { return false }
         return layout.kept.contains { $0.starts(with: stack) }
     }
 
