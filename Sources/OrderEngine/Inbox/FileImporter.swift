@@ -23,6 +23,8 @@ struct FileImporter {
         var records = 0
         var rejected = 0
         var duplicates = 0
+        /// Rows the mapping's `skip_when:` left out: not records, not rejections.
+        var skipped = 0
         /// Card numbers read from the card field of every record, to be masked in the archived copy (digits only).
         var cardNumbers: Set<String> = []
     }
@@ -203,6 +205,7 @@ struct FileImporter {
             try progress?(batch.bytes, result.records)
         }
         result.cardNumbers = reader.cardNumbers
+        result.skipped = reader.skipped
         return result
     }
 
@@ -278,7 +281,7 @@ struct FileImporter {
         }
         let now = context.now.description
         let defaultWarehouse = context.engine.config.defaultWarehouse
-        try FeedReader(mapping: mapping).read(file, progress: { try progress?($0, result.records) }) { record in
+        let summary = try FeedReader(mapping: mapping).read(file, progress: { try progress?($0, result.records) }) { record in
             result.records += 1
             do {
                 let mapped = try record.get()
@@ -387,6 +390,7 @@ struct FileImporter {
                 result.rejected += 1
             }
         }
+        result.skipped = summary.skipped
         return result
     }
 }
