@@ -46,7 +46,8 @@ struct MappingTestCommand: ParsableCommand {
                 let columns = loaded.feed.fields.map(\.name).filter { name in result.records.contains { $0.fields[name] != nil } }
                 let custom = Array(Set(result.records.flatMap(\.custom.keys))).sorted()
                 print("\(result.recordCount) record(s) would import through \(result.mapping); showing \(result.records.count)")
-                print("\(result.recordsRead) read, \(result.rejectedCount) refused, \(result.duplicateCount) already imported (ignored)")
+                print("\(result.recordsRead) read, \(result.rejectedCount) refused, \(result.duplicateCount) already imported (ignored)"
+                      + (result.skippedCount > 0 ? ", \(result.skippedCount) row(s) skipped by the mapping's skip_when" : ""))
                 if !result.records.isEmpty {
                     Output.table(["line"] + columns + custom, result.records.map { r in
                         ([r.location.map { "\(r.line) \($0)" } ?? "\(r.line)"] + columns.map { r.fields[$0] ?? "" } + custom.map { r.custom[$0] ?? "" })

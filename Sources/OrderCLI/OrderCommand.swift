@@ -26,6 +26,15 @@ struct OrderCommand: ParsableCommand {
             ["\($0.lineNo)", $0.sku, Self.quantity($0.quantity, $0.stockUnit) + Self.asWritten($0.quantityAsWritten, $0.unitAsWritten), $0.unitPrice ?? "-", $0.stage, $0.reason ?? "", $0.pickListRef ?? $0.poRef ?? ""]
                 + (hasCustom ? [$0.custom.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")] : [])
         })
+        if !order.nonStockLines.isEmpty {
+            print("\nNon-stock lines (never allocated or picked; in the order's value)")
+            let custom = order.nonStockLines.contains { !$0.custom.isEmpty }
+            Output.table(["line", "sku", "qty", "price", "value"] + (custom ? ["custom"] : []), order.nonStockLines.map {
+                [$0.lineNo.map(String.init) ?? $0.kind.rawValue, $0.sku ?? "-", "\($0.quantity)", $0.unitPrice, $0.value]
+                    + (custom ? [$0.custom.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")] : [])
+            }, indent: "  ")
+        }
+        print("\ntotal \(order.total ?? "too large to compute")")
         print("\nHistory")
         Output.table(["at", "line", "from", "to", "by", "reason"], order.history.map {
             [$0.at, $0.lineNo.map(String.init) ?? "", $0.from ?? "-", $0.to, $0.actor, $0.reason]

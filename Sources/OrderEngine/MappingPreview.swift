@@ -45,12 +45,15 @@ public struct MappingPreview: Sendable {
         public var rejectedCount: Int
         /// Orders or receipts that would be ignored as already imported.
         public var duplicateCount: Int
+        /// Rows the mapping's `skip_when:` leaves out (not records, not rejections).
+        public var skippedCount = 0
         public var rejections: [Rejection]
         /// Set when the file would be rejected whole.
         public var fileError: String?
         enum CodingKeys: String, CodingKey {
             case mapping, file, records, recordCount = "record_count", recordsRead = "records_read",
-                 rejectedCount = "rejected_count", duplicateCount = "duplicate_count", rejections, fileError = "file_error"
+                 rejectedCount = "rejected_count", duplicateCount = "duplicate_count", skippedCount = "skipped_count", rejections,
+                 fileError = "file_error"
         }
     }
 
@@ -139,6 +142,7 @@ public struct MappingPreview: Sendable {
         result.recordsRead = counts.records
         result.rejectedCount = counts.rejected
         result.duplicateCount = counts.duplicates
+        result.skippedCount = counts.skipped
         return imported
     }
 

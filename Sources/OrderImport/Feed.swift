@@ -48,7 +48,8 @@ public enum Feed: String, Sendable, CaseIterable, Codable, Comparable {
              .init("card_expiry", .text), .init("ship_name", .text), .init("ship_address1", .text),
              .init("ship_address2", .text), .init("ship_city", .text), .init("ship_postcode", .text),
              .init("ship_country", .text), .init("priority", .integer), .init("ship_policy", .code),
-             .init("currency", .code), .init("unit", .code, line: true)]
+             .init("currency", .code), .init("line_type", .code, line: true), .init("shipping_charge", .decimal),
+             .init("discount", .decimal), .init("unit", .code, line: true)]
         case .customers:
             [.init("customer_ref", .code, required: true), .init("name", .text), .init("terms", .code, required: true),
              .init("credit_limit", .decimal), .init("balance", .decimal), .init("on_stop", .flag), .init("email", .text),

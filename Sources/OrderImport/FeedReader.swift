@@ -14,25 +14,34 @@ public struct FeedReader: Sendable {
     /// thread before a file is read on another one: libxml2 2.9 wants its setup done first.
     public static func prepare() { _ = XMLFeedReader.installSafeLoader }
 
+    /// What a read left out on purpose.
+    public struct Summary: Sendable, Hashable {
+        /// Rows (or XML line elements) the mapping's `skip_when:` left out: neither records nor rejections.
+        public var skipped = 0
+        public init() {}
+    }
+
     /// Reads every record, handing each to `body` as mapped values or a rejection.
     /// - Parameter progress: called now and then with the bytes read so far.
+    /// - Returns: how many rows `skip_when:` left out.
     /// - Throws: `FileRejection` when the file cannot be read as this feed at all.
+    @discardableResult
     public func read(_ file: InputFile, progress: ((Int) throws -> Void)? = nil,
-                     _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws {
+                     _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws -> Summary {
         switch mapping.format {
         case .csv(let dialect):
             let bytes = file.bytes
             if dialect.encoding == .utf8 && !TextEncoding.hasUTF16BOM(bytes) {
-                try readCSV(bytes, dialect: dialect, release: file.release(upTo:), progress: progress, body)
+                return try readCSV(bytes, dialect: dialect, release: file.release(upTo:), progress: progress, body)
             } else {
                 let encoding: TextEncoding = TextEncoding.hasUTF16BOM(bytes) ? .utf16 : dialect.encoding
                 guard let utf8 = encoding.transcode(bytes) else {
                     throw FileRejection(reason: "the file is not valid \(encoding.rawValue) text (UTF-16 needs a byte order mark)")
                 }
-                try utf8.withUnsafeBufferPointer { try readCSV($0, dialect: dialect, release: nil, progress: progress, body) }
+                return try utf8.withUnsafeBufferPointer { try readCSV($0, dialect: dialect, release: nil, progress: progress, body) }
             }
         case .xml(let layout):
-            try XMLFeedReader(mapping: mapping, layout: layout).read(path: file.path, size: file.size, progress: progress, body)
+            return try XMLFeedReader(mapping: mapping, layout: layout).read(path: file.path, size: file.size, progress: progress, body)
         }
     }
 
@@ -47,21 +56,23 @@ public struct FeedReader: Sendable {
             guard let utf8 = encoding.transcode(UnsafeBufferPointer(rebasing: bytes[0..<(bytes.count & ~1)])) else {
                 throw FileRejection(reason: "the file is not valid \(encoding.rawValue) text (UTF-16 needs a byte order mark)")
             }
-            try utf8.withUnsafeBufferPointer { try readCSV($0, dialect: dialect, release: nil, progress: nil, headerOnly: true) { _ in } }
+            _ = try utf8.withUnsafeBufferPointer { try readCSV($0, dialect: dialect, release: nil, progress: nil, headerOnly: true) { _ in } }
         } else {
             try readCSV(bytes, dialect: dialect, release: nil, progress: nil, headerOnly: true) { _ in }
         }
     }
 
     /// Reads CSV from memory (tests, previews).
-    public func read(csv bytes: UnsafeBufferPointer<UInt8>, _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws {
+    @discardableResult
+    public func read(csv bytes: UnsafeBufferPointer<UInt8>, _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws -> Summary {
         guard case .csv(let dialect) = mapping.format else { throw FileRejection(reason: "not a CSV mapping") }
-        try readCSV(bytes, dialect: dialect, release: nil, progress: nil, body)
+        return try readCSV(bytes, dialect: dialect, release: nil, progress: nil, body)
     }
 
+    @discardableResult
     func readCSV(_ bytes: UnsafeBufferPointer<UInt8>, dialect: CSVDialect, release: ((Int) -> Void)?,
                  progress: ((Int) throws -> Void)?, headerOnly: Bool = false,
-                 _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws {
+                 _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws -> Summary {
         let mapper = RecordMapper(mapping: mapping)
         let references = mapper.references
         var columns: [ColumnRef: Int] = [:]
@@ -69,6 +80,8 @@ public struct FeedReader: Sendable {
         var headerWidth: Int? = nil
         var fileError: (any Error)? = nil
         var fillDown = RecordMapper.FillDown()
+        var summary = Summary()
+        var header: [String] = []
         var sinceRelease = 0
         // Resolved once, after the header: the CSV column of each engine field that is copied as it is.
         var directColumns: [Int?] = []
@@ -84,6 +97,14 @@ public struct FeedReader: Sendable {
                     return false
                 }
                 var rejection = RecordRejection(line: error.line, field: nil, message: error.description)
+                if case .nulByte = error.problem {
+                    // Named by its column and the field that reads it: the operator finds it in the sender's file.
+                    let name = error.field <= header.count ? header[error.field - 1] : nil
+                    let user = name.map { userOf(.name($0)).0 } ?? userOf(.position(error.field)).0
+                    rejection = RecordRejection(line: error.line, field: user == "?" ? name : user,
+                        message: error.description + (name.map { " (column '\($0)'\(user == "?" ? "" : ", mapped to \(user)"))" } ?? "")
+                            + "; the line is refused, nothing of it is stored")
+                }
                 rejection.orderRef = orderRef(in: error.fields, columns, &fillDown)
                 rejection.cardDigits = cardDigits(in: error.fields, columns)
                 try body(.failure(rejection))
@@ -92,6 +113,7 @@ public struct FeedReader: Sendable {
                     do {
                         columns = try resolveHeader(record, references: references)
                         headerWidth = record.fields.count
+                        header = record.fields.map { $0.trimmed }
                         resolved = true
                     } catch {
                         fileError = error
@@ -110,13 +132,19 @@ public struct FeedReader: Sendable {
                     if directColumns.isEmpty {
                         directColumns = mapper.direct.map { ref in ref.flatMap { columns[$0] ?? -1 } }
                     }
-                    try body(mapper.map(line: record.line, fillDown: &fillDown, directValue: { i in
-                        guard let column = directColumns[i] else { return nil }
-                        return column >= 0 && column < fields.count ? fields[column] : ""
-                    }) { source in
+                    let lookup: (FieldSource) -> String = { source in
                         guard case .column(let ref) = source, let index = columns[ref], index < fields.count else { return "" }
                         return fields[index]
-                    })
+                    }
+                    if mapper.skips(lookup) {
+                        summary.skipped += 1
+                        mapper.noteSkipped(line: record.line, fillDown: &fillDown, lookup: lookup)
+                    } else {
+                        try body(mapper.map(line: record.line, fillDown: &fillDown, directValue: { i in
+                            guard let column = directColumns[i] else { return nil }
+                            return column >= 0 && column < fields.count ? fields[column] : ""
+                        }, lookup: lookup))
+                    }
                 }
                 sinceRelease += 1
                 if sinceRelease == 4096 {
@@ -130,14 +158,18 @@ public struct FeedReader: Sendable {
         if let fileError { throw fileError }
         if !resolved { throw FileRejection(reason: "the file is empty: expected a header row naming the columns") }
         try progress?(bytes.count)
+        return summary
     }
 
     /// The order a broken row belongs to, so that the whole order is rejected with it.
+    /// Its key is made as for a good row (after `order_ref`'s steps), so that it joins the right order.
     private func orderRef(in fields: [String], _ columns: [ColumnRef: Int], _ fillDown: inout RecordMapper.FillDown) -> String? {
-        guard mapping.feed == .orders, case .column(let ref)? = mapping.fields["order_ref"]?.source,
-              let column = columns[ref], column < fields.count else { return fillDown.orderRef }
-        let value = fields[column].trimmed
-        return value.isEmpty ? (mapping.fillDown ? fillDown.orderRef : nil) : CardNumberRedactor.redact(value)
+        guard mapping.feed == .orders else { return fillDown.orderRef }
+        let key = RecordMapper(mapping: mapping).orderKey { source in
+            guard case .column(let ref) = source, let index = columns[ref], index < fields.count else { return "" }
+            return fields[index]
+        }
+        return key ?? (mapping.fillDown ? fillDown.orderRef : nil)
     }
 
     /// The digits of the card-number column of a row that cannot be mapped (its width is wrong), to mask them.
@@ -162,11 +194,17 @@ public struct FeedReader: Sendable {
     /// Columns that only optional fields read: a header may lack them.
     private var optionalColumns: Set<ColumnRef> {
         var required: Set<ColumnRef> = [], optional: Set<ColumnRef> = []
-        for rule in mapping.fields.values.map({ $0 }) + mapping.custom.map(\.rule) {
+        func note(_ rule: FieldRule, optionalAbove: Bool) {
+            if case .first(let alternatives) = rule.source {
+                for alternative in alternatives { note(alternative, optionalAbove: optionalAbove || rule.optional) }
+                return
+            }
             for case .column(let ref) in rule.source.references {
-                if rule.optional { optional.insert(ref) } else { required.insert(ref) }
+                if rule.optional || optionalAbove { optional.insert(ref) } else { required.insert(ref) }
             }
         }
+        for rule in mapping.fields.values.map({ $0 }) + mapping.custom.map(\.rule) { note(rule, optionalAbove: false) }
+        for case .column(let ref) in mapping.skipWhen?.references ?? [] { required.insert(ref) }
         return optional.subtracting(required)
     }
 
@@ -203,6 +241,9 @@ public struct FeedReader: Sendable {
             return (name, rule.location.line)
         }
         if let custom = mapping.custom.first(where: { reads($0.rule.source) }) { return (custom.qualifiedName, custom.rule.location.line) }
+        if let condition = mapping.skipWhen, condition.references.contains(where: { if case .column(let r) = $0 { r == ref } else { false } }) {
+            return ("skip_when", mapping.skipWhenLocation?.line ?? 0)
+        }
         return ("?", 0)
     }
 }

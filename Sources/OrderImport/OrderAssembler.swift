@@ -1,3 +1,5 @@
+import OrderModel
+
 /// Groups order rows into whole orders, all or nothing, as the rows stream by.
 ///
 /// An order's rows are adjacent in every export we know, so an order is complete as soon as a
@@ -11,7 +13,10 @@ public struct OrderAssembler: Sendable {
     private var rows: [OrderLineInput] = []
     private var failures: [RecordRejection] = []
 
-    public init() {}
+    /// How a contradicting amount (`shipping_charge`, `discount`) is written in a rejection.
+    private let money: MoneyFormat
+
+    public init(money: MoneyFormat = .standard) { self.money = money }
 
     /// Adds a valid row; returns the previous order when this row starts a new one.
     public mutating func add(_ line: OrderLineInput) -> Result<OrderInput, OrderRejection>? {
@@ -45,7 +50,7 @@ public struct OrderAssembler: Sendable {
                 } else {
                     seen[line.lineNo] = line.sourceLine
                 }
-                for (field, value, expected) in Self.headerValues(line, first) where value != expected {
+                for (field, value, expected) in Self.headerValues(line, first, money: money) where value != expected {
                     var p = RecordRejection(line: line.sourceLine, field: field,
                         message: "field \(field): found '\(value)', expected '\(expected)' as on the order's first line (line \(first.sourceLine))",
                         orderRef: ref, lineNo: line.lineNo, sku: line.sku)
@@ -62,17 +67,20 @@ public struct OrderAssembler: Sendable {
                                    paymentMethod: first.paymentMethod, card: first.card, cardExpiry: first.cardExpiry,
                                    shipTo: first.shipTo, sourceLine: first.sourceLine,
                                    priority: first.priority, shipPolicy: first.shipPolicy, currency: first.currency,
+                                   shippingCharge: first.shippingCharge, discount: first.discount,
                                    lines: rows.sorted { $0.lineNo < $1.lineNo },
                                    custom: first.custom.filter { $0.key.hasPrefix("order.") }))
     }
 
     /// Header fields a later row may repeat but not contradict (blank means "same as the first row").
     /// Compared field by field; the list of mismatches is only built when there is one.
-    static func headerValues(_ line: OrderLineInput, _ first: OrderLineInput) -> [(String, String, String)] {
+    static func headerValues(_ line: OrderLineInput, _ first: OrderLineInput, money: MoneyFormat) -> [(String, String, String)] {
         let a = line.shipTo, b = first.shipTo
         let same = line.orderDate == first.orderDate && line.customerRef == first.customerRef
             && (line.paymentMethod == nil || line.paymentMethod == first.paymentMethod)
             && (line.currency == nil || line.currency == first.currency)
+            && (line.shippingCharge == nil || line.shippingCharge == first.shippingCharge)
+            && (line.discount == nil || line.discount == first.discount)
             && (a.name.isEmpty || a.name == b.name) && (a.address1.isEmpty || a.address1 == b.address1)
             && (a.address2.isEmpty || a.address2 == b.address2) && (a.city.isEmpty || a.city == b.city)
             && (a.postcode.isEmpty || a.postcode == b.postcode) && (a.country.isEmpty || a.country == b.country)
@@ -84,6 +92,8 @@ public struct OrderAssembler: Sendable {
         if line.customerRef != first.customerRef { result.append(("customer_ref", line.customerRef, first.customerRef)) }
         if let m = line.paymentMethod { result.append(("payment_method", m.rawValue, first.paymentMethod?.rawValue ?? "")) }
         if let c = line.currency { result.append(("currency", c.code, first.currency?.code ?? "")) }
+        if let m = line.shippingCharge { result.append(("shipping_charge", money.format(m), first.shippingCharge.map(money.format) ?? "")) }
+        if let m = line.discount { result.append(("discount", money.format(m), first.discount.map(money.format) ?? "")) }
         let ship: [(String, KeyPath<ShipTo, String>)] = [
             ("ship_name", \.name), ("ship_address1", \.address1), ("ship_address2", \.address2),
             ("ship_city", \.city), ("ship_postcode", \.postcode), ("ship_country", \.country),

@@ -110,22 +110,25 @@ public struct RecordDecoder: Sendable {
         return UnitConversions.normalized(value)
     }
 
-    /// A unit price: up to 4 more decimals than the currency (`0.0425`), from 0 to the money limit.
-    func unitPrice(_ f: Fields, _ name: String) throws(RecordRejection) -> UnitPrice? {
+    /// A unit price: up to 4 more decimals than the currency (`0.0425`), from 0 (or, `allowNegative`, from minus
+    /// the limit: a non-stock line's discount) to the money limit.
+    func unitPrice(_ f: Fields, _ name: String, allowNegative: Bool = false) throws(RecordRejection) -> UnitPrice? {
         let value = f[name]
         if value.isEmpty { return nil }
         let digits = money.fractionDigits + UnitPrice.extraDecimals
         let limit = money.format(money.limit)
-        guard let price = money.parseUnitPrice(value), price >= .zero else {
-            if Self.isPlainNumber(value, fractionDigits: digits), !value.trimmed.hasPrefix("-") {
-                throw .badValue(line: f.record.line, field: name, found: value, expected: "an amount from 0 to \(limit) (the engine's limit for money)")
+        let range = allowNegative ? "from -\(limit) to \(limit)" : "from 0 to \(limit)"
+        guard let price = money.parseUnitPrice(value), allowNegative || price >= .zero else {
+            if Self.isPlainNumber(value, fractionDigits: digits), allowNegative || !value.trimmed.hasPrefix("-") {
+                throw .badValue(line: f.record.line, field: name, found: value, expected: "an amount \(range) (the engine's limit for money)")
             }
+            let sign = allowNegative ? "" : " not below 0"
             throw .badValue(line: f.record.line, field: name, found: value,
-                            expected: "a decimal amount not below 0 with at most \(digits) decimal places, e.g. 12.50 or 0.0425")
+                            expected: "a decimal amount\(sign) with at most \(digits) decimal places, e.g. 12.50 or 0.0425")
         }
         let (limitScaled, overflow) = money.limit.minorUnits.multipliedReportingOverflow(by: UnitPrice.scale)
-        guard overflow || price.tenThousandths <= limitScaled else {
-            throw .badValue(line: f.record.line, field: name, found: value, expected: "an amount from 0 to \(limit) (the engine's limit for money)")
+        guard overflow || price.tenThousandths.magnitude <= limitScaled.magnitude else {
+            throw .badValue(line: f.record.line, field: name, found: value, expected: "an amount \(range) (the engine's limit for money)")
         }
         return price
     }
@@ -189,10 +192,20 @@ public struct RecordDecoder: Sendable {
             }
             let customer = try code(f, "customer_ref")
             let lineNo = Int(try wholeNumber(f, "line_no", 1...Self.lineNoLimit, "a whole number greater than 0"))
-            let sku = try code(f, "sku")
+            guard let kind = LineKind(parsing: f["line_type"]) else {
+                throw RecordRejection.badValue(line: record.line, field: "line_type", found: f["line_type"],
+                                               expected: "stock or non-stock (blank is stock)")
+            }
+            // A non-stock line may name no product (gift wrap with a blank SKU) and has no product price to
+            // fall back on; its price may be negative (a discount).
+            let sku = kind == .stock || !f["sku"].isEmpty ? try code(f, "sku") : ""
             let quantity = try self.quantity(f, "quantity")
             let unit = try self.unit(f)
-            let price = try self.unitPrice(f, "unit_price")
+            let price = try self.unitPrice(f, "unit_price", allowNegative: kind == .nonStock)
+            if kind == .nonStock && price == nil {
+                throw RecordRejection.badValue(line: record.line, field: "unit_price", found: "",
+                                               expected: "a price on a non-stock line (it has no product price to take), negative for a discount")
+            }
             if let price {
                 // The line's value is money too: quantity × price within the same limit.
                 let value = try? LineValue.of(quantity, at: price)
@@ -234,6 +247,9 @@ public struct RecordDecoder: Sendable {
             line.shipPolicy = policy
             line.currency = try currency(f, record)
             line.unit = unit
+            line.kind = kind
+            line.shippingCharge = try amount(f, "shipping_charge", allowNegative: false)
+            line.discount = try amount(f, "discount", allowNegative: false)
             return line
         } catch {
             var e = error

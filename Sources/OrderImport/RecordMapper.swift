@@ -38,18 +38,68 @@ public struct RecordMapper: Sendable {
         }
     }
 
-    /// Every column or XPath the mapping reads, so a reader can resolve them once per file.
+    /// Every column or XPath the mapping reads (fields and `skip_when:`), so a reader can resolve them once per file.
     public var references: [FieldSource] {
         let rules = mapping.fields.values.sorted { $0.location.line < $1.location.line } + mapping.custom.map(\.rule)
-        return rules.map(\.source).flatMap(\.references)
+        return rules.map(\.source).flatMap(\.references) + (mapping.skipWhen?.references ?? [])
     }
 
-    /// The order whose header later rows inherit (`fill_down`).
+    /// What one row hands to the next: the order whose header later rows inherit (`fill_down`), and
+    /// the counters of `sequence:` fields.
     public struct FillDown: Sendable {
         var orderRef: String?
         var header: [String] = []
         var custom: [String: String] = [:]
+        /// Rows mapped so far (`sequence: per_file`).
+        var rowsInFile = 0
+        /// The order key of the previous row and its rows so far (`sequence: per_order`).
+        var sequenceKey: String?
+        var rowsInOrder = 0
         public init() {}
+    }
+
+    /// Whether the mapping's `skip_when:` leaves this row out; `lookup` returns the raw text of a column or XPath.
+    public func skips(_ lookup: (FieldSource) -> String) -> Bool {
+        guard let condition = mapping.skipWhen else { return false }
+        return Self.holds(condition, { source($0, lookup).trimmed })
+    }
+
+    static func holds(_ condition: SkipCondition, _ value: (FieldSource) -> String) -> Bool {
+        switch condition {
+        case .all(let parts): return parts.allSatisfy { holds($0, value) }
+        case .any(let parts): return parts.contains { holds($0, value) }
+        case .not(let inner): return !holds(inner, value)
+        case .test(let source, let test):
+            let v = value(source)
+            switch test {
+            case .blank: return v.isEmpty
+            case .equals(let text): return v == text
+            case .oneOf(let list): return list.contains(v)
+            case .matches(let box): return box.regex.firstMatch(in: v, range: NSRange(v.startIndex..., in: v)) != nil
+            }
+        }
+    }
+
+    /// A skipped row of a `fill_down` orders file may still be the first row of its order, the one that
+    /// carries the header: its header values are kept for the rows that follow, as if it were read.
+    /// Nothing else of it counts (no record, no rejection, no sequence number).
+    public func noteSkipped(line: Int, fillDown: inout FillDown, lookup: (FieldSource) -> String) {
+        guard mapping.feed == .orders, mapping.fillDown, let key = orderKey(lookup), key != fillDown.orderRef else { return }
+        let counters = (fillDown.rowsInFile, fillDown.sequenceKey, fillDown.rowsInOrder)
+        if case .failure = map(line: line, fillDown: &fillDown, lookup: lookup) {
+            fillDown = FillDown()
+            fillDown.orderRef = key
+        }
+        (fillDown.rowsInFile, fillDown.sequenceKey, fillDown.rowsInOrder) = counters
+    }
+
+    /// The row's order key as the mapping makes it (after `order_ref`'s steps, card numbers masked); the
+    /// value as written when the steps fail on it. Nil when blank or not an orders feed. Rows are
+    /// compared by this key, never by the raw text (`fill_down` with a `prefix:` continues the right order).
+    public func orderKey(_ lookup: (FieldSource) -> String) -> String? {
+        guard mapping.feed == .orders, let rule = mapping.fields["order_ref"], let raw = raw("order_ref", lookup) else { return nil }
+        let made = (try? value(of: rule, field: "order_ref", kind: .code, line: 0, lookup: lookup))?.trimmed.nilIfEmpty
+        return CardNumberRedactor.redact(made ?? raw)
     }
 
     /// Maps one record; `lookup` returns the raw text of a column or XPath.
@@ -57,17 +107,20 @@ public struct RecordMapper: Sendable {
                     lookup: (FieldSource) -> String) -> Result<MappedRecord, RecordRejection> {
         var values = [String](repeating: "", count: specs.count)
         var continuing = false
-        let rawRef = mapping.feed == .orders && mapping.fillDown ? raw("order_ref", lookup).map(CardNumberRedactor.redact) : nil
+        let rowRef = mapping.feed == .orders && mapping.fillDown ? orderKey(lookup) : nil
         if mapping.fillDown, let current = fillDown.orderRef, !fillDown.header.isEmpty {
-            continuing = rawRef == nil || rawRef == current
+            continuing = rowRef == nil || rowRef == current
         }
+        fillDown.rowsInFile += 1
         do throws(RecordRejection) {
+            var counted: [Int] = []
             for i in 0..<rules.count {
                 if !continuing, let directValue, let value = directValue(i) {
                     values[i] = value
                     continue
                 }
                 guard let rule = rules[i] else { continue }
+                if case .sequence = rule.source { counted.append(i); continue }
                 // A following row of the same order inherits the header fields it leaves blank.
                 if continuing, !specs[i].isLineField, source(rule.source, lookup).trimmed.isEmpty {
                     values[i] = fillDown.header[i]
@@ -76,13 +129,35 @@ public struct RecordMapper: Sendable {
                 values[i] = try value(of: rule, field: specs[i].name, kind: specs[i].kind, line: line, lookup: lookup)
             }
             var custom: [String: String] = [:]
+            var countedCustom: [CustomField] = []
             for field in mapping.custom {
+                if case .sequence = field.rule.source { countedCustom.append(field); continue }
                 if continuing, field.entity == "order", source(field.rule.source, lookup).trimmed.isEmpty {
                     if let v = fillDown.custom[field.qualifiedName] { custom[field.qualifiedName] = v }
                     continue
                 }
                 let v = try value(of: field.rule, field: field.qualifiedName, kind: field.kind, line: line, lookup: lookup)
                 if !v.isEmpty { custom[field.qualifiedName] = v }
+            }
+            if !counted.isEmpty || !countedCustom.isEmpty {
+                // Counted once the order key is known: the row's own, or the one it continues.
+                if mapping.feed == .orders {
+                    let key = values[mapping.feed.index(of: "order_ref")]
+                    if key == fillDown.sequenceKey { fillDown.rowsInOrder += 1 } else { fillDown.sequenceKey = key; fillDown.rowsInOrder = 1 }
+                }
+                let counters = (perFile: fillDown.rowsInFile, perOrder: fillDown.rowsInOrder)
+                let counting: (FieldSource) -> String = { source in
+                    guard case .sequence(let scope) = source else { return lookup(source) }
+                    return String(scope == .perFile ? counters.perFile : counters.perOrder)
+                }
+                for i in counted {
+                    guard let rule = rules[i] else { continue }
+                    values[i] = try value(of: rule, field: specs[i].name, kind: specs[i].kind, line: line, lookup: counting)
+                }
+                for field in countedCustom {
+                    let v = try value(of: field.rule, field: field.qualifiedName, kind: field.kind, line: line, lookup: counting)
+                    if !v.isEmpty { custom[field.qualifiedName] = v }
+                }
             }
             // Every value but the card field is masked here, once, for every feed and format: whatever
             // reads a mapped record (the database, a pick list, `mapping test`) never sees a card number.
@@ -98,13 +173,15 @@ public struct RecordMapper: Sendable {
             var e = error
             e.location = location
             if mapping.feed == .orders {
-                let ref = values[mapping.feed.index(of: "order_ref")].nilIfEmpty.map(CardNumberRedactor.redact) ?? rawRef
-                    ?? raw("order_ref", lookup).map(CardNumberRedactor.redact)
+                let ref = values[mapping.feed.index(of: "order_ref")].nilIfEmpty.map(CardNumberRedactor.redact) ?? rowRef
+                    ?? orderKey(lookup)
                 e.orderRef = ref ?? (mapping.fillDown ? fillDown.orderRef : nil)
                 // A broken first row still starts its order: the rows that follow belong to it (and are refused with it).
                 if mapping.fillDown, !continuing, let ref, ref != fillDown.orderRef {
+                    let counters = (fillDown.rowsInFile, fillDown.sequenceKey, fillDown.rowsInOrder)
                     fillDown = FillDown()
                     fillDown.orderRef = ref
+                    (fillDown.rowsInFile, fillDown.sequenceKey, fillDown.rowsInOrder) = counters
                 }
                 if e.lineNo == nil { e.lineNo = Int(raw("line_no", lookup) ?? "") }
                 if e.sku == nil { e.sku = raw("sku", lookup).map(CardNumberRedactor.redact) }
@@ -123,8 +200,15 @@ public struct RecordMapper: Sendable {
 
     func source(_ source: FieldSource, _ lookup: (FieldSource) -> String) -> String {
         switch source {
-        case .column, .xpath: return lookup(source)
+        case .column, .xpath, .sequence: return lookup(source)
         case .constant(let v): return v
+        case .first(let alternatives):
+            // As written: the first alternative with a value (its steps are applied by `value(of:)`).
+            for alternative in alternatives {
+                let v = self.source(alternative.source, lookup)
+                if !v.trimmed.isEmpty { return v }
+            }
+            return ""
         case .concat(let parts, let separator):
             return parts.map { self.source($0, lookup).trimmed }.filter { !$0.isEmpty }
                 .joined(separator: separator)
@@ -138,10 +222,31 @@ public struct RecordMapper: Sendable {
         }
     }
 
-    func value(of rule: FieldRule, field: String, kind: FieldKind, line: Int, lookup: (FieldSource) -> String) throws(RecordRejection) -> String {
-        let original = source(rule.source, lookup)
-        var value = original
-        var numberDone = false, dateDone = false
+    /// A value after its source and steps, before the dialect's forms and the checks.
+    struct Made {
+        /// The source value as written, for messages.
+        var original: String
+        var value: String
+        var numberDone = false
+        var dateDone = false
+    }
+
+    func made(_ rule: FieldRule, field: String, line: Int, lookup: (FieldSource) -> String) throws(RecordRejection) -> Made {
+        var result: Made
+        if case .first(let alternatives) = rule.source {
+            // Each alternative through its own steps; the first that is not blank wins.
+            result = Made(original: "", value: "")
+            for alternative in alternatives {
+                let candidate = try made(alternative, field: field, line: line, lookup: lookup)
+                if !candidate.value.trimmed.isEmpty { result = candidate; break }
+            }
+        } else {
+            let original = source(rule.source, lookup)
+            result = Made(original: original, value: original)
+        }
+        let original = result.original
+        var value = result.value
+        var numberDone = result.numberDone, dateDone = result.dateDone
         func bad(_ expected: String) -> RecordRejection {
             .badValue(line: line, field: field, found: original, expected: expected)
         }
@@ -184,6 +289,17 @@ public struct RecordMapper: Sendable {
             case .suffix(let s): if !value.isEmpty { value += s }
             }
         }
+        return Made(original: original, value: value, numberDone: numberDone, dateDone: dateDone)
+    }
+
+    func value(of rule: FieldRule, field: String, kind: FieldKind, line: Int, lookup: (FieldSource) -> String) throws(RecordRejection) -> String {
+        let made = try made(rule, field: field, line: line, lookup: lookup)
+        let original = made.original
+        var value = made.value
+        let numberDone = made.numberDone, dateDone = made.dateDone
+        func bad(_ expected: String) -> RecordRejection {
+            .badValue(line: line, field: field, found: original, expected: expected)
+        }
         // The dialect's forms apply to typed fields unless a step already converted the value.
         let trimmed = value.trimmed
         if !trimmed.isEmpty {
@@ -212,7 +328,7 @@ public struct RecordMapper: Sendable {
                     if let pattern = dialect.dateFormat {
                         guard let t = pattern.parse(trimmed) else { throw bad("a date like \(pattern.text)") }
                         value = t.description
-                    } else if let t = Timestamp(iso8601: trimmed) {
+                    } else if let t = Timestamp(iso8601: trimmed, offset: .asWritten) {
                         value = t.description
                     } else if field.contains(".") {
                         throw bad("a date YYYY-MM-DD or an ISO 8601 date-time")

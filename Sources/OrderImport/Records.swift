@@ -16,10 +16,11 @@ public struct OrderLineInput: Sendable, Hashable {
     public var orderDate: Timestamp
     public var customerRef: String
     public var lineNo: Int
+    /// Blank only on a non-stock line that names no product.
     public var sku: String
     /// As written, in `unit` (converted to the product's stock unit when the line is stored).
     public var quantity: Quantity
-    /// Nil means the product's price.
+    /// Nil means the product's price (a non-stock line always has its own; it may be negative, a discount).
     public var unitPrice: UnitPrice?
     /// The unit the line is written in (in capitals); nil means the product's stock unit.
     public var unit: String? = nil
@@ -39,6 +40,12 @@ public struct OrderLineInput: Sendable, Hashable {
     public var custom: [String: String] = [:]
     /// For XML: the record's number and path.
     public var location: String? = nil
+    /// A non-stock line (gift wrap, shipping, a discount) only counts in the order's value.
+    public var kind: LineKind = .stock
+    /// Order-level amounts from the order's columns (nil: none): counted like non-stock lines.
+    public var shippingCharge: Money? = nil
+    /// A positive amount taken off the order's value.
+    public var discount: Money? = nil
 }
 
 /// A whole order, all of whose rows were valid.
@@ -54,6 +61,9 @@ public struct OrderInput: Sendable, Hashable {
     public var priority: Int = 0
     public var shipPolicy: ShipPolicy? = nil
     public var currency: CurrencyCode? = nil
+    public var shippingCharge: Money? = nil
+    public var discount: Money? = nil
+    /// Stock and non-stock lines together, by line number (they share the numbering).
     public var lines: [OrderLineInput]
     /// `order.*` custom fields, from the order's first row.
     public var custom: [String: String]

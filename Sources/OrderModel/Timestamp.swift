@@ -51,9 +51,21 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         bytes.append(contentsOf: digits.reversed())
     }
 
+    /// What a zone offset written after a time does.
+    public enum OffsetRule: Sendable {
+        /// The instant: `10:00+01:00` is `09:00Z` (the engine's own stamps, `--now`).
+        case applied
+        /// Dates as the sender wrote them: the offset is read and checked, never applied, so
+        /// `2026-03-01 00:15:00 +0100` stays the 1st of March, 00:15 (dates read from input files).
+        case asWritten
+    }
+
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fff]]` with `T` or a space, and an optional
-    /// zone `Z`, `±HH:MM`, `±HHMM` or `±HH`; a time without a zone is taken as UTC.
-    public init?(iso8601 text: String) {
+    /// zone `Z`, `±HH:MM`, `±HHMM` or `±HH` (after an optional space); a time without a zone is taken as UTC.
+    public init?(iso8601 text: String) { self.init(iso8601: text, offset: .applied) }
+
+    /// Parses as `init(iso8601:)`, with the offset applied or, for dates read from files, as written.
+    public init?(iso8601 text: String, offset rule: OffsetRule) {
         let b = Array(text.trimmed.utf8)
         var i = 0
         func number(_ count: Int) -> Int? {
@@ -92,6 +104,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
                 }
             }
             guard hour < 24, minute < 60, second < 61 else { return nil }
+            // `2026-03-01 00:15:00 +0100`: a space may come before the offset.
+            if i + 1 < b.count, b[i] == UInt8(ascii: " "), b[i + 1] == UInt8(ascii: "+") || b[i + 1] == UInt8(ascii: "-") { i += 1 }
             if i < b.count {
                 if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") {
                     i += 1
@@ -114,7 +128,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         }
         guard i == b.count else { return nil }
         let days = Timestamp.days(fromCivil: year, month, day)
-        secondsSinceEpoch = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
+        secondsSinceEpoch = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(rule == .applied ? offset : 0)
     }
 
     public static func daysIn(month: Int, year: Int) -> Int {

@@ -42,7 +42,7 @@ public enum ImportInProgress {
         let orders = "SELECT id FROM sales_order WHERE source_file_id = ?"
         // No step runs between the import's transactions, so nothing has allocated or exported these orders;
         // an operator's hold, release or override may have been recorded against one.
-        for table in ["stage_move", "rule_override", "rule_output", "order_line"] {
+        for table in ["stage_move", "rule_override", "rule_output", "order_line", "order_charge"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE order_id IN (\(orders))", arguments: [sourceFileID])
         }
         try db.execute(sql: "DELETE FROM sales_order WHERE source_file_id = ?", arguments: [sourceFileID])

@@ -7,7 +7,7 @@ enum Schema {
         ("v9-indexes", v9), ("v10-drop-ship-products", v10),
         ("v11-stage-index-orders", v11), ("v12-exception-reports", v12),
         ("v13-engine-health", v13), ("v14-import-in-progress", v14),
-        ("v16-currency", v16), ("v17-decimal-quantities", v17),
+        ("v16-currency", v16), ("v17-decimal-quantities", v17), ("v18-non-stock-lines", v18),
     ]
 
     /// A line's place in the allocation queue as one sortable text: priority (higher first), order date,
@@ -475,5 +475,27 @@ enum Schema {
     CREATE INDEX order_line_unchecked ON order_line(order_id) WHERE unit_checked = 0;
     ALTER TABLE receipt ADD COLUMN quantity_as_written TEXT;
     ALTER TABLE receipt ADD COLUMN unit_as_written TEXT;
+    """
+
+    /// Non-stock lines (gift wrap, shipping, tips, discounts) live beside the order's lines, not among them:
+    /// nothing that allocates, picks, buys or moves stages can reach them, and they need none of a stock
+    /// line's state. `quantity` is in thousandths and `unit_price` in ten-thousandths of the minor unit, as on
+    /// order lines (v17); `value` is their `LineValue` (minor units, negative for a discount), so that every
+    /// sum reads it rather than computing it again. `kind` is `line` for a row of the file
+    /// (with its line number), `shipping` or `discount` for an order-level amount (no line number).
+    static let v18 = """
+    CREATE TABLE order_charge (
+        id INTEGER PRIMARY KEY,
+        order_id INTEGER NOT NULL REFERENCES sales_order(id),
+        kind TEXT NOT NULL,
+        line_no INTEGER,
+        sku TEXT,
+        quantity INTEGER NOT NULL,
+        unit_price INTEGER NOT NULL,
+        value INTEGER NOT NULL,
+        source_line INTEGER NOT NULL,
+        custom TEXT,
+        UNIQUE (order_id, line_no)
+    );
     """
 }

@@ -105,6 +105,33 @@ import TestSupport
         #expect(reasons.contains { $0.contains("field line_no: found 1 again") })
     }
 
+    /// A NUL in a cell (`AB<NUL>CD`, or trailing NULs in a custom field) used to import cut at the NUL, or with the NUL
+    /// stored. The line is now refused with its order, naming file, line and field; nothing with a NUL reaches the database.
+    @Test func aNulByteRejectsItsOrderAndNothingOfItIsStored() throws {
+        let home = try home()
+        try home.drop("orders", "nul.csv", Sample.orders([
+            Sample.line("O1", no: 1, sku: "SKU1"),
+            Sample.line("O1", no: 2, sku: "SKU1").replacingOccurrences(of: ",SKU1,", with: ",SKU\u{0}1,"),
+            Sample.line("O2", no: 1, sku: "SKU1").replacingOccurrences(of: "O2,", with: "O2\u{0}\u{0},"),
+            Sample.line("O3", no: 1, sku: "SKU1"),
+        ]))
+        let report = try home.cycle()
+        #expect(report.step("import")?["rejected"] == 3)
+        #expect(try OrderQueries(engine: home.engine()).orders().map(\.orderRef) == ["O3"])
+        let rows = try home.csvRows("outbox/exceptions/EX-000001.csv").filter { $0["kind"] == "rejected-order" || $0["kind"] == "rejected-record" }
+            .sorted { ($0["source_line"] ?? "") < ($1["source_line"] ?? "") }
+        #expect(rows.map { $0["source_line"] } == ["3", "4"])
+        #expect(rows.allSatisfy { $0["source_file"] == "orders/nul.csv" })
+        #expect(rows.first?["reason"]?.hasPrefix("field 5 holds a NUL byte (0x00) after 'SKU', expected text without NUL bytes (column 'sku', mapped to sku)") == true)
+        #expect(rows.first?["order_ref"] == "O1")
+        #expect(rows.last?["reason"]?.hasPrefix("field 1 holds a NUL byte (0x00) after 'O2', expected text without NUL bytes (column 'order_ref', mapped to order_ref)") == true,
+                "trailing NULs: the key is not cut to O2")
+        let stored = try home.engine().database.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sales_order WHERE instr(order_ref, char(0)) > 0 OR instr(COALESCE(custom, ''), char(0)) > 0") ?? -1
+        }
+        #expect(stored == 0)
+    }
+
     @Test func aFileWithTheWrongHeaderFailsWholeWithAReason() throws {
         let home = try home()
         try home.drop("orders", "wrong.csv", "order,date,customer\nO1,2026-11-26,C1\n")

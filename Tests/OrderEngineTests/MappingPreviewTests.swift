@@ -44,6 +44,23 @@ import TestSupport
         #expect(result.rejections.first?.message.contains("the whole order O1 (2 lines) is rejected") == true)
     }
 
+    @Test func rowsLeftOutBySkipWhenAreCountedApartFromRejections() throws {
+        let home = try home()
+        let url = home.root.appendingPathComponent("skip.csv")
+        try Data(Sample.orders([Sample.line("O1", no: 1, sku: "SKU1"), Sample.line("O1", no: 2, sku: "TIP"), Sample.line("O2", no: 1, sku: "SKU2")]).utf8)
+            .write(to: url)
+        var yaml = try String(contentsOf: home.home.mappings.appendingPathComponent("orders.yaml"), encoding: .utf8)
+        yaml += "\nskip_when: { column: sku, equals: TIP }\n"
+        let mapping = try MappingLoader().load(yaml: yaml, file: "mappings/orders.yaml", name: "orders")
+        let result = MappingPreview(mapping: mapping, home: home.home).run(path: url.path, limit: nil)
+        #expect(result.skippedCount == 1)
+        #expect(result.recordsRead == 2)
+        #expect(result.recordCount == 2)
+        #expect(result.rejectedCount == 0)
+        let json = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+        #expect(json.contains("\"skipped_count\":1"))
+    }
+
     @Test func anOrderWhoseRowsAreNotTogetherIsRefusedWhole() throws {
         let home = try home()
         let result = try preview(home, "orders", Sample.orders([

@@ -90,21 +90,63 @@ import TestSupport
         #expect(values == ["ERP-4711 18293.30", "ERP-4712 258.00"])
     }
 
-    @Test func anECommerceExportWithFillDownAndMultiLineNotes() throws {
+    /// What the cycle printed for each file it took (the observer behind `orderflow cycle`'s file lines).
+    final class FileLines: ImportObserver, @unchecked Sendable {
+        private let lock = NSLock()
+        private var lines: [String] = []
+        func started(file: String, bytes: Int) {}
+        func progress(file: String, bytesDone: Int, bytesTotal: Int, records: Int) {}
+        func finished(file: String, records: Int, rejected: Int, outcome: String) {
+            lock.withLock { lines.append("\(file): \(records) record(s), \(rejected) rejected, \(outcome)") }
+        }
+        var all: [String] { lock.withLock { lines } }
+    }
+
+    /// Each line of an order as (line_no, sku, quantity, unit_price, custom).
+    func lines(_ order: OrderQueries.OrderDetail) -> [String] {
+        order.lines.map { "\($0.lineNo) \($0.sku) \($0.quantity) \($0.unitPrice ?? "-") \($0.custom.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";"))" }
+    }
+
+    /// Non-stock lines as `line-or-kind sku qty price value custom`.
+    func nonStock(_ order: OrderQueries.OrderDetail) -> [String] {
+        order.nonStockLines.map {
+            let custom = $0.custom.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+            return "\($0.lineNo.map(String.init) ?? $0.kind.rawValue) \($0.sku ?? "-") \($0.quantity) \($0.unitPrice) \($0.value)" + (custom.isEmpty ? "" : " " + custom)
+        }
+    }
+
+    /// Shopify's admin "Export orders" CSV with its real columns: Name repeated on every row of an order (fill-down
+    /// with a WEB- prefix compares made keys), no line numbers (sequence: per_order), tips and gift wrap without a
+    /// SKU as non-stock lines, Shipping and Discount Amount as the order's, `Created at` as written with its
+    /// offset, a quoted multi-line note.
+    @Test func aShopifyOrdersExport() throws {
         let home = try home()
         try install(home, "shop/shop-orders.yaml", "shop/orders_export_1.csv", inbox: "shop")
-        try home.cycle()
-        let order = try home.order("WEB-1001")
-        #expect(order.lines.count == 2)
-        #expect(order.customerRef == "C002")
-        #expect(order.cardLast4 == "1111")
-        #expect(order.custom["notes"] == "Leave with neighbour\nat number 9, \"blue door\"")
-        #expect(order.custom["gift"] == "true")
-        #expect(order.lines.map { $0.custom["gift_wrap"] } == ["true", "false"])
-        #expect(order.shipTo["name"] == "Jane Buyer")
-        #expect(try home.order("WEB-1002").customerRef == "WEBGUEST")
-        let archived = try home.read("archive/shop/orders_export_1.csv")
-        #expect(!archived.contains("4111 1111 1111 1111"))
+        let files = FileLines()
+        let report = try home.engine().runCycle(observer: files)
+        #expect(files.all.contains("shop/orders_export_1.csv: 5 record(s), 0 rejected, imported"))
+        #expect(report.step("import")?["skipped"] ?? 0 == 0)
+        let first = try home.order("WEB-1001")
+        #expect(first.orderDate == "2026-11-27T00:15:00Z", "the day the shop wrote, though 26 November in UTC")
+        #expect(first.customerRef == "WEBGUEST")
+        #expect(first.paymentMethod == nil)
+        #expect(first.currency == "GBP")
+        #expect(first.shipTo == ["name": "Jane Buyer", "address1": "7 Elm Close", "address2": "", "city": "York", "postcode": "YO2 1AB", "country": "GB"])
+        #expect(first.custom == ["channel": "web", "email": "jane@example.com", "financial_status": "paid", "payment": "Shopify Payments",
+                                 "shopify_id": "5550001001", "notes": "Leave with neighbour\nat number 9, \"blue door\""])
+        #expect(lines(first) == ["1 WID-100 2 12.50 name=Widget small", "2 WID-200 1 30.00 name=Widget large"])
+        // The tip (no SKU) is a non-stock line; shipping is the order's; the total is Shopify's Total.
+        #expect(nonStock(first) == ["3 - 1 6.00 6.00 name=Tip", "shipping - 1 4.99 4.99"])
+        #expect(first.total == "65.99")
+        let second = try home.order("WEB-1002")
+        #expect(second.orderDate == "2026-11-27T08:02:10Z")
+        #expect(second.shipTo == ["name": "Anne Lefèvre", "address1": "12 rue de Berri", "address2": "", "city": "Paris", "postcode": "75008", "country": "FR"])
+        #expect(second.custom == ["channel": "web", "email": "anne@example.fr", "financial_status": "paid", "payment": "PayPal Express Checkout",
+                                  "shopify_id": "5550001002"])
+        #expect(lines(second) == ["1 CBL-050 3 8.99 name=Cable 0.5 m"])
+        #expect(nonStock(second) == ["2 - 1 2.50 2.50 name=Gift wrap", "shipping - 1 9.99 9.99", "discount - 1 -2.00 -2.00"])
+        #expect(second.total == "37.46")
+        #expect(try OrderQueries(engine: home.engine()).orders().map(\.orderRef) == ["WEB-1001", "WEB-1002"])
     }
 
     @Test func aUBLOrderWithNamespacesAndAttributes() throws {
@@ -120,6 +162,78 @@ import TestSupport
         #expect(order.custom.isEmpty)
         #expect(order.currency == "GBP", "DocumentCurrencyCode is the order's currency")
         #expect(order.lines.map { $0.custom["unit_code"] } == ["EA", "EA"])
+    }
+
+    /// UBL 2.1 allows the root with a prefix: `<ubl:Order xmlns:ubl=...>` imports through the same mapping.
+    @Test func aUBLOrderWithAPrefixedRootThroughTheSameMapping() throws {
+        let home = try home()
+        try install(home, "ubl/ubl-orders.yaml", "ubl/order-34.xml", inbox: "ubl")
+        try home.copy(Self.examples.appendingPathComponent("ubl/order-35-prefixed.xml"), into: "ubl")
+        try home.cycle()
+        let order = try home.order("UBL-35")
+        #expect(order.orderDate == "2026-11-26T23:45:00Z")
+        #expect(order.customerRef == "C004")
+        #expect(order.paymentMethod == "PROFORMA")
+        #expect(order.currency == "GBP")
+        #expect(order.shipTo == ["name": "Northern Fixings Goods In", "address1": "4 Quay Street", "address2": "", "city": "Newcastle",
+                                 "postcode": "NE1 3AF", "country": "GB"])
+        #expect(order.custom.isEmpty)
+        #expect(lines(order) == ["1 GAD-300 6 8.00 unit_code=H87", "2 CBL-050 10 2.50 unit_code=EA"])
+        #expect(try home.order("UBL-34").lines.count == 2)
+    }
+
+    /// A cXML 1.2 OrderRequest: DOCTYPE SYSTEM (never fetched), the record below the Request, the buyer in the Header.
+    @Test func aCXMLOrderRequestWithItsBuyerInTheHeader() throws {
+        let home = try home()
+        try install(home, "cxml/cxml-orders.yaml", "cxml/PO-77001.xml", inbox: "cxml")
+        let files = FileLines()
+        _ = try home.engine().runCycle(observer: files)
+        #expect(files.all.contains("cxml/PO-77001.xml: 2 record(s), 0 rejected, imported"))
+        let order = try home.order("PO-77001")
+        #expect(order.orderDate == "2026-11-27T00:30:00Z", "as the buyer wrote it")
+        #expect(order.customerRef == "C001", "from /cXML/Header/From/Credential[@domain='NetworkID']/Identity")
+        #expect(order.paymentMethod == nil)
+        #expect(order.currency == "GBP")
+        #expect(order.shipTo == ["name": "Acme Trading Ltd", "address1": "Unit 9, Ring Road", "address2": "Goods In, Door 3", "city": "Leeds",
+                                 "postcode": "LS12 6AA", "country": "GB"])
+        #expect(order.custom == ["payload_id": "20261127.003012.4711@buyer.example.com", "sent_by": "Acme Procurement 9.1",
+                                 "comments": "Deliver before noon"])
+        #expect(lines(order) == ["1 WID-100 4 12.50 buyer_part=ACME-W1;unit=EA;wanted_by=2026-12-01T00:00:00Z",
+                                 "2 WID-200 1 30.00 buyer_part=ACME-W2;unit=EA;wanted_by=2026-12-01T00:00:00Z"])
+    }
+
+    /// A UBL 2.1 ReceiptAdvice: header values by absolute paths, a line's date or else the delivery's (first:).
+    @Test func aUBLReceiptAdvice() throws {
+        let home = try home()
+        try install(home, "ubl-receipt/ubl-receipts.yaml", "ubl-receipt/receipt-advice-RA-0042.xml", inbox: "ubl-receipts")
+        try home.cycle()
+        let receipt = try ReceiptQueries(engine: home.engine()).receipt("RA-0042")
+        let shown = receipt.lines.map { "\($0.sku) \($0.quantity) \($0.warehouse) \($0.receivedAt) \($0.custom.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";"))" }
+        let header = "despatch=DN-5501;"
+        #expect(shown == [
+            "WID-100 60 MAIN 2026-11-27T00:00:00Z \(header)line=1;order=PO-000123;short=0;supplier=Widget Works Ltd",
+            "WID-200 10 MAIN 2026-11-26T16:40:00Z \(header)line=2;order=PO-000123;short=2;supplier=Widget Works Ltd",
+            "GAD-300 24 MAIN 2026-11-26T00:00:00Z \(header)line=3;order=PO-000123;short=0;supplier=Widget Works Ltd",
+        ])
+    }
+
+    /// An Excel "CSV UTF-8" goods-in report: BOM, CRLF, a title line, quoted cells, thousands, a trailing row of
+    /// empty cells (skipped), and a blank received date falling back to the delivery date.
+    @Test func anExcelGoodsInReport() throws {
+        let home = try home()
+        try install(home, "goods-in-excel/goods-in-excel.yaml", "goods-in-excel/GoodsIn_wk48.csv", inbox: "goods-in-excel")
+        let files = FileLines()
+        _ = try home.engine().runCycle(observer: files)
+        #expect(files.all.contains("goods-in-excel/GoodsIn_wk48.csv: 3 record(s), 0 rejected, imported (1 row skipped by the mapping's skip_when)"))
+        let queries = ReceiptQueries(engine: try home.engine())
+        func shown(_ ref: String) throws -> [String] {
+            try queries.receipt(ref).lines.map { "\($0.sku) \($0.quantity) \($0.warehouse) \($0.receivedAt) \($0.custom.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";"))" }
+        }
+        #expect(try shown("GRN-1001") == [
+            "WID-100 1200 MAIN 2026-11-26T00:00:00Z description=Widget small;supplier=Widget Works, Ltd",
+            "WID-200 12 MAIN 2026-11-25T00:00:00Z description=Widget \"large\";notes=Pallet 2 of 2\r\ndamaged corner;supplier=Widget Works, Ltd",
+        ])
+        #expect(try shown("GRN-1002") == ["GAD-300 24 NORTH 2026-11-27T00:00:00Z description=Gadget;supplier=Gadget Co"])
     }
 
     @Test func anXMLGoodsReceiptRaisesStock() throws {

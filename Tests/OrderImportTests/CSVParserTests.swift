@@ -64,4 +64,14 @@ import OrderImport
         let records = parse("a;'b;c'\n", CSVParser.Options(delimiter: UInt8(ascii: ";"), quote: UInt8(ascii: "'")))
         #expect(try records[0].get().fields == ["a", "b;c"])
     }
+
+    /// A NUL is never stored and never cuts a value: the record fails, naming the field and what came before.
+    @Test(arguments: [("AB\u{0}CD,x\n", 1, "AB"), ("x,\"AB\u{0}\u{0}\"\n", 2, "AB"), ("x,y,\u{0}\n", 3, "")])
+    func aNulByteFailsTheRecord(text: String, field: Int, before: String) {
+        let records = parse(text)
+        guard case .failure(let error)? = records.first else { Issue.record("expected a failure"); return }
+        #expect(error.field == field)
+        #expect(error.problem == .nulByte(after: before))
+        #expect(error.description.hasPrefix("field \(field) holds a NUL byte (0x00)"))
+    }
 }

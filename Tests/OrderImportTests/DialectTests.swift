@@ -76,7 +76,9 @@ import Testing
         ("dd.MM.yyyy", "27.11.2026", "2026-11-27T00:00:00Z"),
         ("MM/dd/yyyy", "11/27/2026", "2026-11-27T00:00:00Z"),
         ("d/M/yy HH:mm", "7/3/26 09:05", "2026-03-07T09:05:00Z"),
-        ("yyyy-MM-dd'T'HH:mm:ssXXX", "2026-11-27T10:00:00+01:00", "2026-11-27T09:00:00Z"),
+        // Dates as written: the zone is read and checked, not applied.
+        ("yyyy-MM-dd'T'HH:mm:ssXXX", "2026-11-27T10:00:00+01:00", "2026-11-27T10:00:00Z"),
+        ("yyyy-MM-dd HH:mm:ss Z", "2026-03-01 00:15:00 +0100", "2026-03-01T00:15:00Z"),
         ("dd MMM yyyy", "05 Dec 2026", "2026-12-05T00:00:00Z"),
     ])
     func datePatterns(pattern: String, value: String, canonical: String) throws {

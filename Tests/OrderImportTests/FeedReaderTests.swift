@@ -12,7 +12,7 @@ import OrderImport
 
     func read(_ text: String) throws -> [Result<MappedRecord, RecordRejection>] {
         var out: [Result<MappedRecord, RecordRejection>] = []
-        try Array(text.utf8).withUnsafeBufferPointer { try FeedReader(mapping: mapping).read(csv: $0) { out.append($0) } }
+        _ = try Array(text.utf8).withUnsafeBufferPointer { try FeedReader(mapping: mapping).read(csv: $0) { out.append($0) } }
         return out
     }
 
@@ -58,5 +58,15 @@ import OrderImport
     @Test func masterDataSortsBeforeOrdersAndEveryFeedHasItsPlace() {
         #expect(Feed.allCases.sorted() == Feed.allCases)
         #expect(Feed.customers < Feed.orders && Feed.suppliers < Feed.receipts && Feed.receipts < Feed.cancellations)
+    }
+
+    @Test func aNulByteRejectsItsLineNamingTheColumnAndTheField() throws {
+        let records = try read("feed: receipts\nfields: { receipt_ref: ref, sku: item, quantity: qty }\n", "ref,item,qty\nR1,AB\u{0}CD,5\nR2,B,1\n")
+        #expect(records.count == 2)
+        guard case .failure(let rejection) = records[0] else { Issue.record("the line is rejected"); return }
+        #expect(rejection.line == 2)
+        #expect(rejection.field == "sku")
+        #expect(rejection.message == "field 2 holds a NUL byte (0x00) after 'AB', expected text without NUL bytes (column 'item', mapped to sku); the line is refused, nothing of it is stored")
+        #expect(try records[1].get().values.contains("B"))
     }
 }

@@ -74,7 +74,7 @@ import OrderImport
         #expect(error(base + "  quantity: { column: qty, date: \"dd.QQ.yyyy\" }\n")
                 == "mappings/m.yaml:5:38: bad date pattern 'dd.QQ.yyyy': 'QQ' is not a date pattern letter; use yyyy, yy, MM, M, MMM, dd, d, HH, H, mm, ss, SSS, XXX or Z, and quote literal letters like 'T'")
         #expect(error(base + "  quantity: { column: qty, trimm: true }\n")
-                == "mappings/m.yaml:5:28: unknown key 'trimm' in field 'quantity'; expected one of column, path, value, concat, separator, template, steps, required, allowed, min, max, max_length, type, optional, trim, upper, lower, regex, map, otherwise, default, number, date, multiply, prefix, suffix")
+                == "mappings/m.yaml:5:28: unknown key 'trimm' in field 'quantity'; expected one of column, path, value, concat, separator, template, steps, required, allowed, min, max, max_length, type, optional, first, sequence, trim, upper, lower, regex, map, otherwise, default, number, date, multiply, prefix, suffix")
         #expect(error(base + "  quantity: qty\n  order.channel: x\n")
                 == "mappings/m.yaml:6:3: custom field 'order.channel': expected receipt.NAME with NAME of letters, digits and _ (feed receipts)")
         #expect(error("feed: receipts\nformat: xml\nxml: { record: //R }\nfields: { receipt_ref: \"@id\", sku: \"x:Sku\", quantity: \"Qty[\" }\n")

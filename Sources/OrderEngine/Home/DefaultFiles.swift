@@ -73,7 +73,8 @@ enum DefaultFiles {
     static var mappings: [(String, String)] {
         Feed.allCases.map { feed in
             // Columns added to the standard layout later may be missing from older files.
-            let optional: Set<String> = ["priority", "ship_policy", "currency", "unit", "stock_unit", "quantity_decimals", "units"]
+            let optional: Set<String> = ["priority", "ship_policy", "currency", "line_type", "shipping_charge", "discount",
+                                         "unit", "stock_unit", "quantity_decimals", "units"]
             let fields = feed.fields.map {
                 optional.contains($0.name) ? "  \($0.name): { column: \($0.name), optional: true }" : "  \($0.name): \($0.name)"
             }.joined(separator: "\n")

@@ -23,6 +23,8 @@ struct FileImporter {
         var records = 0
         var rejected = 0
         var duplicates = 0
+        /// Rows the mapping's `skip_when:` left out: not records, not rejections.
+        var skipped = 0
         /// Card numbers read from the card field of every record, to be masked in the archived copy (digits only).
         var cardNumbers: Set<String> = []
     }
@@ -65,7 +67,9 @@ struct FileImporter {
                 """), arguments: [ref]) else { return nil }
             let id: Int64 = row[0]
             let sameFile = (row[2] as Int64) == sourceFileID
-            let lines = sameFile ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_line WHERE order_id = ?", arguments: [id]) ?? 0 : 0
+            let lines = sameFile ? try Int.fetchOne(db, sql: """
+                SELECT (SELECT COUNT(*) FROM order_line WHERE order_id = ?1) + (SELECT COUNT(*) FROM order_charge WHERE order_id = ?1 AND kind = 'line')
+                """, arguments: [id]) ?? 0 : 0
             return (id, row[1], lines, sameFile, row[3])
         }
 
@@ -78,6 +82,7 @@ struct FileImporter {
         func refuseSplit(_ ref: String, at line: Int, count: Int) throws {
             if let earlier = try earlierFromThisFile(ref) {
                 try db.execute(sql: "DELETE FROM order_line WHERE order_id = ?", arguments: [earlier.id])
+                try db.execute(sql: "DELETE FROM order_charge WHERE order_id = ?", arguments: [earlier.id])
                 try db.execute(sql: "DELETE FROM sales_order WHERE id = ?", arguments: [earlier.id])
                 result.rejected += earlier.lines
                 try reject(db, RecordRejection(line: line, field: "order_ref",
@@ -101,6 +106,10 @@ struct FileImporter {
                                     quantity_as_written, unit_as_written, unit_checked)
             VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?)
             """)
+        let insertCharge = try BulkStatement(db, sql: """
+            INSERT INTO order_charge (order_id, kind, line_no, sku, quantity, unit_price, value, source_line, custom)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
         var products = ProductUnitsCache()
         let homeUnits = context.engine.config.units
 
@@ -110,8 +119,9 @@ struct FileImporter {
             var quantities: [Quantity?] = []
             var problems: [RecordRejection] = []
             for line in order.lines {
-                // A whole quantity in the stock unit needs no product: it fits every precision and converts to itself.
-                if line.unit == nil, line.quantity.isWhole {
+                // A non-stock line has no product to convert to (its quantity is kept as written); a whole
+                // quantity in the stock unit needs no product: it fits every precision and converts to itself.
+                if line.kind == .nonStock || (line.unit == nil && line.quantity.isWhole) {
                     quantities.append(line.quantity)
                     continue
                 }
@@ -183,11 +193,32 @@ struct FileImporter {
                 }
                 let orderID = db.lastInsertedRowID
                 let queuePrefix = QueueKey.prefix(priority: order.priority, orderDate: order.orderDate, orderID: orderID)
+                /// A non-stock amount; the decoder checked that quantity × price is within the limit for money.
+                func charge(_ kind: ChargeKind, lineNo: Int?, sku: String?, quantity: Quantity, price: UnitPrice, line: Int, custom: String?) throws {
+                    insertCharge.bind(orderID, at: 1); insertCharge.bind(kind.rawValue, at: 2); insertCharge.bind(lineNo, at: 3)
+                    insertCharge.bind(sku, at: 4); insertCharge.bind(quantity.thousandths, at: 5); insertCharge.bind(price.tenThousandths, at: 6)
+                    insertCharge.bind(try LineValue.of(quantity, at: price).minorUnits, at: 7); insertCharge.bind(line, at: 8)
+                    insertCharge.bind(custom, at: 9)
+                    try insertCharge.execute()
+                }
+                // An order-level amount is one unit at its price (money, so its ten-thousandths cannot overflow within the limit).
+                if let shipping = order.shippingCharge, shipping != .zero, let price = UnitPrice(shipping) {
+                    try charge(.shipping, lineNo: nil, sku: nil, quantity: 1, price: price, line: order.sourceLine, custom: nil)
+                }
+                if let discount = order.discount, discount != .zero, let price = UnitPrice(Money(minorUnits: -discount.minorUnits)) {
+                    try charge(.discount, lineNo: nil, sku: nil, quantity: 1, price: price, line: order.sourceLine, custom: nil)
+                }
                 for (line, stock) in zip(order.lines, quantities) {
+                    let custom = line.custom.isEmpty ? nil : Self.json(line.custom.filter { $0.key.hasPrefix("line.") })
+                    if line.kind == .nonStock {
+                        try charge(.line, lineNo: line.lineNo, sku: line.sku.isEmpty ? nil : line.sku, quantity: line.quantity,
+                                   price: line.unitPrice ?? .zero, line: line.sourceLine, custom: custom)
+                        continue
+                    }
                     insertLine.bind(orderID, at: 1); insertLine.bind(line.lineNo, at: 2); insertLine.bind(line.sku, at: 3)
                     insertLine.bind((stock ?? line.quantity).thousandths, at: 4); insertLine.bind(line.unitPrice?.tenThousandths, at: 5)
                     insertLine.bind(now, at: 6); insertLine.bind(line.sourceLine, at: 7)
-                    insertLine.bind(line.custom.isEmpty ? nil : Self.json(line.custom.filter { $0.key.hasPrefix("line.") }), at: 8)
+                    insertLine.bind(custom, at: 8)
                     insertLine.bind(QueueKey.make(prefix: queuePrefix, lineNo: line.lineNo, part: 0), at: 9)
                     // As written, for the record; a line in its stock unit with a whole quantity keeps neither.
                     let plain = line.unit == nil && stock == line.quantity
@@ -214,6 +245,7 @@ struct FileImporter {
             try progress?(batch.bytes, result.records)
         }
         result.cardNumbers = reader.cardNumbers
+        result.skipped = reader.skipped
         return result
     }
 
@@ -304,7 +336,7 @@ struct FileImporter {
         }
         let now = context.now.description
         let defaultWarehouse = context.engine.config.defaultWarehouse
-        try FeedReader(mapping: mapping).read(file, progress: { try progress?($0, result.records) }) { record in
+        let summary = try FeedReader(mapping: mapping).read(file, progress: { try progress?($0, result.records) }) { record in
             result.records += 1
             do {
                 let mapped = try record.get()
@@ -398,6 +430,13 @@ struct FileImporter {
                     let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "import")
                     let count = try Cancellation(db: db, mover: mover).cancel(orderID: orderID, lineNo: input.lineNo,
                                                                               reason: "cancelled by \(sourceName) line \(input.sourceLine)")
+                    if count == 0, let lineNo = input.lineNo, try Bool.fetchOne(db, sql: """
+                        SELECT EXISTS (SELECT 1 FROM order_charge WHERE order_id = ? AND line_no = ?)
+                        """, arguments: [orderID, lineNo]) == true {
+                        throw RecordRejection(line: input.sourceLine, field: "line_no",
+                                              message: "order \(input.orderRef) line \(lineNo) is a non-stock line: there is nothing to cancel on it (it counts in the order's value while the order has open stock lines); cancel the order, or leave it",
+                                              orderRef: input.orderRef, lineNo: lineNo)
+                    }
                     if count == 0 {
                         throw RecordRejection(line: input.sourceLine, field: input.lineNo == nil ? "order_ref" : "line_no",
                                               message: "order \(input.orderRef)\(input.lineNo.map { " line \($0)" } ?? "") has nothing left to cancel (despatched, on a sent purchase order, or cancelled already)",
@@ -417,6 +456,7 @@ struct FileImporter {
                 result.rejected += 1
             }
         }
+        result.skipped = summary.skipped
         return result
     }
 }

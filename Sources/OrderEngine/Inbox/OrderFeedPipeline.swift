@@ -35,6 +35,7 @@ final class OrderFeedPipeline: @unchecked Sendable {
     private var cancelled = false
     private var failure: (any Error)?
     private var found: Set<String> = []
+    private var skippedRows = 0
     private let capacity = 4
     private let batchSize = 512
 
@@ -70,6 +71,13 @@ final class OrderFeedPipeline: @unchecked Sendable {
         return found
     }
 
+    /// Rows the mapping's `skip_when:` left out (valid once `next()` returned nil).
+    var skipped: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return skippedRows
+    }
+
     /// Stops the reader (if still reading) and waits until its thread has let go of the file.
     func close() {
         condition.lock()
@@ -80,7 +88,7 @@ final class OrderFeedPipeline: @unchecked Sendable {
     }
 
     private func read(_ file: InputFile, mapping: Mapping, decoder: RecordDecoder, cardIndex: Int) {
-        var assembler = OrderAssembler()
+        var assembler = OrderAssembler(money: decoder.money)
         var batch = Batch()
         var cards: Set<String> = []
         func push() throws {
@@ -96,8 +104,9 @@ final class OrderFeedPipeline: @unchecked Sendable {
             if let outcome { batch.items.append(.order(outcome)) }
         }
         var error: (any Error)? = nil
+        var summary = FeedReader.Summary()
         do {
-            try FeedReader(mapping: mapping).read(file, progress: { batch.bytes = $0 }) { record in
+            summary = try FeedReader(mapping: mapping).read(file, progress: { batch.bytes = $0 }) { record in
                 batch.records += 1
                 switch record {
                 case .success(let mapped):
@@ -123,6 +132,7 @@ final class OrderFeedPipeline: @unchecked Sendable {
         condition.lock()
         failure = error
         found = cards
+        skippedRows = summary.skipped
         finished = true
         exited = true
         condition.broadcast()

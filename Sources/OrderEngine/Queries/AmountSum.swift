@@ -46,6 +46,21 @@ enum AmountSum {
         read(name) { row[$0] }
     }
 
+    /// The sums `names` of a row added together (an order's stock lines and its non-stock lines); nil
+    /// when any of them, or their total, is not an exact Int64.
+    func total(_ row: Row, _ columns: ColumnIndex, _ names: String...) -> Money? {
+        names.reduce(Money?.some(.zero)) { sum, name in
+            sum.flatMap { sum in read(row, columns, name).flatMap { try? sum + $0 } }
+        }
+    }
+
+    /// As `total(_:_:_:)`, reading by column name.
+    func total(_ row: Row, _ names: String...) -> Money? {
+        names.reduce(Money?.some(.zero)) { sum, name in
+            sum.flatMap { sum in read(row, name).flatMap { try? sum + $0 } }
+        }
+    }
+
     private func read(_ name: String, _ column: (String) -> DatabaseValue) -> Money? {
         switch self {
         case .native:

@@ -129,12 +129,15 @@ public struct OrderQueries: Sendable {
                        (SELECT group_concat(stage) FROM (SELECT DISTINCT stage FROM order_line WHERE order_id = o.id)) AS stages,
                        (SELECT COUNT(*) FROM order_line WHERE order_id = o.id) AS lines,
                        \(sums.subquerySQL("line_value(l.quantity, COALESCE(l.unit_price, p.unit_price, 0))",
-                                          from: "FROM order_line l LEFT JOIN product p ON p.sku = l.sku WHERE l.order_id = o.id", as: "value"))
+                                          from: "FROM order_line l LEFT JOIN product p ON p.sku = l.sku WHERE l.order_id = o.id", as: "value")),
+                       \(sums.subquerySQL("ch.value", from: "FROM order_charge ch WHERE ch.order_id = o.id", as: "charges"))
                 FROM sales_order o \(whereClause) ORDER BY o.order_date, o.id\(limitClause)
                 """, arguments: args).map { row in
                 OrderSummary(orderRef: row["order_ref"], orderDate: row["order_date"], customerRef: row["customer_ref"],
                              stages: ((row["stages"] as String?) ?? "").split(separator: ",").map(String.init).sorted(),
-                             lines: row["lines"], value: sums.read(row, "value").map(engine.config.money.format) ?? "too large to compute")
+                             lines: row["lines"],
+                             value: sums.total(row, "value", "charges").map(engine.config.money.format)
+                                ?? "too large to compute")
             }
         }
     }
@@ -171,6 +174,22 @@ public struct OrderQueries: Sendable {
                      quantityAsWritten = "quantity_as_written", unitAsWritten = "unit_as_written", stockUnit = "stock_unit"
             }
         }
+        /// A non-stock line: gift wrap, shipping, a discount (negative). It only counts in the order's value.
+        public struct NonStockLine: Codable, Sendable {
+            /// `line` (a row of the file), `shipping` or `discount` (the order's columns).
+            public var kind: ChargeKind
+            /// Nil for an order-level amount.
+            public var lineNo: Int?
+            /// Nil when the line names no product.
+            public var sku: String?
+            public var quantity: Quantity
+            public var unitPrice: String
+            public var value: String
+            public var custom: [String: String]
+            enum CodingKeys: String, CodingKey {
+                case kind, lineNo = "line_no", sku, quantity, unitPrice = "unit_price", value, custom
+            }
+        }
         public struct Move: Codable, Sendable {
             public var lineNo: Int?
             public var from: String?
@@ -200,12 +219,16 @@ public struct OrderQueries: Sendable {
         public var customerCustom: [String: String]
         /// The currency the order states; nil: its customer's.
         public var currency: String?
+        public var nonStockLines: [NonStockLine]
+        /// The order's value: its stock lines that are not cancelled (at their own or their product's price)
+        /// and its non-stock lines; nil when beyond what the engine can hold.
+        public var total: String?
         enum CodingKeys: String, CodingKey {
             case orderRef = "order_ref", orderDate = "order_date", customerRef = "customer_ref",
                  paymentMethod = "payment_method", cardLast4 = "card_last4", creditState = "credit_state",
                  creditOverride = "credit_override", manualHold = "manual_hold", shipTo = "ship_to",
                  sourceFile = "source_file", sourceLine = "source_line", stages, lines, history, custom,
-                 customerCustom = "customer_custom", currency
+                 customerCustom = "customer_custom", currency, nonStockLines = "non_stock_lines", total
         }
     }
 
@@ -245,6 +268,24 @@ public struct OrderQueries: Sendable {
                                  quantityAsWritten: l["quantity_as_written"], unitAsWritten: l["unit_as_written"],
                                  stockUnit: l["stock_unit"])
             }
+            let nonStock = try Row.fetchAll(db, sql: "SELECT * FROM order_charge WHERE order_id = ? ORDER BY line_no IS NULL, line_no, id",
+                                            arguments: [id]).map { c in
+                OrderDetail.NonStockLine(kind: ChargeKind(rawValue: c["kind"]) ?? .line, lineNo: c["line_no"], sku: c["sku"], quantity: c["quantity"],
+                                         unitPrice: money.format(c["unit_price"] as UnitPrice),
+                                         value: money.format(Money(minorUnits: c["value"])), custom: Self.custom(c["custom"], prefix: "line."))
+            }
+            // Summed here, exactly: a stored line value is within the limit for money, a sum need not be.
+            // Each stock line's value is `LineValue` (rounded once, as everywhere); a non-stock line's is stored.
+            var total: Money? = .zero
+            for l in try Row.fetchAll(db, sql: """
+                SELECT l.quantity, COALESCE(l.unit_price, p.unit_price, 0) AS price, NULL AS value FROM order_line l
+                LEFT JOIN product p ON p.sku = l.sku WHERE l.order_id = ?1 AND l.stage <> 'cancelled'
+                UNION ALL SELECT NULL, NULL, value FROM order_charge WHERE order_id = ?1
+                """, arguments: [id]) {
+                let value: Money? = (l[2] as Int64?).map(Money.init(minorUnits:))
+                    ?? (try? LineValue.of(l[0] as Quantity, at: l[1] as UnitPrice))
+                total = total.flatMap { sum in value.flatMap { try? sum + $0 } }
+            }
             // The import of each line comes first, from the line itself (databases from before this rule
             // hold it as a stored move with no from-stage, and that row is shown instead).
             let history = try Row.fetchAll(db, sql: """
@@ -269,7 +310,8 @@ public struct OrderQueries: Sendable {
                                sourceFile: o["file_name"], sourceLine: o["source_line"],
                                stages: Array(Set(lines.map(\.stage))).sorted(), lines: lines, history: history,
                                custom: Self.custom(o["custom"], prefix: "order."),
-                               customerCustom: Self.custom(o["customer_custom"], prefix: "customer."), currency: o["currency"])
+                               customerCustom: Self.custom(o["customer_custom"], prefix: "customer."), currency: o["currency"],
+                               nonStockLines: nonStock, total: total.map(money.format))
         }
     }
 }

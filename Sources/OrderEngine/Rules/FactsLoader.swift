@@ -195,6 +195,13 @@ struct FactsLoader {
                                                                stage: stage, stageSince: stageSince, value: value,
                                                                quantity: Self.decimal(quantity)))
         }
+        // Non-stock lines count in the order's total only (rules' `line` facts are the stock lines).
+        var charges: [Int64: Decimal] = [:]
+        if orderWants?.contains("total") ?? true {
+            for row in try Row.fetchAll(db, sql: "SELECT order_id, value FROM order_charge WHERE order_id IN (\(marks))", arguments: args) {
+                charges[row[0], default: 0] += amount(row[1])
+            }
+        }
         var out: [OrderFacts] = []
         let orderQuery = try db.makeStatement(sql: """
             SELECT o.*, c.customer_ref AS c_ref, c.name AS c_name, c.terms, c.credit_limit, c.balance, c.on_stop, c.email,
@@ -230,7 +237,7 @@ struct FactsLoader {
             var order: [String: Value] = [:]
             put(&order, orderWants, "ref", .text(row[oc.order_ref]))
             put(&order, orderWants, "date", orderDay.map(Value.date) ?? .null)
-            put(&order, orderWants, "total", .number(live.reduce(Decimal(0)) { $0 + ($1.value ?? 0) }))
+            put(&order, orderWants, "total", .number(live.reduce(charges[id] ?? 0) { $0 + ($1.value ?? 0) }))
             put(&order, orderWants, "item_count", .number(live.reduce(Decimal(0)) { $0 + $1.quantity }))
             put(&order, orderWants, "line_count", .number(Decimal(live.count)))
             put(&order, orderWants, "payment_method", text(row[oc.payment_method] ?? (row[oc.c_ref] as String? != nil ? row[oc.terms] : nil)))

@@ -39,7 +39,8 @@ public struct CreditCheckStep: CycleStep {
             // One pass over the candidates' lines, grouped by order, gives each order's value and line facts.
             let query = try db.makeStatement(sql: """
                 SELECT o.id, o.order_ref, o.customer_ref, o.order_date, o.payment_method, o.card_status, o.card_last4,
-                       o.card_expiry, o.credit_override, o.credit_state, o.currency, x.*
+                       o.card_expiry, o.credit_override, o.credit_state, o.currency, x.*,
+                       \(sums.subquerySQL("ch.value", from: "FROM order_charge ch WHERE ch.order_id = o.id", as: "charges"))
                 FROM (
                     SELECT l.order_id,
                            MAX(CASE WHEN l.stage = 'held-for-credit' THEN l.reason_code END) AS held_code,
@@ -83,7 +84,8 @@ public struct CreditCheckStep: CycleStep {
                         paymentMethod: (row[paymentMethod] as String?).flatMap(PaymentMethod.init(rawValue:)),
                         card: PaymentCard(status: PaymentCard.Status(rawValue: row[cardStatus]) ?? .missing, lastFour: row[cardLast4]),
                         cardExpiry: (row[cardExpiry] as String?).flatMap(CardExpiry.init(stored:)),
-                        value: sums.read(row, c, "value"), overridden: row[override],
+                        value: sums.total(row, c, "value", "charges"),
+                        overridden: row[override],
                         currency: (row[currency] as String?).flatMap(CurrencyCode.init)),
                     orderRef: row[orderRef], wasHeld: (row[state] as String) == "held", heldCode: row[heldCode]))
             }
@@ -105,18 +107,31 @@ public struct CreditCheckStep: CycleStep {
                         creditLimit: Money(minorUnits: row[2]), balance: Money(minorUnits: row[3]), onStop: row[4],
                         currency: (row[5] as String?).flatMap(CurrencyCode.init))
                 }
+                // A line is open until despatched, cancelled or sent to its supplier as a drop-ship PO.
+                let openWhere = """
+                    WHERE o.customer_ref IN (\(marks)) AND o.credit_state = 'passed' AND l.stage NOT IN ('despatched', 'cancelled')
+                      AND (po.po_ref IS NULL OR po.outbox_file_id IS NULL)
+                    """
                 let exposure = try db.makeStatement(sql: """
                     SELECT o.customer_ref, o.currency, \(sums.sql("line_value(l.quantity, COALESCE(l.unit_price, p.unit_price, 0))", as: "value"))
                     FROM sales_order o
                     JOIN order_line l ON l.order_id = o.id
                     LEFT JOIN product p INDEXED BY product_price ON p.sku = l.sku
                     LEFT JOIN purchase_order po ON po.po_ref = l.po_ref
-                    WHERE o.customer_ref IN (\(marks)) AND o.credit_state = 'passed' AND l.stage NOT IN ('despatched', 'cancelled')
-                      AND (po.po_ref IS NULL OR po.outbox_file_id IS NULL)
+                    \(openWhere)
+                    GROUP BY o.customer_ref, o.currency
+                    """)
+                // An order's non-stock lines count while any of its stock lines is open.
+                let charges = try db.makeStatement(sql: """
+                    SELECT o.customer_ref, o.currency, \(sums.sql("ch.value", as: "value"))
+                    FROM sales_order o JOIN order_charge ch ON ch.order_id = o.id
+                    WHERE o.id IN (SELECT l.order_id FROM sales_order o JOIN order_line l ON l.order_id = o.id
+                                   LEFT JOIN purchase_order po ON po.po_ref = l.po_ref \(openWhere))
                     GROUP BY o.customer_ref, o.currency
                     """)
                 let ec = ColumnIndex(exposure)
-                for row in try Row.fetchAll(exposure, arguments: StatementArguments(chunk)) {
+                for row in try Row.fetchAll(exposure, arguments: StatementArguments(chunk))
+                    + Row.fetchAll(charges, arguments: StatementArguments(chunk)) {
                     let ref: String = row[0]
                     // Open orders in another currency count in the customer's, at the configured rate; without
                     // one the exposure is unknown and the customer's account orders are held, not passed blindly.

@@ -22,6 +22,8 @@ public struct ImportStep: CycleStep {
 
     struct Tally {
         var files = 0, records = 0, rejected = 0, duplicates = 0, failed = 0
+        /// Rows left out by mappings' `skip_when:` (shown only when there are some).
+        var skipped = 0
         /// Files found changed under their import: rolled back and put back to wait.
         var changed = 0
     }
@@ -84,9 +86,11 @@ public struct ImportStep: CycleStep {
                 }
             }
         }
-        return StepReport(step: name, ["files": tally.files, "records": tally.records, "rejected": tally.rejected,
-                                       "duplicates": tally.duplicates, "failed files": tally.failed, "waiting": scan.waiting + tally.changed],
-                          warnings: warnings)
+        var report = StepReport(step: name, ["files": tally.files, "records": tally.records, "rejected": tally.rejected,
+                                             "duplicates": tally.duplicates, "failed files": tally.failed, "waiting": scan.waiting + tally.changed],
+                                warnings: warnings)
+        if tally.skipped > 0 { report.counts.insert(.init(name: "skipped", value: tally.skipped), at: 3) }
+        return report
     }
 
     func log(_ error: any Error, _ path: String, _ context: CycleContext) {
@@ -252,10 +256,12 @@ public struct ImportStep: CycleStep {
             tally.records += result.records
             tally.rejected += result.rejected
             tally.duplicates += result.duplicates
-            observer?.finished(file: sourceName, records: result.records, rejected: result.rejected, outcome: "imported")
+            tally.skipped += result.skipped
+            let skipped = result.skipped > 0 ? " (\(result.skipped) row\(result.skipped == 1 ? "" : "s") skipped by the mapping's skip_when)" : ""
+            observer?.finished(file: sourceName, records: result.records, rejected: result.rejected, outcome: "imported" + skipped)
             context.logger.info("file imported", metadata: [
                 "file.name": "\(sourceName)", "file.records": "\(result.records)", "file.rejected": "\(result.rejected)",
-                "file.duplicates": "\(result.duplicates)",
+                "file.duplicates": "\(result.duplicates)", "file.skipped": "\(result.skipped)",
             ])
             // The import is committed; the archive must hold exactly the bytes it read.
             let now = FileIdentity(path: file.url.path)
@@ -316,7 +322,7 @@ public struct ImportStep: CycleStep {
         let input = try InputFile(path: file.url.path)
         var found: Set<String> = []
         let index = Feed.orders.index(of: "card_number")
-        try? FeedReader(mapping: file.mapping).read(input) { record in
+        _ = try? FeedReader(mapping: file.mapping).read(input) { record in
             switch record {
             case .success(let r): FileImporter.cardNumbers(in: r, cardIndex: index, into: &found)
             case .failure(let rejection): if let digits = rejection.cardDigits { found.insert(digits) }

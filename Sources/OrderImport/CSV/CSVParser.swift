@@ -100,7 +100,10 @@ public struct CSVParser: Sendable {
                         fields.append("")
                         break
                     }
-                    if let text = Self.text(scratch) {
+                    if let at = scratch.firstIndex(of: 0) {
+                        failure = failure ?? .init(line: recordLine, field: column, problem: .nulByte(after: Self.text(scratch[..<at]) ?? ""))
+                        fields.append("")
+                    } else if let text = Self.text(scratch) {
                         fields.append(text)
                     } else {
                         failure = failure ?? .init(line: recordLine, field: column, problem: .invalidUTF8)
@@ -119,14 +122,20 @@ public struct CSVParser: Sendable {
                 } else {
                     let start = i
                     var high: UInt8 = 0
+                    var nul = false
                     while i < n {
                         let b = bytes[i]
                         if b == delimiter || b == lf || b == cr { break }
                         high |= b
+                        nul = nul || b == 0
                         i += 1
                     }
                     let raw = UnsafeBufferPointer(rebasing: bytes[start..<i])
-                    if let text = high < 0x80 ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self) {
+                    if nul, let at = raw.firstIndex(of: 0) {
+                        // Never stored and never cut at the NUL: the whole line is refused.
+                        failure = failure ?? .init(line: recordLine, field: column, problem: .nulByte(after: Self.text(raw[..<at]) ?? ""))
+                        fields.append("")
+                    } else if let text = high < 0x80 ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self) {
                         fields.append(text)
                     } else {
                         failure = failure ?? .init(line: recordLine, field: column, problem: .invalidUTF8)
@@ -173,6 +182,8 @@ public struct CSVRecord: Sendable, Hashable {
 public struct CSVRecordError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Problem: Sendable, Hashable {
         case unclosedQuote, textAfterClosingQuote, invalidUTF8
+        /// A NUL byte (0x00), after this text: no text field holds one (a database or a C reader would cut the value there).
+        case nulByte(after: String)
     }
     public var line: Int
     /// 1-based position of the field in the row.
@@ -190,6 +201,8 @@ public struct CSVRecordError: Error, Sendable, Hashable, CustomStringConvertible
         case .unclosedQuote: "field \(field) opens a quote that is never closed (expected a closing \")"
         case .textAfterClosingQuote: "field \(field) has text after its closing quote (expected a delimiter or end of line)"
         case .invalidUTF8: "field \(field) is not valid UTF-8 text"
+        case .nulByte(let before):
+            "field \(field) holds a NUL byte (0x00)\(before.isEmpty ? " at its start" : " after '\(before.count > 40 ? String(before.prefix(37)) + "..." : before)'"), expected text without NUL bytes"
         }
     }
 }

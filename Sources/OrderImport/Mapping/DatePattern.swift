@@ -5,7 +5,8 @@ import OrderModel
 /// Letters: `yyyy` `yy` year, `MM` `M` month, `MMM` month name (Jan), `dd` `d` day, `HH` `H` hour,
 /// `mm` minute, `ss` second, `SSS` fraction (ignored), `XXX` zone (`Z` or `+01:00`), `Z` zone
 /// (`+0100`). Anything in single quotes, and any other non-letter, is literal.
-/// A value without a zone is taken as UTC.
+/// Dates are taken as written: a zone is read and checked but not applied (`01.03.2026 00:15 +0100`
+/// is the 1st of March, 00:15, for the sender and for orderflow), and stored as that wall-clock time.
 public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
     enum Token: Sendable, Hashable {
         case year4, year2, month2, month1, monthName, day2, day1, hour2, hour1, minute2, second2, fraction, zoneISO, zoneBasic
@@ -71,7 +72,7 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
     public func parse(_ value: String) -> Timestamp? {
         let b = Array(value.trimmed.utf8)
         var i = 0
-        var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offset = 0
+        var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0
         func digits(_ minCount: Int, _ maxCount: Int) -> Int? {
             var n = 0, count = 0
             while i < b.count, count < maxCount, b[i] >= 48, b[i] <= 57 { n = n * 10 + Int(b[i] - 48); i += 1; count += 1 }
@@ -98,12 +99,12 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
                 guard i < b.count else { return nil }
                 if b[i] == UInt8(ascii: "Z") { i += 1; continue }
                 guard b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") else { return nil }
-                let sign = b[i] == UInt8(ascii: "-") ? -1 : 1
                 i += 1
+                // Read and checked, never applied: the date is the one the sender wrote.
                 guard let h = digits(2, 2) else { return nil }
                 if i < b.count, b[i] == UInt8(ascii: ":") { i += 1 }
                 let m = digits(2, 2) ?? 0
-                offset = sign * (h * 3600 + m * 60)
+                guard h <= 18, m < 60 else { return nil }
             case .literal(let text):
                 let lit = Array(text.utf8)
                 guard i + lit.count <= b.count, Array(b[i..<(i + lit.count)]) == lit else { return nil }
@@ -113,7 +114,7 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
         guard i == b.count, (1...12).contains(month), day >= 1, day <= Timestamp.daysIn(month: month, year: year),
               hour < 24, minute < 60, second < 61 else { return nil }
         let days = Timestamp.days(fromCivil: year, month, day)
-        return Timestamp(secondsSinceEpoch: days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset))
+        return Timestamp(secondsSinceEpoch: days * 86_400 + Int64(hour * 3600 + minute * 60 + second))
     }
 }
 

@@ -26,6 +26,11 @@ public struct Mapping: Sendable {
     public var fillDown: Bool
     /// A file is taken only once its done-marker (`NAME.done` or `STEM.done`) is there; then only the marker is removed.
     public var doneMarker: Bool = false
+    /// Rows (or XML line elements) that the mapping leaves out on purpose (`skip_when:`): counted and
+    /// reported as skipped, never rejected, never imported.
+    public var skipWhen: SkipCondition? = nil
+    /// Where `skip_when:` is in the mapping file, for messages.
+    public var skipWhenLocation: SourceLocation? = nil
 
     public enum Format: Sendable {
         case csv(CSVDialect)
@@ -84,6 +89,9 @@ public struct XMLLayout: Sendable {
     public var namespaces: [String: String]
     /// Number and date forms of the values.
     public var values: CSVDialect
+    /// The element steps of every absolute field path (`/cXML/Header/...`): elements outside the record
+    /// on these paths are kept in memory while the file streams, so that each record can read them.
+    public var kept: [[RecordPath.Step]] = []
     public init(record: RecordPath, lines: String?, namespaces: [String: String], values: CSVDialect) {
         self.record = record; self.lines = lines; self.namespaces = namespaces; self.values = values
     }
@@ -136,6 +144,10 @@ public enum FieldSource: Sendable {
     case concat([FieldSource], separator: String)
     /// Text with `{column}` (or `{xpath}`) placeholders.
     case template([TemplatePart])
+    /// The first alternative whose value, after its own steps, is not blank (`first:`).
+    case first([FieldRule])
+    /// A row counter the file does not carry (`sequence:`): 1, 2, 3 per order, or per file.
+    case sequence(SequenceScope)
 
     public enum TemplatePart: Sendable {
         case literal(String)
@@ -146,14 +158,23 @@ public enum FieldSource: Sendable {
     public var references: [FieldSource] {
         switch self {
         case .column, .xpath: [self]
-        case .constant: []
+        case .constant, .sequence: []
         case .concat(let parts, _): parts.flatMap(\.references)
+        case .first(let alternatives): alternatives.flatMap(\.source.references)
         case .template(let parts): parts.flatMap { part -> [FieldSource] in
             if case .source(let s) = part { return s.references }
             return []
         }
         }
     }
+}
+
+/// What a `sequence:` counts.
+public enum SequenceScope: String, Sendable, CaseIterable {
+    /// 1, 2, 3 for the rows of one order (orders feed), starting again at 1 when the order key changes.
+    case perOrder = "per_order"
+    /// 1, 2, 3 for the rows of the file that are read (skipped rows are not counted).
+    case perFile = "per_file"
 }
 
 /// A CSV column: by header name, or by 1-based position.
@@ -194,6 +215,38 @@ public enum Transform: Sendable {
 public struct RegexBox: @unchecked Sendable {
     public let regex: NSRegularExpression
     public let pattern: String
+}
+
+/// When a row is skipped (`skip_when:`): tests on source values, combined with `all`, `any` and `not`.
+///
+/// A test reads a column (CSV) or a path (XML) as the file has it, trimmed: a mapping skips rows by
+/// what the sender wrote, before any field is made, so that a skipped row can never be rejected.
+public indirect enum SkipCondition: Sendable {
+    case test(FieldSource, SkipTest)
+    case all([SkipCondition])
+    case any([SkipCondition])
+    case not(SkipCondition)
+
+    /// Every column or XPath the condition reads.
+    public var references: [FieldSource] {
+        switch self {
+        case .test(let source, _): source.references
+        case .all(let parts), .any(let parts): parts.flatMap(\.references)
+        case .not(let inner): inner.references
+        }
+    }
+}
+
+/// One test of a `skip_when:` condition on a trimmed source value.
+public enum SkipTest: Sendable {
+    /// The value is blank.
+    case blank
+    /// The value is exactly this.
+    case equals(String)
+    /// The value is one of these.
+    case oneOf([String])
+    /// The regular expression matches somewhere in the value (anchor it with ^ and $ for the whole value).
+    case matches(RegexBox)
 }
 
 /// Checks on a field's final value, beyond what the engine field itself requires.

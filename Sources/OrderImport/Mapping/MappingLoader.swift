@@ -161,7 +161,7 @@ private struct Parser {
             throw fail(nil, "not valid YAML: \(error)")
         }
         let top = try entries(root, "the mapping", known: ["feed", "inbox", "pattern", "format", "csv", "xml", "fields", "fill_down",
-                                                           "done_marker", "description"])
+                                                           "done_marker", "description", "skip_when"])
         func value(_ key: String) -> (Node, Node)? { top.first { $0.0 == key }.map { ($0.1, $0.2) } }
 
         guard let (feedKey, feedNode) = value("feed") else {
@@ -267,7 +267,8 @@ private struct Parser {
         let specs = Dictionary(uniqueKeysWithValues: feed.fields.map { ($0.name, $0) })
         var fields: [String: FieldRule] = [:]
         var custom: [CustomField] = []
-        let context = RuleContext(isXML: isXML, hasHeader: hasHeader, namespaces: namespaces)
+        let record: RecordPath? = if case .xml(let x) = format { x.record } else { nil }
+        let context = RuleContext(isXML: isXML, hasHeader: hasHeader, namespaces: namespaces, record: record, feed: feed)
         for (key, node) in fieldsMap {
             guard let target = key.string else { throw fail(key, "a field name must be text") }
             if target.contains(".") {
@@ -303,6 +304,21 @@ private struct Parser {
         var mapping = Mapping(name: name, file: file, feed: feed, inbox: inbox, pattern: pattern, format: format,
                               fields: fields, custom: custom, fillDown: fillDown)
         if let (_, node) = value("done_marker") { mapping.doneMarker = try bool(node, "done_marker") }
+        if let (key, node) = value("skip_when") {
+            mapping.skipWhen = try skipCondition(node, context: context)
+            mapping.skipWhenLocation = location(key)
+        }
+        if case .xml(var layout) = mapping.format {
+            // The elements outside the record that absolute paths read are kept while the file streams.
+            let sources = (fields.values.map(\.source) + custom.map(\.rule.source)).flatMap(\.references)
+                + (mapping.skipWhen?.references ?? [])
+            for case .xpath(let path) in sources where path.hasPrefix("/") {
+                if let steps = XPathCheck.absoluteSteps(path, namespaces: namespaces), !layout.kept.contains(steps) {
+                    layout.kept.append(steps)
+                }
+            }
+            mapping.format = .xml(layout)
+        }
         return mapping
     }
 
@@ -333,6 +349,51 @@ private struct Parser {
         var isXML: Bool
         var hasHeader: Bool
         var namespaces: [String: String]
+        /// XML: the record path, against which absolute paths are checked.
+        var record: RecordPath?
+        var feed: Feed
+    }
+
+    /// `skip_when:` — one test (`column:`/`path:` with `blank`, `equals`, `in` or `matches`), or `all:`, `any:`, `not:`.
+    func skipCondition(_ node: Node, context: RuleContext) throws(MappingError) -> SkipCondition {
+        let what = "skip_when"
+        let sourceKey = context.isXML ? "path" : "column"
+        let known = ["all", "any", "not", sourceKey, "blank", "equals", "in", "matches"]
+        let parts = try entries(node, what, known: known)
+        if let (k, keyNode, v) = parts.first(where: { ["all", "any", "not"].contains($0.0) }) {
+            guard parts.count == 1 else { throw fail(keyNode, "'\(k)' stands alone in its condition; put other tests in its list") }
+            if k == "not" { return .not(try skipCondition(v, context: context)) }
+            guard let seq = v.sequence, !seq.isEmpty else { throw fail(v, "'\(k)' must be a list of conditions, e.g. [{\(sourceKey): X, blank: true}]") }
+            var list: [SkipCondition] = []
+            for item in seq { list.append(try skipCondition(item, context: context)) }
+            return k == "all" ? .all(list) : .any(list)
+        }
+        guard let (_, _, sourceNode) = parts.first(where: { $0.0 == sourceKey }) else {
+            throw fail(node, "a skip_when test names its '\(sourceKey)' and one of blank, equals, in, matches (or combine tests with all, any, not)")
+        }
+        let source = try bareSource(sourceNode, target: what, context: context)
+        let tests = parts.filter { $0.0 != sourceKey }
+        guard tests.count == 1, let (k, _, v) = tests.first else {
+            throw fail(node, "a skip_when test has exactly one of blank, equals, in, matches beside its '\(sourceKey)'")
+        }
+        switch k {
+        case "blank":
+            guard try bool(v, "blank") else { return .not(.test(source, .blank)) }
+            return .test(source, .blank)
+        case "equals": return .test(source, .equals(try string(v, "equals")))
+        case "in":
+            guard let seq = v.sequence, !seq.isEmpty else { throw fail(v, "'in' must be a list of values, e.g. [Tip, Gift wrap]") }
+            var list: [String] = []
+            for item in seq { list.append(try string(item, "in")) }
+            return .test(source, .oneOf(list))
+        default:
+            let pattern = try string(v, "matches")
+            do {
+                return .test(source, .matches(RegexBox(regex: try NSRegularExpression(pattern: pattern), pattern: pattern)))
+            } catch {
+                throw fail(v, "bad regular expression '\(pattern)'")
+            }
+        }
     }
 
     static func isIdentifier(_ s: String) -> Bool {
@@ -345,6 +406,10 @@ private struct Parser {
         guard let scalar = node.scalar else { throw fail(node, "field '\(target)' must name a source, or be a mapping with column/path/value") }
         if context.isXML {
             try XPathCheck.validate(scalar.string, namespaces: context.namespaces, file: file, at: location(node))
+            if scalar.string.hasPrefix("/") {
+                try XPathCheck.validateAbsolute(scalar.string, namespaces: context.namespaces, record: context.record,
+                                                file: file, at: location(node))
+            }
             return .xpath(scalar.string)
         }
         if let position = Int(scalar.string), scalar.style == .plain {
@@ -366,7 +431,7 @@ private struct Parser {
         }
         let shorthand = ["trim", "upper", "lower", "regex", "map", "otherwise", "default", "number", "date", "multiply", "prefix", "suffix"]
         let known = ["column", "path", "value", "concat", "separator", "template", "steps", "required", "allowed", "min", "max",
-                     "max_length", "type", "optional"] + shorthand
+                     "max_length", "type", "optional", "first", "sequence"] + shorthand
         var source: FieldSource? = nil
         var sourceCount = 0
         var separator = " "
@@ -394,6 +459,17 @@ private struct Parser {
                 separator = try string(v, "separator")
             case "template":
                 source = try template(v, target: target, context: context); sourceCount += 1
+            case "first":
+                source = try alternatives(v, target: target, context: context); sourceCount += 1
+            case "sequence":
+                let text = try string(v, "sequence")
+                guard let scope = SequenceScope(rawValue: text) else {
+                    throw fail(v, "'sequence' counts per_order or per_file; found '\(text)'")
+                }
+                if scope == .perOrder && context.feed != .orders {
+                    throw fail(v, "'sequence: per_order' needs the orders feed (it counts the rows of each order); use per_file")
+                }
+                source = .sequence(scope); sourceCount += 1
             case "steps":
                 stepsNode = v
             case "required": checks.required = try bool(v, "required")
@@ -415,7 +491,7 @@ private struct Parser {
             for item in seq { parts.append(try bareSource(item, target: target, context: context)) }
             source = .concat(parts, separator: separator)
         }
-        guard sourceCount <= 1 else { throw fail(key, "field '\(target)' has more than one source; use one of column/path, value, concat, template") }
+        guard sourceCount <= 1 else { throw fail(key, "field '\(target)' has more than one source; use one of column/path, value, concat, template, first, sequence") }
         if let stepsNode {
             guard short.isEmpty else {
                 throw fail(stepsNode, "field '\(target)': write its transforms either as 'steps:' or as keys (trim, map, ...), not both")
@@ -435,12 +511,31 @@ private struct Parser {
             if let o = short["otherwise"], short["map"] == nil { throw fail(o, "'otherwise' goes with 'map'") }
         }
         guard let source = source ?? (steps.contains { if case .defaultValue = $0 { true } else { false } } ? .constant("") : nil) else {
-            throw fail(key, "field '\(target)' has no source; give column\(context.isXML ? "/path" : ""), value, concat or template")
+            throw fail(key, "field '\(target)' has no source; give column\(context.isXML ? "/path" : ""), value, concat, template, first or sequence")
         }
         var rule = FieldRule(source: source, transforms: steps, checks: checks, location: at)
         rule.optional = optional
         return rule
     }
+
+    /// `first: [a, {column: b, date: dd/MM/yyyy}]`: alternatives, each a bare source or one source with its own steps.
+    func alternatives(_ node: Node, target: String, context: RuleContext) throws(MappingError) -> FieldSource {
+        guard let seq = node.sequence, seq.count >= 2 else {
+            throw fail(node, "'first' must be a list of at least two sources, e.g. [Received, {column: Delivered, date: dd/MM/yyyy}]")
+        }
+        var rules: [FieldRule] = []
+        for item in seq {
+            // One source and its steps: checks (required, allowed, ...) go on the field, after the choice.
+            if item.mapping != nil { _ = try entries(item, "an alternative of field '\(target)'", known: Self.alternativeKeys) }
+            rules.append(try fieldRule(item, target: target, key: item, context: context) { _, _ throws(MappingError) in false })
+        }
+        return .first(rules)
+    }
+
+    /// What an alternative of `first:` may hold: one source and its steps; checks go on the field itself.
+    static let alternativeKeys = ["column", "path", "value", "concat", "separator", "template", "steps", "optional",
+                                  "trim", "upper", "lower", "regex", "map", "otherwise", "default", "number", "date",
+                                  "multiply", "prefix", "suffix"]
 
     func template(_ node: Node, target: String, context: RuleContext) throws(MappingError) -> FieldSource {
         let text = try string(node, "template")
@@ -455,6 +550,10 @@ private struct Parser {
                 if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
                 if context.isXML {
                     try XPathCheck.validate(name, namespaces: context.namespaces, file: file, at: location(node))
+                    if name.hasPrefix("/") {
+                        try XPathCheck.validateAbsolute(name, namespaces: context.namespaces, record: context.record,
+                                                        file: file, at: location(node))
+                    }
                     parts.append(.source(.xpath(name)))
                 } else if let p = Int(name) {
                     parts.append(.source(.column(.position(p))))

@@ -36,8 +36,25 @@ struct XMLFeedReader {
         xmlSetExternalEntityLoader { _, _, _ in nil }
     }()
 
+    /// Whether the element whose open path is `stack` is where an absolute path leaves the record path:
+    /// it (and what it holds) is kept for the records that follow, since streaming would free it.
+    func keeps(_ stack: [RecordPath.Step]) -> Bool {
+        guard !layout.kept.isEmpty else { return false }
+        guard !layout.record.anywhere else {
+            // With a `//` record path the record's ancestors are unknown: only the elements an absolute path
+            // names are kept (never the root, which stays open anyway), so that no container of records is.
+            return stack.count > 1 && layout.kept.contains(stack)
+        }
+        // Ancestors of the record stay open anyway; only an element off the record path is kept (with what it
+        // holds, so that predicates on it work), and only the one where the path turns off the record path.
+        let parent = stack.dropLast()
+        if layout.record.steps.starts(with: stack) || !layout.record.steps.starts(with: parent) { return false }
+        return layout.kept.contains { $0.starts(with: stack) }
+    }
+
+    @discardableResult
     func read(path: String, size: Int, progress: ((Int) throws -> Void)?,
-              _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws {
+              _ body: (Result<MappedRecord, RecordRejection>) throws -> Void) throws -> FeedReader.Summary {
         _ = Self.installSafeLoader
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
         guard let reader = xmlReaderForFile(path, nil, options) else {
@@ -69,6 +86,9 @@ struct XMLFeedReader {
         var stack: [RecordPath.Step] = []
         var records = 0
         var fillDown = RecordMapper.FillDown()
+        var summary = FeedReader.Summary()
+        /// The depth of the element last kept for absolute paths (what it holds is kept with it).
+        var keptDepth: Int? = nil
 
         func stringValue(_ expression: String, at node: xmlNodePtr) -> String {
             guard let context, let comp = compiled[expression] else { return "" }
@@ -104,6 +124,12 @@ struct XMLFeedReader {
             let namespace = xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) }
             stack.append(RecordPath.Step(namespace: namespace, localName: local))
             guard layout.record.matches(stack) else {
+                // Outside every record: an element that an absolute path reads is kept (libxml2 frees the rest).
+                if let kept = keptDepth, depth <= kept { keptDepth = nil }
+                if keptDepth == nil, keeps(stack) {
+                    _ = xmlTextReaderPreserve(reader)
+                    keptDepth = depth
+                }
                 status = xmlTextReaderRead(reader)
                 continue
             }
@@ -137,10 +163,16 @@ struct XMLFeedReader {
             for (k, lineNode) in lineNodes.enumerated() {
                 let location = layout.lines == nil ? "record \(records) (\(layout.record))"
                     : "record \(records) (\(layout.record)), line element \(k + 1)"
-                try body(mapper.map(line: Int(xmlGetLineNo(lineNode)), location: location, fillDown: &fillDown) { source in
+                let lookup: (FieldSource) -> String = { source in
                     guard case .xpath(let expression) = source else { return "" }
                     return stringValue(expression, at: lineNode)
-                })
+                }
+                if mapper.skips(lookup) {
+                    summary.skipped += 1
+                    mapper.noteSkipped(line: Int(xmlGetLineNo(lineNode)), fillDown: &fillDown, lookup: lookup)
+                    continue
+                }
+                try body(mapper.map(line: Int(xmlGetLineNo(lineNode)), location: location, fillDown: &fillDown, lookup: lookup))
             }
             stack.removeLast()
             if records % 1024 == 0 { try progress?(Int(xmlTextReaderByteConsumed(reader))) }
@@ -154,5 +186,6 @@ struct XMLFeedReader {
             throw FileRejection(reason: "no record elements found at '\(layout.record)'; check xml: record: in \(mapping.file) (and its namespaces)")
         }
         try progress?(size)
+        return summary
     }
 }
