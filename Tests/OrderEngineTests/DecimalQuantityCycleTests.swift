@@ -93,6 +93,23 @@ import TestSupport
         #expect(summary?.value == "17.28")
     }
 
+    /// Non-stock lines take decimals and fine prices too; each value is rounded once, half away from zero.
+    @Test func nonStockLinesValueDecimalQuantitiesAtFinePrices() throws {
+        let home = try home()
+        try home.drop("orders", "o.csv", Self.orderHeader + ",line_type\n"
+            + "NS,2026-11-26,C1,1,W-1,2,,,,,,,,,,,,\n"
+            + "NS,2026-11-26,C1,2,,1.5,0.0425,,,,,,,,,,,non-stock\n"
+            + "NS,2026-11-26,C1,3,,5,-0.025,,,,,,,,,,,non-stock\n")
+        try home.cycle()
+        let order = try home.order("NS")
+        #expect(order.nonStockLines.map(\.quantity) == [Quantity(thousandths: 1_500), 5])
+        #expect(order.nonStockLines.map(\.unitPrice) == ["0.0425", "-0.025"])
+        // 0.06375 -> 0.06 and -0.125 -> -0.13 (half away from zero); 2 × 2.50 of goods.
+        #expect(order.nonStockLines.map(\.value) == ["0.06", "-0.13"])
+        #expect(order.total == "4.93")
+        #expect(try OrderQueries(engine: home.engine()).orders().first { $0.orderRef == "NS" }?.value == "4.93")
+    }
+
     @Test func anUnknownUnitOrAQuantityFinerThanTheProductRejectsTheOrderInWords() throws {
         let home = try home()
         try home.drop("orders", "o.csv", orders([
