@@ -69,41 +69,7 @@ public struct MoneyFormat: Sendable, Hashable {
 
     /// Parses `-1234.5`, `12`, `0.05`; returns nil for anything else (including too many decimals).
     public func parse(_ text: String) -> Money? {
-        var bytes = Substring(text.trimmed).utf8[...]
-        guard !bytes.isEmpty else { return nil }
-        var negative = false
-        if bytes.first == UInt8(ascii: "-") { negative = true; bytes = bytes.dropFirst() }
-        else if bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
-        var whole: Int64 = 0, fraction: Int64 = 0, fractionCount = 0, digits = 0
-        var inFraction = false
-        for byte in bytes {
-            if byte == UInt8(ascii: ".") {
-                if inFraction { return nil }
-                inFraction = true
-                continue
-            }
-            guard byte >= 48, byte <= 57 else { return nil }
-            let digit = Int64(byte - 48)
-            digits += 1
-            if inFraction {
-                fractionCount += 1
-                if fractionCount > fractionDigits { return nil }
-                fraction = fraction * 10 + digit
-            } else {
-                let (m, o1) = whole.multipliedReportingOverflow(by: 10)
-                let (s, o2) = m.addingReportingOverflow(digit)
-                if o1 || o2 { return nil }
-                whole = s
-            }
-        }
-        guard digits > 0 else { return nil }
-        for _ in fractionCount..<fractionDigits { fraction *= 10 }
-        var scale: Int64 = 1
-        for _ in 0..<fractionDigits { scale *= 10 }
-        let (m, o1) = whole.multipliedReportingOverflow(by: scale)
-        let (total, o2) = m.addingReportingOverflow(fraction)
-        if o1 || o2 { return nil }
-        return Money(minorUnits: negative ? -total : total)
+        FixedPoint.parse(text, decimals: fractionDigits, ignoringZerosBeyond: false).map(Money.init(minorUnits:))
     }
 
     /// Prints with exactly `fractionDigits` decimals and no grouping, e.g. `1234.50`.

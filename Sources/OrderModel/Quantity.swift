@@ -60,42 +60,7 @@ public struct Quantity: Hashable, Comparable, Sendable, Codable, CustomStringCon
     /// (zeros past the third decimal say nothing). The feed's decimal separator is already a point here.
     /// - Returns: nil for anything else: not a number, more than 3 significant decimals, or beyond Int64 thousandths.
     public static func parse(_ text: String) -> Quantity? {
-        var bytes = Substring(text.trimmed).utf8[...]
-        guard !bytes.isEmpty else { return nil }
-        var negative = false
-        if bytes.first == UInt8(ascii: "-") { negative = true; bytes = bytes.dropFirst() }
-        else if bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
-        var whole: Int64 = 0, fraction: Int64 = 0, fractionCount = 0, digits = 0
-        var inFraction = false
-        for byte in bytes {
-            if byte == UInt8(ascii: ".") {
-                if inFraction { return nil }
-                inFraction = true
-                continue
-            }
-            guard byte >= 48, byte <= 57 else { return nil }
-            let digit = Int64(byte - 48)
-            digits += 1
-            if inFraction {
-                fractionCount += 1
-                if fractionCount > maxDecimals {
-                    if digit != 0 { return nil }
-                    continue
-                }
-                fraction = fraction * 10 + digit
-            } else {
-                let (m, o1) = whole.multipliedReportingOverflow(by: 10)
-                let (s, o2) = m.addingReportingOverflow(digit)
-                if o1 || o2 { return nil }
-                whole = s
-            }
-        }
-        guard digits > 0 else { return nil }
-        for _ in min(fractionCount, maxDecimals)..<maxDecimals { fraction *= 10 }
-        let (m, o1) = whole.multipliedReportingOverflow(by: 1000)
-        let (total, o2) = m.addingReportingOverflow(fraction)
-        if o1 || o2 { return nil }
-        return Quantity(thousandths: negative ? -total : total)
+        FixedPoint.parse(text, decimals: maxDecimals, ignoringZerosBeyond: true).map(Quantity.init(thousandths:))
     }
 
     /// Without trailing zeros: `3`, `12.75`, `0.125`, `-2.5`. Whole quantities print exactly as whole numbers did.
