@@ -80,18 +80,41 @@ public struct Allocator: Sendable {
                 continue
             }
             for line in order.lines {
-                let free = remaining[line.stock] ?? .zero
-                if free >= line.quantity {
-                    try take(line.stock, line.quantity)
-                    outcomes.append(.allocated)
-                } else if splitLines && free > .zero {
-                    try take(line.stock, free)
-                    outcomes.append(.partial(quantity: free))
-                } else {
-                    outcomes.append(.short(available: free))
+                var pool = StockPool(free: remaining[line.stock] ?? .zero, splitLines: splitLines)
+                let outcome = try pool.serve(line.quantity)
+                switch outcome {
+                case .allocated: try take(line.stock, line.quantity)
+                case .partial(let quantity): try take(line.stock, quantity)
+                case .short: break
                 }
+                outcomes.append(outcome)
             }
         }
         return Plan(outcomes: outcomes, allocatedBy: taken)
+    }
+
+    /// The free stock of one (sku, warehouse) serving `part` lines one at a time, in queue order.
+    ///
+    /// The one rule for a line under `part`: it takes its whole quantity, or with line splitting what
+    /// is left, or nothing (leaving the stock for a smaller line behind it). `allocate` applies it per
+    /// line; the allocate step applies it while it streams a sku's queue from the database, so that it
+    /// can stop reading back orders when the stock is gone.
+    public struct StockPool: Sendable, Hashable {
+        public private(set) var free: Quantity
+        public let splitLines: Bool
+        public init(free: Quantity, splitLines: Bool) { self.free = free; self.splitLines = splitLines }
+
+        /// Serves the next line of the queue; the stock it takes is gone for the lines after it.
+        public mutating func serve(_ quantity: Quantity) throws(QuantityOverflow) -> Outcome {
+            if free >= quantity {
+                free = try free - quantity
+                return .allocated
+            }
+            if splitLines && free > .zero {
+                defer { free = .zero }
+                return .partial(quantity: free)
+            }
+            return .short(available: free)
+        }
     }
 }

@@ -105,5 +105,16 @@ import OrderModel
         #expect(ShipPolicy(parsing: "part-after:7") == .partAfter(days: 7))
         #expect(ShipPolicy(parsing: "sometimes") == nil)
     }
-}
 
+    /// The allocate step streams a sku's queue through the same pool `allocate` uses: one rule for a line.
+    @Test func aStockPoolServesAQueueLineByLine() throws {
+        var pool = Allocator.StockPool(free: Quantity.parse("12.5")!, splitLines: false)
+        #expect(try pool.serve(10) == .allocated)
+        #expect(try pool.serve(3) == .short(available: Quantity.parse("2.5")!), "a line takes all or nothing")
+        #expect(try pool.serve(Quantity.parse("2.25")!) == .allocated, "a smaller line behind it still fits")
+        #expect(pool.free == Quantity.parse("0.25")!)
+        var splitting = Allocator.StockPool(free: 10, splitLines: true)
+        #expect(try splitting.serve(Quantity.parse("12.75")!) == .partial(quantity: 10))
+        #expect(try splitting.serve(1) == .short(available: 0))
+    }
+}

@@ -143,23 +143,15 @@ public struct AllocateStep: CycleStep {
             ORDER BY l.queue_key
             """)
         for key in keys.sorted(by: { ($0.sku, $0.warehouse) < ($1.sku, $1.warehouse) }) {
-            var free = available[key] ?? .zero
+            var pool = Allocator.StockPool(free: available[key] ?? .zero, splitLines: splitLines)
             let fresh = ranges[key].map { newLines[$0] } ?? []
             var next = fresh.startIndex
             func decide(_ line: Line) throws {
-                if free >= line.quantity {
-                    free = try free - line.quantity
-                    decided.append((line, .allocated))
-                } else if splitLines && free > .zero {
-                    decided.append((line, .partial(quantity: free)))
-                    free = .zero
-                } else {
-                    decided.append((line, .short(available: free)))
-                }
+                decided.append((line, try pool.serve(line.quantity)))
             }
-            if free > .zero {
+            if pool.free > .zero {
                 let cursor = try Row.fetchCursor(backOrders, arguments: [key.sku, key.warehouse])
-                while free > .zero, let row = try cursor.next() {
+                while pool.free > .zero, let row = try cursor.next() {
                     let line = Line(row)
                     while next < fresh.endIndex, fresh[next].queueKey < line.queueKey {
                         try decide(fresh[next])
