@@ -27,6 +27,13 @@ public enum ShipPolicy: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The policy of an order: its own, else its customer's, else the configured default — in force for
+    /// an order that has been in Back Order since `since` (days), at `today`. The one place that decides it.
+    public static func inForce(order: ShipPolicy?, customer: ShipPolicy?, default fallback: ShipPolicy,
+                               backOrderSince since: Int64?, today: Int64) -> ShipPolicy {
+        (order ?? customer ?? fallback).effective(backOrderSince: since, today: today)
+    }
+
     /// The policy in force for an order that has been in Back Order since `since` (days), at `today`.
     public func effective(backOrderSince since: Int64?, today: Int64) -> ShipPolicy {
         guard case .partAfter(let days) = self else { return self }

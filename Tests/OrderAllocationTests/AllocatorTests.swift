@@ -106,6 +106,16 @@ import OrderModel
         #expect(ShipPolicy(parsing: "sometimes") == nil)
     }
 
+    @Test func anOrdersPolicyIsItsOwnElseItsCustomersElseTheDefaultAndPartAfterTurnsWithTime() {
+        #expect(ShipPolicy.inForce(order: .complete, customer: .part, default: .part, backOrderSince: nil, today: 10) == .complete)
+        #expect(ShipPolicy.inForce(order: nil, customer: .complete, default: .part, backOrderSince: nil, today: 10) == .complete)
+        #expect(ShipPolicy.inForce(order: nil, customer: nil, default: .part, backOrderSince: nil, today: 10) == .part)
+        let waiting = ShipPolicy.partAfter(days: 7)
+        #expect(ShipPolicy.inForce(order: waiting, customer: nil, default: .part, backOrderSince: 5, today: 11) == .complete)
+        #expect(ShipPolicy.inForce(order: waiting, customer: nil, default: .part, backOrderSince: 5, today: 12) == .part)
+        #expect(ShipPolicy.inForce(order: nil, customer: nil, default: waiting, backOrderSince: nil, today: 12) == .complete)
+    }
+
     /// The allocate step streams a sku's queue through the same pool `allocate` uses: one rule for a line.
     @Test func aStockPoolServesAQueueLineByLine() throws {
         var pool = Allocator.StockPool(free: Quantity.parse("12.5")!, splitLines: false)

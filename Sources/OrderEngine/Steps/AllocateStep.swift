@@ -202,14 +202,14 @@ public struct AllocateStep: CycleStep {
                 WHERE l.stage = 'back-order' AND \(policySQL) LIKE 'part-after:%'
                 """ : "")
             )
-            SELECT \(Self.lineColumns), o.back_order_since, \(policySQL) AS policy
+            SELECT \(Self.lineColumns), o.back_order_since, o.ship_policy AS order_policy, c.ship_policy AS customer_policy
             FROM candidates x CROSS JOIN sales_order o ON o.id = x.order_id
             CROSS JOIN order_line l ON l.order_id = o.id
             JOIN product p ON p.sku = l.sku
             LEFT JOIN customer c ON c.customer_ref = o.customer_ref
             WHERE ((l.stage = 'new' AND o.credit_state = 'passed') OR l.stage = 'back-order') AND p.drop_ship = 0
             ORDER BY o.priority DESC, o.order_date, o.id, l.line_no, l.part
-            """, arguments: timed && !full ? [defaultPolicy, defaultPolicy] : [defaultPolicy])
+            """, arguments: timed && !full ? [defaultPolicy] : [])
         let today = context.now.day
         var lines: [Line] = []
         var orders: [Allocator.OrderDemand] = []
@@ -221,7 +221,10 @@ public struct AllocateStep: CycleStep {
                 orders[orders.count - 1].lines.append(demand)
             } else {
                 let since = (row["back_order_since"] as String?).flatMap(Timestamp.init(iso8601:))?.day
-                let policy = (ShipPolicy(parsing: row["policy"]) ?? .part).effective(backOrderSince: since, today: today)
+                // Stored policies were parsed at import; one that no longer parses counts as not stated.
+                let policy = ShipPolicy.inForce(order: (row["order_policy"] as String?).flatMap(ShipPolicy.init(parsing:)),
+                                                customer: (row["customer_policy"] as String?).flatMap(ShipPolicy.init(parsing:)),
+                                                default: config.shipPolicy, backOrderSince: since, today: today)
                 orders.append(Allocator.OrderDemand(orderID: line.orderID, policy: policy, lines: [demand]))
             }
         }
