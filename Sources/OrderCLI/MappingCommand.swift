@@ -21,20 +21,23 @@ struct MappingTestCommand: ParsableCommand {
     func run() throws {
         let home = Home(global.home)
         let path: URL
-        if mapping.hasSuffix(".yaml") || mapping.hasSuffix(".yml") || mapping.contains("/") {
+        let givenAsPath = mapping.hasSuffix(".yaml") || mapping.hasSuffix(".yml") || mapping.contains("/")
+        if givenAsPath {
             path = URL(fileURLWithPath: mapping)
         } else {
             path = home.mappings.appendingPathComponent("\(mapping).yaml")
         }
+        // A problem with the mapping is the user's file, not the command line: said without the usage text.
         guard let text = try? String(contentsOf: path, encoding: .utf8) else {
-            throw ValidationError("cannot read the mapping \(path.path); give a name in \(home.mappings.path) or a path")
+            throw MappingFileProblem(description: "cannot read the mapping \(path.path); give a name in \(home.mappings.path) or a path")
         }
         let loaded: Mapping
         do {
-            loaded = try MappingLoader().load(yaml: text, file: mapping.contains("/") ? mapping : "mappings/\(path.lastPathComponent)",
+            // Positions are given in the file as the user named it (`bad.yaml:15:11`, `mappings/orders.yaml:3:5`).
+            loaded = try MappingLoader().load(yaml: text, file: givenAsPath ? mapping : "mappings/\(path.lastPathComponent)",
                                               name: path.deletingPathExtension().lastPathComponent)
         } catch {
-            throw ValidationError(error.description)
+            throw MappingFileProblem(description: error.description)
         }
         let result = MappingPreview(mapping: loaded, home: home, clock: global.clock).run(path: file, limit: output.json ? nil : limit)
         if output.json {
@@ -64,4 +67,9 @@ struct MappingTestCommand: ParsableCommand {
         }
         if result.fileError != nil { throw ExitCode(1) }
     }
+}
+
+/// A mapping that cannot be read or loaded: printed as `Error: <file>:<line>:<col>: ...` and exit status 1.
+struct MappingFileProblem: Error, CustomStringConvertible {
+    var description: String
 }

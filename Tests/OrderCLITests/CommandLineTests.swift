@@ -162,6 +162,22 @@ import TestSupport
         #expect(table.stdout.contains("1 record(s) would import through mappings/receipts.yaml; showing 1"))
         #expect(table.stdout.contains("  line 3: field quantity: found '0', expected a number greater than 0, e.g. 3 or 12.75"))
     }
+
+    /// A broken mapping given by path is named as given, with its line and column, and no usage text.
+    @Test func mappingTestNamesABrokenMappingFileAsGiven() throws {
+        let home = try TestHome()
+        let mapping = home.root.appendingPathComponent("mine.yaml")
+        try Data("feed: orders\nfields:\n  order_ref: { column: A, sequence: per_ordr }\n".utf8).write(to: mapping)
+        let file = home.root.appendingPathComponent("o.csv")
+        try Data("A\n1\n".utf8).write(to: file)
+        let result = try run(["mapping", "test", mapping.path, file.path, "--home", home.root.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("Error: \(mapping.path):3:"))
+        #expect(!result.stderr.contains("Usage"))
+        let missing = try run(["mapping", "test", "nosuch", file.path, "--home", home.root.path])
+        #expect(missing.stderr.contains("cannot read the mapping"))
+        #expect(!missing.stderr.contains("Usage"))
+    }
 }
 
 extension CommandLineTests {
