@@ -73,6 +73,7 @@ public struct MappingPreview: Sendable {
                             duplicateCount: 0, rejections: [], fileError: nil)
         do {
             let input = try InputFile(path: path)
+            try ((try? EngineConfig.load(from: home.configFile)) ?? EngineConfig()).inbox.admit(input)
             let imported = try importAndRollBack(input, into: &result)
             try show(input, imported: imported, limit: limit, into: &result)
         } catch let error as FileRejection {

@@ -27,6 +27,14 @@ import TestSupport
         try home.engine().database.writer.read { try Int.fetchOne($0, sql: sql) ?? -1 }
     }
 
+    /// An empty or too large file is refused as the cycle refuses it, whatever its format.
+    @Test func anEmptyFileIsRefusedWithTheCyclesReason() throws {
+        let home = try home()
+        let result = try preview(home, "orders", "")
+        #expect(result.fileError == "the file is empty (0 bytes); nothing to import")
+        #expect(result.recordsRead == 0)
+    }
+
     @Test func anOrderWithOneBadLineShowsNoneOfItsLines() throws {
         let home = try home()
         let result = try preview(home, "orders", Sample.orders([

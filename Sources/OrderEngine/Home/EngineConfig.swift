@@ -77,6 +77,17 @@ public struct EngineConfig: Sendable, Hashable {
 
         public init() {}
 
+        /// Refuses a file these settings do not take (empty, too large) before anything reads it: the
+        /// cycle's import and `mapping test` refuse the same files with the same words.
+        func admit(_ input: InputFile) throws(FileRejection) {
+            if input.size == 0 && rejectEmpty {
+                throw FileRejection(reason: "the file is empty (0 bytes); nothing to import")
+            }
+            if Int64(input.size) > maxFileSize {
+                throw FileRejection(reason: "the file is \(input.size) bytes, over the limit of \(maxFileSize) bytes (inbox.max_file_size in orderflow.yaml)")
+            }
+        }
+
         /// The shortest poll interval: shorter only spins the CPU.
         public static let pollIntervalRange: ClosedRange<Double> = 0.1...86_400
         /// The settle window: 0 (take files at once) to a day.

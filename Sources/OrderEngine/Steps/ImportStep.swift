@@ -165,13 +165,7 @@ public struct ImportStep: CycleStep {
         let input: InputFile
         do throws(FileRejection) {
             input = try InputFile(path: file.url.path)
-            let settings = context.engine.config.inbox
-            if input.size == 0 && settings.rejectEmpty {
-                throw FileRejection(reason: "the file is empty (0 bytes); nothing to import")
-            }
-            if Int64(input.size) > settings.maxFileSize {
-                throw FileRejection(reason: "the file is \(input.size) bytes, over the limit of \(settings.maxFileSize) bytes (inbox.max_file_size in orderflow.yaml)")
-            }
+            try context.engine.config.inbox.admit(input)
         } catch {
             try record(file, context: context, hash: "", size: 0, outcome: "failed", reason: error.reason, sourceName: sourceName)
             // Said like any other outcome: a line in the cycle's output, a line in the log.
