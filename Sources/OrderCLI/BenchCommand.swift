@@ -33,7 +33,7 @@ struct BenchImportCommand: ParsableCommand {
 struct BenchCycleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cycle",
-        abstract: "Generate realistic feeds of N order lines, run one cold cycle, then a one-receipt cycle over the back-order book.")
+        abstract: "Generate realistic feeds of N order lines, run one cold cycle, then a one-receipt cycle over the back-order book (in the engine and as an `orderflow cycle` process).")
     @Option(help: "Order lines to generate (e.g. 10000, 100000, 1000000).") var lines = 10_000
     @Option(help: "Seed of the generator.") var seed: UInt64 = 1
     @Option(help: "Scratch folder (deleted and recreated; removed afterwards unless --keep).") var dir = FileManager.default.temporaryDirectory
@@ -41,21 +41,40 @@ struct BenchCycleCommand: ParsableCommand {
     @Flag(help: "Keep the scratch folder afterwards.") var keep = false
     @Flag(help: "Print JSON.") var json = false
 
+    /// This very executable, so that the process measure runs the same build as the rest of the benchmark.
+    static var executable: URL { Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]) }
+
     func run() throws {
-        let result = try CycleBenchmark(folder: URL(fileURLWithPath: dir), lines: lines, seed: seed, keep: keep).run()
+        let result = try CycleBenchmark(folder: URL(fileURLWithPath: dir), lines: lines, seed: seed, keep: keep, executable: Self.executable).run()
         if json { try Output.json(result); return }
         print("\(result.lines) lines in \(result.orders) orders, \(result.customers) customers, \(result.products) products")
         print(String(format: "cold cycle %.0f ms; peak resident memory %.0f MB", result.cycleMilliseconds, result.peakResidentMB))
         Output.table(["phase", "ms", "lines/s"], result.phases.map { [$0.name, String(format: "%.0f", $0.milliseconds), String(format: "%.0f", $0.rowsPerSecond)] }, indent: "  ")
         print("  by step: " + result.steps.map { String(format: "%@ %.0f", $0.name, $0.milliseconds) }.joined(separator: ", ") + " (ms)")
-        if let sqlite = result.sqliteImportMilliseconds, let ratio = result.importRatio {
-            print(String(format: "import vs sqlite3 .import of the same rows: %.0f ms vs %.0f ms (%.1fx)", result.phases[0].milliseconds, sqlite, ratio))
+        if let sqlite = result.sqliteImportMilliseconds, let cycleRatio = result.cycleRatio, let importRatio = result.importRatio {
+            print(String(format: "vs the sqlite3 shell's .import of the same rows (%.0f ms): cold cycle %.1fx, import %.1fx (%.0f ms)",
+                         sqlite, cycleRatio, importRatio, result.phases[0].milliseconds))
+        } else {
+            print("vs the sqlite3 shell's .import: not measured, no sqlite3 shell on the PATH")
         }
         print(String(format: "rule search (proforma-vetting) %.0f ms, %.1f%% of the cycle", result.searchMilliseconds,
                      result.searchMilliseconds * 100 / max(result.cycleMilliseconds, 1)))
         print(String(format: "follow-up cycle (no new files; held orders of customers whose exposure changed re-checked): %.0f ms",
                      result.followUpCycleMilliseconds))
-        print(String(format: "one receipt for 10 skus with %d lines in back order: cycle %.0f ms", result.backlogLines, result.receiptCycleMilliseconds))
+        print(String(format: "one receipt for 10 skus with %d lines in back order: cycle %.0f ms in the benchmark's engine",
+                     result.backlogLines, result.receiptCycleMilliseconds))
         print("  by step: " + result.receiptSteps.map { String(format: "%@ %.1f", $0.name, $0.milliseconds) }.joined(separator: ", ") + " (ms)")
+        if let process = result.processReceiptCycleMilliseconds, let steps = result.processReceiptSteps {
+            print(String(format: "the same again as a whole 'orderflow cycle' process (start, open, cycle, exit), %d lines in back order: %.0f ms wall clock, its steps %.0f ms",
+                         result.processBacklogLines ?? 0, process, steps.map(\.milliseconds).reduce(0, +)))
+            print("  by step: " + steps.map { String(format: "%@ %.1f", $0.name, $0.milliseconds) }.joined(separator: ", ") + " (ms)")
+        }
+        let ratios = [
+            result.cycleRatio.map { String(format: "cold cycle %.1fx .import", $0) } ?? "cold cycle vs .import: no sqlite3",
+            result.importRatio.map { String(format: "import %.1fx .import", $0) } ?? "import vs .import: no sqlite3",
+            String(format: "peak memory %.0f MB", result.peakResidentMB),
+            result.processReceiptCycleMilliseconds.map { String(format: "one-receipt cycle process %.0f ms", $0) } ?? "",
+        ]
+        print("summary: " + ratios.filter { !$0.isEmpty }.joined(separator: "; "))
     }
 }

@@ -9,8 +9,9 @@ import Glibc
 /// Customers with a mix of terms and limits (some on stop, some tight), products with some
 /// drop-ship and skewed popularity, orders of 1 to 10 lines, receipts covering part of the demand,
 /// a share of credit holds and of vetting matches. It times each phase of one cold cycle, compares
-/// the import with the sqlite3 shell's `.import` of the same rows, and times the cycle that follows
-/// one small receipt when the back-order book is large.
+/// the cold cycle and the import with the sqlite3 shell's `.import` of the same rows, and times the
+/// cycle that follows one small receipt when the back-order book is large: in the benchmark's own
+/// engine, and as a whole `orderflow cycle` process, since a scheduler pays for the process too.
 public struct CycleBenchmark: Sendable {
     public struct Phase: Sendable, Codable {
         public var name: String
@@ -27,13 +28,24 @@ public struct CycleBenchmark: Sendable {
         /// Each step of the cold cycle, in pipeline order: where a phase's time goes.
         public var steps: [Phase]
         public var cycleMilliseconds: Double
+        /// The sqlite3 shell that loaded the same rows; nil when none was found (then there are no ratios).
+        public var sqliteShell: String?
         public var sqliteImportMilliseconds: Double?
+        /// The cold cycle against sqlite3's `.import` of the same rows: the target is stated in it.
+        public var cycleRatio: Double?
         public var importRatio: Double?
         public var searchMilliseconds: Double
         public var backlogLines: Int
         public var receiptCycleMilliseconds: Double
         /// The receipt cycle's steps.
         public var receiptSteps: [Phase]
+        /// A second receipt for the same skus, its cycle run as a fresh `orderflow cycle` process: wall clock
+        /// from start to exit (startup, opening the home and database, the cycle, exit). Nil without an executable.
+        public var processReceiptCycleMilliseconds: Double?
+        /// Lines in back order when that process started.
+        public var processBacklogLines: Int?
+        /// That process's steps, as it reported them: the rest of its wall clock is startup, opening and exit.
+        public var processReceiptSteps: [Phase]?
         /// The cycle after the cold one, with no new files: held orders of customers whose exposure changed are re-checked.
         public var followUpCycleMilliseconds: Double
         public var peakResidentMB: Double
@@ -47,11 +59,15 @@ public struct CycleBenchmark: Sendable {
     /// Keep the scratch home afterwards, to look at it; by default it is removed once measured.
     public let keep: Bool
 
-    public init(folder: URL, lines: Int, seed: UInt64 = 1, keep: Bool = false) {
+    /// The `orderflow` executable to time a whole `orderflow cycle` process with; nil skips that measure.
+    public let executable: URL?
+
+    public init(folder: URL, lines: Int, seed: UInt64 = 1, keep: Bool = false, executable: URL? = nil) {
         self.folder = folder
         self.lines = lines
         self.seed = seed
         self.keep = keep
+        self.executable = executable
     }
 
     var customers: Int { max(10, min(10_000, lines / 30)) }
@@ -63,6 +79,25 @@ public struct CycleBenchmark: Sendable {
         try home.initialize()
         var random = SeededGenerator(seed: seed)
         let orderCount = try generate(home, random: &random)
+        // The benchmark's engine is closed before the process runs, as a scheduled `orderflow cycle` finds the database.
+        var result = try runInProcess(home, orders: orderCount)
+        if let executable {
+            let (milliseconds, steps) = try processCycle(executable, home: home, now: "2026-12-01T09:30:00Z")
+            result.processReceiptCycleMilliseconds = milliseconds
+            result.processReceiptSteps = steps
+        }
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        result.peakResidentMB = Double(usage.ru_maxrss) / 1024
+        // Removed after measuring, not before: on ext4 without a journal, files created within minutes of a
+        // mass deletion take far longer (the kernel skips recently freed inodes), which would be charged to export.
+        if !keep { try? FileManager.default.removeItem(at: folder) }
+        return result
+    }
+
+    /// The cold, follow-up and one-receipt cycles in one engine, then a second receipt for the same skus
+    /// left in the inbox for a process to cycle; the engine (and its database) is closed on return.
+    func runInProcess(_ home: Home, orders orderCount: Int) throws -> Result {
         // One engine throughout, as a running engine meets the later cycles: its connection and page cache stay warm.
         let clock = ManualClock(Timestamp(iso8601: "2026-12-01T08:00:00Z")!)
         try Self.settle(home)
@@ -91,7 +126,8 @@ public struct CycleBenchmark: Sendable {
             Phase(name: $0.step, milliseconds: $0.milliseconds, rowsPerSecond: Double(lines) / max($0.milliseconds / 1000, 0.000_001))
         }
         let search = report.steps.first { $0.step == "proforma-vetting" }?.milliseconds ?? 0
-        let sqlite = try sqliteImport(home)
+        let shell = Self.sqliteShell()
+        let sqlite = try shell.flatMap { try sqliteImport(home, shell: $0) }
         let importMS = phaseResults[0].milliseconds
 
         // The cold cycle's despatches changed most customers' exposure: the next cycle re-checks their held
@@ -102,29 +138,59 @@ public struct CycleBenchmark: Sendable {
         let followUp = Self.milliseconds(ContinuousClock.now - followUpStarted)
 
         // A large back-order book, then one receipt for 10 skus: the cycle should cost what changed.
-        let backlog = try engine.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_line WHERE stage = 'back-order'") ?? 0 }
-        let skus = try engine.database.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT sku FROM order_line WHERE stage = 'back-order' ORDER BY sku LIMIT 10")
-        }
-        let receipt = "receipt_ref,sku,quantity,warehouse,received_at\n" + skus.map { "BENCH-R2,\($0),5,," }.joined(separator: "\n") + "\n"
-        try Data(receipt.utf8).write(to: home.inbox.appendingPathComponent("receipts/late.csv"))
-        try Self.settle(home)
+        let backlog = try dropReceipt(engine, named: "late.csv", ref: "BENCH-R2")
         clock.set(Timestamp(iso8601: "2026-12-01T09:00:00Z")!)
         let second = ContinuousClock.now
         let receiptReport = try engine.runCycle()
         let receiptCycle = Self.milliseconds(ContinuousClock.now - second)
 
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        // Removed after measuring, not before: on ext4 without a journal, files created within minutes of a
-        // mass deletion take far longer (the kernel skips recently freed inodes), which would be charged to export.
-        if !keep { try? FileManager.default.removeItem(at: folder) }
+        // The same again for a process to cycle: the skus first in order still wait for most of their back orders.
+        var processBacklog: Int?
+        if executable != nil { processBacklog = try dropReceipt(engine, named: "late-2.csv", ref: "BENCH-R3") }
         return Result(orders: orderCount, lines: lines, customers: customers, products: products, phases: phaseResults, steps: stepResults,
-                      cycleMilliseconds: cycle, sqliteImportMilliseconds: sqlite, importRatio: sqlite.map { importMS / max($0, 0.001) },
+                      cycleMilliseconds: cycle, sqliteShell: shell?.path, sqliteImportMilliseconds: sqlite,
+                      cycleRatio: sqlite.map { cycle / max($0, 0.001) }, importRatio: sqlite.map { importMS / max($0, 0.001) },
                       searchMilliseconds: search, backlogLines: backlog, receiptCycleMilliseconds: receiptCycle,
                       receiptSteps: receiptReport.steps.map { Phase(name: $0.step, milliseconds: $0.milliseconds, rowsPerSecond: 0) },
-                      followUpCycleMilliseconds: followUp,
-                      peakResidentMB: Double(usage.ru_maxrss) / 1024, counts: report.counts)
+                      processReceiptCycleMilliseconds: nil, processBacklogLines: processBacklog, processReceiptSteps: nil,
+                      followUpCycleMilliseconds: followUp, peakResidentMB: 0, counts: report.counts)
+    }
+
+    /// Writes a receipt of 5 units for each of the first 10 skus (in sku order) with lines in back order,
+    /// settled; returns the lines in back order before it.
+    func dropReceipt(_ engine: Engine, named name: String, ref: String) throws -> Int {
+        let (backlog, skus) = try engine.database.writer.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_line WHERE stage = 'back-order'") ?? 0,
+             try String.fetchAll(db, sql: "SELECT DISTINCT sku FROM order_line WHERE stage = 'back-order' ORDER BY sku LIMIT 10"))
+        }
+        let receipt = "receipt_ref,sku,quantity,warehouse,received_at\n" + skus.map { "\(ref),\($0),5,," }.joined(separator: "\n") + "\n"
+        try Data(receipt.utf8).write(to: engine.home.inbox.appendingPathComponent("receipts/\(name)"))
+        try Self.settle(engine.home)
+        return backlog
+    }
+
+    /// Runs `orderflow cycle --home <home> --now <now> --json` as a fresh process and returns its wall clock,
+    /// start to exit, and the steps it reported. Its standard error is the benchmark's.
+    func processCycle(_ executable: URL, home: Home, now: String) throws -> (milliseconds: Double, steps: [Phase]) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["cycle", "--home", home.root.path, "--now", now, "--json"]
+        let output = Pipe()
+        process.standardOutput = output
+        let started = ContinuousClock.now
+        try process.run()
+        let printed = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let elapsed = Self.milliseconds(ContinuousClock.now - started)
+        let command = "\(executable.path) cycle --home \(home.root.path)"
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            throw EngineError.notPossible("'\(command)' ended with status \(process.terminationStatus) (its message is above); see \(folder.path)")
+        }
+        struct Printed: Decodable { var steps: [StepReport] }
+        guard let report = try? JSONDecoder().decode(Printed.self, from: printed) else {
+            throw EngineError.notPossible("'\(command) --json' printed no cycle report; found: \(String(decoding: printed.prefix(200), as: UTF8.self))")
+        }
+        return (elapsed, report.steps.map { Phase(name: $0.step, milliseconds: $0.milliseconds, rowsPerSecond: 0) })
     }
 
     /// Dates every inbox file well before the clock, so it is settled.
@@ -185,8 +251,8 @@ public struct CycleBenchmark: Sendable {
 
     /// The sqlite3 shell's `.import` of the same CSV rows (every file the cold cycle imported: customers,
     /// products, suppliers, receipts and orders, each into a plain table of its own), in one sqlite3
-    /// process, timed; nil without sqlite3.
-    func sqliteImport(_ home: Home) throws -> Double? {
+    /// process, timed; nil when the cycle archived no CSV file.
+    func sqliteImport(_ home: Home, shell: URL) throws -> Double? {
         let fm = FileManager.default
         var imports: [String] = []
         for feed in ["customers", "products", "suppliers", "receipts", "orders"] {
@@ -199,14 +265,20 @@ public struct CycleBenchmark: Sendable {
         let database = folder.appendingPathComponent("sqlite-import.db").path
         try? fm.removeItem(atPath: database)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        guard fm.isExecutableFile(atPath: process.executableURL!.path) else { return nil }
+        process.executableURL = shell
         process.arguments = [database, "-cmd", "PRAGMA journal_mode=WAL", "-cmd", ".mode csv"] + imports
         process.standardOutput = FileHandle.nullDevice
         let started = ContinuousClock.now
         try process.run()
         process.waitUntilExit()
         return Self.milliseconds(ContinuousClock.now - started)
+    }
+
+    /// The sqlite3 shell on the PATH; nil when there is none (CI does not install it), and then no ratios.
+    static func sqliteShell() -> URL? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        return path.split(separator: ":").map { "\($0)/sqlite3" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }.map { URL(fileURLWithPath: $0) }
     }
 
     static func milliseconds(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
