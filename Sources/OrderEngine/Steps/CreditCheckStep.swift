@@ -58,7 +58,8 @@ public struct CreditCheckStep: CycleStep {
                         WHERE c.credit_changed = 1 AND h.credit_state = 'held'
                         UNION
                         -- Held for want of an exchange rate: looked at again every cycle, since orderflow.yaml may give one now.
-                        SELECT order_id FROM order_line WHERE stage = 'held-for-credit' AND reason_code = 'currency-mismatch')
+                        SELECT order_id FROM order_line INDEXED BY order_line_currency_held
+                        WHERE stage = 'held-for-credit' AND reason_code = 'currency-mismatch')
                     GROUP BY l.order_id
                 ) x
                 CROSS JOIN sales_order o ON o.id = x.order_id
