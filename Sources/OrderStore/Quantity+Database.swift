@@ -1,6 +1,9 @@
 import GRDB
 import OrderModel
 
+// The store's column conversions: every module that reads a quantity or price from the database gets
+// them from here, so the storage scale is decided next to the migration that set it (v17).
+
 /// Quantities are stored as their thousandths (an INTEGER column), read and bound as `Quantity`.
 extension Quantity: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { thousandths.databaseValue }
