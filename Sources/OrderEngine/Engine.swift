@@ -254,6 +254,8 @@ public struct CycleContext: Sendable {
     public var options = Engine.RunOptions()
     var logger: Logger { engine.logger }
     var db: any DatabaseWriter { engine.database.writer }
+    /// The store: steps read their working set and persist their decisions through it.
+    public var store: OrderDatabase { engine.database }
     var money: MoneyFormat { engine.config.money }
 }
 

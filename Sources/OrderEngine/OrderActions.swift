@@ -1,5 +1,6 @@
 import GRDB
 import OrderModel
+import OrderStore
 
 /// What operations staff do by hand: release, hold and cancel an order.
 ///

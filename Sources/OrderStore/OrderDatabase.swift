@@ -12,7 +12,8 @@ import Glibc
 /// none of it. SQLite enforces what it can (NOT NULL, CHECK, UNIQUE, foreign keys):
 /// the schema is the last line of defence, not the code.
 public struct OrderDatabase: Sendable {
-    public let writer: any DatabaseWriter
+    /// The connection. Package-visible for the store's own tests and the benchmark; the engine goes through the facade.
+    package let writer: any DatabaseWriter
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     ///

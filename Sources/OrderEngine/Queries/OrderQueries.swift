@@ -1,5 +1,6 @@
 import GRDB
 import OrderModel
+import OrderStore
 
 /// Read-only views for the command line: status, order lists and one order's full story.
 public struct OrderQueries: Sendable {

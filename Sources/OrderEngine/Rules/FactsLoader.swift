@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OrderModel
+import OrderStore
 import OrderRules
 
 /// Loads what rules see of a set of orders: order, customer, lines and products, in a few set-based queries.

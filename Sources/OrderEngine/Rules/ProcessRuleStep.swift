@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import OrderExport
 import OrderModel
+import OrderStore
 import OrderRules
 
 /// Runs one process rule: search the orders in its stages, act on the matches, record what it did.

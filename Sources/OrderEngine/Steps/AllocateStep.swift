@@ -1,6 +1,7 @@
 import GRDB
 import OrderAllocation
 import OrderModel
+import OrderStore
 
 /// Step: allocate stock to new and back-ordered lines: priority first, then oldest order first.
 ///

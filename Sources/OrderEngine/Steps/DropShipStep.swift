@@ -1,5 +1,6 @@
 import GRDB
 import OrderModel
+import OrderStore
 
 /// Step 4: drop-ship lines go to Drop Ship, with one purchase order per (order, supplier).
 public struct DropShipStep: CycleStep {

@@ -3,6 +3,7 @@ import GRDB
 import OrderAllocation
 import OrderExport
 import OrderModel
+import OrderStore
 
 /// Step 6: pick lists, drop-ship purchase orders and the exception report.
 ///

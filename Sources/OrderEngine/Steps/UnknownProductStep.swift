@@ -1,5 +1,6 @@
 import GRDB
 import OrderModel
+import OrderStore
 
 /// Step 3: orders with a line whose sku is not in the product file wait in Order Vetting.
 ///

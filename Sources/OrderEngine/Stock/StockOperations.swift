@@ -1,6 +1,7 @@
 import GRDB
 import OrderImport
 import OrderModel
+import OrderStore
 
 /// Cancelling an order or one of its lines: open lines become cancelled and give back their stock
 /// at once, so the same cycle's allocation can hand it to the oldest back orders.

@@ -7,7 +7,7 @@ extension Money {
     /// SQLite turns an integer product that overflows Int64 into an approximate REAL instead of failing;
     /// reading that as Int64 would trap (or silently clamp), so such a value is reported as too large.
     /// NULL (no lines) is zero.
-    init?(computed value: DatabaseValue) {
+    package init?(computed value: DatabaseValue) {
         switch value.storage {
         case .int64(let minor): self.init(minorUnits: minor)
         case .null: self = .zero

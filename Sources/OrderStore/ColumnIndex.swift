@@ -6,19 +6,19 @@ import GRDB
 /// access; in loops over a few hundred thousand rows that comparison cost more than the query.
 /// Loops over many rows read `row[columns.quantity]` instead: a name still, resolved by a hash.
 @dynamicMemberLookup
-struct ColumnIndex {
+package struct ColumnIndex {
     private let positions: [String: Int]
 
-    init(_ statement: Statement) {
+    package init(_ statement: Statement) {
         var positions: [String: Int] = [:]
         for (i, name) in statement.columnNames.enumerated() where positions[name] == nil { positions[name] = i }
         self.positions = positions
     }
 
-    subscript(_ name: String) -> Int {
+    package subscript(_ name: String) -> Int {
         guard let i = positions[name] else { preconditionFailure("no column \(name) in the query") }
         return i
     }
 
-    subscript(dynamicMember name: String) -> Int { self[name] }
+    package subscript(dynamicMember name: String) -> Int { self[name] }
 }

@@ -9,16 +9,26 @@ import OrderModel
 /// their updates, in the same transaction. A line's creation
 /// by import is not a move: the line records it itself (source file and line, import time), and
 /// `order REF` shows it as the first entry of the history, so the import writes one row per line, not two.
-struct StageMover {
-    let db: Database
-    let at: Timestamp
-    let cycleID: Int64?
-    let actor: String
+public struct StageMover {
+    package let db: Database
+    public let at: Timestamp
+    public let cycleID: Int64?
+    public let actor: String
+
+    /// A mover for one transaction: every move it makes is stamped `at`, with `actor` (`rule:allocate`,
+    /// `user:ann`) and the cycle (nil for a person's command).
+    public init(_ transaction: StoreTransaction, at: Timestamp, cycleID: Int64?, actor: String) {
+        self.init(db: transaction.db, at: at, cycleID: cycleID, actor: actor)
+    }
+
+    package init(db: Database, at: Timestamp, cycleID: Int64?, actor: String) {
+        self.db = db; self.at = at; self.cycleID = cycleID; self.actor = actor
+    }
 
     /// Moves the lines of one order that are in one of `from` to `to`.
     /// - Returns: the number of lines moved.
     @discardableResult
-    func moveOrder(_ orderID: Int64, from: [Stage], to: Stage, code: String?, reason: String) throws -> Int {
+    public func moveOrder(_ orderID: Int64, from: [Stage], to: Stage, code: String?, reason: String) throws -> Int {
         let placeholders = databaseQuestionMarks(count: from.count)
         var args: StatementArguments = [to.rawValue, reason, actor, at.description, cycleID, orderID]
         args += StatementArguments(from.map(\.rawValue))
@@ -37,7 +47,7 @@ struct StageMover {
     }
 
     /// Moves one line, whatever stage it is in.
-    func moveLine(_ lineID: Int64, orderID: Int64, from: Stage, to: Stage, code: String?, reason: String) throws {
+    public func moveLine(_ lineID: Int64, orderID: Int64, from: Stage, to: Stage, code: String?, reason: String) throws {
         try db.cachedStatement(sql: """
             INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -50,7 +60,7 @@ struct StageMover {
     /// Splits a line: it keeps `keep` units and a new part with the rest waits in Back Order, at the
     /// line's place in the queue (same line number, next part). Returns the new part's id.
     @discardableResult
-    func split(_ lineID: Int64, orderID: Int64, lineNo: Int, from: Stage, keep: Quantity, rest: Quantity, warehouse: String,
+    public func split(_ lineID: Int64, orderID: Int64, lineNo: Int, from: Stage, keep: Quantity, rest: Quantity, warehouse: String,
                code: String, stageReason: String, historyReason: String) throws -> Int64 {
         let part = (try Int.fetchOne(db, sql: "SELECT MAX(part) FROM order_line WHERE order_id = ? AND line_no = ?",
                                      arguments: [orderID, lineNo]) ?? 0) + 1

@@ -1,6 +1,5 @@
 import GRDB
 import OrderModel
-import OrderStore
 
 extension StageMover {
     /// Many lines' moves at once, for steps that move tens of thousands of lines in a cycle.
@@ -10,8 +9,8 @@ extension StageMover {
     /// the lines and writes one history row per line with two set-based statements, instead of two
     /// statements per line. The staged rows stay readable as `staged_move` (for follow-up work such as
     /// exceptions) until `clear()`.
-    struct Batch {
-        let mover: StageMover
+    public struct Batch {
+        public let mover: StageMover
         private let insert: BulkStatement
         private let collected = Collected()
 
@@ -29,7 +28,7 @@ extension StageMover {
             var moves: [Move] = []
         }
 
-        init(_ mover: StageMover) throws {
+        public init(_ mover: StageMover) throws {
             self.mover = mover
             try mover.db.execute(sql: """
                 CREATE TEMP TABLE IF NOT EXISTS staged_move (
@@ -45,14 +44,14 @@ extension StageMover {
 
         /// Stages one line's move. `allocate` adds to the line's allocated quantity; a nil `warehouse` or
         /// `poRef` leaves the line's own; `waits` marks a line (or the rest of it) now waiting for stock.
-        func stage(_ lineID: Int64, orderID: Int64, from: Stage, to: Stage, code: String?, reason: String,
+        public func stage(_ lineID: Int64, orderID: Int64, from: Stage, to: Stage, code: String?, reason: String,
                    allocate: Quantity = .zero, warehouse: String? = nil, poRef: String? = nil, waits: Bool = false) throws {
             collected.moves.append(Move(lineID: lineID, orderID: orderID, from: from, to: to, code: code, reason: reason,
                                         allocate: allocate, warehouse: warehouse, poRef: poRef, waits: waits))
         }
 
         /// Moves the staged lines and writes their history.
-        func write() throws {
+        public func write() throws {
             let moves = collected.moves.sorted { $0.lineID < $1.lineID }
             collected.moves = []
             for m in moves {
@@ -76,7 +75,7 @@ extension StageMover {
                 """, arguments: [mover.actor, at, mover.cycleID])
         }
 
-        func clear() throws {
+        public func clear() throws {
             try mover.db.execute(sql: "DELETE FROM staged_move")
         }
     }

@@ -9,12 +9,12 @@ import OrderModel
 /// with checked arithmetic, so such a total is reported as too large (nil) while every other total
 /// stays exact. A term SQLite had already turned into a REAL (a product beyond Int64) makes its total
 /// unknown too. `native` is the fast path; a step re-runs with `split` only after an overflow.
-enum AmountSum {
+package enum AmountSum {
     case native
     case split
 
     /// The select-list entry for the sum of `term` named `name` (NULL terms are skipped; no terms is 0).
-    func sql(_ term: String, as name: String) -> String {
+    package func sql(_ term: String, as name: String) -> String {
         switch self {
         case .native:
             "COALESCE(SUM(\(term)), 0) AS \(name)"
@@ -25,7 +25,7 @@ enum AmountSum {
     }
 
     /// The same as scalar subqueries `(SELECT … FROM …)`, one per column, for a select list that is not grouped.
-    func subquerySQL(_ term: String, from: String, as name: String) -> String {
+    package func subquerySQL(_ term: String, from: String, as name: String) -> String {
         switch self {
         case .native:
             "(SELECT COALESCE(SUM(\(term)), 0) \(from)) AS \(name)"
@@ -37,25 +37,25 @@ enum AmountSum {
     }
 
     /// Reads the sum `name` of a row of a query built with `sql(_:as:)`; nil when it is not an exact Int64.
-    func read(_ row: Row, _ columns: ColumnIndex, _ name: String) -> Money? {
+    package func read(_ row: Row, _ columns: ColumnIndex, _ name: String) -> Money? {
         read(name) { row[columns[$0]] }
     }
 
     /// Reads the sum `name` from a row read by column name (a few rows, not a loop over many).
-    func read(_ row: Row, _ name: String) -> Money? {
+    package func read(_ row: Row, _ name: String) -> Money? {
         read(name) { row[$0] }
     }
 
     /// The sums `names` of a row added together (an order's stock lines and its non-stock lines); nil
     /// when any of them, or their total, is not an exact Int64.
-    func total(_ row: Row, _ columns: ColumnIndex, _ names: String...) -> Money? {
+    package func total(_ row: Row, _ columns: ColumnIndex, _ names: String...) -> Money? {
         names.reduce(Money?.some(.zero)) { sum, name in
             sum.flatMap { sum in read(row, columns, name).flatMap { try? sum + $0 } }
         }
     }
 
     /// As `total(_:_:_:)`, reading by column name.
-    func total(_ row: Row, _ names: String...) -> Money? {
+    package func total(_ row: Row, _ names: String...) -> Money? {
         names.reduce(Money?.some(.zero)) { sum, name in
             sum.flatMap { sum in read(row, name).flatMap { try? sum + $0 } }
         }
