@@ -12,6 +12,11 @@ import OrderStore
 /// other policies in play, the orders concerned are allocated together in one queue. Either way
 /// the outcome equals a full re-run (`allocation_mode: full`), which the tests check on random
 /// workloads.
+///
+/// The step holds no SQL: the store loads the working set as values (free stock, the places that
+/// matter, candidate lines in queue order — a place's back orders streamed), the pure allocator
+/// (`Allocator`, `Allocator.StockPool`) decides each line, and the decisions are persisted through
+/// `StageMover.Batch` and the store's allocation and lot operations, in the step's one transaction.
 public struct AllocateStep: CycleStep {
     public let name = "allocate"
     /// Roll everything back and only report what would happen (`orderflow allocate --dry-run`).
@@ -166,7 +171,7 @@ public struct AllocateStep: CycleStep {
         func pick(_ line: Line, quantity: Quantity, note: String, restWaits: Bool) throws {
             let key = line.key
             let cursor: LotCursor
-            if let last = lastCursor, last.place == key.place {
+            if let last = lastCursor, last.place.sku == line.sku, last.place.warehouse == line.warehouse {
                 cursor = last // lines come grouped by sku: most picks reuse the previous line's lots
             } else {
                 cursor = try cursors[key] ?? LotCursor(tx, at: key.place)

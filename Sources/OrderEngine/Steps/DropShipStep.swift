@@ -18,9 +18,8 @@ public struct DropShipStep: CycleStep {
             var current: (orderID: Int64, supplierRef: String)? = nil
             var poRef = ""
             for line in lines {
-                if let current, current.orderID == line.orderID, current.supplierRef == line.supplierRef {
-                    // The same order and supplier as the line before: the same purchase order.
-                } else {
+                // Lines come by order and supplier: a new pair opens (or finds) its purchase order.
+                if current?.orderID != line.orderID || current?.supplierRef != line.supplierRef {
                     current = (line.orderID, line.supplierRef)
                     if let open = try tx.openPurchaseOrder(ofOrder: line.orderID, supplier: line.supplierRef) {
                         poRef = open
