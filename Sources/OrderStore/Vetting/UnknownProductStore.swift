@@ -38,7 +38,7 @@ extension StoreTransaction {
             WHERE l.stage = \(Stage.new.sql) AND o.credit_state = 'passed' AND NOT EXISTS (SELECT 1 FROM product p WHERE p.sku = l.sku)
             GROUP BY l.order_id ORDER BY o.order_date, o.id
             """).map { row in
-            OrderMissingProducts(orderID: row[0], orderRef: row[1], skus: (row[2] as String).split(separator: ",").map(String.init))
+            OrderMissingProducts(orderID: row[0], orderRef: row[1], skus: ((row[2] as String?) ?? "").split(separator: ",").map(String.init))
         }
     }
 
