@@ -6,6 +6,7 @@ import GRDB
 /// A cycle row is what every stamp of the cycle points at (history, exceptions, outbox files, source files),
 /// so it is written first, before any step, and finished last.
 public struct CycleRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    /// The table this record is a row of.
     public static let databaseTableName = "cycle"
 
     public var id: Int64?
@@ -27,9 +28,11 @@ public struct CycleRecord: Codable, Sendable, Hashable, FetchableRecord, Mutable
         case id, startedAt = "started_at", finishedAt = "finished_at", summary, error
     }
 
+    /// A row with these values (`id` nil until inserted).
     public init(id: Int64? = nil, startedAt: String, finishedAt: String? = nil, summary: String? = nil, error: String? = nil) {
         self.id = id; self.startedAt = startedAt; self.finishedAt = finishedAt; self.summary = summary; self.error = error
     }
 
+    /// Takes the row id SQLite gave the inserted row.
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

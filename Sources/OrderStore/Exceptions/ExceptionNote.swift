@@ -15,6 +15,7 @@ public struct ExceptionNote: Sendable, Hashable {
     public var sourceFile: String?
     public var sourceLine: Int?
 
+    /// A value with these fields.
     public init(kind: String, orderRef: String? = nil, lineNo: Int? = nil, sku: String? = nil, reason: String,
                 sourceFile: String? = nil, sourceLine: Int? = nil) {
         self.kind = kind; self.orderRef = orderRef; self.lineNo = lineNo; self.sku = sku; self.reason = reason

@@ -2,7 +2,7 @@ import GRDB
 import OrderModel
 
 /// A customer as the import upserts it, each field in its stored form.
-public struct ImportedCustomer {
+public struct ImportedCustomer: Sendable, Hashable {
     public var customerRef, name: String
     /// The payment terms' name.
     public var terms: String
@@ -15,6 +15,7 @@ public struct ImportedCustomer {
     /// Nil keeps the currency already stored.
     public var currency: String?
 
+    /// A value with these fields.
     public init(customerRef: String, name: String, terms: String, creditLimit: Money, balance: Money, onStop: Bool, email: String,
                 address1: String, address2: String, city: String, postcode: String, country: String, custom: String?,
                 shipPolicy: String?, currency: String?) {
@@ -25,7 +26,7 @@ public struct ImportedCustomer {
 }
 
 /// A product as the import upserts it, each field in its stored form.
-public struct ImportedProduct {
+public struct ImportedProduct: Sendable, Hashable {
     public var sku, description, category: String
     public var unitPrice: UnitPrice
     public var dropShip: Bool
@@ -39,6 +40,7 @@ public struct ImportedProduct {
     /// The product's unit conversions (`BOX=12;PACK=6`), or nil when it has none.
     public var units: String?
 
+    /// A value with these fields.
     public init(sku: String, description: String, category: String, unitPrice: UnitPrice, dropShip: Bool, supplierRef: String?,
                 supplierCost: UnitPrice?, warehouse: String, binLocation: String, custom: String?, stockUnit: String,
                 quantityDecimals: Int, units: String?) {
@@ -67,6 +69,7 @@ public final class MasterDataImportWriter {
     private var productUpsert: BulkStatement?
     private var receiptInsert: BulkStatement?
 
+    /// A writer for the records of source file `sourceFileID`, imported at `now`; statements are prepared on first use.
     public init(_ transaction: StoreTransaction, sourceFileID: Int64, now: Timestamp) {
         self.transaction = transaction
         self.sourceFileID = sourceFileID

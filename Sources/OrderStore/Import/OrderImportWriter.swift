@@ -3,7 +3,7 @@ import OrderModel
 
 /// An order as the import writes it: the order's own fields, each already in its stored form (the
 /// engine decodes the file and decides what is written; the writer only stores it).
-public struct ImportedOrder {
+public struct ImportedOrder: Sendable, Hashable {
     public var orderRef: String
     /// ISO 8601.
     public var orderDate: String
@@ -20,6 +20,7 @@ public struct ImportedOrder {
     public var shipPolicy: String?
     public var currency: String?
 
+    /// A value with these fields.
     public init(orderRef: String, orderDate: String, customerRef: String, paymentMethod: String?, cardStatus: String,
                 cardLastFour: String?, cardExpiry: String?, shipName: String, shipAddress1: String, shipAddress2: String,
                 shipCity: String, shipPostcode: String, shipCountry: String, sourceLine: Int, custom: String?, priority: Int,

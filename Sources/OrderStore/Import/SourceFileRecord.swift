@@ -6,6 +6,7 @@ import GRDB
 /// The row is written in the transaction that decides the file's outcome, before the file is moved, so
 /// a file found in `processing/` after a crash is finished from its row without being read again.
 public struct SourceFileRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    /// The table this record is a row of.
     public static let databaseTableName = "source_file"
 
     public var id: Int64?
@@ -49,6 +50,7 @@ public struct SourceFileRecord: Codable, Sendable, Hashable, FetchableRecord, Mu
         case processedAt = "processed_at", cycleID = "cycle_id"
     }
 
+    /// A row with these values (`id` nil until inserted).
     public init(id: Int64? = nil, feed: String, mapping: String?, name: String, claimName: String, contentHash: String, size: Int,
                 outcome: String, reason: String?, records: Int = 0, rejected: Int = 0, processedAt: String, cycleID: Int64?) {
         self.id = id; self.feed = feed; self.mapping = mapping; self.name = name; self.claimName = claimName
@@ -56,5 +58,6 @@ public struct SourceFileRecord: Codable, Sendable, Hashable, FetchableRecord, Mu
         self.rejected = rejected; self.processedAt = processedAt; self.cycleID = cycleID
     }
 
+    /// Takes the row id SQLite gave the inserted row.
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

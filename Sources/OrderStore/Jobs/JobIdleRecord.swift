@@ -3,6 +3,7 @@ import GRDB
 /// One row of `job_idle`: the scheduled runs of a job that found nothing to do, counted instead of
 /// recorded one by one (how many, since when, the last).
 public struct JobIdleRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    /// The table this record is a row of.
     public static let databaseTableName = "job_idle"
 
     public var job: String

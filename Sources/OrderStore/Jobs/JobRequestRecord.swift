@@ -3,6 +3,7 @@ import GRDB
 /// One row of `job_request`: a person's request that the running engine run a job now, and its answer
 /// (the run, or the engine's refusal).
 public struct JobRequestRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    /// The table this record is a row of.
     public static let databaseTableName = "job_request"
 
     public var id: Int64?
@@ -29,11 +30,13 @@ public struct JobRequestRecord: Codable, Sendable, Hashable, FetchableRecord, Mu
         case id, job, requestedAt = "requested_at", requestedBy = "requested_by", answeredAt = "answered_at", runID = "run_id", error
     }
 
+    /// A row with these values (`id` nil until inserted).
     public init(id: Int64? = nil, job: String, requestedAt: String, requestedBy: String, answeredAt: String? = nil, runID: Int64? = nil,
                 error: String? = nil) {
         self.id = id; self.job = job; self.requestedAt = requestedAt; self.requestedBy = requestedBy; self.answeredAt = answeredAt
         self.runID = runID; self.error = error
     }
 
+    /// Takes the row id SQLite gave the inserted row.
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -3,6 +3,7 @@ import GRDB
 /// One row of `job_run`: a run of a job (or the record of a refused configuration), from `running` to
 /// `ok`, `failed` or `skipped`, with its counts (JSON by step) and the cycle it ran.
 public struct JobRunRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    /// The table this record is a row of.
     public static let databaseTableName = "job_run"
 
     public var id: Int64?
@@ -37,11 +38,13 @@ public struct JobRunRecord: Codable, Sendable, Hashable, FetchableRecord, Mutabl
         case cycleID = "cycle_id"
     }
 
+    /// A row with these values (`id` nil until inserted).
     public init(id: Int64? = nil, job: String, scheduledFor: String? = nil, startedAt: String, finishedAt: String? = nil, outcome: String,
                 trigger: String, counts: String? = nil, error: String? = nil, cycleID: Int64? = nil) {
         self.id = id; self.job = job; self.scheduledFor = scheduledFor; self.startedAt = startedAt; self.finishedAt = finishedAt
         self.outcome = outcome; self.trigger = trigger; self.counts = counts; self.error = error; self.cycleID = cycleID
     }
 
+    /// Takes the row id SQLite gave the inserted row.
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -14,6 +14,7 @@ public struct JobRunQuery: Sendable, Hashable {
     public var busyOnly = false
     public var limit: Int
 
+    /// A value with these fields.
     public init(job: String? = nil, id: Int64? = nil, since: Timestamp? = nil, failedOnly: Bool = false, busyOnly: Bool = false, limit: Int) {
         self.job = job; self.id = id; self.since = since; self.failedOnly = failedOnly; self.busyOnly = busyOnly; self.limit = limit
     }
