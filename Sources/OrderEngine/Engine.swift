@@ -148,7 +148,7 @@ public struct Engine: Sendable {
             return try database.rehearse { tx in
                 let cycleID = try tx.startCycle(at: clock.now, finished: true)
                 let context = CycleContext(engine: self, cycleID: cycleID, now: clock.now)
-                return try AllocateStep(dryRun: true).allocate(tx.db, context)
+                return try AllocateStep(dryRun: true).allocate(tx, context)
             }
         }
         let cycleID = try database.write { tx in try tx.startCycle(at: clock.now, finished: true) }

@@ -75,7 +75,7 @@ public struct OrderActions: Sendable {
     public func cancel(_ ref: String) throws -> Outcome {
         try withOrder(ref) { tx, id, mover in
             // The cancellation (shared with the cancellations feed) still works on the connection itself.
-            let total = try Cancellation(db: tx.db, mover: mover).cancel(orderID: id, reason: "cancelled by hand")
+            let total = try Cancellation(tx, mover: mover).cancel(orderID: id, reason: "cancelled by hand")
             guard total > 0 else {
                 throw EngineError.notPossible("order \(ref) has no open line to cancel (its lines are in \(try stagesOf(tx, id)))")
             }
@@ -87,6 +87,6 @@ public struct OrderActions: Sendable {
 
     /// Gives back stock allocated to the order's lines (through the stock ledger, which still works on the connection itself).
     func releaseStock(_ tx: StoreTransaction, orderID: Int64) throws {
-        try StockLedger(db: tx.db).release(lineIDs: try tx.allocatedLineIDs(ofOrder: orderID))
+        try StockLedger(tx).release(lineIDs: try tx.allocatedLineIDs(ofOrder: orderID))
     }
 }

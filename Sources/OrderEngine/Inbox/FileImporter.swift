@@ -99,7 +99,7 @@ struct FileImporter {
                     quantities.append(line.quantity)
                     continue
                 }
-                guard let product = try products.units(line.sku, tx.db) else {
+                guard let product = try products.units(line.sku, tx) else {
                     quantities.append(nil)
                     continue
                 }
@@ -233,7 +233,7 @@ struct FileImporter {
     /// file yet takes the quantity as written in its stock unit (a unit is then refused: nothing says what it is).
     func stockQuantity(_ quantity: Quantity, unit: String?, sku: String, line: Int, field: String, _ tx: StoreTransaction) throws -> Quantity {
         let units = context.engine.config.units
-        guard let product = try ProductUnits.load(sku: sku, tx.db) else {
+        guard let product = try ProductUnits.load(sku: sku, tx) else {
             guard unit == nil else {
                 throw RecordRejection(line: line, field: "unit", message: "field unit: found '\(unit ?? "")', expected no unit, since sku \(sku) is not in the product file to say which units it is kept in", sku: sku)
             }
@@ -292,13 +292,13 @@ struct FileImporter {
                         result.duplicates += 1
                         return
                     }
-                    try StockLedger(db: tx.db).receive(sku: r.sku, warehouse: warehouse, quantity: quantity,
+                    try StockLedger(tx).receive(sku: r.sku, warehouse: warehouse, quantity: quantity,
                                                     source: "receipt \(r.receiptRef)", at: (r.receivedAt ?? context.now).description)
                 case .stock:
                     let count = try decoder.stockCount(mapped)
                     let warehouse = try Self.warehouse(count.warehouse, sku: count.sku, line: count.sourceLine, writer)
                     let onHand = try stockQuantity(count.onHand, unit: count.unit, sku: count.sku, line: count.sourceLine, field: "on_hand", tx)
-                    let undone = try StockLedger(db: tx.db).count(sku: count.sku, warehouse: warehouse, onHand: onHand,
+                    let undone = try StockLedger(tx).count(sku: count.sku, warehouse: warehouse, onHand: onHand,
                                                               source: "stock count \(sourceName) line \(count.sourceLine)",
                                                               at: (count.countedAt ?? context.now).description)
                     let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "import")
@@ -310,7 +310,7 @@ struct FileImporter {
                         input.quantity = try stockQuantity(input.quantity, unit: input.unit, sku: sku, line: input.sourceLine, field: "quantity_despatched", tx)
                     }
                     let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "import")
-                    if let rejection = try DespatchConfirmation(db: tx.db, mover: mover, now: context.now).apply(input, sourceFileID: sourceFileID) {
+                    if let rejection = try DespatchConfirmation(tx, mover: mover, now: context.now).apply(input, sourceFileID: sourceFileID) {
                         throw rejection
                     }
                 case .cancellations:
@@ -320,7 +320,7 @@ struct FileImporter {
                                               message: "field order_ref: found '\(input.orderRef)', expected an order that was imported", orderRef: input.orderRef)
                     }
                     let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "import")
-                    let count = try Cancellation(db: tx.db, mover: mover).cancel(orderID: orderID, lineNo: input.lineNo,
+                    let count = try Cancellation(tx, mover: mover).cancel(orderID: orderID, lineNo: input.lineNo,
                                                                               reason: "cancelled by \(sourceName) line \(input.sourceLine)")
                     if count == 0, let lineNo = input.lineNo, try writer.hasNonStockLine(orderID: orderID, lineNo: lineNo) {
                         throw RecordRejection(line: input.sourceLine, field: "line_no",

@@ -99,7 +99,7 @@ public struct ProcessRuleStep: CycleStep {
     func move(_ lines: [LineFacts], of order: OrderFacts, to stage: Stage, reason: String, batch: StageMover.Batch, db: Database,
               code: String?? = .none) throws -> Int {
         let ids = lines.map(\.lineID)
-        try StockLedger(db: db).release(lineIDs: ids)
+        try StockLedger(StoreTransaction(db)).release(lineIDs: ids)
         for line in lines {
             guard let from = Self.stage(line), from != stage.rawValue else { continue }
             try batch.stage(line.lineID, orderID: order.orderID, from: Stage(rawValue: from), to: stage,

@@ -48,11 +48,6 @@ public struct AllocateStep: CycleStep {
         return try context.store.write { tx in try allocate(tx, context) }
     }
 
-    /// Transitional, for a caller still holding a GRDB connection (the engine's `allocate(dryRun:)`).
-    func allocate(_ db: StoreTransaction.TransitionalConnection, _ context: CycleContext) throws -> (StepReport, [Preview]) {
-        try allocate(StoreTransaction(db), context)
-    }
-
     /// Loads the working set, decides with the pure allocator, persists the decisions: one transaction.
     func allocate(_ tx: StoreTransaction, _ context: CycleContext) throws -> (StepReport, [Preview]) {
         let config = context.engine.config

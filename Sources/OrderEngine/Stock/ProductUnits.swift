@@ -18,11 +18,6 @@ struct ProductUnits {
         return ProductUnits(sku: sku, stockUnit: stored.stockUnit, decimals: stored.quantityDecimals, units: units)
     }
 
-    /// Transitional, for callers still holding a GRDB connection.
-    static func load(sku: String, _ db: StoreTransaction.TransitionalConnection) throws -> ProductUnits? {
-        try load(sku: sku, StoreTransaction(db))
-    }
-
     /// `quantity` written in `unit` (nil: the stock unit) as a quantity in the stock unit.
     /// - Parameter field: the quantity's field in the feed (`quantity`, `on_hand`, `quantity_despatched`).
     func stockQuantity(_ quantity: Quantity, unit: String?, home: UnitConversions, line: Int, field: String) -> Result<Quantity, RecordRejection> {
@@ -65,8 +60,4 @@ struct ProductUnitsCache {
         return loaded
     }
 
-    /// Transitional, for callers still holding a GRDB connection.
-    mutating func units(_ sku: String, _ db: StoreTransaction.TransitionalConnection) throws -> ProductUnits? {
-        try units(sku, StoreTransaction(db))
-    }
 }

@@ -12,9 +12,6 @@ struct StockLedger {
 
     init(_ tx: StoreTransaction) { self.tx = tx }
 
-    /// Transitional, for callers still holding a GRDB connection.
-    init(db: StoreTransaction.TransitionalConnection) { self.init(StoreTransaction(db)) }
-
     /// Stock arrives (a receipt, or a count above the book): on hand rises and a lot records its source.
     func receive(sku: String, warehouse: String, quantity: Quantity, source: String, at: String) throws {
         guard quantity > .zero else { return }

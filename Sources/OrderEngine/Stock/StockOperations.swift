@@ -10,9 +10,6 @@ struct Cancellation {
 
     init(_ tx: StoreTransaction, mover: StageMover) { self.tx = tx; self.mover = mover }
 
-    /// Transitional, for callers still holding a GRDB connection.
-    init(db: StoreTransaction.TransitionalConnection, mover: StageMover) { self.init(StoreTransaction(db), mover: mover) }
-
     /// Returns the number of lines cancelled.
     func cancel(orderID: Int64, lineNo: Int? = nil, reason: String) throws -> Int {
         let lines = try tx.cancellableLines(ofOrder: orderID, lineNo: lineNo)
@@ -37,11 +34,6 @@ struct DespatchConfirmation {
     let now: Timestamp
 
     init(_ tx: StoreTransaction, mover: StageMover, now: Timestamp) { self.tx = tx; self.mover = mover; self.now = now }
-
-    /// Transitional, for callers still holding a GRDB connection.
-    init(db: StoreTransaction.TransitionalConnection, mover: StageMover, now: Timestamp) {
-        self.init(StoreTransaction(db), mover: mover, now: now)
-    }
 
     func apply(_ input: DespatchInput, sourceFileID: Int64) throws -> RecordRejection? {
         if try tx.despatchConfirmationRecorded(pickListRef: input.pickListRef, orderRef: input.orderRef, lineNo: input.lineNo) {
