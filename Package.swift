@@ -50,7 +50,7 @@ let package = Package(
         // The long-running engine: the job loop as a swift-service-lifecycle Service.
         .target(
             name: "OrderDaemon",
-            dependencies: ["OrderEngine", "OrderModel",
+            dependencies: ["OrderEngine", "OrderModel", "OrderStore", "OrderImport", "OrderJobs",
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
@@ -78,8 +78,9 @@ let package = Package(
         .testTarget(name: "OrderAllocationTests", dependencies: ["OrderAllocation", "OrderModel"]),
         .testTarget(name: "OrderExportTests", dependencies: ["OrderExport", "OrderModel"]),
         .testTarget(name: "OrderJobsTests", dependencies: ["OrderJobs", "OrderModel"]),
-        .testTarget(name: "OrderEngineTests", dependencies: ["OrderEngine", "OrderStore", "OrderJobs", "OrderModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "OrderDaemonTests", dependencies: ["OrderDaemon", "OrderEngine", "OrderModel", "TestSupport",
+        .testTarget(name: "OrderEngineTests", dependencies: ["OrderEngine", "OrderDaemon", "OrderStore", "OrderJobs", "OrderModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "OrderDaemonTests", dependencies: ["OrderDaemon", "OrderEngine", "OrderJobs", "OrderModel", "TestSupport",
+                                                           .product(name: "GRDB", package: "GRDB.swift"),
                                                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                            .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "OrderCLITests", dependencies: ["orderflow", "TestSupport"]),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OrderDaemon
 import OrderEngine
 import OrderModel
 

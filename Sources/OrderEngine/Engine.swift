@@ -155,6 +155,11 @@ public struct Engine: Sendable {
         return try AllocateStep().allocate(CycleContext(engine: self, cycleID: cycleID, now: clock.now))
     }
 
+    /// Writes the outbox files the database holds as pending, outside any cycle (a stopping engine, before it exits).
+    public func publishPending() {
+        _ = OutboxPublisher(context: CycleContext(engine: self, cycleID: 0, now: clock.now)).publishPending()
+    }
+
     /// What a long-running engine passes to each cycle.
     public struct RunOptions: Sendable {
         /// Set by SIGTERM/SIGINT: the step in hand finishes (an import in hand rolls back), the rest waits.

@@ -38,7 +38,7 @@ public struct HomeCheck: Sendable {
         report.mappings = mappings.count
         do {
             let rules = try RulesFile.load(home: home, catalog: RulesFile.catalog(mappings))
-            let (_, problems) = JobRunner.definitions(config, pipeline: rules.pipeline.map(\.name))
+            let (_, problems) = JobDefinition.definitions(config, pipeline: rules.pipeline.map(\.name))
             report.problems += problems.map { "jobs: \($0)" }
         } catch {
             report.problems.append(error.description)

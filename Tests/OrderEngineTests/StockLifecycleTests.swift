@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import OrderDaemon
 import OrderEngine
 import OrderJobs
 import TestSupport

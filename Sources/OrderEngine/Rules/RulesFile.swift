@@ -51,11 +51,14 @@ public struct RulesFile: Sendable {
         return nil
     }
 
+    /// The pipeline of a home without rules.yaml: the built-in steps in their standard order, no stages of its own.
+    public static let standard = RulesFile(stages: [], pipeline: BuiltInStep.allCases.map(Entry.step), file: "rules.yaml")
+
     /// Loads `rules.yaml`; a home without one runs the built-in steps in their standard order.
     public static func load(home: Home, catalog: FieldCatalog) throws(EngineError) -> RulesFile {
         let url = home.rulesFile
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            return RulesFile(stages: [], pipeline: BuiltInStep.allCases.map(Entry.step), file: "rules.yaml")
+            return standard
         }
         do {
             return try RulesFileParser(file: "rules.yaml", catalog: catalog).parse(String(decoding: data, as: UTF8.self))

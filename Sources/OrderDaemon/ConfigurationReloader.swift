@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OrderEngine
 
 /// Applies edits of the configuration (orderflow.yaml, rules.yaml, the mappings) to a running engine at a
 /// cycle boundary, after validation.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import OrderDaemon
 import OrderEngine
 import OrderJobs
 import TestSupport
