@@ -47,6 +47,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // The benchmarks (`orderflow bench`): generated feeds, timed against the sqlite3 shell's `.import`.
+        .target(
+            name: "OrderBench",
+            dependencies: ["OrderEngine", "OrderModel", "OrderStore", "OrderImport"],
+            swiftSettings: strict),
         // The long-running engine: the job loop as a swift-service-lifecycle Service.
         .target(
             name: "OrderDaemon",
@@ -56,7 +61,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "OrderCLI",
-            dependencies: ["OrderEngine", "OrderDaemon", "OrderModel", "OrderRules", "OrderImport",
+            dependencies: ["OrderEngine", "OrderDaemon", "OrderBench", "OrderModel", "OrderRules", "OrderImport",
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],

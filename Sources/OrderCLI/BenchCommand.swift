@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OrderBench
 import OrderEngine
 
 struct BenchCommand: ParsableCommand {
@@ -51,6 +52,7 @@ struct BenchCycleCommand: ParsableCommand {
         print(String(format: "cold cycle %.0f ms; peak resident memory %.0f MB", result.cycleMilliseconds, result.peakResidentMB))
         Output.table(["phase", "ms", "lines/s"], result.phases.map { [$0.name, String(format: "%.0f", $0.milliseconds), String(format: "%.0f", $0.rowsPerSecond)] }, indent: "  ")
         print("  by step: " + result.steps.map { String(format: "%@ %.0f", $0.name, $0.milliseconds) }.joined(separator: ", ") + " (ms)")
+        print("  peak memory after each step: " + result.steps.map { "\($0.name) \($0.peakResidentMB)" }.joined(separator: ", ") + " (MB)")
         if let sqlite = result.sqliteImportMilliseconds, let cycleRatio = result.cycleRatio, let importRatio = result.importRatio {
             print(String(format: "vs the sqlite3 shell's .import of the same rows (%.0f ms): cold cycle %.1fx, import %.1fx (%.0f ms)",
                          sqlite, cycleRatio, importRatio, result.phases[0].milliseconds))

@@ -160,6 +160,13 @@ public struct Engine: Sendable {
         _ = OutboxPublisher(context: CycleContext(engine: self, cycleID: 0, now: clock.now)).publishPending()
     }
 
+    /// The process's peak resident memory so far, in MB.
+    static func peakResidentMB() -> Int {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return usage.ru_maxrss / 1024
+    }
+
     /// What a long-running engine passes to each cycle.
     public struct RunOptions: Sendable {
         /// Set by SIGTERM/SIGINT: the step in hand finishes (an import in hand rolls back), the rest waits.
@@ -215,6 +222,7 @@ public struct Engine: Sendable {
             report.step = step.name
             let elapsed = ContinuousClock.now - started
             report.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            report.peakResidentMB = Self.peakResidentMB()
             reports.append(report)
         }
         let report = CycleReport(cycleID: cycleID, startedAt: now, steps: reports,
@@ -262,6 +270,9 @@ public struct StepReport: Sendable, Codable, Hashable {
     public var warnings: [String] = []
     /// How long the step took, for the operator and the benchmark.
     public var milliseconds: Double = 0
+    /// The process's peak resident memory when the step ended, in MB (the step that raised it is the one to
+    /// look at when a large cycle needs too much memory).
+    public var peakResidentMB: Int = 0
 
     public struct Count: Sendable, Codable, Hashable {
         public var name: String

@@ -1,4 +1,5 @@
 import Foundation
+import OrderEngine
 import OrderModel
 import OrderStore
 #if canImport(Glibc)
@@ -18,6 +19,8 @@ public struct CycleBenchmark: Sendable {
         public var name: String
         public var milliseconds: Double
         public var rowsPerSecond: Double
+        /// The process's peak resident memory when the step ended (steps only), in MB.
+        public var peakResidentMB: Int = 0
     }
 
     public struct Result: Sendable, Codable {
@@ -121,7 +124,8 @@ public struct CycleBenchmark: Sendable {
             return Phase(name: name, milliseconds: ms, rowsPerSecond: Double(lines) / max(ms / 1000, 0.000_001))
         }
         let stepResults = report.steps.map {
-            Phase(name: $0.step, milliseconds: $0.milliseconds, rowsPerSecond: Double(lines) / max($0.milliseconds / 1000, 0.000_001))
+            Phase(name: $0.step, milliseconds: $0.milliseconds, rowsPerSecond: Double(lines) / max($0.milliseconds / 1000, 0.000_001),
+                  peakResidentMB: $0.peakResidentMB)
         }
         let search = report.steps.first { $0.step == "proforma-vetting" }?.milliseconds ?? 0
         let shell = Self.sqliteShell()

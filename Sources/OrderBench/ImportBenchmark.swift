@@ -1,5 +1,6 @@
 import Foundation
 import OrderImport
+import OrderEngine
 import OrderModel
 import OrderStore
 #if canImport(Glibc)
