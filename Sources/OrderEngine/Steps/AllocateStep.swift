@@ -21,7 +21,12 @@ public struct AllocateStep: CycleStep {
     public let name = "allocate"
     /// Roll everything back and only report what would happen (`orderflow allocate --dry-run`).
     public var dryRun = false
-    public init(dryRun: Bool = false) { self.dryRun = dryRun }
+    /// How many new lines are decided and written at a time on the sku-by-sku path (see `bySku`).
+    public var sliceLines = 50_000
+    public init(dryRun: Bool = false, sliceLines: Int = 50_000) {
+        self.dryRun = dryRun
+        self.sliceLines = max(1, sliceLines)
+    }
 
     /// One line's outcome, for the preview.
     public struct Preview: Sendable, Codable, Hashable {
@@ -51,17 +56,27 @@ public struct AllocateStep: CycleStep {
     /// Loads the working set, decides with the pure allocator, persists the decisions: one transaction.
     func allocate(_ tx: StoreTransaction, _ context: CycleContext) throws -> (StepReport, [Preview]) {
         let config = context.engine.config
-        let decided: [(Line, Allocator.Outcome)]
+        var total = Tally()
         if config.allocationMode == .incremental, try everyOrderShipsPart(tx, config) {
-            decided = try bySku(tx, splitLines: config.splitLines)
+            try bySku(tx, splitLines: config.splitLines) { decided in total.add(try apply(decided, tx, context)) }
         } else {
             var available: [Allocator.StockKey: Quantity] = [:]
             for (place, free) in try tx.freeStock() { available[place.key] = free }
-            decided = try inOneQueue(tx, context, available: available)
+            total.add(try apply(try inOneQueue(tx, context, available: available), tx, context))
         }
-        let (report, preview) = try apply(decided, tx, context)
         try tx.clearAllocationTriggers()
-        return (report, preview)
+        return (StepReport(step: name, ["picked": total.picked, "back-ordered": total.backOrdered, "examined": total.examined]),
+                total.preview)
+    }
+
+    /// The counts (and preview) of the slices a step applied, added up.
+    struct Tally {
+        var picked = 0, backOrdered = 0, examined = 0
+        var preview: [Preview] = []
+        mutating func add(_ slice: (StepReport, [Preview])) {
+            picked += slice.0["picked"]; backOrdered += slice.0["back-ordered"]; examined += slice.0["examined"]
+            preview += slice.1
+        }
     }
 
     /// Whether the sku-by-sku path applies: no customer or order ships other than `part`.
@@ -71,63 +86,85 @@ public struct AllocateStep: CycleStep {
     }
 
     /// Sku by sku: each sku's new lines and back orders in queue order, back orders read from the queue
-    /// index only while the sku has stock left.
+    /// index only while the sku has stock left. Every (sku, warehouse) is decided on its own (under `part`
+    /// no two compete), so the new lines are taken a slice at a time (`sliceLines`, whole places only) and
+    /// each slice's decisions handed to `persist` before the next is read (a slice large enough that its
+    /// set-based writes cost what one would, small enough that a cold cycle's memory stays flat); then the
+    /// places that gained stock or whose orders changed, without new lines, likewise.
     ///
     /// Free stock is read for the places looked at only (the whole stock table is the size of the catalogue,
     /// read for nothing when one receipt came in).
-    func bySku(_ tx: StoreTransaction, splitLines: Bool) throws -> [(Line, Allocator.Outcome)] {
-        var keys: Set<Allocator.StockKey> = []
-        for place in try tx.placesThatGainedStock() { keys.insert(place.key) }
-        for place in try tx.placesOfChangedOrders() { keys.insert(place.key) }
-        // New lines in (sku, warehouse, queue) order (read from the stage index in order order, which keeps
-        // the row reads sequential, then sorted); each (sku, warehouse) is then a range of one array.
-        var newLines: [Line] = []
-        var ranges: [Allocator.StockKey: Range<Int>] = [:]
-        let rows = try tx.newLinesByPlace()
-        // A range is recorded when its run of rows ends: one hash per (sku, warehouse), not per line.
-        var start = 0
-        func closeRun() {
-            guard start < newLines.count else { return }
-            let key = newLines[start].key
-            ranges[key] = start..<newLines.count
-            keys.insert(key)
-            start = newLines.count
-        }
-        while let line = try rows.next() {
-            if start < newLines.count, newLines[start].sku != line.sku || newLines[start].warehouse != line.warehouse { closeRun() }
-            newLines.append(line)
-        }
-        closeRun()
-        var available: [Allocator.StockKey: Quantity] = [:]
-        for (place, free) in try tx.freeStock(at: keys.map { StockPlace(sku: $0.sku, warehouse: $0.warehouse) }) {
-            available[place.key] = free
-        }
-        var decided: [(Line, Allocator.Outcome)] = []
+    func bySku(_ tx: StoreTransaction, splitLines: Bool, persist: ([(Line, Allocator.Outcome)]) throws -> Void) throws {
+        var others: Set<Allocator.StockKey> = []
+        for place in try tx.placesThatGainedStock() { others.insert(place.key) }
+        for place in try tx.placesOfChangedOrders() { others.insert(place.key) }
         let backOrders = try tx.backOrderQueue()
-        for key in keys.sorted(by: { ($0.sku, $0.warehouse) < ($1.sku, $1.warehouse) }) {
-            var pool = Allocator.StockPool(free: available[key] ?? .zero, splitLines: splitLines)
-            let fresh = ranges[key].map { newLines[$0] } ?? []
-            var next = fresh.startIndex
-            func decide(_ line: Line) throws {
-                decided.append((line, try pool.serve(line.quantity)))
-            }
-            if pool.free > .zero {
-                let cursor = try backOrders.lines(at: key.place)
-                while pool.free > .zero, let line = try cursor.next() {
-                    while next < fresh.endIndex, fresh[next].queueKey < line.queueKey {
-                        try decide(fresh[next])
-                        next += 1
+
+        /// Decides `places` (each with its new lines in queue order, possibly none) and persists the decisions.
+        func decide(_ places: [(key: Allocator.StockKey, fresh: ArraySlice<Line>)]) throws {
+            guard !places.isEmpty else { return }
+            var available: [Allocator.StockKey: Quantity] = [:]
+            for (place, free) in try tx.freeStock(at: places.map(\.key.place)) { available[place.key] = free }
+            var decided: [(Line, Allocator.Outcome)] = []
+            for (key, fresh) in places {
+                var pool = Allocator.StockPool(free: available[key] ?? .zero, splitLines: splitLines)
+                var next = fresh.startIndex
+                func decide(_ line: Line) throws {
+                    decided.append((line, try pool.serve(line.quantity)))
+                }
+                if pool.free > .zero {
+                    let cursor = try backOrders.lines(at: key.place)
+                    while pool.free > .zero, let line = try cursor.next() {
+                        while next < fresh.endIndex, fresh[next].queueKey < line.queueKey {
+                            try decide(fresh[next])
+                            next += 1
+                        }
+                        try decide(line)
                     }
-                    try decide(line)
+                }
+                // New lines left over wait in back order (or take what stock remains).
+                while next < fresh.endIndex {
+                    try decide(fresh[next])
+                    next += 1
                 }
             }
-            // New lines left over wait in back order (or take what stock remains).
-            while next < fresh.endIndex {
-                try decide(fresh[next])
-                next += 1
-            }
+            try persist(decided)
         }
-        return decided
+
+        // The new lines, a slice at a time; a place whose run continues past the slice waits for the next.
+        let count = try tx.stageNewLinesByPlace()
+        var position = 0
+        var carried: [Line] = []
+        while position < count {
+            let read = try tx.stagedNewLines(after: position, limit: sliceLines)
+            guard !read.isEmpty else { break }
+            position += read.count
+            let lines = carried + read
+            carried = []
+            var places: [(key: Allocator.StockKey, fresh: ArraySlice<Line>)] = []
+            var start = lines.startIndex
+            for i in lines.indices.dropFirst() where lines[i].sku != lines[start].sku || lines[i].warehouse != lines[start].warehouse {
+                places.append((lines[start].key, lines[start..<i]))
+                start = i
+            }
+            if position < count {
+                carried = Array(lines[start...])
+            } else {
+                places.append((lines[start].key, lines[start...]))
+            }
+            for place in places { others.remove(place.key) }
+            try decide(places)
+        }
+        if !carried.isEmpty {
+            others.remove(carried[0].key)
+            try decide([(carried[0].key, carried[...])])
+        }
+        try tx.clearStagedNewLines()
+        // Places with stock gained or orders changed and no new lines: their back orders only.
+        let rest = others.sorted { ($0.sku, $0.warehouse) < ($1.sku, $1.warehouse) }
+        for start in stride(from: 0, to: rest.count, by: 1_000) {
+            try decide(rest[start..<min(start + 1_000, rest.count)].map { ($0, ArraySlice<Line>()) })
+        }
     }
 
     /// All candidate orders in one queue, for orders under `complete` or `part-after:N` (and in full mode).

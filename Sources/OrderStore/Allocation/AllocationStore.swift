@@ -73,6 +73,40 @@ extension StoreTransaction {
             """))
     }
 
+    /// Lays out the new lines to allocate (credit passed, not drop-ship) in (sku, warehouse, queue) order,
+    /// by id, in a scratch table of this transaction, and returns how many there are; `stagedNewLines`
+    /// then reads them a slice at a time.
+    ///
+    /// A cold cycle allocates hundreds of thousands of new lines: holding them all as values, with their
+    /// decisions and moves, was most of a large cycle's memory. Laid out once (ids only, sorted by SQLite
+    /// outside the process's memory), they are decided and written a slice at a time, and no statement is
+    /// left reading `order_line` while the slices' moves are written to it.
+    public func stageNewLinesByPlace() throws -> Int {
+        try db.execute(sql: """
+            CREATE TEMP TABLE IF NOT EXISTS allocation_order (position INTEGER PRIMARY KEY, line_id INTEGER NOT NULL);
+            DELETE FROM allocation_order;
+            INSERT INTO allocation_order (line_id)
+            SELECT l.id FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
+            WHERE l.stage = \(Stage.new.sql) AND o.credit_state = 'passed' AND p.drop_ship = 0
+            ORDER BY l.sku, COALESCE(l.warehouse, p.warehouse), l.queue_key;
+            """)
+        return db.changesCount
+    }
+
+    /// The laid-out new lines at positions `after + 1 ... after + limit`, in order (see `stageNewLinesByPlace`).
+    public func stagedNewLines(after: Int, limit: Int) throws -> [AllocationCandidate] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT \(AllocationCandidate.columns) FROM allocation_order a CROSS JOIN order_line l ON l.id = a.line_id
+            JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
+            WHERE a.position > ? AND a.position <= ? ORDER BY a.position
+            """), arguments: [after, after + limit]).map(AllocationCandidate.init)
+    }
+
+    /// Empties the scratch table of `stageNewLinesByPlace`.
+    public func clearStagedNewLines() throws {
+        try db.execute(sql: "DELETE FROM allocation_order")
+    }
+
     /// The back orders of places, each place's in queue order, read from the queue index.
     public func backOrderQueue() throws -> BackOrderQueue {
         try BackOrderQueue(db.cachedStatement(sql: """
