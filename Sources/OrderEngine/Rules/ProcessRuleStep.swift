@@ -78,7 +78,7 @@ public struct ProcessRuleStep: CycleStep {
                 var csv = CSVWriter(header: columns.map(\.0))
                 for row in rows { csv.append(row) }
                 let number = try OutboxSequence.next(db, folder: folder)
-                let id = try ExportStep.store(db, context, folder: folder, name: String(format: "%@-%06d.csv", ExportStep.safeName(rule.name), number),
+                let id = try ExportStep.store(.init(db), context, folder: folder, name: String(format: "%@-%06d.csv", ExportStep.safeName(rule.name), number),
                                               bytes: csv.bytes, rows: csv.rows)
                 for (orderID, lineID) in outputs {
                     try db.execute(sql: "INSERT INTO rule_output (rule, order_id, line_id, outbox_file_id) VALUES (?, ?, ?, ?)",

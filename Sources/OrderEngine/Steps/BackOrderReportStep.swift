@@ -36,7 +36,7 @@ public struct BackOrderReportStep: CycleStep {
                             row["customer_ref"], String((row["order_date"] as String).prefix(10))])
             }
             let number = try OutboxSequence.next(db, folder: "back-orders")
-            _ = try ExportStep.store(db, context, folder: "back-orders", name: String(format: "BO-%06d.csv", number), bytes: csv.bytes, rows: csv.rows)
+            _ = try ExportStep.store(.init(db), context, folder: "back-orders", name: String(format: "BO-%06d.csv", number), bytes: csv.bytes, rows: csv.rows)
             return lines.count
         }
         let published = rows >= 0 ? OutboxPublisher(context: context).publishPending() : .init()
