@@ -34,7 +34,7 @@ public struct RuleQueries: Sendable {
         if let stage { try rules.requireStage(stage) }
         let today = engine.clock.now.day
         return try engine.database.writer.read { db in
-            let loader = FactsLoader(db: db, catalog: catalog, money: engine.config.money, today: today)
+            let loader = FactsLoader(tx: .init(db), catalog: catalog, money: engine.config.money, today: today)
             let open = Stage.open.map(\.rawValue) + [Stage.dropShip.rawValue] + rules.stages.map(\.name)
             let storedDate = try db.makeStatement(sql: "SELECT order_date FROM sales_order WHERE order_ref = ?")
             let ids = try loader.orderIDs(stages: stage.map { [$0] } ?? open, prefilter: scope == .order ? rule.prefilter : [])
