@@ -28,8 +28,9 @@ extension StoreTransaction {
 
     /// Whether `rule` has already written the order (line 0) or this line of it to the outbox.
     public func hasRuleOutput(rule: String, orderID: Int64, lineID: Int64) throws -> Bool {
-        try RuleOutput.exists(db, key: [RuleOutput.Columns.rule.name: rule, RuleOutput.Columns.orderID.name: orderID,
-                                        RuleOutput.Columns.lineID.name: lineID])
+        // A prepared statement: asked once per matching line of a line-scoped rule.
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM rule_output WHERE rule = ? AND order_id = ? AND line_id = ?"),
+                          arguments: [rule, orderID, lineID]) ?? false
     }
 
     /// Records the rows a rule's output file `file` holds, so they are not written again.
