@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(name: "OrderModel", swiftSettings: strict),
@@ -46,9 +47,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // The long-running engine: the job loop as a swift-service-lifecycle Service.
+        .target(
+            name: "OrderDaemon",
+            dependencies: ["OrderEngine", "OrderModel",
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         .target(
             name: "OrderCLI",
-            dependencies: ["OrderEngine", "OrderModel", "OrderRules", "OrderImport",
+            dependencies: ["OrderEngine", "OrderDaemon", "OrderModel", "OrderRules", "OrderImport",
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
@@ -70,6 +79,9 @@ let package = Package(
         .testTarget(name: "OrderExportTests", dependencies: ["OrderExport", "OrderModel"]),
         .testTarget(name: "OrderJobsTests", dependencies: ["OrderJobs", "OrderModel"]),
         .testTarget(name: "OrderEngineTests", dependencies: ["OrderEngine", "OrderStore", "OrderJobs", "OrderModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "OrderDaemonTests", dependencies: ["OrderDaemon", "OrderEngine", "OrderModel", "TestSupport",
+                                                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                                           .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "OrderCLITests", dependencies: ["orderflow", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// The `orderflow` command: configuration only; the work is in the subcommands.
-public struct Orderflow: ParsableCommand {
+public struct Orderflow: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "orderflow",
         abstract: "File-drop sales order processing: inbox files in, pick lists, purchase orders and exception reports out.",
@@ -14,13 +14,24 @@ public struct Orderflow: ParsableCommand {
     public init() {}
 
     /// Runs the command line; a mistyped subcommand gets a did-you-mean instead of the usage text.
-    public static func main() {
+    public static func runFromCommandLine() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let suggestion = suggestion(for: arguments) {
             FileHandle.standardError.write(Data("Error: \(suggestion)\n".utf8))
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
-        main(nil)
+        // The body of ArgumentParser's async `main(_:)`, spelled out: a call to it from here resolves to the
+        // synchronous overload, which refuses an async root command.
+        do {
+            var command = try parseAsRoot(nil)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
     }
 
     /// "unknown command 'stauts'; did you mean 'status'?" when the first word is no command but close to one.

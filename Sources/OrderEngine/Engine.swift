@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import OrderExport
 import OrderImport
@@ -57,7 +56,7 @@ public struct Engine: Sendable {
         do {
             database = try OrderDatabase(path: path, cacheMB: config.cacheMB, busyWait: busyWait)
             // A new or restored database continues the outbox numbers the files already carry.
-            try OutboxSequence.catchUp(database.writer, outbox: home.outbox)
+            try OutboxSequence.catchUp(database, outbox: home.outbox)
         } catch {
             throw EngineError.config("cannot open the database \(path): \(error)")
         }
@@ -146,24 +145,13 @@ public struct Engine: Sendable {
     /// so it works beside the running engine and leaves nothing behind.
     public func allocate(dryRun: Bool) throws -> (StepReport, [AllocateStep.Preview]) {
         if dryRun {
-            var result: (StepReport, [AllocateStep.Preview])?
-            try database.writer.writeWithoutTransaction { db in
-                try db.inTransaction(.deferred) {
-                    try db.execute(sql: "INSERT INTO cycle (started_at, finished_at, summary) VALUES (?, ?, ?)",
-                                   arguments: [clock.now.description, clock.now.description, nil])
-                    let context = CycleContext(engine: self, cycleID: db.lastInsertedRowID, now: clock.now)
-                    result = try AllocateStep(dryRun: true).allocate(db, context)
-                    return .rollback
-                }
+            return try database.rehearse { tx in
+                let cycleID = try tx.startCycle(at: clock.now, finished: true)
+                let context = CycleContext(engine: self, cycleID: cycleID, now: clock.now)
+                return try AllocateStep(dryRun: true).allocate(tx.db, context)
             }
-            guard let result else { throw EngineError.notPossible("the allocation preview produced nothing") }
-            return result
         }
-        let cycleID = try database.writer.write { db -> Int64 in
-            try db.execute(sql: "INSERT INTO cycle (started_at, finished_at, summary) VALUES (?, ?, ?)",
-                           arguments: [clock.now.description, clock.now.description, nil])
-            return db.lastInsertedRowID
-        }
+        let cycleID = try database.write { tx in try tx.startCycle(at: clock.now, finished: true) }
         return try AllocateStep().allocate(CycleContext(engine: self, cycleID: cycleID, now: clock.now))
     }
 
@@ -192,18 +180,13 @@ public struct Engine: Sendable {
     /// Runs the given steps as one cycle (the default pipeline, a job's steps, a benchmark's).
     public func runSteps(_ steps: [any CycleStep], observer: (any ImportObserver)? = nil, options: RunOptions = RunOptions()) throws -> CycleReport {
         let now = clock.now
-        let cycleID = try database.writer.write { db -> Int64 in
-            try db.execute(sql: "INSERT INTO cycle (started_at) VALUES (?)", arguments: [now.description])
-            return db.lastInsertedRowID
-        }
+        let cycleID = try database.startCycle(at: now)
         let context = CycleContext(engine: self, cycleID: cycleID, now: now, observer: observer, options: options)
         // An orders import the process did not finish (killed between its commits) is taken back before any
         // step can see its orders; the file is still in processing/ and is imported again whole.
-        try database.writer.write { db in
-            for id in try ImportInProgress.unfinished(db) {
-                let orders = try ImportInProgress.rollBack(db, sourceFileID: id)
-                logger.notice("unfinished import taken back; the file is imported again", metadata: ["source_file.id": "\(id)", "orders": "\(orders)"])
-            }
+        for taken in try database.takeBackUnfinishedImports() {
+            logger.notice("unfinished import taken back; the file is imported again",
+                          metadata: ["source_file.id": "\(taken.sourceFileID)", "orders": "\(taken.orders)"])
         }
         var reports: [StepReport] = []
         // Outbox files committed by an interrupted run are written before anything new.
@@ -221,10 +204,7 @@ public struct Engine: Sendable {
             } catch {
                 // A failed cycle is recorded as failed, with its error, so `status` tells it from a good one.
                 let message = "\(step.name): \(EngineError.oneLine(error))"
-                try? database.writer.write { db in
-                    try db.execute(sql: "UPDATE cycle SET finished_at = ?, error = ? WHERE id = ?",
-                                   arguments: [clock.now.description, message, cycleID])
-                }
+                try? database.failCycle(cycleID, at: clock.now, error: message)
                 throw error
             }
             report.step = step.name
@@ -235,10 +215,7 @@ public struct Engine: Sendable {
         let report = CycleReport(cycleID: cycleID, startedAt: now, steps: reports,
                                  recoveredOutputs: recovered.written, outputFailures: recovered.failures)
         let summary = String(decoding: try JSONEncoder().encode(report.counts), as: UTF8.self)
-        try database.writer.write { db in
-            try db.execute(sql: "UPDATE cycle SET finished_at = ?, summary = ? WHERE id = ?",
-                           arguments: [clock.now.description, summary, cycleID])
-        }
+        try database.finishCycle(cycleID, at: clock.now, summary: summary)
         return report
     }
 }
@@ -253,7 +230,7 @@ public struct CycleContext: Sendable {
     public var observer: (any ImportObserver)? = nil
     public var options = Engine.RunOptions()
     var logger: Logger { engine.logger }
-    var db: any DatabaseWriter { engine.database.writer }
+    var db: CycleContextWriter { engine.database.writer }
     /// The store: steps read their working set and persist their decisions through it.
     public var store: OrderDatabase { engine.database }
     var money: MoneyFormat { engine.config.money }

@@ -128,7 +128,7 @@ public struct MappingPreview: Sendable {
             let fileID = db.lastInsertedRowID
             var importer = FileImporter(context: context, mapping: mapping, sourceName: input.path, sourceFileID: fileID)
             importer.onRefusal = { refusals.append(($0, $1)) }
-            let counts = try importer.run(input, db)
+            let counts = try importer.run(input, StoreTransaction(db))
             if mapping.feed == .orders {
                 imported.orderRefs = try Set(String.fetchCursor(db, sql: "SELECT order_ref FROM sales_order WHERE source_file_id = ?",
                                                                arguments: [fileID]))

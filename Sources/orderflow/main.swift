@@ -1,3 +1,3 @@
 import OrderCLI
 
-Orderflow.main()
+await Orderflow.runFromCommandLine()

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import OrderImport
 import OrderJobs
@@ -166,13 +165,7 @@ public struct JobRunner: Sendable {
     /// Marks runs left `running` by a process that died as failed; returns how many.
     @discardableResult
     public func recoverInterrupted() throws -> Int {
-        try engine.database.writer.write { db in
-            try db.execute(sql: """
-                UPDATE job_run SET outcome = 'failed', finished_at = ?, error = 'interrupted: the engine stopped during the run'
-                WHERE outcome = 'running'
-                """, arguments: [engine.clock.now.description])
-            return db.changesCount
-        }
+        try engine.database.failRunningJobRuns(at: engine.clock.now, error: "interrupted: the engine stopped during the run")
     }
 
     /// Runs every job that is due now, once each. `startup` applies the missed-run policy.
@@ -206,37 +199,26 @@ public struct JobRunner: Sendable {
     }
 
     func due(_ job: JobDefinition, at now: Timestamp, startup: Bool) throws -> Due? {
-        try engine.database.writer.write { db -> Due? in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM job_run WHERE job = ? AND outcome = 'running'", arguments: [job.name]) == true {
-                return nil
-            }
+        try engine.database.write { tx -> Due? in
+            if try tx.isJobRunning(job.name) { return nil }
             switch job.schedule {
             case .every(let seconds):
-                guard let last = try Self.lastStart(db, job: job.name) else { return Due(scheduledFor: now, missed: false, skip: false) }
+                guard let last = try tx.lastStart(of: job.name) else { return Due(scheduledFor: now, missed: false, skip: false) }
                 return now.secondsSinceEpoch >= last.secondsSinceEpoch + Int64(seconds) ? Due(scheduledFor: now, missed: false, skip: false) : nil
             case .cron:
-                guard let stateText = try String.fetchOne(db, sql: "SELECT last_scheduled FROM job_state WHERE job = ?", arguments: [job.name]),
-                      let state = Timestamp(iso8601: stateText) else {
+                guard let state = try tx.lastScheduled(of: job.name) else {
                     // First start: fire times before now are not owed.
-                    try db.execute(sql: "INSERT OR REPLACE INTO job_state (job, last_scheduled) VALUES (?, ?)", arguments: [job.name, now.description])
+                    try tx.setLastScheduled(of: job.name, to: now)
                     return nil
                 }
                 guard var latest = job.schedule.next(after: state), latest <= now else { return nil }
                 var count = 1
                 while let n = job.schedule.next(after: latest), n <= now { latest = n; count += 1 }
-                try db.execute(sql: "UPDATE job_state SET last_scheduled = ? WHERE job = ?", arguments: [latest.description, job.name])
+                try tx.setLastScheduled(of: job.name, to: latest)
                 let missed = startup || count > 1
                 return Due(scheduledFor: latest, missed: missed, skip: missed && startup && !job.catchUp)
             }
         }
-    }
-
-    /// When the job last started: its last recorded run, or its last idle run (counted, not recorded).
-    static func lastStart(_ db: Database, job: String) throws -> Timestamp? {
-        let recorded = try String.fetchOne(db, sql: "SELECT started_at FROM job_run WHERE job = ? AND outcome <> 'skipped' ORDER BY id DESC LIMIT 1",
-                                           arguments: [job]).flatMap(Timestamp.init(iso8601:))
-        let idle = try String.fetchOne(db, sql: "SELECT last_at FROM job_idle WHERE job = ?", arguments: [job]).flatMap(Timestamp.init(iso8601:))
-        return [recorded, idle].compactMap { $0 }.max()
     }
 
     /// Runs a job now: its steps as one cycle, recorded with outcome and counts.
@@ -247,11 +229,8 @@ public struct JobRunner: Sendable {
     public func run(_ job: JobDefinition, trigger: String = "manual", scheduledFor: Timestamp? = nil,
                     options: Engine.RunOptions = Engine.RunOptions()) throws -> JobRun {
         let started = engine.clock.now
-        let id = try engine.database.writer.write { db -> Int64 in
-            try db.execute(sql: "INSERT INTO job_run (job, scheduled_for, started_at, outcome, trigger) VALUES (?, ?, ?, 'running', ?)",
-                           arguments: [job.name, scheduledFor?.description, started.description, trigger])
-            return db.lastInsertedRowID
-        }
+        let id = try engine.database.recordJobRun(JobRunRecord(job: job.name, scheduledFor: scheduledFor?.description,
+                                                              startedAt: started.description, outcome: "running", trigger: trigger))
         var outcome = "ok", error: String? = nil, counts: String? = nil, cycleID: Int64? = nil
         do {
             if let problem { throw EngineError.config(problem) }
@@ -279,10 +258,7 @@ public struct JobRunner: Sendable {
             outcome = "failed"
             error = EngineError.oneLine(e)
         }
-        try engine.database.writer.write { db in
-            try db.execute(sql: "UPDATE job_run SET finished_at = ?, outcome = ?, counts = ?, error = ?, cycle_id = ? WHERE id = ?",
-                           arguments: [engine.clock.now.description, outcome, counts, error, cycleID, id])
-        }
+        try engine.database.finishJobRun(id, at: engine.clock.now, outcome: outcome, counts: counts, error: error, cycleID: cycleID)
         let record = try history(job: job.name, limit: 1)[0]
         var metadata: Logger.Metadata = ["job.name": "\(job.name)", "job.trigger": "\(trigger)", "job.outcome": "\(outcome)"]
         for (step, values) in record.counts ?? [:] {
@@ -301,20 +277,7 @@ public struct JobRunner: Sendable {
     func compactIdle(job: String, runID: Int64, cycleID: Int64, startedAt: Timestamp, scheduledFor: Timestamp?, trigger: String,
                      counts: [String: [String: Int]]) throws -> JobRun {
         let finished = engine.clock.now
-        try engine.database.writer.write { db in
-            try db.execute(sql: "DELETE FROM job_run WHERE id = ?", arguments: [runID])
-            // A cycle row something else points at (it should not, for an idle cycle) is kept.
-            try? db.inSavepoint {
-                // Process rules record each run; one that matched nothing goes with its idle cycle.
-                try db.execute(sql: "DELETE FROM rule_run WHERE cycle_id = ? AND matched = 0 AND acted = 0", arguments: [cycleID])
-                try db.execute(sql: "DELETE FROM cycle WHERE id = ?", arguments: [cycleID])
-                return .commit
-            }
-            try db.execute(sql: """
-                INSERT INTO job_idle (job, runs, since, last_at) VALUES (?, 1, ?, ?)
-                ON CONFLICT (job) DO UPDATE SET runs = runs + 1, last_at = excluded.last_at
-                """, arguments: [job, startedAt.description, startedAt.description])
-        }
+        try engine.database.compactIdleJobRun(runID, cycleID: cycleID, job: job, startedAt: startedAt)
         return JobRun(id: runID, job: job, scheduledFor: scheduledFor?.description, startedAt: startedAt.description,
                       finishedAt: finished.description, outcome: "ok", trigger: trigger, counts: counts, error: nil)
     }
@@ -334,11 +297,7 @@ public struct JobRunner: Sendable {
     }
 
     public static func idleRuns(_ database: OrderDatabase) throws -> [IdleRuns] {
-        try database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT job, runs, since, last_at FROM job_idle ORDER BY job").map {
-                IdleRuns(job: $0["job"], runs: $0["runs"], since: $0["since"], lastAt: $0["last_at"])
-            }
-        }
+        try database.idleJobRuns().map { IdleRuns(job: $0.job, runs: $0.runs, since: $0.since, lastAt: $0.lastAt) }
     }
 
     /// How long the record of runs is kept when the config names no other retention.
@@ -348,30 +307,20 @@ public struct JobRunner: Sendable {
     /// The delete walks the `job_run_started` index, so it costs what it removes.
     @discardableResult
     public func prune(before cutoff: Timestamp) throws -> Int {
-        try engine.database.writer.write { db in
-            try db.execute(sql: "DELETE FROM job_run WHERE started_at < ? AND outcome <> 'running'", arguments: [cutoff.description])
-            return db.changesCount
-        }
+        try engine.database.pruneJobRuns(startedBefore: cutoff)
     }
 
     /// Asks the running engine to run a job now (`jobs run NAME` while `run` holds the home); returns the
     /// request's id, for `answer(to:)`.
     public static func request(_ job: String, engine: Engine) throws -> Int64 {
-        try engine.database.writer.write { db in
-            try db.execute(sql: "INSERT INTO job_request (job, requested_at, requested_by) VALUES (?, ?, ?)",
-                           arguments: [job, engine.clock.now.description, engine.user])
-            return db.lastInsertedRowID
-        }
+        try engine.database.requestJobRun(job, at: engine.clock.now, by: engine.user)
     }
 
     /// The run that answered a request, or the engine's refusal; nil while it waits.
     public static func answer(to request: Int64, engine: Engine) throws -> Result<JobRun, EngineError>? {
-        let row = try engine.database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT answered_at, run_id, error FROM job_request WHERE id = ?", arguments: [request])
-        }
-        guard let row, (row["answered_at"] as String?) != nil else { return nil }
-        if let error: String = row["error"] { return .failure(.jobs(error)) }
-        guard let runID: Int64 = row["run_id"],
+        guard let row = try engine.database.jobRequest(request), row.answeredAt != nil else { return nil }
+        if let error = row.error { return .failure(.jobs(error)) }
+        guard let runID = row.runID,
               let run = try history(engine.database, filter: HistoryFilter(id: runID), limit: 1).first else {
             return .failure(.jobs("the engine ran the job but its run is no longer recorded"))
         }
@@ -380,27 +329,21 @@ public struct JobRunner: Sendable {
 
     /// Withdraws a request nobody answered (the asking command gave up waiting).
     public static func withdraw(_ request: Int64, engine: Engine) throws {
-        try engine.database.writer.write { db in
-            try db.execute(sql: "DELETE FROM job_request WHERE id = ? AND answered_at IS NULL", arguments: [request])
-        }
+        try engine.database.withdrawJobRequest(request)
     }
 
     /// Whether a person asked for a run (the daemon cuts its sleep short).
     public func hasRequests() -> Bool {
-        (try? engine.database.writer.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM job_request WHERE answered_at IS NULL LIMIT 1")
-        }) == true
+        (try? engine.database.hasOpenJobRequests()) == true
     }
 
     /// Runs each job a person asked for (trigger `manual`, always recorded) and answers the requests.
     @discardableResult
     public func answerRequests(options: Engine.RunOptions = Engine.RunOptions()) throws -> [JobRun] {
-        let open = try engine.database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, job, requested_by FROM job_request WHERE answered_at IS NULL ORDER BY id")
-        }
+        let open = try engine.database.openJobRequests()
         var runs: [JobRun] = []
         for request in open {
-            let id: Int64 = request["id"], name: String = request["job"], by: String = request["requested_by"]
+            let id = request.id ?? 0, name = request.job, by = request.requestedBy
             var runID: Int64? = nil, error: String? = nil
             do {
                 let run = try run(try job(named: name), trigger: "manual", options: options)
@@ -410,10 +353,7 @@ public struct JobRunner: Sendable {
                 error = EngineError.oneLine(e)
             }
             engine.logger.notice("job run asked for", metadata: ["job.name": "\(name)", "requested_by": "\(by)", "request.id": "\(id)"])
-            try engine.database.writer.write { db in
-                try db.execute(sql: "UPDATE job_request SET answered_at = ?, run_id = ?, error = ? WHERE id = ?",
-                               arguments: [engine.clock.now.description, runID, error, id])
-            }
+            try engine.database.answerJobRequest(id, at: engine.clock.now, runID: runID, error: error)
             if options.stop?.isStopped == true { break }
         }
         return runs
@@ -423,20 +363,14 @@ public struct JobRunner: Sendable {
     /// a failed run of the pseudo-job `configuration`, so `status` and `jobs history --failed` show it.
     public func recordRejectedConfiguration(_ error: String) throws {
         let now = engine.clock.now.description
-        try engine.database.writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO job_run (job, started_at, finished_at, outcome, trigger, error) VALUES ('configuration', ?, ?, 'failed', 'reload', ?)
-                """, arguments: [now, now, error])
-        }
+        _ = try engine.database.recordJobRun(JobRunRecord(job: "configuration", startedAt: now, finishedAt: now, outcome: "failed",
+                                                          trigger: "reload", error: error))
     }
 
     func record(_ job: JobDefinition, scheduledFor: Timestamp?, trigger: String, outcome: String, error: String?) throws -> JobRun {
-        try engine.database.writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO job_run (job, scheduled_for, started_at, finished_at, outcome, trigger, error) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [job.name, scheduledFor?.description, engine.clock.now.description, engine.clock.now.description,
-                                 outcome, trigger, error])
-        }
+        _ = try engine.database.recordJobRun(JobRunRecord(job: job.name, scheduledFor: scheduledFor?.description,
+                                                          startedAt: engine.clock.now.description, finishedAt: engine.clock.now.description,
+                                                          outcome: outcome, trigger: trigger, error: error))
         return try history(job: job.name, limit: 1)[0]
     }
 
@@ -463,39 +397,25 @@ public struct JobRunner: Sendable {
 
     /// Past runs, newest first; needs only the database (it works while the config is broken).
     public static func history(_ database: OrderDatabase, filter: HistoryFilter, limit: Int = 50) throws -> [JobRun] {
-        var conditions: [String] = [], arguments: [any DatabaseValueConvertible] = []
-        if let job = filter.job { conditions.append("job = ?"); arguments.append(job) }
-        if let id = filter.id { conditions.append("id = ?"); arguments.append(id) }
-        if let since = filter.since { conditions.append("started_at >= ?"); arguments.append(since.description) }
-        if filter.failedOnly { conditions.append("outcome = 'failed'") }
-        if filter.busyOnly {
-            conditions.append("""
-                (outcome <> 'ok' OR EXISTS (SELECT 1 FROM json_each(job_run.counts) s, json_each(s.value) c WHERE c.value <> 0))
-                """)
-        }
-        arguments.append(limit)
-        let whereSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        return try database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM job_run \(whereSQL) ORDER BY id DESC LIMIT ?",
-                             arguments: StatementArguments(arguments)).map { row in
-                JobRun(id: row["id"], job: row["job"], scheduledFor: row["scheduled_for"], startedAt: row["started_at"],
-                       finishedAt: row["finished_at"], outcome: row["outcome"], trigger: row["trigger"],
-                       counts: (row["counts"] as String?).flatMap { try? JSONDecoder().decode([String: [String: Int]].self, from: Data($0.utf8)) },
-                       error: row["error"])
-            }
+        let query = JobRunQuery(job: filter.job, id: filter.id, since: filter.since, failedOnly: filter.failedOnly,
+                                busyOnly: filter.busyOnly, limit: limit)
+        return try database.jobRuns(query).map { run in
+            JobRun(id: run.id ?? 0, job: run.job, scheduledFor: run.scheduledFor, startedAt: run.startedAt, finishedAt: run.finishedAt,
+                   outcome: run.outcome, trigger: run.trigger,
+                   counts: run.counts.flatMap { try? JSONDecoder().decode([String: [String: Int]].self, from: Data($0.utf8)) },
+                   error: run.error)
         }
     }
 
     /// When a job runs next, by its schedule and its last run.
     public func nextRun(of job: JobDefinition) throws -> Timestamp? {
-        try engine.database.writer.read { db in
+        try engine.database.read { tx in
             switch job.schedule {
             case .every(let seconds):
-                guard let last = try Self.lastStart(db, job: job.name) else { return engine.clock.now }
+                guard let last = try tx.lastStart(of: job.name) else { return engine.clock.now }
                 return Timestamp(secondsSinceEpoch: max(last.secondsSinceEpoch + Int64(seconds), engine.clock.now.secondsSinceEpoch))
             case .cron:
-                let state = try String.fetchOne(db, sql: "SELECT last_scheduled FROM job_state WHERE job = ?", arguments: [job.name])
-                    .flatMap(Timestamp.init(iso8601:)) ?? engine.clock.now
+                let state = try tx.lastScheduled(of: job.name) ?? engine.clock.now
                 return job.schedule.next(after: state)
             }
         }

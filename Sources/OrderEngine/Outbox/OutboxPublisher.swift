@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
 import OrderExport
+import OrderStore
 
 /// Writes the outbox files that the database says are pending, then marks them written.
 ///
@@ -24,23 +24,20 @@ struct OutboxPublisher {
         do {
             // Read and write in slices, so a large backlog of documents never sits in memory at once.
             while true {
-                let pending = try context.db.read { db in
-                    try Row.fetchAll(db, sql: "SELECT id, folder, name, content FROM outbox_file WHERE written_at IS NULL ORDER BY id LIMIT 500")
-                }
+                let pending = try context.store.pendingOutboxFiles(limit: 500)
                 guard !pending.isEmpty else { break }
-                let files = pending.map { row in
-                    (folder: outbox.appendingPathComponent(row["folder"] as String, isDirectory: true), name: row["name"] as String,
-                     bytes: [UInt8]((row["content"] as Data?) ?? Data()))
+                let files = pending.map { file in
+                    (folder: outbox.appendingPathComponent(file.folder, isDirectory: true), name: file.name, bytes: [UInt8](file.content))
                 }
                 let failures = writer.writeBatch(files, within: outbox)
                 var written: [Int64] = []
                 var conflicts: [(id: Int64, reason: String)] = []
-                for (i, row) in pending.enumerated() {
-                    let folder: String = row["folder"], name: String = row["name"]
+                for (i, file) in pending.enumerated() {
+                    let folder = file.folder, name = file.name, id = file.id ?? 0
                     if let error = failures[i], error.code == EEXIST, error.operation == "publish",
                        let reason = setAside(files[i].bytes, folder: folder, name: name) {
                         // Another file already has this name: retrying would fail on every cycle for ever.
-                        conflicts.append((row["id"], reason))
+                        conflicts.append((id, reason))
                         result.failures.append(reason)
                         context.engine.logger.error("output set aside", metadata: ["output.folder": "\(folder)", "output.name": "\(name)",
                                                                                     "reason": "\(reason)"])
@@ -49,21 +46,18 @@ struct OutboxPublisher {
                         context.engine.logger.error("output not written; it stays pending and is written on the next cycle",
                                                     metadata: ["output.folder": "\(folder)", "output.name": "\(name)", "error": "\(error)"])
                     } else {
-                        written.append(row["id"])
+                        written.append(id)
                         context.engine.logger.info("output written", metadata: ["output.folder": "\(folder)", "output.name": "\(name)",
                                                                                "output.bytes": "\(files[i].bytes.count)"])
                     }
                 }
                 // The file is the record now; the stored copy is dropped to keep the database small.
-                try context.db.write { db in
-                    for id in written {
-                        try db.cachedStatement(sql: "UPDATE outbox_file SET written_at = ?, content = X'' WHERE id = ?")
-                            .execute(arguments: [context.engine.clock.now.description, id])
-                    }
+                let now = context.engine.clock.now
+                try context.store.write { tx in
+                    for id in written { try tx.markOutboxFileWritten(id, at: now) }
                     for conflict in conflicts {
-                        try db.execute(sql: "UPDATE outbox_file SET written_at = ?, content = X'' WHERE id = ?",
-                                       arguments: [context.engine.clock.now.description, conflict.id])
-                        try ExceptionEntry(kind: "outbox-conflict", reason: conflict.reason).insert(db, cycleID: context.cycleID)
+                        try tx.markOutboxFileWritten(conflict.id, at: now)
+                        try tx.record(ExceptionNote(kind: "outbox-conflict", reason: conflict.reason), cycleID: context.cycleID)
                     }
                 }
                 result.written += written.count

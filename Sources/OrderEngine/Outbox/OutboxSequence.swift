@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import OrderStore
 
 /// The outbox folders the engine writes.
 public enum OutboxFolder {
@@ -18,12 +18,9 @@ public enum OutboxFolder {
 /// the outbox carry their numbers too, and a new or restored database catches up with them
 /// (`catchUp`), so it never hands out a number a file already has.
 enum OutboxSequence {
-    static func next(_ db: Database, folder: String) throws -> Int {
-        try db.cachedStatement(sql: """
-            INSERT INTO outbox_sequence (folder, last) VALUES (?, 1)
-            ON CONFLICT (folder) DO UPDATE SET last = last + 1
-            """).execute(arguments: [folder])
-        guard let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT last FROM outbox_sequence WHERE folder = ?"), arguments: [folder]) else {
+    /// Takes the next number of `folder`'s sequence, inside the caller's write transaction.
+    static func next(_ transaction: some OutboxNumbering, folder: String) throws -> Int {
+        guard let last = try transaction.takeOutboxNumber(in: folder) else {
             throw EngineError.notPossible("the outbox sequence of \(folder) cannot be read back after it was taken; the database may be damaged")
         }
         return last
@@ -76,21 +73,12 @@ enum OutboxSequence {
 
     /// Raises each folder's sequence to the highest number already in the outbox, so a new or restored
     /// database never reuses a number (a pick list published twice under one name). Writes only when behind.
-    static func catchUp(_ writer: any DatabaseWriter, outbox: URL) throws {
+    static func catchUp(_ database: OrderDatabase, outbox: URL) throws {
         let found = highest(in: outbox)
         guard !found.isEmpty else { return }
-        let known = try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT folder, last FROM outbox_sequence").reduce(into: [String: Int]()) { $0[$1["folder"]] = $1["last"] }
-        }
+        let known = try database.outboxSequences()
         let behind = found.filter { $0.value.number > known[$0.key] ?? 0 }
         guard !behind.isEmpty else { return }
-        try writer.write { db in
-            for (folder, highest) in behind {
-                try db.execute(sql: """
-                    INSERT INTO outbox_sequence (folder, last) VALUES (?, ?)
-                    ON CONFLICT (folder) DO UPDATE SET last = MAX(last, excluded.last)
-                    """, arguments: [folder, highest.number])
-            }
-        }
+        try database.raiseOutboxSequences(to: behind.mapValues(\.number))
     }
 }

@@ -44,13 +44,12 @@ public struct ProcessRuleStep: CycleStep {
                 switch rule.action {
                 case .move(let to, let reason):
                     acted += try move(lines, of: order, to: Stage(rawValue: to), reason: reason, batch: batch, tx: tx)
-                    try tx.recordRuleException(kind: to, orderRef: ref, lineNo: rule.scope == .line && lines.count == 1 ? Self.lineNo(lines[0]) : nil,
-                                               reason: "\(rule.name): \(reason)", cycleID: context.cycleID)
+                    try tx.record(ExceptionNote(kind: to, orderRef: ref, lineNo: rule.scope == .line && lines.count == 1 ? Self.lineNo(lines[0]) : nil,
+                                                reason: "\(rule.name): \(reason)"), cycleID: context.cycleID)
                 case .hold(let reason):
                     acted += try move(lines, of: order, to: .onHold, reason: "held by rule: \(reason)", batch: batch, tx: tx)
                     try tx.setManualHold(true, ofOrder: order.orderID)
-                    try tx.recordRuleException(kind: Stage.onHold.rawValue, orderRef: ref, lineNo: nil, reason: "\(rule.name): \(reason)",
-                                               cycleID: context.cycleID)
+                    try tx.record(ExceptionNote(kind: Stage.onHold.rawValue, orderRef: ref, reason: "\(rule.name): \(reason)"), cycleID: context.cycleID)
                 case .shipPolicy(let policy):
                     if try tx.setShipPolicy(policy.description, ofOrder: order.orderID) { acted += 1 }
                 case .release(let reason):
@@ -73,7 +72,7 @@ public struct ProcessRuleStep: CycleStep {
             if case .output(let folder, let columns) = rule.action, !rows.isEmpty {
                 var csv = CSVWriter(header: columns.map(\.0))
                 for row in rows { csv.append(row) }
-                let number = try tx.nextOutboxNumber(in: folder)
+                let number = try OutboxSequence.next(tx, folder: folder)
                 let id = try ExportStep.store(tx, context, folder: folder, name: String(format: "%@-%06d.csv", ExportStep.safeName(rule.name), number),
                                               bytes: csv.bytes, rows: csv.rows)
                 try tx.recordRuleOutputs(rule: rule.name, outputs, file: id)
@@ -91,7 +90,7 @@ public struct ProcessRuleStep: CycleStep {
     func move(_ lines: [LineFacts], of order: OrderFacts, to stage: Stage, reason: String, batch: StageMover.Batch, tx: StoreTransaction,
               code: String?? = .none) throws -> Int {
         let ids = lines.map(\.lineID)
-        try tx.giveBackStock(heldBy: ids)
+        try StockLedger(tx).release(lineIDs: ids)
         for line in lines {
             guard let from = Self.stage(line), from != stage.rawValue else { continue }
             try batch.stage(line.lineID, orderID: order.orderID, from: Stage(rawValue: from), to: stage,

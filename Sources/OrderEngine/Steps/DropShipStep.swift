@@ -1,4 +1,4 @@
-import GRDB
+import Foundation
 import OrderModel
 import OrderStore
 
@@ -8,45 +8,37 @@ public struct DropShipStep: CycleStep {
     public init() {}
 
     public func run(_ context: CycleContext) throws -> StepReport {
-        try context.db.write { db in
+        try context.store.write { tx in
             // The new lines whose sku is in the (small) set of drop-ship products, from the stage index.
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT l.id, l.order_id, p.supplier_ref
-                FROM order_line l INDEXED BY order_line_stage
-                CROSS JOIN product p ON p.sku = l.sku
-                CROSS JOIN sales_order o ON o.id = l.order_id
-                WHERE l.stage = 'new' AND l.sku IN (SELECT sku FROM product WHERE drop_ship = 1)
-                  AND p.drop_ship = 1 AND o.credit_state = 'passed'
-                ORDER BY o.order_date, o.id, p.supplier_ref, l.line_no
-                """)
-            let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:drop-ship")
+            let lines = try tx.newDropShipLines()
+            let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "rule:drop-ship")
             // Each line's purchase order is decided here; the lines move together.
             let batch = try StageMover.Batch(mover)
             var orders = 0
-            var current: (Int64, String)? = nil
+            var current: (orderID: Int64, supplierRef: String)? = nil
             var poRef = ""
-            for row in rows {
-                let key: (Int64, String) = (row[1], row[2])
-                if current == nil || current! != key {
-                    current = key
-                    if let open = try String.fetchOne(db.cachedStatement(sql: """
-                        SELECT po_ref FROM purchase_order WHERE order_id = ? AND supplier_ref = ? AND outbox_file_id IS NULL
-                        """), arguments: [key.0, key.1]) {
+            for line in lines {
+                // Lines come by order and supplier: a new pair opens (or finds) its purchase order.
+                if current?.orderID != line.orderID || current?.supplierRef != line.supplierRef {
+                    current = (line.orderID, line.supplierRef)
+                    if let open = try tx.openPurchaseOrder(ofOrder: line.orderID, supplier: line.supplierRef) {
                         poRef = open
                     } else {
-                        poRef = String(format: "PO-%06d", try OutboxSequence.next(db, folder: OutboxFolder.purchaseOrders))
-                        try db.cachedStatement(sql: """
-                            INSERT INTO purchase_order (po_ref, order_id, supplier_ref, created_at, cycle_id) VALUES (?, ?, ?, ?, ?)
-                            """).execute(arguments: [poRef, key.0, key.1, context.now.description, context.cycleID])
+                        guard let number = try tx.takePurchaseOrderNumber(folder: OutboxFolder.purchaseOrders) else {
+                            throw EngineError.notPossible("the outbox sequence of \(OutboxFolder.purchaseOrders) cannot be read back after it was taken; the database may be damaged")
+                        }
+                        poRef = String(format: "PO-%06d", number)
+                        try tx.createPurchaseOrder(PurchaseOrderRecord(poRef: poRef, orderID: line.orderID, supplierRef: line.supplierRef,
+                                                                       createdAt: context.now.description, cycleID: context.cycleID))
                         orders += 1
                     }
                 }
-                try batch.stage(row[0], orderID: key.0, from: .new, to: .dropShip, code: "drop-ship",
-                                reason: "supplied direct by \(key.1) on \(poRef)", poRef: poRef)
+                try batch.stage(line.lineID, orderID: line.orderID, from: .new, to: .dropShip, code: "drop-ship",
+                                reason: "supplied direct by \(line.supplierRef) on \(poRef)", poRef: poRef)
             }
             try batch.write()
             try batch.clear()
-            return StepReport(step: name, ["lines": rows.count, "purchase orders": orders])
+            return StepReport(step: name, ["lines": lines.count, "purchase orders": orders])
         }
     }
 }

@@ -66,7 +66,7 @@ public struct ExportStep: CycleStep {
         let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "rule:export")
         var refs: [(warehouse: String, ref: String)] = []
         for (warehouse, lines) in byWarehouse.sorted(by: { $0.key < $1.key }) {
-            let number = try tx.nextOutboxNumber(in: OutboxFolder.pickLists)
+            let number = try OutboxSequence.next(tx, folder: OutboxFolder.pickLists)
             let ref = String(format: "PL-%06d", number)
             refs.append((warehouse, ref))
             let csv = Documents.pickList(ref: ref, warehouse: warehouse, lines: lines.map(\.line))
@@ -139,7 +139,7 @@ public struct ExportStep: CycleStep {
             last = e.id
         }
         guard csv.rows > 0 else { return 0 }
-        let number = try tx.nextOutboxNumber(in: OutboxFolder.exceptions)
+        let number = try OutboxSequence.next(tx, folder: OutboxFolder.exceptions)
         let file = try Self.store(tx, context, folder: OutboxFolder.exceptions, name: String(format: "EX-%06d.csv", number),
                                   bytes: csv.bytes, rows: csv.rows)
         try tx.recordExceptionReport(file: file, lastExceptionID: last)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import OrderImport
 import OrderModel
 import OrderStore
@@ -111,11 +110,9 @@ public struct ImportStep: CycleStep {
     /// Reports an inbox oddity once (an exception row and a log line), however many polls see it; true the first time.
     @discardableResult
     func notice(_ path: String, _ reason: String, _ context: CycleContext) throws -> Bool {
-        let fresh = try context.db.write { db -> Bool in
-            try db.execute(sql: "INSERT OR IGNORE INTO inbox_notice (path, reason, at) VALUES (?, ?, ?)",
-                           arguments: [path, reason, context.now.description])
-            guard db.changesCount > 0 else { return false }
-            try ExceptionEntry(kind: "inbox", reason: reason).insert(db, cycleID: context.cycleID)
+        let fresh = try context.store.write { tx -> Bool in
+            guard try tx.noticeInboxOddity(at: path, reason: reason, now: context.now) else { return false }
+            try tx.record(ExceptionNote(kind: "inbox", reason: reason), cycleID: context.cycleID)
             return true
         }
         if fresh { context.logger.warning("inbox notice", metadata: ["file.path": "\(path)", "reason": "\(reason)"]) }
@@ -126,11 +123,9 @@ public struct ImportStep: CycleStep {
     /// outcome already committed, without reading the file again).
     func setAside(_ file: Inbox.Claimed, crash: CrashQuarantine.Crash, inbox: Inbox, context: CycleContext, tally: inout Tally) throws {
         let sourceName = "\(file.mapping.inbox)/\(file.name)"
-        if let done = try context.db.read({ db in
-            try Row.fetchOne(db, sql: "SELECT outcome, reason FROM source_file WHERE claim_name = ?", arguments: [file.claimName])
-        }) {
-            let outcome: String = done["outcome"]
-            if outcome == "imported" { try inbox.archiveUnparsed(file) } else { try inbox.fail(file, reason: done["reason"] ?? outcome) }
+        if let done = try context.store.sourceFile(claimName: file.claimName) {
+            let outcome = done.outcome
+            if outcome == "imported" { try inbox.archiveUnparsed(file) } else { try inbox.fail(file, reason: done.reason ?? outcome) }
             return
         }
         try record(file, context: context, hash: "", size: 0, outcome: "failed", reason: crash.reason, sourceName: sourceName)
@@ -151,14 +146,12 @@ public struct ImportStep: CycleStep {
         defer { quarantine.end() }
         let sourceName = "\(file.mapping.inbox)/\(file.name)"
         // Already decided before a crash? Then only the move is left to do.
-        if let done = try context.db.read({ db in
-            try Row.fetchOne(db, sql: "SELECT outcome, reason FROM source_file WHERE claim_name = ?", arguments: [file.claimName])
-        }) {
-            let outcome: String = done["outcome"]
+        if let done = try context.store.sourceFile(claimName: file.claimName) {
+            let outcome = done.outcome
             if outcome == "imported" {
                 try inbox.archive(file, cardNumbers: cardNumbers(in: file))
             } else {
-                try inbox.fail(file, reason: done["reason"] ?? outcome)
+                try inbox.fail(file, reason: done.reason ?? outcome)
             }
             return
         }
@@ -177,11 +170,8 @@ public struct ImportStep: CycleStep {
             return
         }
         let hash = input.sha256()
-        if let earlier = try context.db.read({ db in
-            try Row.fetchOne(db, sql: "SELECT name, processed_at FROM source_file WHERE content_hash = ? AND outcome = 'imported'",
-                             arguments: [hash])
-        }) {
-            let name: String = earlier["name"], at: String = earlier["processed_at"]
+        if let earlier = try context.store.importedSourceFile(contentHash: hash) {
+            let name = earlier.name, at = earlier.processedAt
             // Identical to an earlier file only if nothing was written to it since it was hashed.
             if FileIdentity(path: file.url.path) != input.identity {
                 _ = inbox.putBack(file)
@@ -208,42 +198,33 @@ public struct ImportStep: CycleStep {
         var provisional: Int64?
         do {
             // The import's transactions are its own (BEGIN, COMMIT between batches, COMMIT or ROLLBACK at the end).
-            let result = try context.db.writeWithoutTransaction { db -> FileImporter.Result in
-                try db.execute(sql: "BEGIN IMMEDIATE")
-                do {
-                    // A large file streams through a bounded cache; the rest of the cycle gets the large one back.
-                    let cacheMB = context.engine.config.cacheMB
-                    let bounded = input.size >= largeFile && cacheMB > Self.importCacheMB
-                    if bounded { try OrderDatabase.useCache(db, megabytes: Self.importCacheMB) }
-                    defer { if bounded { try? OrderDatabase.useCache(db, megabytes: cacheMB) } }
-                    let id = try insertSourceFile(db, file, context: context, hash: hash, size: input.size, outcome: "imported", reason: nil)
-                    if chunked { try ImportInProgress.begin(db, sourceFileID: id) }
-                    quarantine.crashIfTestHookMatches(file)
-                    let importer = FileImporter(context: context, mapping: file.mapping, sourceName: sourceName, sourceFileID: id)
-                    let stop = context.options.stop
-                    var lastCommit = ContinuousClock.now
-                    let result = try importer.run(input, db) {
-                        observer?.progress(file: sourceName, bytesDone: $0, bytesTotal: input.size, records: $1)
-                        if stop?.isStopped == true { throw EngineStopping() }
-                        if chunked, ContinuousClock.now - lastCommit >= context.options.importCommitInterval {
-                            provisional = id
-                            try Self.handOver(db)
-                            lastCommit = .now
-                        }
+            // A large file streams through a bounded cache; the rest of the cycle gets the large one back.
+            let cacheMB = context.engine.config.cacheMB
+            let bounded = input.size >= largeFile && cacheMB > Self.importCacheMB
+            let result = try context.store.importFile(cacheMB: bounded ? Self.importCacheMB : nil, restoreCacheMB: cacheMB) { session in
+                let tx = session.transaction
+                let id = try tx.recordSourceFile(sourceFile(file, context: context, hash: hash, size: input.size, outcome: "imported", reason: nil))
+                if chunked { try session.beginProvisional(sourceFileID: id) }
+                quarantine.crashIfTestHookMatches(file)
+                let importer = FileImporter(context: context, mapping: file.mapping, sourceName: sourceName, sourceFileID: id)
+                let stop = context.options.stop
+                var lastCommit = ContinuousClock.now
+                let result = try importer.run(input, tx) {
+                    observer?.progress(file: sourceName, bytesDone: $0, bytesTotal: input.size, records: $1)
+                    if stop?.isStopped == true { throw EngineStopping() }
+                    if chunked, ContinuousClock.now - lastCommit >= context.options.importCommitInterval {
+                        provisional = id
+                        try session.handOver()
+                        lastCommit = .now
                     }
-                    try db.execute(sql: "UPDATE source_file SET records = ?, rejected = ? WHERE id = ?",
-                                   arguments: [result.records, result.rejected, id])
-                    // A writer that still had the file open may have added to it since it was opened and hashed:
-                    // then what was imported is not the file, and the whole import rolls back.
-                    let now = FileIdentity(path: file.url.path)
-                    if now != input.identity { throw FileChanged(before: input.identity, after: now) }
-                    if chunked { try ImportInProgress.finish(db, sourceFileID: id) }
-                    try db.execute(sql: "COMMIT")
-                    return result
-                } catch {
-                    if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
-                    throw error
                 }
+                try tx.countSourceFile(id, records: result.records, rejected: result.rejected)
+                // A writer that still had the file open may have added to it since it was opened and hashed:
+                // then what was imported is not the file, and the whole import rolls back.
+                let now = FileIdentity(path: file.url.path)
+                if now != input.identity { throw FileChanged(before: input.identity, after: now) }
+                if chunked { try session.finishProvisional(sourceFileID: id) }
+                return result
             }
             provisional = nil
             tally.files += 1
@@ -262,8 +243,8 @@ public struct ImportStep: CycleStep {
             guard now == input.identity else {
                 let reason = "the file changed after its import was committed (read: \(input.identity), now: \(now.map(\.description) ?? "gone")); "
                     + "the import of the \(input.size) bytes read (sha256 \(hash)) stands; this is the file as it is now, with what was written since"
-                try context.db.write { db in
-                    try ExceptionEntry(kind: "failed-file", reason: reason, sourceFile: sourceName).insert(db, cycleID: context.cycleID)
+                try context.store.write { tx in
+                    try tx.record(ExceptionNote(kind: "failed-file", reason: reason, sourceFile: sourceName), cycleID: context.cycleID)
                 }
                 context.logger.error("file changed after import", metadata: ["file.name": "\(sourceName)", "reason": "\(reason)"])
                 try inbox.fail(file, reason: reason)
@@ -296,18 +277,10 @@ public struct ImportStep: CycleStep {
         }
     }
 
-    /// Commits what the import wrote so far and begins again, pausing in between for long enough that
-    /// a command waiting for the write lock (polling every millisecond, see `OrderDatabase.BusyWait`) takes it.
-    static func handOver(_ db: Database) throws {
-        try db.execute(sql: "COMMIT")
-        usleep(3_000)
-        try db.execute(sql: "BEGIN IMMEDIATE")
-    }
-
     /// Takes back the committed part of an import that did not finish.
     func rollBack(_ sourceFileID: Int64?, context: CycleContext) throws {
         guard let sourceFileID else { return }
-        try context.db.write { db in _ = try ImportInProgress.rollBack(db, sourceFileID: sourceFileID) }
+        try context.store.takeBackImport(sourceFileID: sourceFileID)
     }
 
     /// Card numbers in a file's card field, re-read when an archive move is finished after a crash.
@@ -327,19 +300,16 @@ public struct ImportStep: CycleStep {
 
     func record(_ file: Inbox.Claimed, context: CycleContext, hash: String, size: Int, outcome: String, reason: String,
                 sourceName: String, exceptionKind: String = "failed-file") throws {
-        try context.db.write { db in
-            _ = try insertSourceFile(db, file, context: context, hash: hash, size: size, outcome: outcome, reason: reason)
-            try ExceptionEntry(kind: exceptionKind, reason: reason, sourceFile: sourceName).insert(db, cycleID: context.cycleID)
+        try context.store.write { tx in
+            _ = try tx.recordSourceFile(sourceFile(file, context: context, hash: hash, size: size, outcome: outcome, reason: reason))
+            try tx.record(ExceptionNote(kind: exceptionKind, reason: reason, sourceFile: sourceName), cycleID: context.cycleID)
         }
     }
 
-    func insertSourceFile(_ db: Database, _ file: Inbox.Claimed, context: CycleContext, hash: String, size: Int,
-                          outcome: String, reason: String?) throws -> Int64 {
-        try db.execute(sql: """
-            INSERT INTO source_file (feed, mapping, name, claim_name, content_hash, size, outcome, reason, processed_at, cycle_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [file.mapping.feed.rawValue, file.mapping.name, "\(file.mapping.inbox)/\(file.name)", file.claimName,
-                             hash, size, outcome, reason, context.now.description, context.cycleID])
-        return db.lastInsertedRowID
+    /// The row that records a claimed file's outcome in this cycle.
+    func sourceFile(_ file: Inbox.Claimed, context: CycleContext, hash: String, size: Int, outcome: String, reason: String?) -> SourceFileRecord {
+        SourceFileRecord(feed: file.mapping.feed.rawValue, mapping: file.mapping.name, name: "\(file.mapping.inbox)/\(file.name)",
+                         claimName: file.claimName, contentHash: hash, size: size, outcome: outcome, reason: reason,
+                         processedAt: context.now.description, cycleID: context.cycleID)
     }
 }

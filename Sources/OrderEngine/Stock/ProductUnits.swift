@@ -1,6 +1,6 @@
-import GRDB
 import OrderImport
 import OrderModel
+import OrderStore
 
 /// A product's units as stored: the unit its stock is kept in, the decimals a quantity of it may have, and
 /// its own conversions. Every quantity a file writes (order lines, receipts, counts, despatches) becomes a
@@ -12,12 +12,15 @@ struct ProductUnits {
     var units: UnitConversions
 
     /// The product's units; nil when the sku is not in the product file (yet).
-    static func load(sku: String, _ db: Database) throws -> ProductUnits? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT stock_unit, quantity_decimals, units FROM product WHERE sku = ?"),
-                                         arguments: [sku]) else { return nil }
-        let stockUnit: String = row[0]
-        let units = (row[2] as String?).flatMap { try? UnitConversions.parse(productUnits: $0, stockUnit: stockUnit).get() } ?? .none
-        return ProductUnits(sku: sku, stockUnit: stockUnit, decimals: row[1], units: units)
+    static func load(sku: String, _ tx: StoreTransaction) throws -> ProductUnits? {
+        guard let stored = try tx.productUnits(sku: sku) else { return nil }
+        let units = stored.conversions.flatMap { try? UnitConversions.parse(productUnits: $0, stockUnit: stored.stockUnit).get() } ?? .none
+        return ProductUnits(sku: sku, stockUnit: stored.stockUnit, decimals: stored.quantityDecimals, units: units)
+    }
+
+    /// Transitional, for callers still holding a GRDB connection.
+    static func load(sku: String, _ db: StoreTransaction.TransitionalConnection) throws -> ProductUnits? {
+        try load(sku: sku, StoreTransaction(db))
     }
 
     /// `quantity` written in `unit` (nil: the stock unit) as a quantity in the stock unit.
@@ -55,10 +58,15 @@ struct ProductUnits {
 struct ProductUnitsCache {
     private var known: [String: ProductUnits?] = [:]
 
-    mutating func units(_ sku: String, _ db: Database) throws -> ProductUnits? {
+    mutating func units(_ sku: String, _ tx: StoreTransaction) throws -> ProductUnits? {
         if let found = known[sku] { return found }
-        let loaded = try ProductUnits.load(sku: sku, db)
+        let loaded = try ProductUnits.load(sku: sku, tx)
         known[sku] = loaded
         return loaded
+    }
+
+    /// Transitional, for callers still holding a GRDB connection.
+    mutating func units(_ sku: String, _ db: StoreTransaction.TransitionalConnection) throws -> ProductUnits? {
+        try units(sku, StoreTransaction(db))
     }
 }

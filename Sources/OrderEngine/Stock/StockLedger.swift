@@ -1,52 +1,40 @@
-import GRDB
 import OrderModel
 import OrderStore
 
 /// Every change to stock goes through here (allocation through `LotCursor`), keeping three things true in one transaction:
 /// on hand never below allocated, the open lots sum to what is available (on hand − allocated),
 /// and each allocation records the lots (receipts, stock counts, opening stock) that funded it.
+///
+/// The ledger decides (how much goes back, to which lots, which allocations a count undoes); the store's
+/// stock operations write each part.
 struct StockLedger {
-    let db: Database
+    let tx: StoreTransaction
+
+    init(_ tx: StoreTransaction) { self.tx = tx }
+
+    /// Transitional, for callers still holding a GRDB connection.
+    init(db: StoreTransaction.TransitionalConnection) { self.init(StoreTransaction(db)) }
 
     /// Stock arrives (a receipt, or a count above the book): on hand rises and a lot records its source.
     func receive(sku: String, warehouse: String, quantity: Quantity, source: String, at: String) throws {
         guard quantity > .zero else { return }
-        try db.cachedStatement(sql: """
-            INSERT INTO stock (sku, warehouse, on_hand, gained) VALUES (?, ?, ?, 1)
-            ON CONFLICT (sku, warehouse) DO UPDATE SET on_hand = on_hand + excluded.on_hand, gained = 1
-            """).execute(arguments: [sku, warehouse, quantity])
-        try db.cachedStatement(sql: """
-            INSERT INTO stock_lot (sku, warehouse, source, received_at, quantity, remaining) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [sku, warehouse, source, at, quantity, quantity])
+        try tx.receiveStock(at: StockPlace(sku: sku, warehouse: warehouse), quantity: quantity, source: source, receivedAt: at)
     }
 
     /// Gives back `quantity` (all when nil) of a line's allocation to its lots, youngest lot first;
     /// the stock counts as gained, so back orders are looked at again.
     func release(lineID: Int64, quantity: Quantity? = nil) throws {
-        guard let line = try Row.fetchOne(db.cachedStatement(sql: "SELECT sku, warehouse, allocated FROM order_line WHERE id = ?"),
-                                          arguments: [lineID]) else { return }
-        let allocated: Quantity = line["allocated"]
+        guard let held = try tx.allocationHeld(byLine: lineID) else { return }
+        let allocated = held.allocated
         var giving = min(quantity ?? allocated, allocated)
-        guard giving > .zero else { return }
+        guard giving > .zero, let place = held.place else { return }
         let total = giving
-        for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT a.lot_id, a.quantity FROM allocation a JOIN stock_lot l ON l.id = a.lot_id
-            WHERE a.line_id = ? ORDER BY l.received_at DESC, l.id DESC
-            """), arguments: [lineID]) where giving > .zero {
-            let lot: Int64 = row["lot_id"], held: Quantity = row["quantity"]
-            let back = min(held, giving)
-            try db.cachedStatement(sql: "UPDATE stock_lot SET remaining = remaining + ? WHERE id = ?").execute(arguments: [back, lot])
-            if back == held {
-                try db.cachedStatement(sql: "DELETE FROM allocation WHERE line_id = ? AND lot_id = ?").execute(arguments: [lineID, lot])
-            } else {
-                try db.cachedStatement(sql: "UPDATE allocation SET quantity = quantity - ? WHERE line_id = ? AND lot_id = ?")
-                    .execute(arguments: [back, lineID, lot])
-            }
+        for funding in try tx.fundingOfLine(lineID) where giving > .zero {
+            let back = min(funding.quantity, giving)
+            try tx.returnToLot(funding, quantity: back)
             giving = try giving - back
         }
-        try db.cachedStatement(sql: "UPDATE order_line SET allocated = allocated - ? WHERE id = ?").execute(arguments: [total, lineID])
-        try db.cachedStatement(sql: "UPDATE stock SET allocated = allocated - ?, gained = 1 WHERE sku = ? AND warehouse = ?")
-            .execute(arguments: [total, line["sku"] as String, line["warehouse"] as String])
+        try tx.releaseAllocation(total, ofLine: lineID, at: place)
     }
 
     /// Releases everything the given lines hold.
@@ -56,30 +44,23 @@ struct StockLedger {
 
     /// Stock leaves the warehouse for a line: on hand and allocated fall together; the funding record stays.
     func despatch(lineID: Int64, quantity: Quantity) throws {
-        guard quantity > .zero, let line = try Row.fetchOne(db.cachedStatement(sql: "SELECT sku, warehouse FROM order_line WHERE id = ?"),
-                                                        arguments: [lineID]) else { return }
-        try db.cachedStatement(sql: "UPDATE order_line SET allocated = allocated - ? WHERE id = ?").execute(arguments: [quantity, lineID])
-        try db.cachedStatement(sql: "UPDATE stock SET on_hand = on_hand - ?, allocated = allocated - ? WHERE sku = ? AND warehouse = ?")
-            .execute(arguments: [quantity, quantity, line["sku"] as String, line["warehouse"] as String])
+        guard quantity > .zero, let place = try tx.stockPlace(ofLine: lineID) else { return }
+        try tx.despatchStock(quantity, forLine: lineID, at: place)
     }
 
     /// A stock count: on hand becomes `onHand`. Allocations above it are undone, youngest order first;
     /// returns the lines undone (the caller moves them back to Back Order).
     func count(sku: String, warehouse: String, onHand: Quantity, source: String, at: String) throws -> [Int64] {
-        let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT on_hand, allocated FROM stock WHERE sku = ? AND warehouse = ?"),
-                                       arguments: [sku, warehouse])
-        let oldOnHand: Quantity = current?["on_hand"] ?? .zero
-        var allocated: Quantity = current?["allocated"] ?? .zero
+        let place = StockPlace(sku: sku, warehouse: warehouse)
+        let current = try tx.stock(at: place)
+        let oldOnHand = current?.onHand ?? .zero
+        var allocated = current?.allocated ?? .zero
         var undone: [Int64] = []
         if onHand < allocated {
-            for row in try Row.fetchAll(db, sql: """
-                SELECT l.id, l.allocated FROM order_line l JOIN sales_order o ON o.id = l.order_id
-                WHERE l.sku = ? AND l.warehouse = ? AND l.allocated > 0
-                ORDER BY o.priority ASC, o.order_date DESC, o.id DESC, l.line_no DESC, l.part DESC
-                """, arguments: [sku, warehouse]) where allocated > onHand {
-                try release(lineID: row["id"])
-                allocated = try allocated - (row["allocated"] as Quantity)
-                undone.append(row["id"])
+            for line in try tx.linesHoldingStock(at: place) where allocated > onHand {
+                try release(lineID: line.lineID)
+                allocated = try allocated - line.allocated
+                undone.append(line.lineID)
             }
         }
         if onHand > oldOnHand {
@@ -87,16 +68,15 @@ struct StockLedger {
         } else if onHand < oldOnHand {
             // Take the difference out of the open lots, youngest first.
             var removing = try oldOnHand - onHand
-            for lot in try Row.fetchAll(db, sql: """
-                SELECT id, remaining FROM stock_lot WHERE sku = ? AND warehouse = ? AND remaining > 0 ORDER BY received_at DESC, id DESC
-                """, arguments: [sku, warehouse]) where removing > .zero {
-                let take = min(removing, lot["remaining"] as Quantity)
-                try db.execute(sql: "UPDATE stock_lot SET remaining = remaining - ? WHERE id = ?", arguments: [take, lot["id"] as Int64])
+            for lot in try tx.openLotsYoungestFirst(at: place) where removing > .zero {
+                guard let id = lot.id else { continue }
+                let take = min(removing, lot.remaining)
+                try tx.reduceLot(id, by: take)
                 removing = try removing - take
             }
-            try db.execute(sql: "UPDATE stock SET on_hand = ? WHERE sku = ? AND warehouse = ?", arguments: [onHand, sku, warehouse])
+            try tx.setOnHand(onHand, at: place)
         } else if current == nil {
-            try db.execute(sql: "INSERT INTO stock (sku, warehouse, on_hand) VALUES (?, ?, 0)", arguments: [sku, warehouse])
+            try tx.recordEmptyStock(at: place)
         }
         return undone
     }
@@ -116,40 +96,31 @@ final class LotCursor {
     private var index = 0
     /// The quantity taken through this cursor so far: what its stock's `allocated` rises by.
     private(set) var taken: Quantity = .zero
-    let sku: String, warehouse: String
+    let place: StockPlace
 
-    init(_ db: Database, sku: String, warehouse: String) throws {
-        self.sku = sku
-        self.warehouse = warehouse
-        lots = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT id, source, remaining FROM stock_lot WHERE sku = ? AND warehouse = ? AND remaining > 0 ORDER BY received_at, id
-            """), arguments: [sku, warehouse]).map { Lot(id: $0[0], source: $0[1], remaining: $0[2]) }
+    init(_ tx: StoreTransaction, at place: StockPlace) throws {
+        self.place = place
+        lots = try tx.openLotsOldestFirst(at: place).compactMap { lot in
+            lot.id.map { Lot(id: $0, source: lot.source, remaining: lot.remaining) }
+        }
     }
 
     /// The funding rows (which lot funds which line) of one allocation run, shared by its cursors and
-    /// written together at the end in line order: appends to the table's key, where the run's own
-    /// order (sku by sku) would insert all over it.
+    /// written together at the end (the store writes them in line order).
     final class Funding {
-        private var rows: [(line: Int64, lot: Int64, quantity: Quantity)] = []
+        private var rows: [AllocationRecord] = []
 
-        func record(line: Int64, lot: Int64, quantity: Quantity) { rows.append((line, lot, quantity)) }
+        func record(line: Int64, lot: Int64, quantity: Quantity) { rows.append(AllocationRecord(lineID: line, lotID: lot, quantity: quantity)) }
 
-        func write(_ db: Database) throws {
-            let insert = try BulkStatement(db, sql: """
-                INSERT INTO allocation (line_id, lot_id, quantity) VALUES (?, ?, ?)
-                ON CONFLICT (line_id, lot_id) DO UPDATE SET quantity = quantity + excluded.quantity
-                """)
-            for row in rows.sorted(by: { ($0.line, $0.lot) < ($1.line, $1.lot) }) {
-                insert.bind(row.line, at: 1); insert.bind(row.lot, at: 2); insert.bind(row.quantity.thousandths, at: 3)
-                try insert.execute()
-            }
+        func write(_ tx: StoreTransaction) throws {
+            try tx.recordFunding(rows)
             rows = []
         }
     }
 
     /// Takes `quantity` for a line, recording the funding rows in `funding`; returns the sources used
     /// (`R1 ×5, R2 ×3`).
-    func take(_ quantity: Quantity, lineID: Int64, funding: Funding, _ db: Database) throws -> String {
+    func take(_ quantity: Quantity, lineID: Int64, funding: Funding, _ tx: StoreTransaction) throws -> String {
         var needed = quantity
         var sources = ""
         taken = try taken + quantity
@@ -165,18 +136,15 @@ final class LotCursor {
         }
         if needed > .zero {
             // Stock counted or moved before lots were kept has no lot: record it as opening stock.
-            try db.cachedStatement(sql: """
-                INSERT INTO stock_lot (sku, warehouse, source, received_at, quantity, remaining) VALUES (?, ?, 'opening stock', '1970-01-01T00:00:00Z', ?, 0)
-                """).execute(arguments: [sku, warehouse, needed])
-            funding.record(line: lineID, lot: db.lastInsertedRowID, quantity: needed)
+            let lot = try tx.recordOpeningStockLot(at: place, quantity: needed)
+            funding.record(line: lineID, lot: lot, quantity: needed)
             if !sources.isEmpty { sources += ", " }
-            sources += "opening stock ×\(needed)"
+            sources += "\(StockLotRecord.openingStock) ×\(needed)"
         }
         return sources
     }
 
-    func flush(_ db: Database) throws {
-        let update = try db.cachedStatement(sql: "UPDATE stock_lot SET remaining = ? WHERE id = ?")
-        for lot in lots where lot.touched { try update.execute(arguments: [lot.remaining, lot.id]) }
+    func flush(_ tx: StoreTransaction) throws {
+        try tx.setRemaining(of: lots.filter(\.touched).map { ($0.id, $0.remaining) })
     }
 }

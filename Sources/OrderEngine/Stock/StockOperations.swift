@@ -1,4 +1,3 @@
-import GRDB
 import OrderImport
 import OrderModel
 import OrderStore
@@ -6,33 +5,26 @@ import OrderStore
 /// Cancelling an order or one of its lines: open lines become cancelled and give back their stock
 /// at once, so the same cycle's allocation can hand it to the oldest back orders.
 struct Cancellation {
-    let db: Database
+    let tx: StoreTransaction
     let mover: StageMover
+
+    init(_ tx: StoreTransaction, mover: StageMover) { self.tx = tx; self.mover = mover }
+
+    /// Transitional, for callers still holding a GRDB connection.
+    init(db: StoreTransaction.TransitionalConnection, mover: StageMover) { self.init(StoreTransaction(db), mover: mover) }
 
     /// Returns the number of lines cancelled.
     func cancel(orderID: Int64, lineNo: Int? = nil, reason: String) throws -> Int {
-        var sql = """
-            SELECT l.id, l.stage FROM order_line l LEFT JOIN purchase_order po ON po.po_ref = l.po_ref
-            WHERE l.order_id = ? AND (l.stage NOT IN ('despatched', 'cancelled', 'drop-ship', 'picking')
-                OR (l.stage = 'picking' AND l.pick_list_ref IS NULL)
-                OR (l.stage = 'drop-ship' AND po.outbox_file_id IS NULL))
-            """
-        var args: StatementArguments = [orderID]
-        if let lineNo { sql += " AND l.line_no = ?"; args += [lineNo] }
-        let lines = try Row.fetchAll(db, sql: sql, arguments: args)
-        let ledger = StockLedger(db: db)
+        let lines = try tx.cancellableLines(ofOrder: orderID, lineNo: lineNo)
+        let ledger = StockLedger(tx)
         for line in lines {
-            try ledger.release(lineID: line["id"])
-            try mover.moveLine(line["id"], orderID: orderID, from: Stage(rawValue: line["stage"]), to: .cancelled, code: "cancelled", reason: reason)
+            try ledger.release(lineID: line.id)
+            try mover.moveLine(line.id, orderID: orderID, from: line.stage, to: .cancelled, code: "cancelled", reason: reason)
         }
-        try db.execute(sql: """
-            DELETE FROM purchase_order WHERE order_id = ? AND outbox_file_id IS NULL
-              AND NOT EXISTS (SELECT 1 FROM order_line l INDEXED BY order_line_po WHERE l.po_ref = purchase_order.po_ref AND l.stage = 'drop-ship')
-            """, arguments: [orderID])
+        try tx.dropEmptyPurchaseOrders(ofOrder: orderID)
         if !lines.isEmpty {
-            try db.execute(sql: "UPDATE sales_order SET changed = 1 WHERE id = ?", arguments: [orderID])
-            try db.execute(sql: "UPDATE customer SET credit_changed = 1 WHERE customer_ref = (SELECT customer_ref FROM sales_order WHERE id = ?)",
-                           arguments: [orderID])
+            try tx.markOrderChanged(orderID)
+            try tx.markCreditChanged(forCustomerOfOrder: orderID)
         }
         return lines.count
     }
@@ -40,32 +32,34 @@ struct Cancellation {
 
 /// A warehouse's despatch confirmation (despatch: confirmed): what left, and what was short.
 struct DespatchConfirmation {
-    let db: Database
+    let tx: StoreTransaction
     let mover: StageMover
     let now: Timestamp
 
+    init(_ tx: StoreTransaction, mover: StageMover, now: Timestamp) { self.tx = tx; self.mover = mover; self.now = now }
+
+    /// Transitional, for callers still holding a GRDB connection.
+    init(db: StoreTransaction.TransitionalConnection, mover: StageMover, now: Timestamp) {
+        self.init(StoreTransaction(db), mover: mover, now: now)
+    }
+
     func apply(_ input: DespatchInput, sourceFileID: Int64) throws -> RecordRejection? {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM despatch WHERE pick_list_ref = ? AND order_ref = ? AND line_no = ?",
-                             arguments: [input.pickListRef, input.orderRef, input.lineNo]) == true {
+        if try tx.despatchConfirmationRecorded(pickListRef: input.pickListRef, orderRef: input.orderRef, lineNo: input.lineNo) {
             return RecordRejection(line: input.sourceLine, field: "line_no",
                                    message: "line \(input.lineNo) of order \(input.orderRef) on \(input.pickListRef) was already confirmed; this copy is ignored",
                                    orderRef: input.orderRef, lineNo: input.lineNo)
         }
-        guard let line = try Row.fetchOne(db, sql: """
-            SELECT l.id, l.order_id, l.quantity, l.part, l.sku, l.warehouse, l.source_line FROM order_line l
-            JOIN sales_order o ON o.id = l.order_id
-            WHERE o.order_ref = ? AND l.line_no = ? AND l.pick_list_ref = ? AND l.stage = 'picking'
-            """, arguments: [input.orderRef, input.lineNo, input.pickListRef]) else {
+        guard let line = try tx.lineOnPickList(orderRef: input.orderRef, lineNo: input.lineNo, pickListRef: input.pickListRef) else {
             return RecordRejection(line: input.sourceLine, field: "pick_list_ref",
                                    message: "no line \(input.lineNo) of order \(input.orderRef) is waiting on pick list \(input.pickListRef); check the pick list and order references",
                                    orderRef: input.orderRef, lineNo: input.lineNo)
         }
-        let id: Int64 = line["id"], orderID: Int64 = line["order_id"], quantity: Quantity = line["quantity"]
+        let id = line.id, orderID = line.orderID, quantity = line.quantity
         guard input.quantity <= quantity else {
             return .badValue(line: input.sourceLine, field: "quantity_despatched", found: "\(input.quantity)",
                              expected: "at most \(quantity), the quantity on the pick list")
         }
-        let ledger = StockLedger(db: db)
+        let ledger = StockLedger(tx)
         let short = try quantity - input.quantity
         if short > .zero {
             // The shortfall goes back to Back Order as a line of its own, keeping the order's place in the queue.
@@ -73,20 +67,17 @@ struct DespatchConfirmation {
             if input.quantity == .zero {
                 try mover.moveLine(id, orderID: orderID, from: .picking, to: .backOrder, code: "short-pick",
                                    reason: "short pick on \(input.pickListRef): none of \(quantity) despatched")
-                try db.execute(sql: "UPDATE order_line SET pick_list_ref = NULL WHERE id = ?", arguments: [id])
-                try db.execute(sql: "UPDATE sales_order SET back_order_since = COALESCE(back_order_since, ?) WHERE id = ?",
-                               arguments: [now.description, orderID])
+                try tx.takeOffPickList(id, orderID: orderID, waitingSince: now)
                 try record(input, sourceFileID)
                 return nil
             }
             try mover.split(id, orderID: orderID, lineNo: input.lineNo, from: .picking, keep: input.quantity, rest: short,
-                            warehouse: line["warehouse"], code: "short-pick",
+                            warehouse: line.warehouse, code: "short-pick",
                             stageReason: "short pick on \(input.pickListRef): \(short) of \(quantity) not despatched",
                             historyReason: "short pick on \(input.pickListRef): \(short) of \(quantity) back to the queue")
         }
         try ledger.despatch(lineID: id, quantity: input.quantity)
-        try db.execute(sql: "UPDATE customer SET credit_changed = 1 WHERE customer_ref = (SELECT customer_ref FROM sales_order WHERE id = ?)",
-                       arguments: [orderID])
+        try tx.markCreditChanged(forCustomerOfOrder: orderID)
         try mover.moveLine(id, orderID: orderID, from: .picking, to: .despatched, code: nil,
                            reason: "despatch of \(input.quantity) confirmed on \(input.pickListRef)")
         try record(input, sourceFileID)
@@ -94,7 +85,7 @@ struct DespatchConfirmation {
     }
 
     func record(_ input: DespatchInput, _ sourceFileID: Int64) throws {
-        try db.execute(sql: "INSERT INTO despatch (pick_list_ref, order_ref, line_no, quantity, source_file_id, at) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [input.pickListRef, input.orderRef, input.lineNo, input.quantity.thousandths, sourceFileID, now.description])
+        try tx.recordDespatchConfirmation(pickListRef: input.pickListRef, orderRef: input.orderRef, lineNo: input.lineNo,
+                                          quantity: input.quantity, sourceFileID: sourceFileID, at: now)
     }
 }
