@@ -1,5 +1,6 @@
 import Foundation
 import OrderModel
+import OrderStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -107,10 +108,7 @@ public struct CycleBenchmark: Sendable {
         let report = try engine.runCycle()
         let cycle = Self.milliseconds(ContinuousClock.now - started)
         // A benchmark of a cycle that lost work would measure nothing: every line imported, none left unrouted.
-        let (imported, unrouted) = try engine.database.writer.read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_line WHERE part = 0") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_line WHERE stage = 'new'") ?? 0)
-        }
+        let (imported, unrouted) = (try engine.database.importedLineCount(), try engine.database.lineCount(in: .new))
         guard imported == lines, unrouted == 0 else {
             throw EngineError.notPossible("the cold cycle imported \(imported) of \(lines) lines and left \(unrouted) in new (\(report.counts)); see \(folder.path)")
         }
@@ -159,10 +157,7 @@ public struct CycleBenchmark: Sendable {
     /// Writes a receipt of 5 units for each of the first 10 skus (in sku order) with lines in back order,
     /// settled; returns the lines in back order before it.
     func dropReceipt(_ engine: Engine, named name: String, ref: String) throws -> Int {
-        let (backlog, skus) = try engine.database.writer.read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_line WHERE stage = 'back-order'") ?? 0,
-             try String.fetchAll(db, sql: "SELECT DISTINCT sku FROM order_line WHERE stage = 'back-order' ORDER BY sku LIMIT 10"))
-        }
+        let (backlog, skus) = try engine.database.backOrderBacklog(skuLimit: 10)
         let receipt = "receipt_ref,sku,quantity,warehouse,received_at\n" + skus.map { "\(ref),\($0),5,," }.joined(separator: "\n") + "\n"
         try Data(receipt.utf8).write(to: engine.home.inbox.appendingPathComponent("receipts/\(name)"))
         try Self.settle(engine.home)

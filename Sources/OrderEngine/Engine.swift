@@ -190,7 +190,7 @@ public struct Engine: Sendable {
         }
         var reports: [StepReport] = []
         // Outbox files committed by an interrupted run are written before anything new.
-        let recovered = OutboxPublisher(context: context).publishPending()
+        let recovered = OutboxPublisher(context: context).publishPending(recovering: true)
         for step in steps {
             if options.stop?.isStopped == true {
                 logger.notice("cycle stopped before its next step", metadata: ["cycle.id": "\(cycleID)", "step.name": "\(step.name)"])

@@ -1,6 +1,7 @@
 import Foundation
 import OrderImport
 import OrderModel
+import OrderStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -79,7 +80,7 @@ public struct ImportBenchmark: Sendable {
         // The peak is read before the check below, whose count of every line would fill the cycle's page cache.
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        let imported = try engine.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_line") ?? 0 }
+        let imported = try engine.database.lineCount()
         guard imported == lines else {
             throw EngineError.notPossible("the benchmark imported \(imported) of \(lines) lines (\(report.counts)); see \(folder.path)")
         }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import OrderImport
 import OrderModel
@@ -114,24 +113,16 @@ public struct MappingPreview: Sendable {
         let mapping = mapping
         var refusals: [(RecordRejection, String)] = []
         var imported = Imported()
-        let counts = try database.writer.writeWithoutTransaction { db -> FileImporter.Result in
-            try db.execute(sql: "BEGIN IMMEDIATE")
-            // Always rolled back: nothing of the trial is kept, whatever happens in it.
-            defer { try? db.execute(sql: "ROLLBACK") }
-            try db.execute(sql: "INSERT INTO cycle (started_at) VALUES (?)", arguments: [now.description])
-            let context = CycleContext(engine: engine, cycleID: db.lastInsertedRowID, now: now)
-            try db.execute(sql: """
-                INSERT INTO source_file (feed, mapping, name, claim_name, content_hash, size, outcome, processed_at, cycle_id)
-                VALUES (?, ?, ?, ?, '', ?, 'imported', ?, ?)
-                """, arguments: [mapping.feed.rawValue, mapping.name, "mapping-test/\(input.path)", "mapping-test-\(UUID().uuidString)",
-                                 input.size, now.description, context.cycleID])
-            let fileID = db.lastInsertedRowID
-            var importer = FileImporter(context: context, mapping: mapping, sourceName: input.path, sourceFileID: fileID)
+        // A rehearsal: always rolled back, so nothing of the trial is kept, whatever happens in it.
+        let counts = try database.rehearse { tx -> FileImporter.Result in
+            let trial = try tx.openMappingTrial(feed: mapping.feed.rawValue, mapping: mapping.name, name: "mapping-test/\(input.path)",
+                                                claimName: "mapping-test-\(UUID().uuidString)", size: input.size, at: now)
+            let context = CycleContext(engine: engine, cycleID: trial.cycleID, now: now)
+            var importer = FileImporter(context: context, mapping: mapping, sourceName: input.path, sourceFileID: trial.sourceFileID)
             importer.onRefusal = { refusals.append(($0, $1)) }
-            let counts = try importer.run(input, StoreTransaction(db))
+            let counts = try importer.run(input, tx)
             if mapping.feed == .orders {
-                imported.orderRefs = try Set(String.fetchCursor(db, sql: "SELECT order_ref FROM sales_order WHERE source_file_id = ?",
-                                                               arguments: [fileID]))
+                imported.orderRefs = try tx.orderRefs(importedFrom: trial.sourceFileID)
             }
             return counts
         }

@@ -72,6 +72,38 @@ public struct AtomicFileWriter: Sendable {
         Self.syncFolder(folder)
     }
 
+    /// Writes `bytes` to `folder/name` in place of whatever is there, whole or not at all: temporary name,
+    /// fsync, rename (which replaces atomically), fsync of the folder. For the engine's own bookkeeping
+    /// files (the outbox's number mark), never for a document a collector takes.
+    public func replace(_ bytes: [UInt8], in folder: URL, name: String) throws(OutputError) {
+        let final = folder.appendingPathComponent(name)
+        let temp = folder.appendingPathComponent(".\(name).\(getpid()).tmp")
+        let fd = open(temp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode.bits)
+        guard fd >= 0 else { throw OutputError(path: temp.path, operation: "create", code: errno) }
+        fchmod(fd, mode.bits)
+        var failure: OutputError? = nil
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count, let base = buffer.baseAddress {
+                let n = Glibc.write(fd, base + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = OutputError(path: temp.path, operation: "write", code: errno)
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = OutputError(path: temp.path, operation: "fsync", code: errno) }
+        close(fd)
+        if failure == nil, rename(temp.path, final.path) != 0 { failure = OutputError(path: final.path, operation: "replace", code: errno) }
+        if let failure {
+            unlink(temp.path)
+            throw failure
+        }
+        Self.syncFolder(folder)
+    }
+
     /// Many files at once, for the outbox after a cycle: every file is written under its temporary name,
     /// then one `sync` makes all of them durable (instead of an fsync per file), then each is
     /// published with `link()` and each folder is synced once. Returns the files that failed, with why.

@@ -26,7 +26,9 @@ import TestSupport
     }
 
     /// Waits (on the real clock: the service polls files on it) until `condition` holds, for at most `seconds`.
-    func eventually(_ seconds: Double = 20, _ condition: () -> Bool) async throws -> Bool {
+    /// The limit is generous because the whole suite runs at once on two cores: the service group starts
+    /// on the concurrency pool, which other suites' synchronous tests can hold for tens of seconds.
+    func eventually(_ seconds: Double = 120, _ condition: () -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if condition() { return true }

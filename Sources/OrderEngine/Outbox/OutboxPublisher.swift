@@ -16,16 +16,32 @@ struct OutboxPublisher {
         var failures: [String] = []
     }
 
-    func publishPending() -> Result {
+    /// - Parameter recovering: the call before a cycle's first step, which writes what an interrupted run
+    ///   left pending. Only then can a killed writer's temporaries lie in the outbox (a document stays
+    ///   pending until its file is whole), so only then, and only if something is pending, are the outbox
+    ///   folders listed for them: a cycle's cost does not grow with the files waiting for collection.
+    func publishPending(recovering: Bool = false) -> Result {
         var result = Result()
         let writer = AtomicFileWriter(mode: context.engine.config.outboxMode)
         let outbox = context.engine.home.outbox
-        removeStaleTemporaries(in: outbox)
+        var mark: [String: Int]? = nil
         do {
             // Read and write in slices, so a large backlog of documents never sits in memory at once.
+            var first = true
             while true {
                 let pending = try context.store.pendingOutboxFiles(limit: 500)
                 guard !pending.isEmpty else { break }
+                if first, recovering { removeStaleTemporaries(in: outbox) }
+                first = false
+                do {
+                    try OutboxSequence.HighWater.raise(toCover: pending.map { ($0.folder, $0.name) }, in: outbox, known: &mark)
+                } catch {
+                    // Written above an unrecorded mark, a file's number could be handed out again by a restored database.
+                    result.failures.append("outbox/\(OutboxSequence.HighWater.name) cannot be written (\(error)); outputs stay pending")
+                    context.engine.logger.error("outputs not written: the outbox's number mark cannot be written; they stay pending",
+                                                metadata: ["error": "\(error)"])
+                    break
+                }
                 let files = pending.map { file in
                     (folder: outbox.appendingPathComponent(file.folder, isDirectory: true), name: file.name, bytes: [UInt8](file.content))
                 }
@@ -82,7 +98,7 @@ struct OutboxPublisher {
             + "this document was kept as failed/outbox/\(folder)/\(kept) instead: compare the two and deliver it by hand"
     }
 
-    /// Removes temporary files a killed writer left (`.NAME.PID.tmp`); the engine holds the home's lock,
+    /// Removes temporary files a killed writer left (`.NAME.PID.tmp`, in the folders and beside them); the engine holds the home's lock,
     /// so no other writer can own them. Their documents are still pending and are written again.
     /// A folder that is a symbolic link is left alone: nothing is removed through a link.
     func removeStaleTemporaries(in outbox: URL) {
@@ -95,6 +111,11 @@ struct OutboxPublisher {
         for folder in (try? fm.contentsOfDirectory(atPath: outbox.path)) ?? [] {
             let url = outbox.appendingPathComponent(folder)
             if isLink(url) { continue }
+            // The number mark's own temporary, beside the folders.
+            if folder.hasPrefix(".") && folder.hasSuffix(".tmp") {
+                try? fm.removeItem(at: url)
+                continue
+            }
             for name in (try? fm.contentsOfDirectory(atPath: url.path)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".tmp") {
                 try? fm.removeItem(at: url.appendingPathComponent(name))
             }

@@ -1,4 +1,5 @@
 import Foundation
+import OrderExport
 import OrderStore
 
 /// The outbox folders the engine writes.
@@ -73,12 +74,71 @@ enum OutboxSequence {
 
     /// Raises each folder's sequence to the highest number already in the outbox, so a new or restored
     /// database never reuses a number (a pick list published twice under one name). Writes only when behind.
+    ///
+    /// The outbox's high-water mark (`HighWater`, kept beside the folders by the publisher) answers this
+    /// without listing the folders, which hold every file the collectors have not taken (thousands): a
+    /// process opening the home pays for one small file, not for the outbox's size. Without the mark (a
+    /// home from before it, or someone removed it) the folders are listed once and the mark written.
     static func catchUp(_ database: OrderDatabase, outbox: URL) throws {
-        let found = highest(in: outbox)
-        guard !found.isEmpty else { return }
+        let highest: [String: Int]
+        if let mark = HighWater.read(in: outbox) {
+            highest = mark
+        } else {
+            highest = self.highest(in: outbox).mapValues(\.number)
+            if !highest.isEmpty { try? HighWater.write(highest, in: outbox) }
+        }
+        guard !highest.isEmpty else { return }
         let known = try database.outboxSequences()
-        let behind = found.filter { $0.value.number > known[$0.key] ?? 0 }
+        let behind = highest.filter { $0.value > known[$0.key] ?? 0 }
         guard !behind.isEmpty else { return }
-        try database.raiseOutboxSequences(to: behind.mapValues(\.number))
+        try database.raiseOutboxSequences(to: behind)
+    }
+
+    /// The highest number the outbox's files may carry, per folder: `outbox/.orderflow-numbers`, a line
+    /// `NUMBER<TAB>FOLDER` per folder. The publisher raises it before a file with a higher number can
+    /// appear, so it is never below a file's number; it lives with the files, not in the database, so
+    /// it survives the database being restored from a backup, which is when it is needed.
+    enum HighWater {
+        static let name = ".orderflow-numbers"
+
+        /// The mark, or nil when there is none or it cannot be read as written (then the folders are listed).
+        static func read(in outbox: URL) -> [String: Int]? {
+            guard let data = FileManager.default.contents(atPath: outbox.appendingPathComponent(name).path) else { return nil }
+            var mark: [String: Int] = [:]
+            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+                let parts = line.split(separator: "\t", maxSplits: 1)
+                guard parts.count == 2, let number = Int(parts[0]), number >= 0 else { return nil }
+                mark[String(parts[1])] = number
+            }
+            return mark
+        }
+
+        /// Replaces the mark, whole or not at all.
+        static func write(_ mark: [String: Int], in outbox: URL) throws {
+            let text = mark.sorted { $0.key < $1.key }.map { "\($0.value)\t\($0.key)\n" }.joined()
+            try AtomicFileWriter().replace(Array(text.utf8), in: outbox, name: name)
+        }
+
+        /// Raises the mark to cover `files` (folder, name) before they are written; an error means they must
+        /// not be written yet (a file above the mark would be forgotten by a restored database).
+        static func raise(toCover files: [(folder: String, name: String)], in outbox: URL, known: inout [String: Int]?) throws {
+            var raised = false
+            var mark: [String: Int]
+            if let known {
+                mark = known
+            } else if let stored = read(in: outbox) {
+                mark = stored
+            } else {
+                mark = OutboxSequence.highest(in: outbox).mapValues(\.number)
+                raised = true
+            }
+            for file in files {
+                guard let number = OutboxSequence.number(in: file.name, folder: file.folder), number > mark[file.folder] ?? 0 else { continue }
+                mark[file.folder] = number
+                raised = true
+            }
+            if raised { try write(mark, in: outbox) }
+            known = mark
+        }
     }
 }

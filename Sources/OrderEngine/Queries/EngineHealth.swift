@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import OrderModel
 import OrderStore
 
@@ -52,17 +51,10 @@ public struct EngineHealth: Codable, Sendable {
                                   filesFailed: countFiles(in: home.failed, suffix: ".reason.txt", since: failedSince),
                                   runsFailed: 0, failedSince: failedSince.description)
         guard let database else { return health }
-        try database.writer.read { db in
-            health.lastGoodCycle = try Row.fetchOne(db, sql: """
-                SELECT id, started_at, finished_at FROM cycle WHERE finished_at IS NOT NULL AND error IS NULL ORDER BY id DESC LIMIT 1
-                """).map { Cycle(id: $0["id"], startedAt: $0["started_at"], finishedAt: $0["finished_at"]) }
-            health.lastFailure = try Row.fetchOne(db, sql: """
-                SELECT job, COALESCE(finished_at, started_at) AS at, COALESCE(error, '') AS error FROM job_run
-                WHERE outcome = 'failed' ORDER BY id DESC LIMIT 1
-                """).map { Failure(job: $0["job"], at: $0["at"], error: $0["error"]) }
-            health.runsFailed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job_run WHERE outcome = 'failed' AND started_at >= ?",
-                                                 arguments: [failedSince.description]) ?? 0
-        }
+        let record = try database.runRecord(failedSince: failedSince)
+        health.lastGoodCycle = record.lastGoodCycle.map { Cycle(id: $0.id, startedAt: $0.startedAt, finishedAt: $0.finishedAt) }
+        health.lastFailure = record.lastFailure.map { Failure(job: $0.job, at: $0.at, error: $0.error) }
+        health.runsFailed = record.runsFailed
         return health
     }
 

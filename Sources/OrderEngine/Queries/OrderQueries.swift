@@ -1,4 +1,4 @@
-import GRDB
+import Foundation
 import OrderModel
 import OrderStore
 
@@ -47,41 +47,20 @@ public struct OrderQueries: Sendable {
 
     /// Orders and lines per stage, stock per sku (the `stockLimit` with most back-ordered first), the last cycles.
     public func status(stockLimit: Int? = 20, cycleLimit: Int = 5) throws -> Status {
-        try engine.database.writer.read { db in
-            let stages = try Row.fetchAll(db, sql: """
-                SELECT stage, COUNT(DISTINCT order_id) AS orders, COUNT(*) AS lines FROM order_line GROUP BY stage
-                """).map { StageCount(stage: $0["stage"], orders: $0["orders"], lines: $0["lines"]) }
-            let order = Stage.builtIn.map(\.rawValue)
-            let sortedStages = stages.sorted { (order.firstIndex(of: $0.stage) ?? 99, $0.stage) < (order.firstIndex(of: $1.stage) ?? 99, $1.stage) }
-            let stockSQL = """
-                SELECT k.sku, k.warehouse, COALESCE(s.on_hand, 0) AS on_hand, COALESCE(s.allocated, 0) AS allocated,
-                       COALESCE(b.qty, 0) AS back_ordered
-                FROM (SELECT sku, warehouse FROM stock
-                      UNION SELECT sku, warehouse FROM order_line INDEXED BY order_line_queue WHERE stage = 'back-order') k
-                LEFT JOIN stock s ON s.sku = k.sku AND s.warehouse = k.warehouse
-                LEFT JOIN (SELECT sku, warehouse, SUM(quantity) AS qty FROM order_line INDEXED BY order_line_queue
-                           WHERE stage = 'back-order' GROUP BY sku, warehouse) b
-                  ON b.sku = k.sku AND b.warehouse = k.warehouse
-                """
-            func summary(_ row: Row) -> StockSummary {
-                StockSummary(sku: row["sku"], warehouse: row["warehouse"], onHand: row["on_hand"], allocated: row["allocated"],
-                             backOrdered: row["back_ordered"])
-            }
-            let limit = stockLimit.map { " LIMIT \($0)" } ?? ""
-            let stock = try Row.fetchAll(db, sql: stockSQL + " ORDER BY back_ordered DESC, k.sku, k.warehouse" + limit).map(summary)
-            let totals = try Row.fetchOne(db, sql: """
-                SELECT '*' AS sku, '*' AS warehouse, COALESCE(SUM(on_hand), 0) AS on_hand, COALESCE(SUM(allocated), 0) AS allocated,
-                       COALESCE(SUM(back_ordered), 0) AS back_ordered FROM (\(stockSQL))
-                """).map(summary)!
-            let cycles = try Row.fetchAll(db, sql: "SELECT id, started_at, finished_at, summary, error FROM cycle ORDER BY id DESC LIMIT ?",
-                                          arguments: [cycleLimit]).map { row in
-                CycleSummary(id: row["id"], startedAt: row["started_at"], finishedAt: row["finished_at"],
-                             counts: (row["summary"] as String?).flatMap { try? JSONDecoder().decode([String: [String: Int]].self, from: Data($0.utf8)) },
-                             error: row["error"])
-            }
-            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_file WHERE written_at IS NULL") ?? 0
-            return Status(stages: sortedStages, stockTotals: totals, stock: stock, cycles: cycles, pendingOutputs: pending)
+        let view = try engine.database.statusView(stockLimit: stockLimit, cycleLimit: cycleLimit)
+        let stages = view.stages.map { StageCount(stage: $0.stage, orders: $0.orders, lines: $0.lines) }
+        let order = Stage.builtIn.map(\.rawValue)
+        let sortedStages = stages.sorted { (order.firstIndex(of: $0.stage) ?? 99, $0.stage) < (order.firstIndex(of: $1.stage) ?? 99, $1.stage) }
+        func summary(_ p: StatusView.StockPosition) -> StockSummary {
+            StockSummary(sku: p.sku, warehouse: p.warehouse, onHand: p.onHand, allocated: p.allocated, backOrdered: p.backOrdered)
         }
+        let cycles = view.cycles.map { run in
+            CycleSummary(id: run.id, startedAt: run.startedAt, finishedAt: run.finishedAt,
+                         counts: run.summaryJSON.flatMap { try? JSONDecoder().decode([String: [String: Int]].self, from: Data($0.utf8)) },
+                         error: run.error)
+        }
+        return Status(stages: sortedStages, stockTotals: summary(view.stockTotals), stock: view.stock.map(summary), cycles: cycles,
+                      pendingOutputs: view.pendingOutputs)
     }
 
     public struct OrderSummary: Codable, Sendable, Hashable {
@@ -103,43 +82,11 @@ public struct OrderQueries: Sendable {
         if let stage, !Stage.builtIn.contains(Stage(rawValue: stage)) {
             try engine.loadRules(mappings: try engine.loadMappings()).requireStage(stage)
         }
-        do {
-            return try orders(stage: stage, customer: customer, limit: limit, sums: .native)
-        } catch let error as DatabaseError where error.message == "integer overflow" {
-            // An order's lines add up beyond Int64: list again with exact sums, that order's value "too large to compute".
-            return try orders(stage: stage, customer: customer, limit: limit, sums: .split)
-        }
-    }
-
-    func orders(stage: String?, customer: String?, limit: Int?, sums: AmountSum) throws -> [OrderSummary] {
-        try engine.database.writer.read { db in
-            var conditions: [String] = []
-            var args: StatementArguments = []
-            if let stage {
-                conditions.append("EXISTS (SELECT 1 FROM order_line x WHERE x.order_id = o.id AND x.stage = ?)")
-                args += [stage]
-            }
-            if let customer {
-                conditions.append("o.customer_ref = ?")
-                args += [customer]
-            }
-            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let limitClause = limit.map { " LIMIT \($0)" } ?? ""
-            return try Row.fetchAll(db, sql: """
-                SELECT o.order_ref, o.order_date, o.customer_ref,
-                       (SELECT group_concat(stage) FROM (SELECT DISTINCT stage FROM order_line WHERE order_id = o.id)) AS stages,
-                       (SELECT COUNT(*) FROM order_line WHERE order_id = o.id) AS lines,
-                       \(sums.subquerySQL("line_value(l.quantity, COALESCE(l.unit_price, p.unit_price, 0))",
-                                          from: "FROM order_line l LEFT JOIN product p ON p.sku = l.sku WHERE l.order_id = o.id", as: "value")),
-                       \(sums.subquerySQL("ch.value", from: "FROM order_charge ch WHERE ch.order_id = o.id", as: "charges"))
-                FROM sales_order o \(whereClause) ORDER BY o.order_date, o.id\(limitClause)
-                """, arguments: args).map { row in
-                OrderSummary(orderRef: row["order_ref"], orderDate: row["order_date"], customerRef: row["customer_ref"],
-                             stages: ((row["stages"] as String?) ?? "").split(separator: ",").map(String.init).sorted(),
-                             lines: row["lines"],
-                             value: sums.total(row, "value", "charges").map(engine.config.money.format)
-                                ?? "too large to compute")
-            }
+        let money = engine.config.money
+        // An order whose lines add up beyond what the engine can hold shows its value as "too large to compute".
+        return try engine.database.orderListings(stage: stage, customer: customer, limit: limit).map { o in
+            OrderSummary(orderRef: o.orderRef, orderDate: o.orderDate, customerRef: o.customerRef, stages: o.stages, lines: o.lines,
+                         value: o.value.map(money.format) ?? "too large to compute")
         }
     }
 
@@ -243,77 +190,33 @@ public struct OrderQueries: Sendable {
 
     /// One order: header, lines with their stage and reason, and the full stage history.
     public func order(_ ref: String) throws -> OrderDetail {
-        try engine.database.writer.read { db in
-            guard let o = try Row.fetchOne(db, sql: """
-                SELECT o.*, f.name AS file_name, c.custom AS customer_custom FROM sales_order o
-                JOIN source_file f ON f.id = o.source_file_id LEFT JOIN customer c ON c.customer_ref = o.customer_ref
-                WHERE o.order_ref = ?
-                """, arguments: [ref]) else {
-                throw EngineError.unknownOrder(ref)
-            }
-            let id: Int64 = o["id"]
-            let money = engine.config.money
-            let lines = try Row.fetchAll(db, sql: """
-                SELECT l.*, COALESCE(l.unit_price, p.unit_price) AS price, p.stock_unit FROM order_line l LEFT JOIN product p ON p.sku = l.sku
-                WHERE l.order_id = ? ORDER BY l.line_no, l.part
-                """, arguments: [id]).map { l in
-                OrderDetail.Line(lineNo: l["line_no"], sku: l["sku"], quantity: l["quantity"],
-                                 unitPrice: (l["price"] as UnitPrice?).map { money.format($0) },
-                                 stage: l["stage"], reasonCode: l["reason_code"], reason: l["stage_reason"], since: l["stage_since"],
-                                 warehouse: l["warehouse"], pickListRef: l["pick_list_ref"], poRef: l["po_ref"],
-                                 custom: Self.custom(l["custom"], prefix: "line."), part: l["part"],
-                                 servedFrom: try Row.fetchAll(db, sql: """
-                                    SELECT s.source, a.quantity FROM allocation a JOIN stock_lot s ON s.id = a.lot_id
-                                    WHERE a.line_id = ? ORDER BY s.received_at, s.id
-                                    """, arguments: [l["id"] as Int64]).map { "\($0[0] as String) ×\($0[1] as Quantity)" },
-                                 quantityAsWritten: l["quantity_as_written"], unitAsWritten: l["unit_as_written"],
-                                 stockUnit: l["stock_unit"])
-            }
-            let nonStock = try Row.fetchAll(db, sql: "SELECT * FROM order_charge WHERE order_id = ? ORDER BY line_no IS NULL, line_no, id",
-                                            arguments: [id]).map { c in
-                OrderDetail.NonStockLine(kind: ChargeKind(rawValue: c["kind"]) ?? .line, lineNo: c["line_no"], sku: c["sku"], quantity: c["quantity"],
-                                         unitPrice: money.format(c["unit_price"] as UnitPrice),
-                                         value: money.format(Money(minorUnits: c["value"])), custom: Self.custom(c["custom"], prefix: "line."))
-            }
-            // Summed here, exactly: a stored line value is within the limit for money, a sum need not be.
-            // Each stock line's value is `LineValue` (rounded once, as everywhere); a non-stock line's is stored.
-            var total: Money? = .zero
-            for l in try Row.fetchAll(db, sql: """
-                SELECT l.quantity, COALESCE(l.unit_price, p.unit_price, 0) AS price, NULL AS value FROM order_line l
-                LEFT JOIN product p ON p.sku = l.sku WHERE l.order_id = ?1 AND l.stage <> 'cancelled'
-                UNION ALL SELECT NULL, NULL, value FROM order_charge WHERE order_id = ?1
-                """, arguments: [id]) {
-                let value: Money? = (l[2] as Int64?).map(Money.init(minorUnits:))
-                    ?? (try? LineValue.of(l[0] as Quantity, at: l[1] as UnitPrice))
-                total = total.flatMap { sum in value.flatMap { try? sum + $0 } }
-            }
-            // The import of each line comes first, from the line itself (databases from before this rule
-            // hold it as a stored move with no from-stage, and that row is shown instead).
-            let history = try Row.fetchAll(db, sql: """
-                SELECT 0 AS kind, l.line_no AS seq, NULL AS from_stage, 'new' AS to_stage,
-                       'imported from ' || f.name || ' line ' || l.source_line AS reason, 'import' AS actor, o.imported_at AS at, l.line_no
-                FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN source_file f ON f.id = o.source_file_id
-                WHERE l.order_id = ?1 AND l.part = 0
-                  AND NOT EXISTS (SELECT 1 FROM stage_move m WHERE m.order_id = l.order_id AND m.line_id = l.id AND m.from_stage IS NULL)
-                UNION ALL
-                SELECT 1, m.id, m.from_stage, m.to_stage, m.reason, m.actor, m.at, l.line_no
-                FROM stage_move m LEFT JOIN order_line l ON l.id = m.line_id WHERE m.order_id = ?1
-                ORDER BY kind, seq
-                """, arguments: [id]).map { m in
-                OrderDetail.Move(lineNo: m["line_no"], from: m["from_stage"], to: m["to_stage"], reason: m["reason"],
-                                 actor: m["actor"], at: m["at"])
-            }
-            var ship: [String: String] = [:]
-            for key in ["name", "address1", "address2", "city", "postcode", "country"] { ship[key] = o["ship_\(key)"] }
-            return OrderDetail(orderRef: o["order_ref"], orderDate: o["order_date"], customerRef: o["customer_ref"],
-                               paymentMethod: o["payment_method"], cardLast4: o["card_last4"], creditState: o["credit_state"],
-                               creditOverride: o["credit_override"], manualHold: o["manual_hold"], shipTo: ship,
-                               sourceFile: o["file_name"], sourceLine: o["source_line"],
-                               stages: Array(Set(lines.map(\.stage))).sorted(), lines: lines, history: history,
-                               custom: Self.custom(o["custom"], prefix: "order."),
-                               customerCustom: Self.custom(o["customer_custom"], prefix: "customer."), currency: o["currency"],
-                               nonStockLines: nonStock, total: total.map(money.format))
+        guard let story = try engine.database.orderStory(ref) else { throw EngineError.unknownOrder(ref) }
+        let money = engine.config.money
+        let lines = story.lines.map { (l: OrderStory.Line) -> OrderDetail.Line in
+            let servedFrom: [String] = l.servedFrom.map { (draw: OrderStory.LotDraw) -> String in "\(draw.source) ×\(draw.quantity)" }
+            let unitPrice: String? = l.price.map { money.format($0) }
+            return OrderDetail.Line(lineNo: l.lineNo, sku: l.sku, quantity: l.quantity, unitPrice: unitPrice,
+                                    stage: l.stage, reasonCode: l.reasonCode, reason: l.reason, since: l.since,
+                                    warehouse: l.warehouse, pickListRef: l.pickListRef, poRef: l.poRef,
+                                    custom: Self.custom(l.customJSON, prefix: "line."), part: l.part,
+                                    servedFrom: servedFrom,
+                                    quantityAsWritten: l.quantityAsWritten, unitAsWritten: l.unitAsWritten, stockUnit: l.stockUnit)
         }
+        let nonStock = story.charges.map { c in
+            OrderDetail.NonStockLine(kind: ChargeKind(rawValue: c.kind) ?? .line, lineNo: c.lineNo, sku: c.sku, quantity: c.quantity,
+                                     unitPrice: money.format(c.unitPrice), value: money.format(c.value),
+                                     custom: Self.custom(c.customJSON, prefix: "line."))
+        }
+        let history = story.history.map {
+            OrderDetail.Move(lineNo: $0.lineNo, from: $0.from, to: $0.to, reason: $0.reason, actor: $0.actor, at: $0.at)
+        }
+        return OrderDetail(orderRef: story.orderRef, orderDate: story.orderDate, customerRef: story.customerRef,
+                           paymentMethod: story.paymentMethod, cardLast4: story.cardLast4, creditState: story.creditState,
+                           creditOverride: story.creditOverride, manualHold: story.manualHold, shipTo: story.shipTo,
+                           sourceFile: story.sourceFile, sourceLine: story.sourceLine,
+                           stages: Array(Set(lines.map { $0.stage })).sorted(), lines: lines, history: history,
+                           custom: Self.custom(story.customJSON, prefix: "order."),
+                           customerCustom: Self.custom(story.customerCustomJSON, prefix: "customer."), currency: story.currency,
+                           nonStockLines: nonStock, total: story.total.map(money.format))
     }
 }
-import Foundation

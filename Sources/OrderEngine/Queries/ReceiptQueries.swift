@@ -1,5 +1,5 @@
-import GRDB
 import OrderModel
+import OrderStore
 
 /// One imported receipt for the command line (`orderflow receipt REF`): its lines as imported, their
 /// custom fields, and the order lines each one funded, oldest first.
@@ -46,32 +46,14 @@ public struct ReceiptQueries: Sendable {
     }
 
     public func receipt(_ ref: String) throws -> ReceiptDetail {
-        try engine.database.writer.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT r.*, f.name AS file_name, l.id AS lot_id, l.remaining FROM receipt r
-                JOIN source_file f ON f.id = r.source_file_id
-                LEFT JOIN stock_lot l ON l.source = 'receipt ' || r.receipt_ref AND l.sku = r.sku AND l.warehouse = r.warehouse
-                  AND l.received_at = r.received_at
-                WHERE r.receipt_ref = ? ORDER BY r.source_line, r.sku
-                """, arguments: [ref])
-            guard let first = rows.first else { throw EngineError.unknownReceipt(ref) }
-            let lines = try rows.map { row -> Line in
-                let lot: Int64? = row["lot_id"]
-                let funded = try lot.map { lot in
-                    try Row.fetchAll(db, sql: """
-                        SELECT o.order_ref, l.line_no, l.part, a.quantity, l.stage FROM allocation a
-                        JOIN order_line l ON l.id = a.line_id JOIN sales_order o ON o.id = l.order_id
-                        WHERE a.lot_id = ? ORDER BY l.queue_key, l.id
-                        """, arguments: [lot]).map {
-                        Funded(orderRef: $0["order_ref"], lineNo: $0["line_no"], part: $0["part"], quantity: $0["quantity"], stage: $0["stage"])
-                    }
-                } ?? []
-                return Line(sku: row["sku"], quantity: row["quantity"], warehouse: row["warehouse"], receivedAt: row["received_at"],
-                            sourceLine: row["source_line"], custom: OrderQueries.custom(row["custom"], prefix: "receipt."),
-                            remaining: row["remaining"], funded: funded,
-                            quantityAsWritten: row["quantity_as_written"], unitAsWritten: row["unit_as_written"])
-            }
-            return ReceiptDetail(receiptRef: ref, sourceFile: first["file_name"], lines: lines)
+        guard let receipt = try engine.database.receiptView(ref) else { throw EngineError.unknownReceipt(ref) }
+        let lines = receipt.lines.map { line in
+            Line(sku: line.sku, quantity: line.quantity, warehouse: line.warehouse, receivedAt: line.receivedAt,
+                 sourceLine: line.sourceLine, custom: OrderQueries.custom(line.customJSON, prefix: "receipt."),
+                 remaining: line.remaining,
+                 funded: line.funded.map { Funded(orderRef: $0.orderRef, lineNo: $0.lineNo, part: $0.part, quantity: $0.quantity, stage: $0.stage) },
+                 quantityAsWritten: line.quantityAsWritten, unitAsWritten: line.unitAsWritten)
         }
+        return ReceiptDetail(receiptRef: ref, sourceFile: receipt.sourceFile, lines: lines)
     }
 }

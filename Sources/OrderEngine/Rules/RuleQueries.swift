@@ -1,7 +1,7 @@
 import Foundation
-import GRDB
 import OrderModel
 import OrderRules
+import OrderStore
 
 /// The Logic Builder's test button and its overview: `orderflow search` and `orderflow rules`.
 public struct RuleQueries: Sendable {
@@ -33,10 +33,9 @@ public struct RuleQueries: Sendable {
         let rules = try engine.loadRules(mappings: mappings)
         if let stage { try rules.requireStage(stage) }
         let today = engine.clock.now.day
-        return try engine.database.writer.read { db in
-            let loader = FactsLoader(tx: .init(db), catalog: catalog, money: engine.config.money, today: today)
+        return try engine.database.read { tx in
+            let loader = FactsLoader(tx: tx, catalog: catalog, money: engine.config.money, today: today)
             let open = Stage.open.map(\.rawValue) + [Stage.dropShip.rawValue] + rules.stages.map(\.name)
-            let storedDate = try db.makeStatement(sql: "SELECT order_date FROM sales_order WHERE order_ref = ?")
             let ids = try loader.orderIDs(stages: stage.map { [$0] } ?? open, prefilter: scope == .order ? rule.prefilter : [])
             var matches: [Match] = []
             for order in try loader.load(ids) {
@@ -51,7 +50,7 @@ public struct RuleQueries: Sendable {
                 func text(_ key: String) -> String { if case .text(let t)? = order.order[key] { return t }; return "" }
                 let stages = Set(order.lines.compactMap(ProcessRuleStep.stage)).sorted()
                 // The same formats as `orders`: the order date as stored, the total as money of the currency.
-                let date = try String.fetchOne(storedDate, arguments: [text("ref")]) ?? order.order["date"].map(ProcessRuleStep.cell) ?? ""
+                let date = try tx.storedOrderDate(of: text("ref")) ?? order.order["date"].map(ProcessRuleStep.cell) ?? ""
                 let total = order.order["total"].map(ProcessRuleStep.cell) ?? ""
                 matches.append(Match(orderRef: text("ref"), orderDate: date, customerRef: text("customer_ref"), stages: stages,
                                      total: engine.config.money.parse(total).map(engine.config.money.format) ?? total, lines: lineNumbers))
@@ -90,32 +89,34 @@ public struct RuleQueries: Sendable {
     public func overview() throws -> Overview {
         let mappings = try engine.loadMappings()
         let rules = try engine.loadRules(mappings: mappings)
-        return try engine.database.writer.read { db in
-            let last = try String.fetchOne(db, sql: "SELECT summary FROM cycle WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1")
-                .flatMap { try? JSONDecoder().decode([String: [String: Int]].self, from: Data($0.utf8)) } ?? [:]
-            var entries: [Overview.EntryInfo] = []
-            for (i, entry) in rules.pipeline.enumerated() {
-                switch entry {
-                case .step(let step):
-                    entries.append(.init(position: i + 1, name: step.rawValue, kind: "step", detail: "built-in step", lastCycle: last[step.rawValue]))
-                case .rule(let rule):
-                    let run = try Row.fetchOne(db, sql: "SELECT matched, acted FROM rule_run WHERE rule = ? ORDER BY id DESC LIMIT 1",
-                                               arguments: [rule.name])
-                    let action: String = switch rule.action {
-                    case .move(let to, _): "move to \(to)"
-                    case .hold: "hold"
-                    case .release: "release to new"
-                    case .output(let folder, _): "write to outbox/\(folder)"
-                    case .shipPolicy(let policy): "set ship policy \(policy)"
-                    }
-                    entries.append(.init(position: i + 1, name: rule.name, kind: "rule",
-                                         detail: "\(rule.scope.rawValue)s in \(rule.stages.joined(separator: ", ")) where \(rule.search.source) -> \(action)",
-                                         lastCycle: run.map { ["matched": $0["matched"], "acted": $0["acted"]] }))
-                }
-            }
-            let stages = Stage.builtIn.map { Overview.StageInfo(name: $0.rawValue, builtIn: true, description: Self.builtInDescriptions[$0.rawValue] ?? "") }
-                + rules.stages.map { Overview.StageInfo(name: $0.name, builtIn: false, description: $0.description) }
-            return Overview(stages: stages, pipeline: entries)
+        let ruleNames = rules.pipeline.compactMap { entry -> String? in
+            guard case .rule(let rule) = entry else { return nil }
+            return rule.name
         }
+        let record = try engine.database.pipelineRecord(rules: ruleNames)
+        let last = record.lastCycleSummaryJSON
+            .flatMap { try? JSONDecoder().decode([String: [String: Int]].self, from: Data($0.utf8)) } ?? [:]
+        var entries: [Overview.EntryInfo] = []
+        for (i, entry) in rules.pipeline.enumerated() {
+            switch entry {
+            case .step(let step):
+                entries.append(.init(position: i + 1, name: step.rawValue, kind: "step", detail: "built-in step", lastCycle: last[step.rawValue]))
+            case .rule(let rule):
+                let run = record.ruleRuns[rule.name]
+                let action: String = switch rule.action {
+                case .move(let to, _): "move to \(to)"
+                case .hold: "hold"
+                case .release: "release to new"
+                case .output(let folder, _): "write to outbox/\(folder)"
+                case .shipPolicy(let policy): "set ship policy \(policy)"
+                }
+                entries.append(.init(position: i + 1, name: rule.name, kind: "rule",
+                                     detail: "\(rule.scope.rawValue)s in \(rule.stages.joined(separator: ", ")) where \(rule.search.source) -> \(action)",
+                                     lastCycle: run.map { ["matched": $0.matched, "acted": $0.acted] }))
+            }
+        }
+        let stages = Stage.builtIn.map { Overview.StageInfo(name: $0.rawValue, builtIn: true, description: Self.builtInDescriptions[$0.rawValue] ?? "") }
+            + rules.stages.map { Overview.StageInfo(name: $0.name, builtIn: false, description: $0.description) }
+        return Overview(stages: stages, pipeline: entries)
     }
 }

@@ -56,12 +56,12 @@ public struct AllocateStep: CycleStep {
     /// Loads the working set, decides with the pure allocator, persists the decisions: one transaction.
     func allocate(_ tx: StoreTransaction, _ context: CycleContext) throws -> (StepReport, [Preview]) {
         let config = context.engine.config
-        var available: [Allocator.StockKey: Quantity] = [:]
-        for (place, free) in try tx.freeStock() { available[place.key] = free }
         let decided: [(Line, Allocator.Outcome)]
         if config.allocationMode == .incremental, try everyOrderShipsPart(tx, config) {
-            decided = try bySku(tx, available: available, splitLines: config.splitLines)
+            decided = try bySku(tx, splitLines: config.splitLines)
         } else {
+            var available: [Allocator.StockKey: Quantity] = [:]
+            for (place, free) in try tx.freeStock() { available[place.key] = free }
             decided = try inOneQueue(tx, context, available: available)
         }
         let (report, preview) = try apply(decided, tx, context)
@@ -77,7 +77,10 @@ public struct AllocateStep: CycleStep {
 
     /// Sku by sku: each sku's new lines and back orders in queue order, back orders read from the queue
     /// index only while the sku has stock left.
-    func bySku(_ tx: StoreTransaction, available: [Allocator.StockKey: Quantity], splitLines: Bool) throws -> [(Line, Allocator.Outcome)] {
+    ///
+    /// Free stock is read for the places looked at only (the whole stock table is the size of the catalogue,
+    /// read for nothing when one receipt came in).
+    func bySku(_ tx: StoreTransaction, splitLines: Bool) throws -> [(Line, Allocator.Outcome)] {
         var keys: Set<Allocator.StockKey> = []
         for place in try tx.placesThatGainedStock() { keys.insert(place.key) }
         for place in try tx.placesOfChangedOrders() { keys.insert(place.key) }
@@ -100,6 +103,10 @@ public struct AllocateStep: CycleStep {
             newLines.append(line)
         }
         closeRun()
+        var available: [Allocator.StockKey: Quantity] = [:]
+        for (place, free) in try tx.freeStock(at: keys.map { StockPlace(sku: $0.sku, warehouse: $0.warehouse) }) {
+            available[place.key] = free
+        }
         var decided: [(Line, Allocator.Outcome)] = []
         let backOrders = try tx.backOrderQueue()
         for key in keys.sorted(by: { ($0.sku, $0.warehouse) < ($1.sku, $1.warehouse) }) {

@@ -15,6 +15,23 @@ extension StoreTransaction {
         }
     }
 
+    /// The free stock (on hand less allocated, when above zero) at `places` only: a look-up by key each
+    /// for a few places, one pass over the table when they are many (a cold cycle's every sku).
+    public func freeStock(at places: [StockPlace]) throws -> [(place: StockPlace, free: Quantity)] {
+        guard places.count <= 2_000 else {
+            let wanted = Set(places)
+            return try freeStock().filter { wanted.contains($0.place) }
+        }
+        let statement = try db.cachedStatement(sql: """
+            SELECT on_hand - allocated FROM stock WHERE sku = ? AND warehouse = ? AND on_hand > allocated
+            """)
+        var found: [(place: StockPlace, free: Quantity)] = []
+        for place in places {
+            if let free = try Quantity.fetchOne(statement, arguments: [place.sku, place.warehouse]) { found.append((place, free)) }
+        }
+        return found
+    }
+
     /// Whether any customer or order states a ship policy other than `part`.
     public func anyShipPolicyOtherThanPart() throws -> Bool {
         try Bool.fetchOne(db, sql: """
