@@ -17,7 +17,7 @@ import TestSupport
         let engine = try home.engine()
         let facts = try engine.database.writer.read { db in
             let id = try #require(try Int64.fetchOne(db, sql: "SELECT id FROM sales_order WHERE order_ref = 'O1'"))
-            return try FactsLoader(db: db, catalog: FieldCatalog(), money: engine.config.money, today: 20_000).load([id])
+            return try FactsLoader(tx: .init(db), catalog: FieldCatalog(), money: engine.config.money, today: 20_000).load([id])
         }
         let order = try #require(facts.first)
         let line = try #require(order.lines.first)

@@ -1,12 +1,12 @@
 import Foundation
-import GRDB
 import OrderModel
 import OrderStore
 import OrderRules
 
-/// Loads what rules see of a set of orders: order, customer, lines and products, in a few set-based queries.
+/// Loads what rules see of a set of orders: order, customer, lines and products, from the store's rows
+/// (a few set-based queries), building only the fields a rule reads.
 struct FactsLoader {
-    let db: Database
+    let tx: StoreTransaction
     let catalog: FieldCatalog
     let money: MoneyFormat
     let today: Int64
@@ -14,8 +14,8 @@ struct FactsLoader {
     /// A rule reads a handful of fields: loading only those spares building the rest for every order.
     private let wanted: [String: Set<String>]?
 
-    init(db: Database, catalog: FieldCatalog, money: MoneyFormat, today: Int64, fields: Set<String>? = nil) {
-        self.db = db; self.catalog = catalog; self.money = money; self.today = today
+    init(tx: StoreTransaction, catalog: FieldCatalog, money: MoneyFormat, today: Int64, fields: Set<String>? = nil) {
+        self.tx = tx; self.catalog = catalog; self.money = money; self.today = today
         // What the step itself reads of every order and line, whatever the rule: the order's ref, the
         // line's number and stage.
         wanted = fields.map { fields in
@@ -28,55 +28,24 @@ struct FactsLoader {
         }
     }
 
-    /// SQL for the rule fields that map straight onto a column (text and true/false only).
-    static let columns: [String: String] = [
-        "customer.terms": "c.terms", "customer.ref": "c.customer_ref", "customer.name": "c.name", "customer.city": "c.city",
-        "customer.country": "c.country", "customer.postcode": "c.postcode", "customer.on_stop": "c.on_stop",
-        "order.ref": "o.order_ref", "order.customer_ref": "o.customer_ref", "order.credit_state": "o.credit_state",
-        "order.payment_method": "COALESCE(o.payment_method, c.terms)", "order.ship_country": "o.ship_country",
-        "order.ship_city": "o.ship_city", "order.ship_postcode": "o.ship_postcode", "order.ship_name": "o.ship_name",
-    ]
-
-    /// The SQL for a rule's necessary conditions that can be checked in the database; nil for the others.
-    static func sql(_ condition: Rule.Condition) -> (String, StatementArguments)? {
-        guard let column = columns["\(condition.entity).\(condition.field)"] else { return nil }
-        var args: StatementArguments = []
+    /// A rule's necessary condition as a filter the store may check in SQL; nil when its values are not
+    /// all text or true/false (the rule itself checks it then, as it checks every condition).
+    static func filter(_ condition: Rule.Condition) -> RuleFactFilter? {
+        guard let comparison = RuleFactFilter.Comparison(rawValue: condition.op) else { return nil }
+        var literals: [RuleFactFilter.Literal] = []
         for value in condition.values {
             switch value {
-            case .text(let t): args += [t]
-            case .bool(let b): args += [b]
+            case .text(let t): literals.append(.text(t))
+            case .bool(let b): literals.append(.bool(b))
             default: return nil
             }
         }
-        if condition.op == "in" { return ("\(column) IN (\(databaseQuestionMarks(count: condition.values.count)))", args) }
-        return ("\(column) \(condition.op) ?", args)
+        return RuleFactFilter(field: "\(condition.entity).\(condition.field)", comparison: comparison, literals: literals)
     }
 
     /// Orders with at least one line in `stages` (all orders when nil), oldest first; `prefilter` narrows them in SQL.
     func orderIDs(stages: [String]?, excludingOverridesFor rule: String? = nil, prefilter: [Rule.Condition] = []) throws -> [Int64] {
-        var sql: String
-        var args: StatementArguments = []
-        if let stages {
-            // Start from the lines at those stages (an index range), not from every order.
-            sql = """
-                SELECT o.id FROM (SELECT DISTINCT order_id FROM order_line WHERE stage IN (\(databaseQuestionMarks(count: stages.count)))) x
-                JOIN sales_order o ON o.id = x.order_id LEFT JOIN customer c ON c.customer_ref = o.customer_ref WHERE 1
-                """
-            args += StatementArguments(stages)
-        } else {
-            sql = "SELECT o.id FROM sales_order o LEFT JOIN customer c ON c.customer_ref = o.customer_ref WHERE 1"
-        }
-        for condition in prefilter {
-            guard let (clause, values) = Self.sql(condition) else { continue }
-            sql += " AND \(clause)"
-            args += values
-        }
-        if let rule {
-            sql += " AND NOT EXISTS (SELECT 1 FROM rule_override r WHERE r.order_id = o.id AND r.rule = ?)"
-            args += [rule]
-        }
-        sql += " ORDER BY o.order_date, o.id"
-        return try Int64.fetchAll(db, sql: sql, arguments: args)
+        try tx.ruleFactOrderIDs(stages: stages, excludingOverridesFor: rule, prefilter: prefilter.compactMap(Self.filter))
     }
 
     func load(_ ids: [Int64]) throws -> [OrderFacts] {
@@ -135,126 +104,112 @@ struct FactsLoader {
     }
 
     func loadChunk(_ ids: [Int64]) throws -> [OrderFacts] {
-        let marks = databaseQuestionMarks(count: ids.count)
-        let args = StatementArguments(ids)
         var lines: [Int64: [Facts]] = [:]
-        let lineQuery = try db.makeStatement(sql: """
-            SELECT l.id, l.order_id, l.line_no, l.sku, l.quantity, COALESCE(l.unit_price, p.unit_price) AS price, l.stage,
-                   l.stage_since, COALESCE(l.warehouse, p.warehouse) AS warehouse, l.custom, l.unit_as_written,
-                   p.sku AS p_sku, p.description, p.category, p.unit_price AS p_price, p.drop_ship, p.supplier_ref,
-                   p.supplier_cost, p.warehouse AS p_warehouse, p.bin_location, p.custom AS p_custom,
-                   p.stock_unit, p.quantity_decimals
-            FROM order_line l LEFT JOIN product p ON p.sku = l.sku
-            WHERE l.order_id IN (\(marks)) ORDER BY l.order_id, l.line_no
-            """)
-        let lc = ColumnIndex(lineQuery)
-        // Only the fields wanted are built (all when no set was given); `put` skips the others unevaluated.
+        // Only the fields wanted are built (all when no set was given); `put` skips the others unevaluated,
+        // and the store's rows decode a column only when it is read.
         let (lineWants, productWants, orderWants, customerWants) = (wanted?["line"], wanted?["product"], wanted?["order"], wanted?["customer"])
         func put(_ values: inout [String: Value], _ wants: Set<String>?, _ name: String, _ value: @autoclosure () -> Value) {
             if wants?.contains(name) ?? true { values[name] = value() }
         }
         /// What the order's own fields are computed from, per line.
         struct Facts { var line: LineFacts; var stage: String; var stageSince: String; var value: Decimal?; var quantity: Decimal }
-        for row in try Row.fetchAll(lineQuery, arguments: args) {
-            let quantity: Quantity = row[lc.quantity]
-            let price: UnitPrice? = row[lc.price]
+        try tx.forEachRuleFactLine(ofOrders: ids) { row in
+            let quantity = row.quantity
+            let price = row.price
             // The line value as everywhere (`LineValue`, rounded to the minor unit); one beyond Int64 is the exact
             // Decimal product: a large number to a rule, not a trap.
             let value = price.map { p in
                 (try? LineValue.of(quantity, at: p)).map { amount($0.minorUnits) } ?? self.price(p) * Self.decimal(quantity)
             }
-            let stage: String = row[lc.stage], stageSince: String = row[lc.stage_since]
+            let stage = row.stage, stageSince = row.stageSince
             var line: [String: Value] = [:]
-            put(&line, lineWants, "line_no", .number(Decimal(row[lc.line_no] as Int)))
-            put(&line, lineWants, "sku", .text(row[lc.sku]))
+            put(&line, lineWants, "line_no", .number(Decimal(row.lineNo)))
+            put(&line, lineWants, "sku", .text(row.sku))
             put(&line, lineWants, "quantity", .number(Self.decimal(quantity)))
             put(&line, lineWants, "unit_price", priceValue(price))
             put(&line, lineWants, "value", value.map(Value.number) ?? .null)
             put(&line, lineWants, "stage", .text(stage))
             put(&line, lineWants, "days_in_stage", day(stageSince).map { .number(Decimal(today - $0)) } ?? .null)
-            put(&line, lineWants, "warehouse", text(row[lc.warehouse]))
-            put(&line, lineWants, "unit_as_written", text(row[lc.unit_as_written]))
-            custom(row[lc.custom], entity: "line", wants: lineWants, into: &line)
+            put(&line, lineWants, "warehouse", text(row.warehouse))
+            put(&line, lineWants, "unit_as_written", text(row.unitAsWritten))
+            custom(row.custom, entity: "line", wants: lineWants, into: &line)
             var product: [String: Value]? = nil
-            if row[lc.p_sku] as String? != nil {
+            if row.hasProduct {
                 var p: [String: Value] = [:]
-                put(&p, productWants, "sku", .text(row[lc.p_sku]))
-                put(&p, productWants, "description", .text(row[lc.description]))
-                put(&p, productWants, "category", .text(row[lc.category]))
-                put(&p, productWants, "unit_price", priceValue(row[lc.p_price]))
-                put(&p, productWants, "drop_ship", .bool(row[lc.drop_ship]))
-                put(&p, productWants, "supplier_ref", text(row[lc.supplier_ref]))
-                put(&p, productWants, "supplier_cost", priceValue(row[lc.supplier_cost]))
-                put(&p, productWants, "warehouse", text(row[lc.p_warehouse]))
-                put(&p, productWants, "bin_location", text(row[lc.bin_location]))
-                put(&p, productWants, "stock_unit", text(row[lc.stock_unit]))
-                put(&p, productWants, "quantity_decimals", .number(Decimal(row[lc.quantity_decimals] as Int)))
-                custom(row[lc.p_custom], entity: "product", wants: productWants, into: &p)
+                put(&p, productWants, "sku", .text(row.productSKU))
+                put(&p, productWants, "description", .text(row.productDescription))
+                put(&p, productWants, "category", .text(row.productCategory))
+                put(&p, productWants, "unit_price", priceValue(row.productPrice))
+                put(&p, productWants, "drop_ship", .bool(row.productDropShip))
+                put(&p, productWants, "supplier_ref", text(row.productSupplierRef))
+                put(&p, productWants, "supplier_cost", priceValue(row.productSupplierCost))
+                put(&p, productWants, "warehouse", text(row.productWarehouse))
+                put(&p, productWants, "bin_location", text(row.productBinLocation))
+                put(&p, productWants, "stock_unit", text(row.productStockUnit))
+                put(&p, productWants, "quantity_decimals", .number(Decimal(row.productQuantityDecimals)))
+                custom(row.productCustom, entity: "product", wants: productWants, into: &p)
                 product = p
             }
-            lines[row[lc.order_id], default: []].append(Facts(line: LineFacts(lineID: row[lc.id], line: line, product: product),
-                                                               stage: stage, stageSince: stageSince, value: value,
-                                                               quantity: Self.decimal(quantity)))
+            lines[row.orderID, default: []].append(Facts(line: LineFacts(lineID: row.lineID, line: line, product: product),
+                                                         stage: stage, stageSince: stageSince, value: value,
+                                                         quantity: Self.decimal(quantity)))
         }
         // Non-stock lines count in the order's total only (rules' `line` facts are the stock lines).
         var charges: [Int64: Decimal] = [:]
         if orderWants?.contains("total") ?? true {
-            for row in try Row.fetchAll(db, sql: "SELECT order_id, value FROM order_charge WHERE order_id IN (\(marks))", arguments: args) {
-                charges[row[0], default: 0] += amount(row[1])
+            for charge in try tx.ruleFactCharges(ofOrders: ids) {
+                charges[charge.orderID, default: 0] += amount(charge.value)
             }
         }
         var out: [OrderFacts] = []
-        let orderQuery = try db.makeStatement(sql: """
-            SELECT o.*, c.customer_ref AS c_ref, c.name AS c_name, c.terms, c.credit_limit, c.balance, c.on_stop, c.email,
-                   c.address1, c.address2, c.city, c.postcode, c.country, c.currency AS c_currency, c.custom AS c_custom
-            FROM sales_order o LEFT JOIN customer c ON c.customer_ref = o.customer_ref
-            WHERE o.id IN (\(marks)) ORDER BY o.order_date, o.id
-            """)
-        let oc = ColumnIndex(orderQuery)
-        for row in try Row.fetchAll(orderQuery, arguments: args) {
-            let id: Int64 = row[oc.id]
+        try tx.forEachRuleFactOrder(ofOrders: ids) { row in
+            let id = row.orderID
             let orderLines = lines[id] ?? []
-            let live = orderLines.filter { $0.stage != "cancelled" }
+            let live = orderLines.filter { $0.stage != Stage.cancelled.rawValue }
+            let known = row.hasCustomer
             var customer: [String: Value]? = nil
-            if row[oc.c_ref] as String? != nil {
+            if known {
                 var c: [String: Value] = [:]
-                put(&c, customerWants, "ref", .text(row[oc.c_ref]))
-                put(&c, customerWants, "name", .text(row[oc.c_name]))
-                put(&c, customerWants, "terms", .text(row[oc.terms]))
-                put(&c, customerWants, "credit_limit", number(row[oc.credit_limit]))
-                put(&c, customerWants, "balance", number(row[oc.balance]))
-                put(&c, customerWants, "on_stop", .bool(row[oc.on_stop]))
-                put(&c, customerWants, "email", .text(row[oc.email]))
-                put(&c, customerWants, "address1", .text(row[oc.address1]))
-                put(&c, customerWants, "address2", .text(row[oc.address2]))
-                put(&c, customerWants, "city", .text(row[oc.city]))
-                put(&c, customerWants, "postcode", .text(row[oc.postcode]))
-                put(&c, customerWants, "country", .text(row[oc.country]))
-                put(&c, customerWants, "currency", text(row[oc.c_currency]))
-                custom(row[oc.c_custom], entity: "customer", wants: customerWants, into: &c)
+                put(&c, customerWants, "ref", .text(row.customerRef))
+                put(&c, customerWants, "name", .text(row.customerName))
+                put(&c, customerWants, "terms", .text(row.customerTerms))
+                put(&c, customerWants, "credit_limit", number(row.customerCreditLimit))
+                put(&c, customerWants, "balance", number(row.customerBalance))
+                put(&c, customerWants, "on_stop", .bool(row.customerOnStop))
+                put(&c, customerWants, "email", .text(row.customerEmail))
+                put(&c, customerWants, "address1", .text(row.customerAddress1))
+                put(&c, customerWants, "address2", .text(row.customerAddress2))
+                put(&c, customerWants, "city", .text(row.customerCity))
+                put(&c, customerWants, "postcode", .text(row.customerPostcode))
+                put(&c, customerWants, "country", .text(row.customerCountry))
+                put(&c, customerWants, "currency", text(row.customerCurrency))
+                custom(row.customerCustom, entity: "customer", wants: customerWants, into: &c)
                 customer = c
             }
-            let orderDay = day(row[oc.order_date])
+            let orderDay = day(row.orderDate)
             var order: [String: Value] = [:]
-            put(&order, orderWants, "ref", .text(row[oc.order_ref]))
+            put(&order, orderWants, "ref", .text(row.orderRef))
             put(&order, orderWants, "date", orderDay.map(Value.date) ?? .null)
             put(&order, orderWants, "total", .number(live.reduce(charges[id] ?? 0) { $0 + ($1.value ?? 0) }))
             put(&order, orderWants, "item_count", .number(live.reduce(Decimal(0)) { $0 + $1.quantity }))
             put(&order, orderWants, "line_count", .number(Decimal(live.count)))
-            put(&order, orderWants, "payment_method", text(row[oc.payment_method] ?? (row[oc.c_ref] as String? != nil ? row[oc.terms] : nil)))
-            put(&order, orderWants, "customer_ref", .text(row[oc.customer_ref]))
-            put(&order, orderWants, "currency", text(row[oc.currency]))
-            put(&order, orderWants, "credit_state", .text(row[oc.credit_state]))
+            put(&order, orderWants, "payment_method", text(row.paymentMethod ?? (known ? row.customerTerms : nil)))
+            put(&order, orderWants, "customer_ref", .text(row.customerRef))
+            put(&order, orderWants, "currency", text(row.currency))
+            put(&order, orderWants, "credit_state", .text(row.creditState))
             put(&order, orderWants, "stage", {
                 let stages = Set(live.map(\.stage))
                 return stages.count == 1 ? .text(stages.first!) : (stages.isEmpty ? .null : .text("mixed"))
             }())
             put(&order, orderWants, "days_in_stage", live.compactMap { day($0.stageSince) }.max().map { .number(Decimal(today - $0)) } ?? .null)
             put(&order, orderWants, "age_days", orderDay.map { .number(Decimal(today - $0)) } ?? .null)
-            for key in ["ship_name", "ship_address1", "ship_address2", "ship_city", "ship_postcode", "ship_country"] {
-                put(&order, orderWants, key, .text(row[oc[key]]))
-            }
-            custom(row[oc.custom], entity: "order", wants: orderWants, into: &order)
+            put(&order, orderWants, "ship_name", .text(row.shipName))
+            put(&order, orderWants, "ship_address1", .text(row.shipAddress1))
+            put(&order, orderWants, "ship_address2", .text(row.shipAddress2))
+            put(&order, orderWants, "ship_city", .text(row.shipCity))
+            put(&order, orderWants, "ship_postcode", .text(row.shipPostcode))
+            put(&order, orderWants, "ship_country", .text(row.shipCountry))
+            custom(row.custom, entity: "order", wants: orderWants, into: &order)
             out.append(OrderFacts(orderID: id, order: order, customer: customer, lines: orderLines.map(\.line)))
         }
         return out

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import OrderExport
 import OrderModel
 import OrderStore
@@ -20,16 +19,16 @@ public struct ProcessRuleStep: CycleStep {
     }
 
     public func run(_ context: CycleContext) throws -> StepReport {
-        let (matched, acted, wroteOutput) = try context.db.write { db -> (Int, Int, Bool) in
-            let loader = FactsLoader(db: db, catalog: catalog, money: context.money, today: context.now.day, fields: rule.fields)
+        let (matched, acted, wroteOutput) = try context.store.write { tx -> (Int, Int, Bool) in
+            let loader = FactsLoader(tx: tx, catalog: catalog, money: context.money, today: context.now.day, fields: rule.fields)
             let facts = try loader.load(try loader.orderIDs(stages: rule.stages, excludingOverridesFor: rule.name,
                                                             prefilter: rule.scope == .order ? rule.search.prefilter : []))
-            let mover = StageMover(db: db, at: context.now, cycleID: context.cycleID, actor: "rule:\(rule.name)")
+            let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "rule:\(rule.name)")
             let batch = try StageMover.Batch(mover)
             let looked = Set(rule.stages)
             var matched = 0, acted = 0
             var rows: [[String]] = []
-            var outputs: [(Int64, Int64)] = []
+            var outputs: [(orderID: Int64, lineID: Int64)] = []
             for order in facts {
                 let lines: [LineFacts]
                 switch rule.scope {
@@ -44,27 +43,23 @@ public struct ProcessRuleStep: CycleStep {
                 let ref = order.order["ref"].flatMap { if case .text(let t) = $0 { t } else { nil } }
                 switch rule.action {
                 case .move(let to, let reason):
-                    acted += try move(lines, of: order, to: Stage(rawValue: to), reason: reason, batch: batch, db: db)
-                    try ExceptionEntry(kind: to, orderRef: ref, lineNo: rule.scope == .line && lines.count == 1 ? Self.lineNo(lines[0]) : nil,
-                                       reason: "\(rule.name): \(reason)").insert(db, cycleID: context.cycleID)
+                    acted += try move(lines, of: order, to: Stage(rawValue: to), reason: reason, batch: batch, tx: tx)
+                    try tx.record(ExceptionNote(kind: to, orderRef: ref, lineNo: rule.scope == .line && lines.count == 1 ? Self.lineNo(lines[0]) : nil,
+                                                reason: "\(rule.name): \(reason)"), cycleID: context.cycleID)
                 case .hold(let reason):
-                    acted += try move(lines, of: order, to: .onHold, reason: "held by rule: \(reason)", batch: batch, db: db)
-                    try db.execute(sql: "UPDATE sales_order SET manual_hold = 1 WHERE id = ?", arguments: [order.orderID])
-                    try ExceptionEntry(kind: Stage.onHold.rawValue, orderRef: ref, reason: "\(rule.name): \(reason)").insert(db, cycleID: context.cycleID)
+                    acted += try move(lines, of: order, to: .onHold, reason: "held by rule: \(reason)", batch: batch, tx: tx)
+                    try tx.setManualHold(true, ofOrder: order.orderID)
+                    try tx.record(ExceptionNote(kind: Stage.onHold.rawValue, orderRef: ref, reason: "\(rule.name): \(reason)"), cycleID: context.cycleID)
                 case .shipPolicy(let policy):
-                    try db.execute(sql: "UPDATE sales_order SET ship_policy = ?, changed = 1 WHERE id = ? AND COALESCE(ship_policy, '') <> ?",
-                                   arguments: [policy.description, order.orderID, policy.description])
-                    acted += db.changesCount
+                    if try tx.setShipPolicy(policy.description, ofOrder: order.orderID) { acted += 1 }
                 case .release(let reason):
-                    acted += try move(lines, of: order, to: .new, reason: reason, batch: batch, db: db, code: nil)
-                    try db.execute(sql: "UPDATE sales_order SET manual_hold = 0 WHERE id = ?", arguments: [order.orderID])
+                    acted += try move(lines, of: order, to: .new, reason: reason, batch: batch, tx: tx, code: nil)
+                    try tx.setManualHold(false, ofOrder: order.orderID)
                 case .output(_, let columns):
                     let targets: [LineFacts?] = rule.scope == .order ? [nil] : lines.map { $0 }
                     for line in targets {
                         let lineID = line?.lineID ?? 0
-                        let done = try Bool.fetchOne(db, sql: "SELECT 1 FROM rule_output WHERE rule = ? AND order_id = ? AND line_id = ?",
-                                                     arguments: [rule.name, order.orderID, lineID]) ?? false
-                        if done { continue }
+                        if try tx.hasRuleOutput(rule: rule.name, orderID: order.orderID, lineID: lineID) { continue }
                         rows.append(columns.map { Self.cell($0.1.value(order, line: line, today: context.now.day)) })
                         outputs.append((order.orderID, lineID))
                         acted += 1
@@ -77,17 +72,13 @@ public struct ProcessRuleStep: CycleStep {
             if case .output(let folder, let columns) = rule.action, !rows.isEmpty {
                 var csv = CSVWriter(header: columns.map(\.0))
                 for row in rows { csv.append(row) }
-                let number = try OutboxSequence.next(db, folder: folder)
-                let id = try ExportStep.store(db, context, folder: folder, name: String(format: "%@-%06d.csv", ExportStep.safeName(rule.name), number),
+                let number = try OutboxSequence.next(tx, folder: folder)
+                let id = try ExportStep.store(tx, context, folder: folder, name: String(format: "%@-%06d.csv", ExportStep.safeName(rule.name), number),
                                               bytes: csv.bytes, rows: csv.rows)
-                for (orderID, lineID) in outputs {
-                    try db.execute(sql: "INSERT INTO rule_output (rule, order_id, line_id, outbox_file_id) VALUES (?, ?, ?, ?)",
-                                   arguments: [rule.name, orderID, lineID, id])
-                }
+                try tx.recordRuleOutputs(rule: rule.name, outputs, file: id)
                 wrote = true
             }
-            try db.execute(sql: "INSERT INTO rule_run (cycle_id, rule, matched, acted, at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [context.cycleID, rule.name, matched, acted, context.now.description])
+            try tx.recordRuleRun(rule: rule.name, matched: matched, acted: acted, cycleID: context.cycleID, at: context.now)
             return (matched, acted, wrote)
         }
         var warnings: [String] = []
@@ -96,10 +87,10 @@ public struct ProcessRuleStep: CycleStep {
     }
 
     /// Gives back any stock the lines hold and stages their moves (written together after the search).
-    func move(_ lines: [LineFacts], of order: OrderFacts, to stage: Stage, reason: String, batch: StageMover.Batch, db: Database,
+    func move(_ lines: [LineFacts], of order: OrderFacts, to stage: Stage, reason: String, batch: StageMover.Batch, tx: StoreTransaction,
               code: String?? = .none) throws -> Int {
         let ids = lines.map(\.lineID)
-        try StockLedger(StoreTransaction(db)).release(lineIDs: ids)
+        try StockLedger(tx).release(lineIDs: ids)
         for line in lines {
             guard let from = Self.stage(line), from != stage.rawValue else { continue }
             try batch.stage(line.lineID, orderID: order.orderID, from: Stage(rawValue: from), to: stage,

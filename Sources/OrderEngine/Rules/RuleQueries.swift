@@ -34,8 +34,7 @@ public struct RuleQueries: Sendable {
         if let stage { try rules.requireStage(stage) }
         let today = engine.clock.now.day
         return try engine.database.read { tx in
-            // The facts loader still reads through the connection itself.
-            let loader = FactsLoader(db: tx.db, catalog: catalog, money: engine.config.money, today: today)
+            let loader = FactsLoader(tx: tx, catalog: catalog, money: engine.config.money, today: today)
             let open = Stage.open.map(\.rawValue) + [Stage.dropShip.rawValue] + rules.stages.map(\.name)
             let ids = try loader.orderIDs(stages: stage.map { [$0] } ?? open, prefilter: scope == .order ? rule.prefilter : [])
             var matches: [Match] = []

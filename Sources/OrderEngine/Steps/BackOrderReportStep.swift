@@ -28,9 +28,8 @@ public struct BackOrderReportStep: CycleStep {
                             "\(today - since)", "\(line.available)", "\(max(.zero, try line.quantity - line.available))",
                             line.available >= line.quantity ? "Y" : "N", line.customerRef, String(line.orderDate.prefix(10))])
             }
-            // The outbox's sequence and files are still kept by the engine's outbox code, which takes the connection.
             let number = try OutboxSequence.next(tx, folder: "back-orders")
-            _ = try ExportStep.store(tx.db, context, folder: "back-orders", name: String(format: "BO-%06d.csv", number), bytes: csv.bytes,
+            _ = try ExportStep.store(tx, context, folder: "back-orders", name: String(format: "BO-%06d.csv", number), bytes: csv.bytes,
                                      rows: csv.rows)
             return lines.count
         }
