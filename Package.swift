@@ -42,7 +42,6 @@ let package = Package(
             dependencies: [
                 "OrderModel", "OrderStore", "OrderImport", "OrderRules", "OrderAllocation", "OrderExport", "OrderJobs",
                 "CCrashGuard",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -243,7 +243,6 @@ public struct CycleContext: Sendable {
     public var observer: (any ImportObserver)? = nil
     public var options = Engine.RunOptions()
     var logger: Logger { engine.logger }
-    var db: CycleContextWriter { engine.database.writer }
     /// The store: steps read their working set and persist their decisions through it.
     public var store: OrderDatabase { engine.database }
     var money: MoneyFormat { engine.config.money }

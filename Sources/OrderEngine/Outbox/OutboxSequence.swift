@@ -20,7 +20,7 @@ public enum OutboxFolder {
 /// (`catchUp`), so it never hands out a number a file already has.
 enum OutboxSequence {
     /// Takes the next number of `folder`'s sequence, inside the caller's write transaction.
-    static func next(_ transaction: some OutboxNumbering, folder: String) throws -> Int {
+    static func next(_ transaction: StoreTransaction, folder: String) throws -> Int {
         guard let last = try transaction.takeOutboxNumber(in: folder) else {
             throw EngineError.notPossible("the outbox sequence of \(folder) cannot be read back after it was taken; the database may be damaged")
         }

@@ -1,31 +1,15 @@
 import GRDB
 
-/// What takes the next number of an outbox folder's gapless sequence inside a write transaction.
-///
-/// A store transaction does; during the move of SQL into the store a GRDB connection does too, so that
-/// engine code still holding one (the export steps) keeps calling `OutboxSequence.next` unchanged. Once
-/// every caller passes a `StoreTransaction`, the connection's conformance goes.
-public protocol OutboxNumbering {
-    /// Takes the next number of `folder`'s sequence (1 for a folder that has none yet); nil if it cannot
-    /// be read back after it was taken (a damaged database).
-    func takeOutboxNumber(in folder: String) throws -> Int?
-}
-
-extension StoreTransaction: OutboxNumbering {
+extension StoreTransaction {
+    /// Takes the next number of `folder`'s gapless sequence (1 for a folder that has none yet); nil if it
+    /// cannot be read back after it was taken (a damaged database). Numbers are taken inside the transaction
+    /// that creates the document, so a rolled-back cycle takes none and no number is used twice.
     public func takeOutboxNumber(in folder: String) throws -> Int? {
-        try db.takeOutboxNumber(in: folder)
-    }
-}
-
-extension Database: OutboxNumbering {
-    /// Numbers are taken inside the transaction that creates the document, so a rolled-back cycle takes
-    /// none and no number is used twice.
-    public func takeOutboxNumber(in folder: String) throws -> Int? {
-        try cachedStatement(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO outbox_sequence (folder, last) VALUES (?, 1)
             ON CONFLICT (folder) DO UPDATE SET last = last + 1
             """).execute(arguments: [folder])
-        return try Int.fetchOne(cachedStatement(sql: "SELECT last FROM outbox_sequence WHERE folder = ?"), arguments: [folder])
+        return try Int.fetchOne(db.cachedStatement(sql: "SELECT last FROM outbox_sequence WHERE folder = ?"), arguments: [folder])
     }
 }
 
