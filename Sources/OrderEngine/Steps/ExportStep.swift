@@ -133,10 +133,11 @@ public struct ExportStep: CycleStep {
     func exportExceptions(_ tx: StoreTransaction, _ context: CycleContext) throws -> Int {
         var csv = CSVWriter(header: Documents.exceptionHeader)
         var last: Int64 = 0
-        try tx.forEachExceptionToReport { e in
+        try tx.forEachExceptionToReport { exception in
+            let e = exception.note
             csv.append([e.kind, e.orderRef ?? "", e.lineNo.map(String.init) ?? "", e.sku ?? "",
                         e.reason, e.sourceFile ?? "", e.sourceLine.map(String.init) ?? ""])
-            last = e.id
+            last = exception.id
         }
         guard csv.rows > 0 else { return 0 }
         let number = try OutboxSequence.next(tx, folder: OutboxFolder.exceptions)

@@ -47,14 +47,9 @@ public struct PurchaseOrderToWrite: Sendable {
     public var lines: [Line]
 }
 
-/// An exception raised since the last exception report, with the source file and line of its order.
+/// An exception raised since the last exception report (its row id, the watermark of the next report), with the
+/// source file and line of its order filled in where the exception names none.
 public struct ExceptionToReport: Sendable {
     public var id: Int64
-    public var kind: String
-    public var orderRef: String?
-    public var lineNo: Int?
-    public var sku: String?
-    public var reason: String
-    public var sourceFile: String?
-    public var sourceLine: Int?
+    public var note: ExceptionNote
 }

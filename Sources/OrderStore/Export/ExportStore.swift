@@ -167,8 +167,9 @@ extension StoreTransaction {
             (c.id, c.kind, c.order_ref, c.line_no, c.sku, c.reason, c.source_file, c.source_line)
         let rows = try Row.fetchCursor(query, arguments: [reported])
         while let row = try rows.next() {
-            try body(ExceptionToReport(id: row[id], kind: row[kind], orderRef: row[orderRef], lineNo: row[lineNo], sku: row[sku],
-                                       reason: row[reason], sourceFile: row[sourceFile], sourceLine: row[sourceLine]))
+            try body(ExceptionToReport(id: row[id], note: ExceptionNote(
+                kind: row[kind], orderRef: row[orderRef], lineNo: row[lineNo], sku: row[sku],
+                reason: row[reason], sourceFile: row[sourceFile], sourceLine: row[sourceLine])))
         }
     }
 
