@@ -74,21 +74,24 @@ extension StoreTransaction {
     }
 
     /// Lays out the new lines to allocate (credit passed, not drop-ship) in (sku, warehouse, queue) order,
-    /// by id, in a scratch table of this transaction, and returns how many there are; `stagedNewLines`
+    /// as allocation reads them, in a scratch table of this transaction, and returns how many there are; `stagedNewLines`
     /// then reads them a slice at a time.
     ///
     /// A cold cycle allocates hundreds of thousands of new lines: holding them all as values, with their
-    /// decisions and moves, was most of a large cycle's memory. Laid out once (ids only, sorted by SQLite
-    /// outside the process's memory), they are decided and written a slice at a time, and no statement is
+    /// decisions and moves, was most of a large cycle's memory. Laid out once (sorted by SQLite, in a
+    /// temporary file, outside the process's memory), they are decided and written a slice at a time, and no statement is
     /// left reading `order_line` while the slices' moves are written to it.
     public func stageNewLinesByPlace() throws -> Int {
         try db.execute(sql: """
-            CREATE TEMP TABLE IF NOT EXISTS allocation_order (position INTEGER PRIMARY KEY, line_id INTEGER NOT NULL);
+            CREATE TEMP TABLE IF NOT EXISTS allocation_order (
+                position INTEGER PRIMARY KEY, id INTEGER NOT NULL, order_id INTEGER NOT NULL, line_no INTEGER NOT NULL,
+                sku TEXT NOT NULL, warehouse TEXT NOT NULL, quantity INTEGER NOT NULL, stage TEXT NOT NULL,
+                order_ref TEXT NOT NULL, queue_key TEXT);
             DELETE FROM allocation_order;
-            INSERT INTO allocation_order (line_id)
-            SELECT l.id FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
+            INSERT INTO allocation_order (id, order_id, line_no, sku, warehouse, quantity, stage, order_ref, queue_key)
+            SELECT \(AllocationCandidate.columns) FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
             WHERE l.stage = \(Stage.new.sql) AND o.credit_state = 'passed' AND p.drop_ship = 0
-            ORDER BY l.sku, COALESCE(l.warehouse, p.warehouse), l.queue_key;
+            ORDER BY l.sku, warehouse, l.queue_key;
             """)
         return db.changesCount
     }
@@ -96,9 +99,8 @@ extension StoreTransaction {
     /// The laid-out new lines at positions `after + 1 ... after + limit`, in order (see `stageNewLinesByPlace`).
     public func stagedNewLines(after: Int, limit: Int) throws -> [AllocationCandidate] {
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT \(AllocationCandidate.columns) FROM allocation_order a CROSS JOIN order_line l ON l.id = a.line_id
-            JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
-            WHERE a.position > ? AND a.position <= ? ORDER BY a.position
+            SELECT id, order_id, line_no, sku, warehouse, quantity, stage, order_ref, queue_key FROM allocation_order
+            WHERE position > ? AND position <= ? ORDER BY position
             """), arguments: [after, after + limit]).map(AllocationCandidate.init)
     }
 
