@@ -37,11 +37,12 @@ let package = Package(
         .target(name: "OrderAllocation", dependencies: ["OrderModel"], swiftSettings: strict),
         .target(name: "OrderExport", dependencies: ["OrderModel"], swiftSettings: strict),
         .target(name: "OrderJobs", dependencies: ["OrderModel"], swiftSettings: strict),
+        // The inbox watcher: settled files claimed into processing/, then archived or failed, never lost.
+        .target(name: "OrderInbox", dependencies: ["OrderModel", "OrderImport", "OrderExport", "CCrashGuard"], swiftSettings: strict),
         .target(
             name: "OrderEngine",
             dependencies: [
-                "OrderModel", "OrderStore", "OrderImport", "OrderRules", "OrderAllocation", "OrderExport", "OrderJobs",
-                "CCrashGuard",
+                "OrderModel", "OrderStore", "OrderImport", "OrderInbox", "OrderRules", "OrderAllocation", "OrderExport", "OrderJobs",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -54,7 +55,7 @@ let package = Package(
         // The long-running engine: the job loop as a swift-service-lifecycle Service.
         .target(
             name: "OrderDaemon",
-            dependencies: ["OrderEngine", "OrderModel", "OrderStore", "OrderImport", "OrderJobs",
+            dependencies: ["OrderEngine", "OrderInbox", "OrderModel", "OrderStore", "OrderImport", "OrderJobs",
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
@@ -82,7 +83,8 @@ let package = Package(
         .testTarget(name: "OrderAllocationTests", dependencies: ["OrderAllocation", "OrderModel"]),
         .testTarget(name: "OrderExportTests", dependencies: ["OrderExport", "OrderModel"]),
         .testTarget(name: "OrderJobsTests", dependencies: ["OrderJobs", "OrderModel"]),
-        .testTarget(name: "OrderEngineTests", dependencies: ["OrderEngine", "OrderDaemon", "OrderStore", "OrderJobs", "OrderModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "OrderInboxTests", dependencies: ["OrderInbox"]),
+        .testTarget(name: "OrderEngineTests", dependencies: ["OrderEngine", "OrderDaemon", "OrderInbox", "OrderStore", "OrderJobs", "OrderModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "OrderDaemonTests", dependencies: ["OrderDaemon", "OrderEngine", "OrderJobs", "OrderModel", "TestSupport",
                                                            .product(name: "GRDB", package: "GRDB.swift"),
                                                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

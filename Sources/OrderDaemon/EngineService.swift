@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OrderEngine
 import OrderModel
+import OrderInbox
 import ServiceLifecycle
 #if canImport(Glibc)
 import Glibc

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OrderExport
 import OrderImport
+import OrderInbox
 import OrderModel
 import OrderStore
 

@@ -1,5 +1,6 @@
 import Foundation
 import OrderModel
+import OrderInbox
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import Foundation
 import OrderImport
+import OrderInbox
 import OrderModel
 
 /// `orderflow check`: everything that would stop or spoil an import, found before it runs.
@@ -43,7 +44,7 @@ public struct HomeCheck: Sendable {
         } catch {
             report.problems.append(error.description)
         }
-        let inbox = Inbox(home: home)
+        let inbox = Inbox(folders: home.inboxFolders)
         var settings = config.inbox
         settings.settle = -.infinity
         settings.maxFilesPerPoll = 0

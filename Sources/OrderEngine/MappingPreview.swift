@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OrderImport
+import OrderInbox
 import OrderModel
 import OrderStore
 

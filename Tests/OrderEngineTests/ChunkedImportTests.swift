@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OrderEngine
+import OrderInbox
 import OrderModel
 import OrderStore
 import Synchronization

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import OrderEngine
+import OrderInbox
 import OrderModel
 import TestSupport
 

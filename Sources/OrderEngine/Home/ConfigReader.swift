@@ -1,6 +1,7 @@
 import Foundation
 import OrderExport
 import OrderImport
+import OrderInbox
 import OrderJobs
 import OrderModel
 import Yams

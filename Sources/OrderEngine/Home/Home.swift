@@ -1,4 +1,5 @@
 import Foundation
+import OrderInbox
 import OrderExport
 
 /// A working home: the folders and files one engine owns.
@@ -82,5 +83,12 @@ extension Home {
         guard fm.fileExists(atPath: database.path) else {
             throw .notPossible("no database at \(database.path): this home has not been set up; 'orderflow init --home \(path)' creates it (then 'orderflow cycle' imports the inbox)")
         }
+    }
+}
+
+extension Home {
+    /// The folders the inbox watcher moves files through.
+    public var inboxFolders: InboxFolders {
+        InboxFolders(inbox: inbox, processing: processing, archive: archive, failed: failed)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OrderImport
+import OrderInbox
 import OrderModel
 import OrderStore
 
@@ -34,7 +35,7 @@ public struct ImportStep: CycleStep {
     }
 
     public func run(_ context: CycleContext) throws -> StepReport {
-        let inbox = Inbox(home: context.engine.home)
+        let inbox = Inbox(folders: context.engine.home.inboxFolders)
         let settings = context.engine.config.inbox
         var tally = Tally()
         var warnings: [String] = []
@@ -50,7 +51,7 @@ public struct ImportStep: CycleStep {
         // Files an interrupted run left claimed go first within their feed; master data still leads.
         // A file that crashed the engine is set aside first, so that it cannot crash it again.
         var leftovers = inbox.leftovers(mappings)
-        let quarantine = CrashQuarantine(home: context.engine.home)
+        let quarantine = CrashQuarantine(folders: context.engine.home.inboxFolders)
         if let crash = quarantine.crash() {
             if let file = leftovers.first(where: { CrashQuarantine.claimPath($0) == crash.claimPath }) {
                 try setAside(file, crash: crash, inbox: inbox, context: context, tally: &tally)
@@ -141,7 +142,7 @@ public struct ImportStep: CycleStep {
 
     func process(_ file: Inbox.Claimed, inbox: Inbox, context: CycleContext, tally: inout Tally) throws {
         // Until this file is done, a crash marks it to be set aside at the next start.
-        let quarantine = CrashQuarantine(home: context.engine.home)
+        let quarantine = CrashQuarantine(folders: context.engine.home.inboxFolders)
         quarantine.begin(file)
         defer { quarantine.end() }
         let sourceName = "\(file.mapping.inbox)/\(file.name)"

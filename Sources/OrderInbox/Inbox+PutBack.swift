@@ -12,8 +12,8 @@ extension Inbox {
     /// `link` then `unlink`, never `rename`: a new file dropped under the same name meanwhile is never
     /// replaced. When the name is taken (or the link fails), the file stays in `processing/` and the next
     /// poll imports it again from there. Returns whether it went back.
-    func putBack(_ file: Claimed) -> Bool {
-        let folder = home.inbox.appendingPathComponent(file.mapping.inbox, isDirectory: true)
+    public func putBack(_ file: Claimed) -> Bool {
+        let folder = folders.inbox.appendingPathComponent(file.mapping.inbox, isDirectory: true)
         let target = folder.appendingPathComponent(file.name)
         guard link(file.url.path, target.path) == 0 else { return false }
         unlink(file.url.path)

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import OrderEngine
+@testable import OrderInbox
 
 /// The `/proc` scan that tells which inbox files a process still holds open for writing.
 @Suite struct OpenForWritingTests {

@@ -11,18 +11,20 @@ import Glibc
 /// comparing device and inode (not names, which a rename or a bind mount changes); only a descriptor that
 /// names a candidate file costs a read of its `fdinfo` flags. Processes that cannot be inspected (another
 /// user's, without the privilege) are skipped, so the settle window still stands behind it.
-struct OpenForWriting {
+public struct OpenForWriting {
     /// A file as the kernel knows it.
-    struct FileID: Hashable, Sendable {
-        var device: UInt64
-        var inode: UInt64
+    public struct FileID: Hashable, Sendable {
+        public var device: UInt64
+        public var inode: UInt64
     }
 
     /// Where the process table is mounted (`/proc` on Linux).
-    var proc = "/proc"
+    public var proc = "/proc"
+
+    public init(proc: String = "/proc") { self.proc = proc }
 
     /// The subset of `files` that some process (this one included) has open with write access.
-    func held(among files: Set<FileID>) -> Set<FileID> {
+    public func held(among files: Set<FileID>) -> Set<FileID> {
         #if os(Linux)
         guard !files.isEmpty, let processes = opendir(proc) else { return [] }
         defer { closedir(processes) }

@@ -12,31 +12,33 @@ import Glibc
 /// so no second reader takes it and a crash leaves it where the next start finds it.
 /// It leaves `processing/` only after the database has recorded its outcome, for
 /// `archive/` or `failed/` (with a `.reason.txt` beside it). No input file is deleted.
-struct Inbox {
-    let home: Home
+public struct Inbox {
+    public let folders: InboxFolders
 
-    struct Candidate {
-        var mapping: Mapping
-        var url: URL
-        var name: String
-        var modified: Date
+    public init(folders: InboxFolders) { self.folders = folders }
+
+    public struct Candidate {
+        public var mapping: Mapping
+        public var url: URL
+        public var name: String
+        public var modified: Date
     }
 
     /// A claimed file in `processing/`.
-    struct Claimed {
-        var mapping: Mapping
-        var url: URL
+    public struct Claimed {
+        public var mapping: Mapping
+        public var url: URL
         /// The name it was dropped under.
-        var name: String
+        public var name: String
         /// Its unique name in `processing/`, recorded in the database with its outcome.
-        var claimName: String
+        public var claimName: String
     }
 
     /// Files left in `processing/` by an interrupted run, in claim order.
-    func leftovers(_ mappings: [Mapping]) -> [Claimed] {
+    public func leftovers(_ mappings: [Mapping]) -> [Claimed] {
         var found: [Claimed] = []
         for mapping in mappings {
-            let folder = home.processing.appendingPathComponent(mapping.name, isDirectory: true)
+            let folder = folders.processing.appendingPathComponent(mapping.name, isDirectory: true)
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { continue }
             for claimName in names.sorted() where !claimName.hasPrefix(".") {
                 let name = originalName(folder: folder, claimName: claimName)
@@ -50,8 +52,8 @@ struct Inbox {
     ///
     /// A name too long to keep with the claim token is shortened (`fitted`); its original name is kept
     /// beside it until the file leaves `processing/`, and the database records the original.
-    func claim(_ candidate: Candidate, sequence: Timestamp) throws -> Claimed? {
-        let folder = home.processing.appendingPathComponent(candidate.mapping.name, isDirectory: true)
+    public func claim(_ candidate: Candidate, sequence: Timestamp) throws -> Claimed? {
+        let folder = folders.processing.appendingPathComponent(candidate.mapping.name, isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let token = UUID().uuidString.prefix(8).lowercased()
         let stamp = String(sequence.secondsSinceEpoch, radix: 36)
@@ -62,14 +64,14 @@ struct Inbox {
         let shortened = claimName != prefix + candidate.name
         if shortened {
             do { try Data(candidate.name.utf8).write(to: nameFile, options: .atomic) } catch {
-                throw EngineError.notPossible("cannot claim \(candidate.url.path): cannot keep its name in \(nameFile.path): \(error.localizedDescription)")
+                throw InboxError("cannot claim \(candidate.url.path): cannot keep its name in \(nameFile.path): \(error.localizedDescription)")
             }
         }
         if rename(candidate.url.path, target.path) != 0 {
             let code = errno
             if shortened { unlink(nameFile.path) }
             if code == ENOENT { return nil }
-            throw EngineError.notPossible("cannot claim \(candidate.url.path): \(String(cString: strerror(code)))")
+            throw InboxError("cannot claim \(candidate.url.path): \(String(cString: strerror(code)))")
         }
         AtomicFileWriter.syncFolder(folder)
         return Claimed(mapping: candidate.mapping, url: target, name: candidate.name, claimName: claimName)
@@ -77,15 +79,15 @@ struct Inbox {
 
     /// Archives an imported file, masked (see `finish`). Card numbers read from its card field are
     /// masked too, even where they fail the Luhn check.
-    func archive(_ file: Claimed, cardNumbers: Set<String>) throws {
-        try finish(file, into: home.archive, cardNumbers: cardNumbers)
+    public func archive(_ file: Claimed, cardNumbers: Set<String>) throws {
+        try finish(file, into: folders.archive, cardNumbers: cardNumbers)
         forgetOriginalName(of: file)
     }
 
     /// Archives an imported file without parsing it again (after a crash in its import): masked like any
     /// kept file, with no card field's values to add.
-    func archiveUnparsed(_ file: Claimed) throws {
-        try finish(file, into: home.archive, cardNumbers: [])
+    public func archiveUnparsed(_ file: Claimed) throws {
+        try finish(file, into: folders.archive, cardNumbers: [])
     }
 
     /// Moves a file rejected whole into `failed/`, masked like an archived file, with its reason
@@ -93,8 +95,8 @@ struct Inbox {
     ///
     /// The reason is written first: a failure before the move leaves the file in `processing/`, where the
     /// next poll finds its outcome in the database and finishes the move (the same reason is already there).
-    func fail(_ file: Claimed, reason: String) throws {
-        let folder = home.failed.appendingPathComponent(file.mapping.inbox, isDirectory: true)
+    public func fail(_ file: Claimed, reason: String) throws {
+        let folder = folders.failed.appendingPathComponent(file.mapping.inbox, isDirectory: true)
         var text = reason
         if Self.fitted(file.name, limit: Self.maxKeptName) != file.name {
             text += " (dropped as inbox/\(file.mapping.inbox)/\(file.name), a name too long to keep)"
@@ -102,7 +104,7 @@ struct Inbox {
         let bytes = Array((CardNumberRedactor.redact(text) + "\n").utf8)
         let name = destinationName(file, in: folder, reason: bytes)
         try AtomicFileWriter().write(bytes, to: folder, name: name + ".reason.txt")
-        try finish(file, into: home.failed, cardNumbers: [], name: name)
+        try finish(file, into: folders.failed, cardNumbers: [], name: name)
         forgetOriginalName(of: file)
     }
 
@@ -153,7 +155,7 @@ struct Inbox {
         }
         let target = folder.appendingPathComponent(name)
         if rename(file.url.path, target.path) != 0 {
-            throw EngineError.notPossible("cannot move \(file.url.path) to \(target.path): \(String(cString: strerror(errno)))")
+            throw InboxError("cannot move \(file.url.path) to \(target.path): \(String(cString: strerror(errno)))")
         }
         // A file dropped world-readable stays so after a move: the kept copy is made private.
         chmod(target.path, 0o600)

@@ -13,19 +13,21 @@ import Glibc
 /// the reason. A SIGKILL runs no handler: `.importing` stays, nothing is set aside, and the file is
 /// imported again, as after any interrupted run. The marker is removed when the import ends normally
 /// (committed, rejected or rolled back).
-struct CrashQuarantine {
-    let home: Home
+public struct CrashQuarantine {
+    public let folders: InboxFolders
 
-    var importing: URL { home.processing.appendingPathComponent(".importing") }
-    var crashed: URL { home.processing.appendingPathComponent(".crashed") }
+    public init(folders: InboxFolders) { self.folders = folders }
+
+    public var importing: URL { folders.processing.appendingPathComponent(".importing") }
+    public var crashed: URL { folders.processing.appendingPathComponent(".crashed") }
 
     /// What a crash left: the claimed file (`<mapping>/<claim name>` under `processing/`) and the signal.
-    struct Crash: Sendable, Hashable {
-        var claimPath: String
-        var signal: Int32?
+    public struct Crash: Sendable, Hashable {
+        public var claimPath: String
+        public var signal: Int32?
 
         /// `signal 4 (SIGILL)`, or `a signal` when the marker does not say.
-        var signalText: String {
+        public var signalText: String {
             guard let signal else { return "a signal" }
             let name: String? = switch signal {
             case SIGILL: "SIGILL"
@@ -40,7 +42,7 @@ struct CrashQuarantine {
         }
 
         /// The reason written beside the file in `failed/` and into the exception report.
-        var reason: String {
+        public var reason: String {
             "the engine crashed while importing this file (\(signalText)); it was set aside so that it cannot crash the engine again; fix the file and drop it again"
         }
     }
@@ -52,14 +54,14 @@ struct CrashQuarantine {
     private static let crashOn: String? = ProcessInfo.processInfo.environment["ORDERFLOW_TEST_CRASH_ON"].flatMap { $0.isEmpty ? nil : $0 }
 
     /// The marker's text for a claimed file: its place under `processing/`.
-    static func claimPath(_ file: Inbox.Claimed) -> String { "\(file.mapping.name)/\(file.claimName)" }
+    public static func claimPath(_ file: Inbox.Claimed) -> String { "\(file.mapping.name)/\(file.claimName)" }
 
     /// Records that `file` is about to be imported and arms the guard.
-    func begin(_ file: Inbox.Claimed) {
+    public func begin(_ file: Inbox.Claimed) {
         guard Self.installed else { return }
         // Written beside and renamed over, so the marker is never half written. Without a marker there is
         // nothing to rename: the file is then retried after a crash, as before.
-        let temporary = home.processing.appendingPathComponent(".importing.tmp").path
+        let temporary = folders.processing.appendingPathComponent(".importing.tmp").path
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
         let bytes = Array((Self.claimPath(file) + "\n").utf8)
@@ -70,18 +72,18 @@ struct CrashQuarantine {
     }
 
     /// The import ended normally: disarms the guard and removes the marker.
-    func end() {
+    public func end() {
         orderflow_crashguard_disarm()
         unlink(importing.path)
     }
 
     /// Traps when the test hook names this file; never set outside the tests.
-    func crashIfTestHookMatches(_ file: Inbox.Claimed) {
+    public func crashIfTestHookMatches(_ file: Inbox.Claimed) {
         if let text = Self.crashOn, file.name.contains(text) { orderflow_crashguard_trap() }
     }
 
     /// The crash a previous run left, if any.
-    func crash() -> Crash? {
+    public func crash() -> Crash? {
         guard let data = FileManager.default.contents(atPath: crashed.path) else { return nil }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
         guard let path = lines.first, !path.isEmpty else { return Crash(claimPath: "", signal: nil) }
@@ -90,7 +92,7 @@ struct CrashQuarantine {
     }
 
     /// Removes the crash marker once its file has been dealt with.
-    func clearCrash() {
+    public func clearCrash() {
         unlink(crashed.path)
     }
 }

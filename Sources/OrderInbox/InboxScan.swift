@@ -6,16 +6,16 @@ import Glibc
 #endif
 
 /// What a poll of the inbox found: files ready to take, files still being written, and things to set aside.
-struct InboxScan {
-    var ready: [Inbox.Candidate] = []
+public struct InboxScan {
+    public var ready: [Inbox.Candidate] = []
     /// Files not yet settled (still changing, too new, held open for writing, or waiting for their done-marker).
-    var waiting = 0
+    public var waiting = 0
     /// Of the waiting files, those some process still holds open for writing.
-    var heldOpen: [URL] = []
+    public var heldOpen: [URL] = []
     /// Links, folders, devices and sockets: never read, moved aside.
-    var oddities: [(url: URL, folder: String, reason: String)] = []
+    public var oddities: [(url: URL, folder: String, reason: String)] = []
     /// Files no mapping reads: reported once, left where they are.
-    var unmapped: [(url: URL, reason: String)] = []
+    public var unmapped: [(url: URL, reason: String)] = []
 }
 
 /// The size and modification time of each inbox file, and since when they have not changed, kept by
@@ -26,7 +26,7 @@ public final class InboxObservations: @unchecked Sendable {
     public init() {}
 
     /// Records what is seen at `now`; returns since when (real time) the file has looked exactly like this.
-    func unchangedSince(_ path: String, size: Int64, mtime: Int64, now: Int64) -> Int64 {
+    public func unchangedSince(_ path: String, size: Int64, mtime: Int64, now: Int64) -> Int64 {
         lock.lock()
         defer { lock.unlock() }
         if let previous = seen[path], previous.size == size, previous.mtime == mtime { return previous.since }
@@ -34,7 +34,7 @@ public final class InboxObservations: @unchecked Sendable {
         return now
     }
 
-    func forget(_ path: String) {
+    public func forget(_ path: String) {
         lock.lock()
         seen[path] = nil
         lock.unlock()
@@ -52,7 +52,9 @@ public final class StopToken: @unchecked Sendable {
 
 /// Thrown inside an import when the engine is asked to stop: the file's transaction rolls back and
 /// the file stays claimed in `processing/`, to be imported on the next start.
-struct EngineStopping: Error {}
+public struct EngineStopping: Error {
+    public init() {}
+}
 
 extension Inbox {
     /// Scans every inbox folder. A file is settled when its modification time is at least `settle` seconds
@@ -61,16 +63,16 @@ extension Inbox {
     ///
     /// A file's age is a physical fact, so `fileClock` is the real clock (`SystemClock`), never the engine's
     /// business clock: `cycle --now 2026-06-03` must not call a file written today too new for ever.
-    func scan(_ mappings: [Mapping], settings: EngineConfig.InboxSettings, fileClock: any EngineClock,
+    public func scan(_ mappings: [Mapping], settings: InboxSettings, fileClock: any EngineClock,
               observations: InboxObservations?, openFiles: OpenForWriting = OpenForWriting()) -> InboxScan {
         var scan = InboxScan()
         let now = fileClock.now
         var identities: [URL: OpenForWriting.FileID] = [:]
         let fm = FileManager.default
         let mapped = Dictionary(grouping: mappings, by: \.inbox)
-        let folders = (try? fm.contentsOfDirectory(atPath: home.inbox.path))?.filter { !$0.hasPrefix(".") }.sorted() ?? []
-        for folder in folders {
-            let folderURL = home.inbox.appendingPathComponent(folder, isDirectory: true)
+        let feedFolders = (try? fm.contentsOfDirectory(atPath: folders.inbox.path))?.filter { !$0.hasPrefix(".") }.sorted() ?? []
+        for folder in feedFolders {
+            let folderURL = folders.inbox.appendingPathComponent(folder, isDirectory: true)
             var info = stat()
             guard lstat(folderURL.path, &info) == 0 else { continue }
             if (info.st_mode & S_IFMT) != S_IFDIR {
@@ -140,8 +142,8 @@ extension Inbox {
     }
 
     /// Moves a link, folder or device aside into `failed/<folder>/` with a reason; false if it cannot be moved.
-    func setAside(_ url: URL, folder: String, reason: String) -> Bool {
-        let target = home.failed.appendingPathComponent(folder, isDirectory: true)
+    public func setAside(_ url: URL, folder: String, reason: String) -> Bool {
+        let target = folders.failed.appendingPathComponent(folder, isDirectory: true)
         do { try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true) } catch { return false }
         var name = Self.fitted(url.lastPathComponent, limit: Self.maxKeptName)
         if FileManager.default.fileExists(atPath: target.appendingPathComponent(name).path) || (try? FileManager.default.destinationOfSymbolicLink(atPath: target.appendingPathComponent(name).path)) != nil {
@@ -154,7 +156,7 @@ extension Inbox {
     }
 
     /// Removes the done-marker of a claimed file (only the marker).
-    func removeMarker(for candidate: Candidate) {
+    public func removeMarker(for candidate: Candidate) {
         let folder = candidate.url.deletingLastPathComponent()
         for marker in [candidate.name + ".done", (candidate.name as NSString).deletingPathExtension + ".done"] {
             unlink(folder.appendingPathComponent(marker).path)

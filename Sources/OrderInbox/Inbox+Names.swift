@@ -11,12 +11,12 @@ extension Inbox {
     /// `.reason.txt` beside a failed file, and the atomic writer's temporary `.NAME.PID.tmp`. A 251-byte
     /// name could never be claimed, and a 232-byte rejected file never got its reason written: each stayed
     /// where it was, failing on every poll. 224 leaves room for the longest of these (`.NAME.reason.txt.PID.tmp`).
-    static let maxKeptName = 224
+    public static let maxKeptName = 224
 
     /// `name` if it fits in `limit` UTF-8 bytes; otherwise as much of its start as fits whole characters,
     /// `~`, eight hex digits of a hash of the whole name (so two long names that share a start stay apart),
     /// and its extension (so the shortened name is still read by the same mapping and tools).
-    static func fitted(_ name: String, limit: Int) -> String {
+    public static func fitted(_ name: String, limit: Int) -> String {
         guard name.utf8.count > limit else { return name }
         let ext = (name as NSString).pathExtension
         let suffix = ext.isEmpty || ext.utf8.count > 16 ? "" : "." + ext
@@ -37,12 +37,12 @@ extension Inbox {
 
     /// Where the original name of a file claimed under a shortened name is kept while it is in `processing/`
     /// (a dot-file, which `leftovers` skips), so a file finished after a crash is still recorded as dropped.
-    func originalNameFile(folder: URL, claimName: String) -> URL {
+    public func originalNameFile(folder: URL, claimName: String) -> URL {
         folder.appendingPathComponent(".\(claimName).name")
     }
 
     /// The name a claimed file was dropped with: its claim name after the token, or, for a shortened one, as kept beside it.
-    func originalName(folder: URL, claimName: String) -> String {
+    public func originalName(folder: URL, claimName: String) -> String {
         if let kept = try? String(contentsOf: originalNameFile(folder: folder, claimName: claimName), encoding: .utf8), !kept.isEmpty {
             return kept
         }
@@ -50,7 +50,7 @@ extension Inbox {
     }
 
     /// Removes the kept original name of a file that has left `processing/`.
-    func forgetOriginalName(of file: Claimed) {
+    public func forgetOriginalName(of file: Claimed) {
         unlink(originalNameFile(folder: file.url.deletingLastPathComponent(), claimName: file.claimName).path)
     }
 }

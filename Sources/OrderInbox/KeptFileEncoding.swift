@@ -7,11 +7,11 @@ import OrderModel
 /// UTF-16 is recognised by its byte order mark, or, without one, by zero bytes filling one side
 /// of the code units of the file's first 4 KB (a misfiled UTF-16 file is kept masked too). Every
 /// other encoding the engine reads (UTF-8, ISO-8859-1, Windows-1252) writes digits as ASCII bytes.
-enum KeptFileEncoding: Equatable {
+public enum KeptFileEncoding: Equatable {
     case bytes
     case utf16(littleEndian: Bool)
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         if bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == 0xFE { self = .utf16(littleEndian: true); return }
         if bytes.count >= 2, bytes[0] == 0xFE, bytes[1] == 0xFF { self = .utf16(littleEndian: false); return }
         let sample = min(bytes.count, 4096) & ~1
@@ -28,7 +28,7 @@ enum KeptFileEncoding: Equatable {
     }
 
     /// Whether anything in the file would be masked (read only; nothing is copied).
-    func needsRedaction(_ all: UnsafeBufferPointer<UInt8>, known: Set<String>?) -> Bool {
+    public func needsRedaction(_ all: UnsafeBufferPointer<UInt8>, known: Set<String>?) -> Bool {
         switch self {
         case .bytes:
             return CardNumberRedactor.needsRedaction(all, known: known)
@@ -46,7 +46,7 @@ enum KeptFileEncoding: Equatable {
 
     /// The end of the slice starting at `start`: about `size` bytes, ending after a line end (so no
     /// number is cut in two) and, for UTF-16, on a whole code unit.
-    func sliceEnd(_ all: UnsafeBufferPointer<UInt8>, from start: Int, size: Int) -> Int {
+    public func sliceEnd(_ all: UnsafeBufferPointer<UInt8>, from start: Int, size: Int) -> Int {
         switch self {
         case .bytes:
             var end = min(start + size, all.count)
@@ -65,7 +65,7 @@ enum KeptFileEncoding: Equatable {
     }
 
     @discardableResult
-    func redact(_ chunk: inout [UInt8], known: Set<String>?) -> Bool {
+    public func redact(_ chunk: inout [UInt8], known: Set<String>?) -> Bool {
         switch self {
         case .bytes: return CardNumberRedactor.redact(&chunk, known: known)
         case .utf16(let little): return CardNumberRedactor.redactUTF16(&chunk, littleEndian: little, known: known)
