@@ -133,7 +133,7 @@ public struct FeedReader: Sendable {
                         directColumns = mapper.direct.map { ref in ref.flatMap { columns[$0] ?? -1 } }
                     }
                     let lookup: (FieldSource) -> String = { source in
-                        guard case .column(let ref) = source, let index = columns[ref], index < fields.count else { return "" }
+                        guard case .column(let ref) = source, let index = columns[ref], index >= 0, index < fields.count else { return "" }
                         return fields[index]
                     }
                     if mapper.skips(lookup) {
@@ -166,7 +166,7 @@ public struct FeedReader: Sendable {
     private func orderRef(in fields: [String], _ columns: [ColumnRef: Int], _ fillDown: inout RecordMapper.FillDown) -> String? {
         guard mapping.feed == .orders else { return fillDown.orderRef }
         let key = RecordMapper(mapping: mapping).orderKey { source in
-            guard case .column(let ref) = source, let index = columns[ref], index < fields.count else { return "" }
+            guard case .column(let ref) = source, let index = columns[ref], index >= 0, index < fields.count else { return "" }
             return fields[index]
         }
         return key ?? (mapping.fillDown ? fillDown.orderRef : nil)
@@ -176,7 +176,7 @@ public struct FeedReader: Sendable {
     private func cardDigits(in fields: [String], _ columns: [ColumnRef: Int]) -> String? {
         guard mapping.feed == .orders, let rule = mapping.fields[RecordMapper.cardField] else { return nil }
         for case .column(let ref) in rule.source.references {
-            if let column = columns[ref], column < fields.count, let digits = CardNumberRedactor.cardDigits(fields[column]) { return digits }
+            if let column = columns[ref], column >= 0, column < fields.count, let digits = CardNumberRedactor.cardDigits(fields[column]) { return digits }
         }
         return nil
     }

@@ -94,4 +94,12 @@ import OrderImport
         #expect(message.hasPrefix("mappings/m.yaml:3:16: record path '\(path)': "))
         #expect(message.contains("is not an element name; expected a name or prefix:name"))
     }
+
+    /// Found by fuzzing (Tests/Fixtures/fuzz-crashes/mapping/template-column-zero.yaml): `{0}` in a template
+    /// became column index -1 and trapped reading the row.
+    @Test func aTemplateColumnZeroIsAMistake() {
+        let message = error("feed: receipts\ncsv: { header: false }\nfields: { receipt_ref: { template: \"R-{0}\" }, sku: 2, quantity: 3 }\n")
+        #expect(message.hasPrefix("mappings/m.yaml:3:"))
+        #expect(message.hasSuffix("template 'R-{0}': {0}: column numbers start at 1"))
+    }
 }

@@ -556,6 +556,7 @@ private struct Parser {
                     }
                     parts.append(.source(.xpath(name)))
                 } else if let p = Int(name) {
+                    guard p >= 1 else { throw fail(node, "template '\(text)': {\(name)}: column numbers start at 1") }
                     parts.append(.source(.column(.position(p))))
                 } else {
                     parts.append(.source(.column(.name(name))))
