@@ -50,8 +50,11 @@ extension StageMover {
                                         allocate: allocate, warehouse: warehouse, poRef: poRef, waits: waits))
         }
 
-        /// Moves the staged lines and writes their history.
-        public func write() throws {
+        /// Puts the moves collected so far into the scratch table and lets go of them in memory; nothing
+        /// moves until `write()`. A step that decides many lines in slices stashes each slice, so that its
+        /// memory holds one slice while the lines themselves are updated once, in line order, at the end
+        /// (slice by slice, each update would touch pages all over the order book again).
+        public func stash() throws {
             let moves = collected.moves.sorted { $0.lineID < $1.lineID }
             collected.moves = []
             for m in moves {
@@ -60,6 +63,11 @@ extension StageMover {
                 insert.bind(m.allocate.thousandths, at: 7); insert.bind(m.warehouse, at: 8); insert.bind(m.poRef, at: 9); insert.bind(m.waits, at: 10)
                 try insert.execute()
             }
+        }
+
+        /// Moves every staged line (stashed or still collected) and writes their history.
+        public func write() throws {
+            try stash()
             let at = mover.at.description
             // `WHERE id IN (...)` keeps the staged rows driving the update (an UPDATE ... FROM may scan every line).
             try mover.db.execute(sql: """

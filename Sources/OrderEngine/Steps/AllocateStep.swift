@@ -56,14 +56,20 @@ public struct AllocateStep: CycleStep {
     /// Loads the working set, decides with the pure allocator, persists the decisions: one transaction.
     func allocate(_ tx: StoreTransaction, _ context: CycleContext) throws -> (StepReport, [Preview]) {
         let config = context.engine.config
+        let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "rule:allocate")
+        let batch = try StageMover.Batch(mover)
         var total = Tally()
         if config.allocationMode == .incremental, try everyOrderShipsPart(tx, config) {
-            try bySku(tx, splitLines: config.splitLines) { decided in total.add(try apply(decided, tx, context)) }
+            try bySku(tx, splitLines: config.splitLines) { decided in
+                total.add(try apply(decided, batch, tx, context))
+                try batch.stash()
+            }
         } else {
             var available: [Allocator.StockKey: Quantity] = [:]
             for (place, free) in try tx.freeStock() { available[place.key] = free }
-            total.add(try apply(try inOneQueue(tx, context, available: available), tx, context))
+            total.add(try apply(try inOneQueue(tx, context, available: available), batch, tx, context))
         }
+        try finish(batch, tx, context)
         try tx.clearAllocationTriggers()
         return (StepReport(step: name, ["picked": total.picked, "back-ordered": total.backOrdered, "examined": total.examined]),
                 total.preview)
@@ -196,13 +202,15 @@ public struct AllocateStep: CycleStep {
         return Array(zip(lines, plan.outcomes))
     }
 
-    /// Writes the outcomes: lines to picking (funded from their lots), split parts, new lines to back order.
+    /// Applies one slice's outcomes: lines to picking (funded from their lots), split parts, new lines to
+    /// back order, the stock allocated.
     ///
-    /// Each line's outcome is decided here, in Swift, and staged (`StageMover.Batch`); the lines, their
-    /// history, the back-order exceptions and the orders now waiting are then written set-based.
-    func apply(_ decided: [(Line, Allocator.Outcome)], _ tx: StoreTransaction, _ context: CycleContext) throws -> (StepReport, [Preview]) {
-        let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "rule:allocate")
-        let batch = try StageMover.Batch(mover)
+    /// The lines' moves are staged in `batch` (`StageMover.Batch`); `finish` writes them set-based, in line
+    /// order, with their history, the back-order exceptions and the orders now waiting, once every slice
+    /// is applied.
+    func apply(_ decided: [(Line, Allocator.Outcome)], _ batch: StageMover.Batch, _ tx: StoreTransaction,
+               _ context: CycleContext) throws -> (StepReport, [Preview]) {
+        let mover = batch.mover
         var cursors: [Allocator.StockKey: LotCursor] = [:]
         let funding = LotCursor.Funding()
         var lastCursor: LotCursor? = nil
@@ -261,18 +269,23 @@ public struct AllocateStep: CycleStep {
                 show(line, "back-order")
             }
         }
-        try batch.write()
         try tx.updateShortReasons(stillShort)
-        try tx.recordBackOrderExceptionsOfStagedMoves(cycleID: context.cycleID)
         for cursor in cursors.values { try cursor.flush(tx) }
         try funding.write(tx)
         for cursor in cursors.values where cursor.taken > 0 {
             try tx.raiseAllocated(by: cursor.taken, at: cursor.place)
         }
+        return (StepReport(step: name, ["picked": picked, "back-ordered": backOrdered, "examined": decided.count]), preview)
+    }
+
+    /// Moves every staged line, in line order, with its history; records the back orders' exceptions and
+    /// marks the orders now waiting for stock.
+    func finish(_ batch: StageMover.Batch, _ tx: StoreTransaction, _ context: CycleContext) throws {
+        try batch.write()
+        try tx.recordBackOrderExceptionsOfStagedMoves(cycleID: context.cycleID)
         // Orders with a line waiting for stock since this cycle (a back order, or the rest of a split line).
         try tx.markOrdersOfStagedWaitsBackOrdered(since: context.now)
         try batch.clear()
-        return (StepReport(step: name, ["picked": picked, "back-ordered": backOrdered, "examined": decided.count]), preview)
     }
 }
 
