@@ -152,7 +152,7 @@ public struct OrderQueries: Sendable {
         public var customerRef: String
         public var paymentMethod: String?
         public var cardLast4: String?
-        public var creditState: String
+        public var creditState: CreditState
         public var creditOverride: Bool
         public var manualHold: Bool
         public var shipTo: [String: String]

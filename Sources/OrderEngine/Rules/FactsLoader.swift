@@ -196,7 +196,7 @@ struct FactsLoader {
             put(&order, orderWants, "payment_method", text(row.paymentMethod ?? (known ? row.customerTerms : nil)))
             put(&order, orderWants, "customer_ref", .text(row.customerRef))
             put(&order, orderWants, "currency", text(row.currency))
-            put(&order, orderWants, "credit_state", .text(row.creditState))
+            put(&order, orderWants, "credit_state", .text(row.creditState.rawValue))
             put(&order, orderWants, "stage", {
                 let stages = Set(live.map(\.stage))
                 return stages.count == 1 ? .text(stages.first!) : (stages.isEmpty ? .null : .text("mixed"))

@@ -47,7 +47,7 @@ public struct CreditCheckStep: CycleStep {
                         value: row.value,
                         overridden: row.overridden,
                         currency: row.currency.flatMap(CurrencyCode.init)),
-                    orderRef: row.orderRef, wasHeld: row.creditState == "held", heldCode: row.heldCode))
+                    orderRef: row.orderRef, wasHeld: row.creditState == .held, heldCode: row.heldCode))
             }
             guard !rows.isEmpty else {
                 try tx.acknowledgeCreditChanges()

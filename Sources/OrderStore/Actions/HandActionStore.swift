@@ -40,7 +40,7 @@ extension StoreTransaction {
     public func markReleasedByHand(order orderID: Int64) throws {
         try db.execute(sql: """
             UPDATE sales_order SET manual_hold = 0, credit_override = 1, changed = 1,
-                credit_state = CASE credit_state WHEN 'held' THEN 'passed' ELSE credit_state END
+                credit_state = CASE credit_state WHEN \(CreditState.held.sql) THEN \(CreditState.passed.sql) ELSE credit_state END
             WHERE id = ?
             """, arguments: [orderID])
     }

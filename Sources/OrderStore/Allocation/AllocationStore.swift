@@ -68,7 +68,7 @@ extension StoreTransaction {
     public func newLinesByPlace() throws -> AllocationCandidateCursor {
         try AllocationCandidateCursor(Row.fetchCursor(db, sql: """
             SELECT \(AllocationCandidate.columns) FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
-            WHERE l.stage = \(Stage.new.sql) AND o.credit_state = 'passed' AND p.drop_ship = 0
+            WHERE l.stage = \(Stage.new.sql) AND o.credit_state = \(CreditState.passed.sql) AND p.drop_ship = 0
             ORDER BY l.sku, warehouse, l.queue_key
             """))
     }
@@ -90,7 +90,7 @@ extension StoreTransaction {
             DELETE FROM allocation_order;
             INSERT INTO allocation_order (id, order_id, line_no, sku, warehouse, quantity, stage, order_ref, queue_key)
             SELECT \(AllocationCandidate.columns) FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
-            WHERE l.stage = \(Stage.new.sql) AND o.credit_state = 'passed' AND p.drop_ship = 0
+            WHERE l.stage = \(Stage.new.sql) AND o.credit_state = \(CreditState.passed.sql) AND p.drop_ship = 0
             ORDER BY l.sku, warehouse, l.queue_key;
             """)
         return db.changesCount
@@ -127,7 +127,7 @@ extension StoreTransaction {
         let rows = try Row.fetchAll(db, sql: """
             WITH candidates AS (
                 SELECT l.order_id FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
-                WHERE l.stage = \(Stage.new.sql) AND o.credit_state = 'passed' AND p.drop_ship = 0
+                WHERE l.stage = \(Stage.new.sql) AND o.credit_state = \(CreditState.passed.sql) AND p.drop_ship = 0
                 UNION
                 SELECT l.order_id FROM stock s CROSS JOIN order_line l INDEXED BY order_line_queue
                     ON l.stage = \(Stage.backOrder.sql) AND l.sku = s.sku AND l.warehouse = s.warehouse
@@ -146,7 +146,7 @@ extension StoreTransaction {
             CROSS JOIN order_line l ON l.order_id = o.id
             JOIN product p ON p.sku = l.sku
             LEFT JOIN customer c ON c.customer_ref = o.customer_ref
-            WHERE ((l.stage = \(Stage.new.sql) AND o.credit_state = 'passed') OR l.stage = \(Stage.backOrder.sql)) AND p.drop_ship = 0
+            WHERE ((l.stage = \(Stage.new.sql) AND o.credit_state = \(CreditState.passed.sql)) OR l.stage = \(Stage.backOrder.sql)) AND p.drop_ship = 0
             ORDER BY o.priority DESC, o.order_date, o.id, l.line_no, l.part
             """, arguments: timed && !full ? [defaultPolicy.description] : [])
         // An order's lines come together: its policies and date are parsed once, at its first line.

@@ -20,7 +20,7 @@ extension StoreTransaction {
             CROSS JOIN product p ON p.sku = l.sku
             CROSS JOIN sales_order o ON o.id = l.order_id
             WHERE l.stage = \(Stage.new.sql) AND l.sku IN (SELECT sku FROM product WHERE drop_ship = 1)
-              AND p.drop_ship = 1 AND o.credit_state = 'passed'
+              AND p.drop_ship = 1 AND o.credit_state = \(CreditState.passed.sql)
             ORDER BY o.order_date, o.id, p.supplier_ref, l.line_no
             """).map { DropShipLine(lineID: $0[0], orderID: $0[1], supplierRef: $0[2]) }
     }

@@ -19,7 +19,7 @@ public struct CreditCandidate: Sendable {
     /// A person overrode the credit check for this order.
     public var overridden: Bool
     /// The order's credit state as stored (`held`, `pending`…).
-    public var creditState: String
+    public var creditState: CreditState
     public var currency: String?
     /// The reason code of the order's lines held for credit, if any are.
     public var heldCode: String?

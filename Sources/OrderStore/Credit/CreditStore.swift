@@ -34,14 +34,14 @@ extension StoreTransaction {
                         SELECT order_id FROM order_line WHERE stage = \(Stage.new.sql)
                         UNION
                         SELECT h.id FROM customer c CROSS JOIN sales_order h ON h.customer_ref = c.customer_ref
-                        WHERE c.credit_changed = 1 AND h.credit_state = 'held'
+                        WHERE c.credit_changed = 1 AND h.credit_state = \(CreditState.held.sql)
                         UNION
                         SELECT order_id FROM order_line INDEXED BY order_line_currency_held
                         WHERE stage = \(Stage.heldForCredit.sql) AND reason_code = 'currency-mismatch')
                     GROUP BY l.order_id
                 ) x
                 CROSS JOIN sales_order o ON o.id = x.order_id
-                WHERE o.credit_state <> 'passed' AND o.manual_hold = 0 AND x.open
+                WHERE o.credit_state <> \(CreditState.passed.sql) AND o.manual_hold = 0 AND x.open
                   AND NOT (o.payment_method = 'CARD' AND NOT x.has_new AND x.card_held)
                 ORDER BY o.order_date, o.id
                 """)
@@ -56,7 +56,7 @@ extension StoreTransaction {
                 try body(CreditCandidate(
                     orderID: row[id], orderRef: row[orderRef], customerRef: row[customerRef], orderDate: row[orderDate],
                     paymentMethod: row[paymentMethod], cardStatus: row[cardStatus], cardLast4: row[cardLast4], cardExpiry: row[cardExpiry],
-                    value: sums.total(row, c, "value", "charges"), overridden: row[override], creditState: row[state],
+                    value: sums.total(row, c, "value", "charges"), overridden: row[override], creditState: CreditState(stored: row[state]),
                     currency: row[currency], heldCode: row[heldCode]))
             }
         }
@@ -88,7 +88,7 @@ extension StoreTransaction {
             for chunk in Self.chunks(of: refs) {
                 let marks = databaseQuestionMarks(count: chunk.count)
                 let openWhere = """
-                    WHERE o.customer_ref IN (\(marks)) AND o.credit_state = 'passed'
+                    WHERE o.customer_ref IN (\(marks)) AND o.credit_state = \(CreditState.passed.sql)
                       AND l.stage NOT IN (\(Stage.despatched.sql), \(Stage.cancelled.sql))
                       AND (po.po_ref IS NULL OR po.outbox_file_id IS NULL)
                     """
@@ -155,7 +155,7 @@ extension StoreTransaction {
                 SELECT m.to_stage, ?, m.code, m.reason FROM credit_move m WHERE m.order_id = order_line.order_id)
             WHERE id IN (SELECT l.id FROM \(moving))
             """, arguments: [at.description])
-        try db.execute(sql: "UPDATE sales_order SET credit_state = 'held' WHERE id IN (SELECT order_id FROM credit_move WHERE newly_held)")
+        try db.execute(sql: "UPDATE sales_order SET credit_state = \(CreditState.held.sql) WHERE id IN (SELECT order_id FROM credit_move WHERE newly_held)")
         try db.execute(sql: """
             INSERT INTO exception (cycle_id, kind, order_ref, reason, source_file, source_line)
             SELECT ?, \(Stage.heldForCredit.sql), m.order_ref, m.reason, f.name, o.source_line
@@ -164,7 +164,7 @@ extension StoreTransaction {
             """, arguments: [cycleID])
         try db.execute(sql: "DELETE FROM credit_move")
         for chunk in Self.chunks(of: passed) {
-            try db.execute(sql: "UPDATE sales_order SET credit_state = 'passed' WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))",
+            try db.execute(sql: "UPDATE sales_order SET credit_state = \(CreditState.passed.sql) WHERE id IN (\(databaseQuestionMarks(count: chunk.count)))",
                            arguments: StatementArguments(chunk))
         }
         try acknowledgeCreditChanges()

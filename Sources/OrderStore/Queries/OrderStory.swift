@@ -64,7 +64,7 @@ public struct OrderStory: Sendable {
     public var customerRef: String
     public var paymentMethod: String?
     public var cardLast4: String?
-    public var creditState: String
+    public var creditState: CreditState
     public var creditOverride: Bool
     public var manualHold: Bool
     /// `name`, `address1`, `address2`, `city`, `postcode`, `country`: those that have a value.
@@ -144,7 +144,7 @@ extension OrderDatabase {
             var ship: [String: String] = [:]
             for key in ["name", "address1", "address2", "city", "postcode", "country"] { ship[key] = o["ship_\(key)"] }
             return OrderStory(orderRef: o["order_ref"], orderDate: o["order_date"], customerRef: o["customer_ref"],
-                              paymentMethod: o["payment_method"], cardLast4: o["card_last4"], creditState: o["credit_state"],
+                              paymentMethod: o["payment_method"], cardLast4: o["card_last4"], creditState: CreditState(stored: o["credit_state"]),
                               creditOverride: o["credit_override"], manualHold: o["manual_hold"], shipTo: ship,
                               sourceFile: o["file_name"], sourceLine: o["source_line"], customJSON: o["custom"],
                               customerCustomJSON: o["customer_custom"], currency: o["currency"], lines: lines, charges: charges,

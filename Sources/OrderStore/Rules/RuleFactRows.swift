@@ -95,7 +95,7 @@ public struct RuleFactOrderRow {
     public var paymentMethod: String? { row[c.payment_method] }
     public var customerRef: String { row[c.customer_ref] }
     public var currency: String? { row[c.currency] }
-    public var creditState: String { row[c.credit_state] }
+    public var creditState: CreditState { CreditState(stored: row[c.credit_state]) }
     public var shipName: String { row[c.ship_name] }
     public var shipAddress1: String { row[c.ship_address1] }
     public var shipAddress2: String { row[c.ship_address2] }

@@ -24,7 +24,7 @@ extension StoreTransaction {
     public func newOrdersWithUncheckedUnits() throws -> [Int64] {
         try Int64.fetchAll(db, sql: """
             SELECT DISTINCT l.order_id FROM order_line l INDEXED BY order_line_unchecked JOIN sales_order o ON o.id = l.order_id
-            WHERE l.unit_checked = 0 AND l.stage = \(Stage.new.sql) AND o.credit_state = 'passed'
+            WHERE l.unit_checked = 0 AND l.stage = \(Stage.new.sql) AND o.credit_state = \(CreditState.passed.sql)
               AND EXISTS (SELECT 1 FROM product p WHERE p.sku = l.sku)
             """)
     }
@@ -35,7 +35,7 @@ extension StoreTransaction {
         try Row.fetchAll(db, sql: """
             SELECT l.order_id, o.order_ref, group_concat(DISTINCT l.sku) AS skus FROM order_line l
             JOIN sales_order o ON o.id = l.order_id
-            WHERE l.stage = \(Stage.new.sql) AND o.credit_state = 'passed' AND NOT EXISTS (SELECT 1 FROM product p WHERE p.sku = l.sku)
+            WHERE l.stage = \(Stage.new.sql) AND o.credit_state = \(CreditState.passed.sql) AND NOT EXISTS (SELECT 1 FROM product p WHERE p.sku = l.sku)
             GROUP BY l.order_id ORDER BY o.order_date, o.id
             """).map { row in
             OrderMissingProducts(orderID: row[0], orderRef: row[1], skus: ((row[2] as String?) ?? "").split(separator: ",").map(String.init))
