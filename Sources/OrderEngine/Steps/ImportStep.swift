@@ -126,10 +126,10 @@ public struct ImportStep: CycleStep {
         let sourceName = "\(file.mapping.inbox)/\(file.name)"
         if let done = try context.store.sourceFile(claimName: file.claimName) {
             let outcome = done.outcome
-            if outcome == "imported" { try inbox.archiveUnparsed(file) } else { try inbox.fail(file, reason: done.reason ?? outcome) }
+            if outcome == .imported { try inbox.archiveUnparsed(file) } else { try inbox.fail(file, reason: done.reason ?? outcome.rawValue) }
             return
         }
-        try record(file, context: context, hash: "", size: 0, outcome: "failed", reason: crash.reason, sourceName: sourceName)
+        try record(file, context: context, hash: "", size: 0, outcome: .failed, reason: crash.reason, sourceName: sourceName)
         try inbox.fail(file, reason: crash.reason)
         tally.failed += 1
         context.logger.error("file set aside: it crashed the engine", metadata: [
@@ -149,10 +149,10 @@ public struct ImportStep: CycleStep {
         // Already decided before a crash? Then only the move is left to do.
         if let done = try context.store.sourceFile(claimName: file.claimName) {
             let outcome = done.outcome
-            if outcome == "imported" {
+            if outcome == .imported {
                 try inbox.archive(file, cardNumbers: cardNumbers(in: file))
             } else {
-                try inbox.fail(file, reason: done.reason ?? outcome)
+                try inbox.fail(file, reason: done.reason ?? outcome.rawValue)
             }
             return
         }
@@ -161,7 +161,7 @@ public struct ImportStep: CycleStep {
             input = try InputFile(path: file.url.path)
             try context.engine.config.inbox.admit(input)
         } catch {
-            try record(file, context: context, hash: "", size: 0, outcome: "failed", reason: error.reason, sourceName: sourceName)
+            try record(file, context: context, hash: "", size: 0, outcome: .failed, reason: error.reason, sourceName: sourceName)
             // Said like any other outcome: a line in the cycle's output, a line in the log.
             context.observer?.started(file: sourceName, bytes: 0)
             context.observer?.finished(file: sourceName, records: 0, rejected: 0, outcome: "failed: \(error.reason)")
@@ -180,7 +180,7 @@ public struct ImportStep: CycleStep {
                 return
             }
             let reason = "identical content to \(name), imported at \(at); not imported again"
-            try record(file, context: context, hash: hash, size: input.size, outcome: "duplicate", reason: reason,
+            try record(file, context: context, hash: hash, size: input.size, outcome: .duplicate, reason: reason,
                        sourceName: sourceName, exceptionKind: "duplicate-file")
             try inbox.fail(file, reason: reason)
             context.observer?.started(file: sourceName, bytes: input.size)
@@ -204,7 +204,7 @@ public struct ImportStep: CycleStep {
             let bounded = input.size >= largeFile && cacheMB > Self.importCacheMB
             let result = try context.store.importFile(cacheMB: bounded ? Self.importCacheMB : nil, restoreCacheMB: cacheMB) { session in
                 let tx = session.transaction
-                let id = try tx.recordSourceFile(sourceFile(file, context: context, hash: hash, size: input.size, outcome: "imported", reason: nil))
+                let id = try tx.recordSourceFile(sourceFile(file, context: context, hash: hash, size: input.size, outcome: .imported, reason: nil))
                 if chunked { try session.beginProvisional(sourceFileID: id) }
                 quarantine.crashIfTestHookMatches(file)
                 let importer = FileImporter(context: context, mapping: file.mapping, sourceName: sourceName, sourceFileID: id)
@@ -264,7 +264,7 @@ public struct ImportStep: CycleStep {
             tally.changed += 1
         } catch let rejection as FileRejection {
             try rollBack(provisional, context: context)
-            try record(file, context: context, hash: hash, size: input.size, outcome: "failed", reason: rejection.reason,
+            try record(file, context: context, hash: hash, size: input.size, outcome: .failed, reason: rejection.reason,
                        sourceName: sourceName)
             observer?.finished(file: sourceName, records: 0, rejected: 0, outcome: "failed: \(rejection.reason)")
             context.logger.warning("file failed", metadata: ["file.name": "\(sourceName)", "reason": "\(rejection.reason)"])
@@ -299,7 +299,7 @@ public struct ImportStep: CycleStep {
         return found
     }
 
-    func record(_ file: Inbox.Claimed, context: CycleContext, hash: String, size: Int, outcome: String, reason: String,
+    func record(_ file: Inbox.Claimed, context: CycleContext, hash: String, size: Int, outcome: SourceFileOutcome, reason: String,
                 sourceName: String, exceptionKind: String = "failed-file") throws {
         try context.store.write { tx in
             _ = try tx.recordSourceFile(sourceFile(file, context: context, hash: hash, size: size, outcome: outcome, reason: reason))
@@ -308,7 +308,7 @@ public struct ImportStep: CycleStep {
     }
 
     /// The row that records a claimed file's outcome in this cycle.
-    func sourceFile(_ file: Inbox.Claimed, context: CycleContext, hash: String, size: Int, outcome: String, reason: String?) -> SourceFileRecord {
+    func sourceFile(_ file: Inbox.Claimed, context: CycleContext, hash: String, size: Int, outcome: SourceFileOutcome, reason: String?) -> SourceFileRecord {
         SourceFileRecord(feed: file.mapping.feed.rawValue, mapping: file.mapping.name, name: "\(file.mapping.inbox)/\(file.name)",
                          claimName: file.claimName, contentHash: hash, size: size, outcome: outcome, reason: reason,
                          processedAt: context.now.description, cycleID: context.cycleID)

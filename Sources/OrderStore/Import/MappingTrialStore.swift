@@ -18,7 +18,7 @@ extension StoreTransaction {
         let cycleID = db.lastInsertedRowID
         try db.execute(sql: """
             INSERT INTO source_file (feed, mapping, name, claim_name, content_hash, size, outcome, processed_at, cycle_id)
-            VALUES (?, ?, ?, ?, '', ?, 'imported', ?, ?)
+            VALUES (?, ?, ?, ?, '', ?, \(SourceFileOutcome.imported.sql), ?, ?)
             """, arguments: [feed, mapping, name, claimName, size, at.description, cycleID])
         return MappingTrial(cycleID: cycleID, sourceFileID: db.lastInsertedRowID)
     }

@@ -21,7 +21,7 @@ public struct SourceFileRecord: Codable, Sendable, Hashable, FetchableRecord, Mu
     public var contentHash: String
     public var size: Int
     /// `imported`, `duplicate` or `failed` (a CHECK of the table).
-    public var outcome: String
+    public var outcome: SourceFileOutcome
     public var reason: String?
     public var records: Int
     public var rejected: Int
@@ -52,7 +52,7 @@ public struct SourceFileRecord: Codable, Sendable, Hashable, FetchableRecord, Mu
 
     /// A row with these values (`id` nil until inserted).
     public init(id: Int64? = nil, feed: String, mapping: String?, name: String, claimName: String, contentHash: String, size: Int,
-                outcome: String, reason: String?, records: Int = 0, rejected: Int = 0, processedAt: String, cycleID: Int64?) {
+                outcome: SourceFileOutcome, reason: String?, records: Int = 0, rejected: Int = 0, processedAt: String, cycleID: Int64?) {
         self.id = id; self.feed = feed; self.mapping = mapping; self.name = name; self.claimName = claimName
         self.contentHash = contentHash; self.size = size; self.outcome = outcome; self.reason = reason; self.records = records
         self.rejected = rejected; self.processedAt = processedAt; self.cycleID = cycleID

@@ -12,7 +12,7 @@ extension OrderDatabase {
     /// The file that imported this content before, if any (walks the `source_file_imported_hash` index).
     public func importedSourceFile(contentHash: String) throws -> SourceFileRecord? {
         try writer.read { db in
-            try SourceFileRecord.fetchOne(db, sql: "SELECT * FROM source_file WHERE content_hash = ? AND outcome = 'imported'",
+            try SourceFileRecord.fetchOne(db, sql: "SELECT * FROM source_file WHERE content_hash = ? AND outcome = \(SourceFileOutcome.imported.sql)",
                                           arguments: [contentHash])
         }
     }
