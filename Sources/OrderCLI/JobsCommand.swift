@@ -36,7 +36,7 @@ struct JobsListCommand: ParsableCommand {
         if output.json { try Output.json(rows); return }
         let idle = Dictionary(try runner.idleRuns().map { ($0.job, $0.lastAt) }, uniquingKeysWith: { $1 })
         Output.table(["job", "schedule", "steps", "last run", "next run"], rows.map { r in
-            var last = r.lastRun.map { "\($0.startedAt) \($0.outcome)" } ?? "never"
+            var last = r.lastRun.map { "\($0.startedAt) \($0.outcome.rawValue)" } ?? "never"
             // Runs with nothing to do are counted, not recorded: the latest may be one of them.
             if let at = idle[r.name], at > (r.lastRun?.startedAt ?? "") { last = "\(at) ok (nothing to do)" }
             return [r.name, r.schedule, r.steps.joined(separator: ","), last, r.nextRun ?? "-"]
@@ -77,11 +77,11 @@ struct JobsRunCommand: ParsableCommand {
                 usleep(100_000)
             }
         }
-        print("job \(run.job) \(run.outcome)\(run.error.map { ": \($0)" } ?? "")")
+        print("job \(run.job) \(run.outcome.rawValue)\(run.error.map { ": \($0)" } ?? "")")
         for (step, counts) in (run.counts ?? [:]).sorted(by: { $0.key < $1.key }) {
             print("  " + step.padding(toLength: 17, withPad: " ", startingAt: 0) + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
-        if run.outcome != "ok" { throw ExitCode(1) }
+        if run.outcome != .ok { throw ExitCode(1) }
     }
 }
 
@@ -110,7 +110,7 @@ struct JobsHistoryCommand: ParsableCommand {
         if runs.isEmpty { print(failed || busy || since != nil ? "no such runs" : "no runs yet") }
         else {
             Output.table(["#", "job", "trigger", "scheduled", "started", "finished", "outcome", "error"], runs.map {
-                ["\($0.id)", $0.job, $0.trigger, $0.scheduledFor ?? "-", $0.startedAt, $0.finishedAt ?? "-", $0.outcome, $0.error ?? ""]
+                ["\($0.id)", $0.job, $0.trigger.rawValue, $0.scheduledFor ?? "-", $0.startedAt, $0.finishedAt ?? "-", $0.outcome.rawValue, $0.error ?? ""]
             })
         }
         if !failed && !busy {

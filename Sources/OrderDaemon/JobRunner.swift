@@ -13,8 +13,8 @@ public struct JobRun: Sendable, Codable {
     public var scheduledFor: String?
     public var startedAt: String
     public var finishedAt: String?
-    public var outcome: String
-    public var trigger: String
+    public var outcome: JobOutcome
+    public var trigger: JobTrigger
     public var counts: [String: [String: Int]]?
     public var error: String?
     enum CodingKeys: String, CodingKey {
@@ -91,11 +91,11 @@ public struct JobRunner: Sendable {
         for job in jobs {
             guard let due = try due(job, at: now, startup: startup) else { continue }
             if due.skip {
-                runs.append(try record(job, scheduledFor: due.scheduledFor, trigger: "schedule", outcome: "skipped",
+                runs.append(try record(job, scheduledFor: due.scheduledFor, trigger: .schedule, outcome: .skipped,
                                        error: "missed while the engine was down; the job's policy is to skip"))
                 continue
             }
-            runs.append(try run(job, trigger: startup && due.missed ? "catch-up" : "schedule", scheduledFor: due.scheduledFor, options: options))
+            runs.append(try run(job, trigger: startup && due.missed ? .catchUp : .schedule, scheduledFor: due.scheduledFor, options: options))
             if options.stop?.isStopped == true { break }
         }
         return runs
@@ -140,12 +140,12 @@ public struct JobRunner: Sendable {
     /// A scheduled run that found nothing to do (`CycleReport.isIdle`) is not kept: its run and cycle rows
     /// are removed and the job's idle counter (`idleRuns()`) goes up, so the record holds what happened.
     @discardableResult
-    public func run(_ job: JobDefinition, trigger: String = "manual", scheduledFor: Timestamp? = nil,
+    public func run(_ job: JobDefinition, trigger: JobTrigger = .manual, scheduledFor: Timestamp? = nil,
                     options: Engine.RunOptions = Engine.RunOptions()) throws -> JobRun {
         let started = engine.clock.now
         let id = try engine.database.recordJobRun(JobRunRecord(job: job.name, scheduledFor: scheduledFor?.description,
-                                                              startedAt: started.description, outcome: "running", trigger: trigger))
-        var outcome = "ok", error: String? = nil, counts: String? = nil, cycleID: Int64? = nil
+                                                              startedAt: started.description, outcome: .running, trigger: trigger))
+        var outcome = JobOutcome.ok, error: String? = nil, counts: String? = nil, cycleID: Int64? = nil
         do {
             if let problem { throw EngineError.config(problem) }
             var steps = engine.pipeline(mappings: mappings, rules: rules)
@@ -162,19 +162,19 @@ public struct JobRunner: Sendable {
                 }
             }
             let report = try engine.runSteps(steps, options: options)
-            if report.isIdle && trigger != "manual" {
+            if report.isIdle && trigger != .manual {
                 return try compactIdle(job: job.name, runID: id, cycleID: report.cycleID, startedAt: started, scheduledFor: scheduledFor,
                                        trigger: trigger, counts: report.counts)
             }
             cycleID = report.cycleID
             counts = String(decoding: try JSONEncoder().encode(report.counts), as: UTF8.self)
         } catch let e {
-            outcome = "failed"
+            outcome = .failed
             error = EngineError.oneLine(e)
         }
         try engine.database.finishJobRun(id, at: engine.clock.now, outcome: outcome, counts: counts, error: error, cycleID: cycleID)
         let record = try history(job: job.name, limit: 1)[0]
-        var metadata: Logger.Metadata = ["job.name": "\(job.name)", "job.trigger": "\(trigger)", "job.outcome": "\(outcome)"]
+        var metadata: Logger.Metadata = ["job.name": "\(job.name)", "job.trigger": "\(trigger.rawValue)", "job.outcome": "\(outcome.rawValue)"]
         for (step, values) in record.counts ?? [:] {
             for (key, value) in values where value != 0 { metadata["\(step).\(key.replacingOccurrences(of: " ", with: "_"))"] = "\(value)" }
         }
@@ -188,12 +188,12 @@ public struct JobRunner: Sendable {
     }
 
     /// Removes an idle run's rows and counts it instead; returns the run as it would have been recorded.
-    func compactIdle(job: String, runID: Int64, cycleID: Int64, startedAt: Timestamp, scheduledFor: Timestamp?, trigger: String,
+    func compactIdle(job: String, runID: Int64, cycleID: Int64, startedAt: Timestamp, scheduledFor: Timestamp?, trigger: JobTrigger,
                      counts: [String: [String: Int]]) throws -> JobRun {
         let finished = engine.clock.now
         try engine.database.compactIdleJobRun(runID, cycleID: cycleID, job: job, startedAt: startedAt)
         return JobRun(id: runID, job: job, scheduledFor: scheduledFor?.description, startedAt: startedAt.description,
-                      finishedAt: finished.description, outcome: "ok", trigger: trigger, counts: counts, error: nil)
+                      finishedAt: finished.description, outcome: .ok, trigger: trigger, counts: counts, error: nil)
     }
 
     /// A job's runs that found nothing to do: how many, since when, the last.
@@ -260,7 +260,7 @@ public struct JobRunner: Sendable {
             let id = request.id ?? 0, name = request.job, by = request.requestedBy
             var runID: Int64? = nil, error: String? = nil
             do {
-                let run = try run(try job(named: name), trigger: "manual", options: options)
+                let run = try run(try job(named: name), trigger: .manual, options: options)
                 runs.append(run)
                 runID = run.id
             } catch let e {
@@ -277,11 +277,11 @@ public struct JobRunner: Sendable {
     /// a failed run of the pseudo-job `configuration`, so `status` and `jobs history --failed` show it.
     public func recordRejectedConfiguration(_ error: String) throws {
         let now = engine.clock.now.description
-        _ = try engine.database.recordJobRun(JobRunRecord(job: "configuration", startedAt: now, finishedAt: now, outcome: "failed",
-                                                          trigger: "reload", error: error))
+        _ = try engine.database.recordJobRun(JobRunRecord(job: "configuration", startedAt: now, finishedAt: now, outcome: .failed,
+                                                          trigger: .reload, error: error))
     }
 
-    func record(_ job: JobDefinition, scheduledFor: Timestamp?, trigger: String, outcome: String, error: String?) throws -> JobRun {
+    func record(_ job: JobDefinition, scheduledFor: Timestamp?, trigger: JobTrigger, outcome: JobOutcome, error: String?) throws -> JobRun {
         _ = try engine.database.recordJobRun(JobRunRecord(job: job.name, scheduledFor: scheduledFor?.description,
                                                           startedAt: engine.clock.now.description, finishedAt: engine.clock.now.description,
                                                           outcome: outcome, trigger: trigger, error: error))

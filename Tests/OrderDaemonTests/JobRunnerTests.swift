@@ -18,7 +18,7 @@ import TestSupport
 
     @Test func aContinuousJobRunsEveryIntervalAndNeverTwiceAtOnce() throws {
         let home = try home(jobs: "  - name: cycle\n    every: 30s\n")
-        #expect(try runner(home, at: "2026-11-27T08:00:00Z").tick().map(\.outcome) == ["ok"])
+        #expect(try runner(home, at: "2026-11-27T08:00:00Z").tick().map(\.outcome) == [.ok])
         #expect(try runner(home, at: "2026-11-27T08:00:10Z").tick().isEmpty)
         #expect(try runner(home, at: "2026-11-27T08:00:30Z").tick().count == 1)
         // A run that overran (still marked running, e.g. in another process) is not started again.
@@ -32,7 +32,7 @@ import TestSupport
         #expect(runs.count == 1)
         // The runs found nothing to do: they are counted, not listed; the interrupted one is listed.
         let history = try runner(home, at: "2026-11-27T09:00:00Z").history(job: "cycle")
-        #expect(history.map(\.outcome) == ["failed"])
+        #expect(history.map(\.outcome) == [.failed])
         #expect(history.first?.error == "interrupted: the engine stopped during the run")
         #expect(runs.first?.counts?["import"] != nil)
         #expect(try runner(home, at: "2026-11-27T09:00:00Z").idleRuns().map(\.runs) == [3])
@@ -43,12 +43,12 @@ import TestSupport
         #expect(try runner(home, at: "2026-11-27T05:00:00Z").tick(startup: true).isEmpty)   // first start: nothing owed
         #expect(try runner(home, at: "2026-11-27T05:59:00Z").tick().isEmpty)
         let first = try runner(home, at: "2026-11-27T06:00:00Z").tick()
-        #expect(first.map(\.trigger) == ["schedule"])
+        #expect(first.map(\.trigger) == [.schedule])
         #expect(first[0].scheduledFor == "2026-11-27T06:00:00Z")
         #expect(first[0].counts.map { Set($0.keys) } == ["allocate", "export"])
         // Down from the 27th to the 30th, 07:00: three mornings missed, one catch-up run.
         let catchUp = try runner(home, at: "2026-11-30T07:00:00Z").tick(startup: true)
-        #expect(catchUp.map(\.trigger) == ["catch-up"])
+        #expect(catchUp.map(\.trigger) == [.catchUp])
         #expect(catchUp[0].scheduledFor == "2026-11-30T06:00:00Z")
         #expect(try runner(home, at: "2026-11-30T07:00:30Z").tick().isEmpty)
         #expect(try runner(home, at: "2026-11-30T07:00:30Z").nextRun(of: runner(home, at: "2026-11-30T07:00:30Z").job(named: "morning"))?.description
@@ -59,7 +59,7 @@ import TestSupport
         let home = try home(jobs: "  - name: nightly\n    cron: \"0 2 * * *\"\n    missed: skip\n")
         _ = try runner(home, at: "2026-11-27T01:00:00Z").tick(startup: true)
         let runs = try runner(home, at: "2026-11-28T09:00:00Z").tick(startup: true)
-        #expect(runs.map(\.outcome) == ["skipped"])
+        #expect(runs.map(\.outcome) == [.skipped])
         #expect(runs[0].error == "missed while the engine was down; the job's policy is to skip")
     }
 

@@ -12,9 +12,9 @@ public struct JobRunRecord: Codable, Sendable, Hashable, FetchableRecord, Mutabl
     public var startedAt: String
     public var finishedAt: String?
     /// `running`, `ok`, `failed` or `skipped` (a CHECK of the table).
-    public var outcome: String
+    public var outcome: JobOutcome
     /// `schedule`, `catch-up`, `manual` or `reload`.
-    public var trigger: String
+    public var trigger: JobTrigger
     public var counts: String?
     public var error: String?
     public var cycleID: Int64?
@@ -39,8 +39,8 @@ public struct JobRunRecord: Codable, Sendable, Hashable, FetchableRecord, Mutabl
     }
 
     /// A row with these values (`id` nil until inserted).
-    public init(id: Int64? = nil, job: String, scheduledFor: String? = nil, startedAt: String, finishedAt: String? = nil, outcome: String,
-                trigger: String, counts: String? = nil, error: String? = nil, cycleID: Int64? = nil) {
+    public init(id: Int64? = nil, job: String, scheduledFor: String? = nil, startedAt: String, finishedAt: String? = nil, outcome: JobOutcome,
+                trigger: JobTrigger, counts: String? = nil, error: String? = nil, cycleID: Int64? = nil) {
         self.id = id; self.job = job; self.scheduledFor = scheduledFor; self.startedAt = startedAt; self.finishedAt = finishedAt
         self.outcome = outcome; self.trigger = trigger; self.counts = counts; self.error = error; self.cycleID = cycleID
     }

@@ -27,8 +27,8 @@ extension OrderDatabase {
     /// Marks every run still `running` as failed at `now` with `error` (its process died); returns how many.
     public func failRunningJobRuns(at now: Timestamp, error: String) throws -> Int {
         try writer.write { db in
-            try JobRunRecord.filter(JobRunRecord.Columns.outcome == "running").updateAll(
-                db, JobRunRecord.Columns.outcome.set(to: "failed"), JobRunRecord.Columns.finishedAt.set(to: now.description),
+            try JobRunRecord.filter(JobRunRecord.Columns.outcome == JobOutcome.running.rawValue).updateAll(
+                db, JobRunRecord.Columns.outcome.set(to: JobOutcome.failed.rawValue), JobRunRecord.Columns.finishedAt.set(to: now.description),
                 JobRunRecord.Columns.error.set(to: error))
         }
     }
@@ -43,10 +43,10 @@ extension OrderDatabase {
     }
 
     /// Records how a running run ended.
-    public func finishJobRun(_ id: Int64, at now: Timestamp, outcome: String, counts: String?, error: String?, cycleID: Int64?) throws {
+    public func finishJobRun(_ id: Int64, at now: Timestamp, outcome: JobOutcome, counts: String?, error: String?, cycleID: Int64?) throws {
         try writer.write { db in
             _ = try JobRunRecord.filter(key: id).updateAll(
-                db, JobRunRecord.Columns.finishedAt.set(to: now.description), JobRunRecord.Columns.outcome.set(to: outcome),
+                db, JobRunRecord.Columns.finishedAt.set(to: now.description), JobRunRecord.Columns.outcome.set(to: outcome.rawValue),
                 JobRunRecord.Columns.counts.set(to: counts), JobRunRecord.Columns.error.set(to: error),
                 JobRunRecord.Columns.cycleID.set(to: cycleID))
         }
@@ -80,7 +80,7 @@ extension OrderDatabase {
     /// The delete walks the `job_run_started` index, so it costs what it removes.
     public func pruneJobRuns(startedBefore cutoff: Timestamp) throws -> Int {
         try writer.write { db in
-            try db.execute(sql: "DELETE FROM job_run WHERE started_at < ? AND outcome <> 'running'", arguments: [cutoff.description])
+            try db.execute(sql: "DELETE FROM job_run WHERE started_at < ? AND outcome <> \(JobOutcome.running.sql)", arguments: [cutoff.description])
             return db.changesCount
         }
     }
@@ -91,10 +91,10 @@ extension OrderDatabase {
         if let job = query.job { conditions.append("job = ?"); arguments.append(job) }
         if let id = query.id { conditions.append("id = ?"); arguments.append(id) }
         if let since = query.since { conditions.append("started_at >= ?"); arguments.append(since.description) }
-        if query.failedOnly { conditions.append("outcome = 'failed'") }
+        if query.failedOnly { conditions.append("outcome = \(JobOutcome.failed.sql)") }
         if query.busyOnly {
             conditions.append("""
-                (outcome <> 'ok' OR EXISTS (SELECT 1 FROM json_each(job_run.counts) s, json_each(s.value) c WHERE c.value <> 0))
+                (outcome <> \(JobOutcome.ok.sql) OR EXISTS (SELECT 1 FROM json_each(job_run.counts) s, json_each(s.value) c WHERE c.value <> 0))
                 """)
         }
         arguments.append(query.limit)
@@ -155,13 +155,13 @@ extension OrderDatabase {
 extension StoreTransaction {
     /// Whether a run of `job` is marked running (by another process, or one that overran).
     public func isJobRunning(_ job: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM job_run WHERE job = ? AND outcome = 'running'", arguments: [job]) == true
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM job_run WHERE job = ? AND outcome = \(JobOutcome.running.sql)", arguments: [job]) == true
     }
 
     /// When `job` last started: its last recorded run (a skipped one does not count), or its last idle run
     /// (counted, not recorded), whichever is later; nil if it never ran.
     public func lastStart(of job: String) throws -> Timestamp? {
-        let recorded = try String.fetchOne(db, sql: "SELECT started_at FROM job_run WHERE job = ? AND outcome <> 'skipped' ORDER BY id DESC LIMIT 1",
+        let recorded = try String.fetchOne(db, sql: "SELECT started_at FROM job_run WHERE job = ? AND outcome <> \(JobOutcome.skipped.sql) ORDER BY id DESC LIMIT 1",
                                            arguments: [job]).flatMap(Timestamp.init(iso8601:))
         let idle = try String.fetchOne(db, sql: "SELECT last_at FROM job_idle WHERE job = ?", arguments: [job]).flatMap(Timestamp.init(iso8601:))
         return [recorded, idle].compactMap { $0 }.max()

@@ -34,9 +34,9 @@ extension OrderDatabase {
                 """).map { RunRecord.GoodCycle(id: $0["id"], startedAt: $0["started_at"], finishedAt: $0["finished_at"]) }
             let failure = try Row.fetchOne(db, sql: """
                 SELECT job, COALESCE(finished_at, started_at) AS at, COALESCE(error, '') AS error FROM job_run
-                WHERE outcome = 'failed' ORDER BY id DESC LIMIT 1
+                WHERE outcome = \(JobOutcome.failed.sql) ORDER BY id DESC LIMIT 1
                 """).map { RunRecord.FailedRun(job: $0["job"], at: $0["at"], error: $0["error"]) }
-            let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job_run WHERE outcome = 'failed' AND started_at >= ?",
+            let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM job_run WHERE outcome = \(JobOutcome.failed.sql) AND started_at >= ?",
                                           arguments: [failedSince.description]) ?? 0
             return RunRecord(lastGoodCycle: cycle, lastFailure: failure, runsFailed: failed)
         }
