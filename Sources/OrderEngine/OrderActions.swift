@@ -18,7 +18,7 @@ public struct OrderActions: Sendable {
     func withOrder<T>(_ ref: String, _ body: (StoreTransaction, Int64, StageMover) throws -> T) throws -> T {
         try engine.database.write { tx in
             guard let id = try tx.salesOrderID(ref: ref) else { throw EngineError.unknownOrder(ref) }
-            let mover = StageMover(tx, at: engine.clock.now, cycleID: nil, actor: "user:\(engine.user)")
+            let mover = StageMover(tx, at: engine.clock.now, cycleID: nil, actor: .user(engine.user))
             return try body(tx, id, mover)
         }
     }
@@ -42,7 +42,7 @@ public struct OrderActions: Sendable {
             }
             let held: [Stage] = [.heldForCredit, .onHold, .orderVetting] + userStages
             // A rule that put the order where it is will not take it again.
-            try tx.exemptFromRules(order: id, heldIn: held, at: engine.clock.now, actor: "user:\(engine.user)")
+            try tx.exemptFromRules(order: id, heldIn: held, at: engine.clock.now, actor: .user(engine.user))
             let moved = try mover.moveOrder(id, from: held, to: .new, code: nil, reason: "released by hand")
             guard moved > 0 else {
                 throw EngineError.notPossible("order \(ref) is not held (its lines are in \(try stagesOf(tx, id))); nothing to release")

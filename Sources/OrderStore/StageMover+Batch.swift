@@ -80,7 +80,7 @@ extension StageMover {
             try mover.db.execute(sql: """
                 INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
                 SELECT order_id, line_id, from_stage, to_stage, reason, ?, ?, ? FROM staged_move ORDER BY line_id
-                """, arguments: [mover.actor, at, mover.cycleID])
+                """, arguments: [mover.actor.description, at, mover.cycleID])
         }
 
         public func clear() throws {

@@ -13,15 +13,15 @@ public struct StageMover {
     package let db: Database
     public let at: Timestamp
     public let cycleID: Int64?
-    public let actor: String
+    public let actor: Actor
 
     /// A mover for one transaction: every move it makes is stamped `at`, with `actor` (`rule:allocate`,
     /// `user:ann`) and the cycle (nil for a person's command).
-    public init(_ transaction: StoreTransaction, at: Timestamp, cycleID: Int64?, actor: String) {
+    public init(_ transaction: StoreTransaction, at: Timestamp, cycleID: Int64?, actor: Actor) {
         self.init(db: transaction.db, at: at, cycleID: cycleID, actor: actor)
     }
 
-    package init(db: Database, at: Timestamp, cycleID: Int64?, actor: String) {
+    package init(db: Database, at: Timestamp, cycleID: Int64?, actor: Actor) {
         self.db = db; self.at = at; self.cycleID = cycleID; self.actor = actor
     }
 
@@ -30,7 +30,7 @@ public struct StageMover {
     @discardableResult
     public func moveOrder(_ orderID: Int64, from: [Stage], to: Stage, code: String?, reason: String) throws -> Int {
         let placeholders = databaseQuestionMarks(count: from.count)
-        var args: StatementArguments = [to.rawValue, reason, actor, at.description, cycleID, orderID]
+        var args: StatementArguments = [to.rawValue, reason, actor.description, at.description, cycleID, orderID]
         args += StatementArguments(from.map(\.rawValue))
         try db.cachedStatement(sql: """
             INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
@@ -51,7 +51,7 @@ public struct StageMover {
         try db.cachedStatement(sql: """
             INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [orderID, lineID, from.rawValue, to.rawValue, reason, actor, at.description, cycleID])
+            """).execute(arguments: [orderID, lineID, from.rawValue, to.rawValue, reason, actor.description, at.description, cycleID])
         try db.cachedStatement(sql: """
             UPDATE order_line SET stage = ?, stage_since = ?, reason_code = ?, stage_reason = ? WHERE id = ?
             """).execute(arguments: [to.rawValue, at.description, code, reason, lineID])
@@ -75,7 +75,7 @@ public struct StageMover {
         try db.cachedStatement(sql: """
             INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
             VALUES (?, ?, ?, 'back-order', ?, ?, ?, ?)
-            """).execute(arguments: [orderID, newPart, from.rawValue, historyReason, actor, at.description, cycleID])
+            """).execute(arguments: [orderID, newPart, from.rawValue, historyReason, actor.description, at.description, cycleID])
         return newPart
     }
 }

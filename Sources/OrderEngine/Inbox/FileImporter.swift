@@ -301,7 +301,7 @@ struct FileImporter {
                     let undone = try StockLedger(tx).count(sku: count.sku, warehouse: warehouse, onHand: onHand,
                                                               source: "stock count \(sourceName) line \(count.sourceLine)",
                                                               at: (count.countedAt ?? context.now).description)
-                    let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "import")
+                    let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: .importer)
                     try writer.returnToBackOrder(undone, mover: mover, code: "stock-count",
                                                  reason: "stock count set \(count.sku) in \(warehouse) to \(onHand): allocation undone")
                 case .despatches:
@@ -309,7 +309,7 @@ struct FileImporter {
                     if let sku = try writer.sku(ofOrder: input.orderRef, lineNo: input.lineNo) {
                         input.quantity = try stockQuantity(input.quantity, unit: input.unit, sku: sku, line: input.sourceLine, field: "quantity_despatched", tx)
                     }
-                    let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "import")
+                    let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: .importer)
                     if let rejection = try DespatchConfirmation(tx, mover: mover, now: context.now).apply(input, sourceFileID: sourceFileID) {
                         throw rejection
                     }
@@ -319,7 +319,7 @@ struct FileImporter {
                         throw RecordRejection(line: input.sourceLine, field: "order_ref",
                                               message: "field order_ref: found '\(input.orderRef)', expected an order that was imported", orderRef: input.orderRef)
                     }
-                    let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "import")
+                    let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: .importer)
                     let count = try Cancellation(tx, mover: mover).cancel(orderID: orderID, lineNo: input.lineNo,
                                                                               reason: "cancelled by \(sourceName) line \(input.sourceLine)")
                     if count == 0, let lineNo = input.lineNo, try writer.hasNonStockLine(orderID: orderID, lineNo: lineNo) {

@@ -23,7 +23,7 @@ public struct ProcessRuleStep: CycleStep {
             let loader = FactsLoader(tx: tx, catalog: catalog, money: context.money, today: context.now.day, fields: rule.fields)
             let facts = try loader.load(try loader.orderIDs(stages: rule.stages, excludingOverridesFor: rule.name,
                                                             prefilter: rule.scope == .order ? rule.search.prefilter : []))
-            let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "rule:\(rule.name)")
+            let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: .rule(rule.name))
             let batch = try StageMover.Batch(mover)
             let looked = Set(rule.stages)
             var matched = 0, acted = 0

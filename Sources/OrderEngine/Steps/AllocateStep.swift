@@ -56,7 +56,7 @@ public struct AllocateStep: CycleStep {
     /// Loads the working set, decides with the pure allocator, persists the decisions: one transaction.
     func allocate(_ tx: StoreTransaction, _ context: CycleContext) throws -> (StepReport, [Preview]) {
         let config = context.engine.config
-        let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "rule:allocate")
+        let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: .rule("allocate"))
         let batch = try StageMover.Batch(mover)
         var total = Tally()
         if config.allocationMode == .incremental, try everyOrderShipsPart(tx, config) {

@@ -11,7 +11,7 @@ public struct DropShipStep: CycleStep {
         try context.store.write { tx in
             // The new lines whose sku is in the (small) set of drop-ship products, from the stage index.
             let lines = try tx.newDropShipLines()
-            let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "rule:drop-ship")
+            let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: .rule("drop-ship"))
             // Each line's purchase order is decided here; the lines move together.
             let batch = try StageMover.Batch(mover)
             var orders = 0

@@ -63,7 +63,7 @@ public struct ExportStep: CycleStep {
         }
         guard !byWarehouse.isEmpty else { return 0 }
         let confirmed = context.engine.config.despatch == .confirmed
-        let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "rule:export")
+        let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: .rule("export"))
         var refs: [(warehouse: String, ref: String)] = []
         for (warehouse, lines) in byWarehouse.sorted(by: { $0.key < $1.key }) {
             let number = try OutboxSequence.next(tx, folder: OutboxFolder.pickLists)
@@ -88,7 +88,7 @@ public struct ExportStep: CycleStep {
     /// Despatches every line just put on a pick list, for all warehouses at once: the history and the
     /// lines in one pass over the picking lines each, stock and customers from the rows already read.
     func despatch(_ byWarehouse: [String: [PickedLine]], refs: [(warehouse: String, ref: String)], _ tx: StoreTransaction,
-                  _ context: CycleContext, actor: String) throws {
+                  _ context: CycleContext, actor: Actor) throws {
         try tx.despatchLinesToPick(onto: refs, actor: actor, at: context.now, cycleID: context.cycleID)
         // Stock falls by what left; despatched lines leave their customers' open exposure, so held orders
         // of those customers get a re-check.

@@ -15,7 +15,7 @@ public struct UnknownProductStep: CycleStep {
 
     public func run(_ context: CycleContext) throws -> StepReport {
         try context.store.write { tx in
-            let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: "rule:unknown-products")
+            let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: .rule("unknown-products"))
             var released = 0, held = 0
             let waiting = try tx.ordersNoLongerMissingProducts(reasonCode: Self.code)
             var refused = 0

@@ -26,13 +26,13 @@ extension StoreTransaction {
 
     /// Records that each rule which put one of the order's lines in one of `stages` (`rule:NAME` reason codes) will
     /// not take the order again: a person released it, and the rule must not undo that on the next cycle.
-    public func exemptFromRules(order orderID: Int64, heldIn stages: [Stage], at: Timestamp, actor: String) throws {
+    public func exemptFromRules(order orderID: Int64, heldIn stages: [Stage], at: Timestamp, actor: Actor) throws {
         guard !stages.isEmpty else { return }
         try db.execute(sql: """
             INSERT OR IGNORE INTO rule_override (order_id, rule, at, actor)
             SELECT DISTINCT order_id, substr(reason_code, 6), ?, ? FROM order_line
             WHERE order_id = ? AND reason_code LIKE 'rule:%' AND stage IN (\(databaseQuestionMarks(count: stages.count)))
-            """, arguments: [at.description, actor, orderID] + StatementArguments(stages.map(\.rawValue)))
+            """, arguments: [at.description, actor.description, orderID] + StatementArguments(stages.map(\.rawValue)))
     }
 
     /// Marks an order released by hand: no longer held by hand, not held for credit again, passed if it was

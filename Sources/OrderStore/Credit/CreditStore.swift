@@ -147,7 +147,7 @@ extension StoreTransaction {
             """
         try db.execute(sql: """
             INSERT INTO stage_move (order_id, line_id, from_stage, to_stage, reason, actor, at, cycle_id)
-            SELECT l.order_id, l.id, l.stage, m.to_stage, m.reason, 'rule:credit-check', ?, ? FROM \(moving)
+            SELECT l.order_id, l.id, l.stage, m.to_stage, m.reason, '\(Actor.rule("credit-check"))', ?, ? FROM \(moving)
             ORDER BY m.seq, l.line_no, l.part
             """, arguments: [at.description, cycleID])
         try db.execute(sql: """

@@ -61,7 +61,7 @@ extension StoreTransaction {
 
     /// Despatches every line in Picking not yet on a pick list, each on its warehouse's pick list of
     /// `pickLists`: the history and the lines in one set-based statement each, history in line order.
-    public func despatchLinesToPick(onto pickLists: [(warehouse: String, ref: String)], actor: String, at: Timestamp, cycleID: Int64) throws {
+    public func despatchLinesToPick(onto pickLists: [(warehouse: String, ref: String)], actor: Actor, at: Timestamp, cycleID: Int64) throws {
         try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS pick_ref (warehouse TEXT PRIMARY KEY, ref TEXT NOT NULL); DELETE FROM pick_ref")
         let insertRef = try db.makeStatement(sql: "INSERT INTO pick_ref (warehouse, ref) VALUES (?, ?)")
         for (warehouse, ref) in pickLists { try insertRef.execute(arguments: [warehouse, ref]) }
@@ -71,7 +71,7 @@ extension StoreTransaction {
             SELECT l.order_id, l.id, \(Stage.picking.sql), \(Stage.despatched.sql), 'on pick list ' || r.ref, ?, ?, ?
             FROM order_line l JOIN pick_ref r ON r.warehouse = l.warehouse
             WHERE l.stage = \(Stage.picking.sql) AND l.pick_list_ref IS NULL ORDER BY l.id
-            """, arguments: [actor, now, cycleID])
+            """, arguments: [actor.description, now, cycleID])
         try db.execute(sql: """
             UPDATE order_line SET stage = \(Stage.despatched.sql), stage_since = ?, reason_code = NULL, allocated = 0,
                 pick_list_ref = (SELECT ref FROM pick_ref WHERE warehouse = order_line.warehouse),
