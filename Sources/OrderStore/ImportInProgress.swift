@@ -24,13 +24,6 @@ public enum ImportInProgress {
         try Int64.fetchAll(db, sql: "SELECT source_file_id FROM import_in_progress ORDER BY source_file_id")
     }
 
-    /// Whether the file with this claim name has an import that did not finish.
-    public static func isUnfinished(_ db: Database, claimName: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM import_in_progress p JOIN source_file f ON f.id = p.source_file_id WHERE f.claim_name = ?)
-            """, arguments: [claimName]) ?? false
-    }
-
     /// Takes back everything an unfinished import wrote: its orders with their lines and history (an
     /// operator may have acted on one in the meantime), its exception rows, and the file's own row, so
     /// the file is imported again from the start. Returns the orders removed.

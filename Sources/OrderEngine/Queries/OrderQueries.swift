@@ -138,15 +138,8 @@ public struct OrderQueries: Sendable {
                 case kind, lineNo = "line_no", sku, quantity, unitPrice = "unit_price", value, custom
             }
         }
-        public struct Move: Codable, Sendable {
-            public var lineNo: Int?
-            public var from: String?
-            public var to: String
-            public var reason: String
-            public var actor: String
-            public var at: String
-            enum CodingKeys: String, CodingKey { case lineNo = "line_no", from, to, reason, actor, at }
-        }
+        /// A history entry: the store's, shown as read.
+        public typealias Move = OrderStory.Move
         public var orderRef: String
         public var orderDate: String
         public var customerRef: String
@@ -207,14 +200,11 @@ public struct OrderQueries: Sendable {
                                      unitPrice: money.format(c.unitPrice), value: money.format(c.value),
                                      custom: Self.custom(c.customJSON, prefix: "line."))
         }
-        let history = story.history.map {
-            OrderDetail.Move(lineNo: $0.lineNo, from: $0.from, to: $0.to, reason: $0.reason, actor: $0.actor, at: $0.at)
-        }
         return OrderDetail(orderRef: story.orderRef, orderDate: story.orderDate, customerRef: story.customerRef,
                            paymentMethod: story.paymentMethod, cardLast4: story.cardLast4, creditState: story.creditState,
                            creditOverride: story.creditOverride, manualHold: story.manualHold, shipTo: story.shipTo,
                            sourceFile: story.sourceFile, sourceLine: story.sourceLine,
-                           stages: Array(Set(lines.map { $0.stage })).sorted(), lines: lines, history: history,
+                           stages: Array(Set(lines.map { $0.stage })).sorted(), lines: lines, history: story.history,
                            custom: Self.custom(story.customJSON, prefix: "order."),
                            customerCustom: Self.custom(story.customerCustomJSON, prefix: "customer."), currency: story.currency,
                            nonStockLines: nonStock, total: story.total.map(money.format))

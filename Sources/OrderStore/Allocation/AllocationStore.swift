@@ -63,16 +63,6 @@ extension StoreTransaction {
             """).map { StockPlace(sku: $0[0], warehouse: $0[1]) }
     }
 
-    /// The new lines to allocate (credit passed, not drop-ship), in (sku, warehouse, queue) order: each
-    /// place's lines are one run of the stream.
-    public func newLinesByPlace() throws -> AllocationCandidateCursor {
-        try AllocationCandidateCursor(Row.fetchCursor(db, sql: """
-            SELECT \(AllocationCandidate.columns) FROM order_line l JOIN sales_order o ON o.id = l.order_id JOIN product p ON p.sku = l.sku
-            WHERE l.stage = \(Stage.new.sql) AND o.credit_state = \(CreditState.passed.sql) AND p.drop_ship = 0
-            ORDER BY l.sku, warehouse, l.queue_key
-            """))
-    }
-
     /// Lays out the new lines to allocate (credit passed, not drop-ship) in (sku, warehouse, queue) order,
     /// as allocation reads them, in a scratch table of this transaction, and returns how many there are; `stagedNewLines`
     /// then reads them a slice at a time.

@@ -50,13 +50,15 @@ public struct OrderStory: Sendable {
     }
 
     /// One entry of the history: a stage move, or a line's import.
-    public struct Move: Sendable {
+    /// One entry of the order's history, as `order REF` shows it (and its JSON).
+    public struct Move: Codable, Sendable {
         public var lineNo: Int?
         public var from: String?
         public var to: String
         public var reason: String
         public var actor: String
         public var at: String
+        enum CodingKeys: String, CodingKey { case lineNo = "line_no", from, to, reason, actor, at }
     }
 
     public var orderRef: String
