@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "OrderAllocation", dependencies: ["OrderModel"], swiftSettings: strict),
         .target(name: "OrderExport", dependencies: ["OrderModel"], swiftSettings: strict),
         .target(name: "OrderJobs", dependencies: ["OrderModel"], swiftSettings: strict),
+        .target(name: "OrderOutput", dependencies: ["OrderModel", "OrderRules", "OrderExport", "CLibXML2", .product(name: "Yams", package: "Yams")],
+                swiftSettings: strict),
         // The inbox watcher: settled files claimed into processing/, then archived or failed, never lost.
         .target(name: "OrderInbox", dependencies: ["OrderModel", "OrderImport", "OrderExport", "CCrashGuard"], swiftSettings: strict),
         .target(
@@ -83,6 +85,7 @@ let package = Package(
         .testTarget(name: "OrderAllocationTests", dependencies: ["OrderAllocation", "OrderModel"]),
         .testTarget(name: "OrderExportTests", dependencies: ["OrderExport", "OrderModel"]),
         .testTarget(name: "OrderJobsTests", dependencies: ["OrderJobs", "OrderModel"]),
+        .testTarget(name: "OrderOutputTests", dependencies: ["OrderOutput", "OrderRules", "OrderExport", "OrderModel"]),
         .testTarget(name: "OrderInboxTests", dependencies: ["OrderInbox"]),
         .testTarget(name: "OrderEngineTests", dependencies: ["OrderEngine", "OrderDaemon", "OrderInbox", "OrderStore", "OrderJobs", "OrderModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "OrderDaemonTests", dependencies: ["OrderDaemon", "OrderEngine", "OrderJobs", "OrderModel", "TestSupport",

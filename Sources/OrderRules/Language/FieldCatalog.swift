@@ -29,7 +29,28 @@ public struct FieldCatalog: Sendable {
         ],
     ]
 
+    /// The entities whose fields belong to one line (a row of a document): an order-level expression reads
+    /// them only inside `any line:`, `sum`, `count`.
+    public private(set) var lineEntities: Set<String> = ["line", "product"]
+
     public init() { fields = Self.builtIn }
+
+    /// A catalog of exactly these entities, for an output document whose fields are not an order's
+    /// (an exception report's rows). `lineEntities` are the per-row ones.
+    public init(entities: [String: [String: ValueType]], lineEntities: Set<String>) {
+        fields = entities
+        self.lineEntities = lineEntities
+    }
+
+    /// Adds an entity an output document provides (`document`, `supplier`, `exception`), or more fields
+    /// to one already known; `perLine` says whether its values belong to each row.
+    public mutating func addEntity(_ entity: String, fields added: [String: ValueType], perLine: Bool) {
+        fields[entity, default: [:]].merge(added) { current, _ in current }
+        if perLine { lineEntities.insert(entity) }
+    }
+
+    /// The entities, sorted, for messages.
+    var entityNames: [String] { fields.keys.sorted() }
 
     /// Adds a custom field (`order.channel` as text, `product.hazardous` as bool, ...).
     public mutating func addCustom(entity: String, name: String, type: ValueType) {
@@ -69,8 +90,12 @@ public struct OrderFacts: Sendable {
     /// Nil when the customer is unknown: every customer field is then null.
     public var customer: [String: Value]?
     public var lines: [LineFacts]
-    public init(orderID: Int64, order: [String: Value], customer: [String: Value]?, lines: [LineFacts]) {
-        self.orderID = orderID; self.order = order; self.customer = customer; self.lines = lines
+    /// Entities beyond order and customer that an output document adds at its own level (`document.ref`,
+    /// `supplier.name`), by entity then field; rules over orders leave it empty.
+    public var entities: [String: [String: Value]]
+    public init(orderID: Int64, order: [String: Value], customer: [String: Value]?, lines: [LineFacts],
+                entities: [String: [String: Value]] = [:]) {
+        self.orderID = orderID; self.order = order; self.customer = customer; self.lines = lines; self.entities = entities
     }
 }
 
@@ -79,7 +104,9 @@ public struct LineFacts: Sendable {
     public var line: [String: Value]
     /// Nil when the product is unknown.
     public var product: [String: Value]?
-    public init(lineID: Int64, line: [String: Value], product: [String: Value]?) {
-        self.lineID = lineID; self.line = line; self.product = product
+    /// Entities beyond line and product that an output document adds per row (`exception.reason`).
+    public var entities: [String: [String: Value]]
+    public init(lineID: Int64, line: [String: Value], product: [String: Value]?, entities: [String: [String: Value]] = [:]) {
+        self.lineID = lineID; self.line = line; self.product = product; self.entities = entities
     }
 }

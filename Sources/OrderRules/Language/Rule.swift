@@ -116,21 +116,26 @@ struct Compiler {
             return Compiled(type: .date) { .date($0.today) }
         case .field(let entity, let name, let at):
             guard let fields = catalog.fields[entity] else {
-                throw RuleError(offset: at, message: "unknown entity '\(entity)'; fields belong to order, line, customer or product")
+                throw RuleError(offset: at, message: "unknown entity '\(entity)'; fields belong to \(catalog.entityNames.joined(separator: ", "))")
             }
             guard let type = fields[name] else {
                 let near = catalog.suggestions(entity: entity, name: name)
                 let hint = near.isEmpty ? "" : " (did you mean \(near.joined(separator: ", "))?)"
                 throw RuleError(offset: at, message: "unknown field '\(entity).\(name)'\(hint); custom fields come from the mappings")
             }
-            if (entity == "line" || entity == "product") && !inLine {
+            if catalog.lineEntities.contains(entity) && !inLine {
                 throw RuleError(offset: at, message: "\(entity).\(name) belongs to a line; in an order rule test it inside any line: ..., all lines: ..., count lines where ... or sum ...")
             }
             switch entity {
             case "order": return Compiled(type: type) { $0.order.order[name] ?? .null }
             case "customer": return Compiled(type: type) { $0.order.customer?[name] ?? .null }
             case "line": return Compiled(type: type) { $0.line?.line[name] ?? .null }
-            default: return Compiled(type: type) { $0.line?.product?[name] ?? .null }
+            case "product": return Compiled(type: type) { $0.line?.product?[name] ?? .null }
+            default:
+                if catalog.lineEntities.contains(entity) {
+                    return Compiled(type: type) { $0.line?.entities[entity]?[name] ?? .null }
+                }
+                return Compiled(type: type) { $0.order.entities[entity]?[name] ?? .null }
             }
         case .negate(let inner, let at):
             let c = try compile(inner, inLine: inLine, quantified: quantified)
