@@ -66,7 +66,11 @@ public struct CycleBenchmark: Sendable {
     /// The `orderflow` executable to time a whole `orderflow cycle` process with; nil skips that measure.
     public let executable: URL?
 
-    public init(folder: URL, lines: Int, seed: UInt64 = 1, keep: Bool = false, executable: URL? = nil) {
+    /// The home's page cache (`cache_mb`), to measure what it buys; nil keeps the default.
+    public let cacheMB: Int?
+
+    public init(folder: URL, lines: Int, seed: UInt64 = 1, keep: Bool = false, executable: URL? = nil, cacheMB: Int? = nil) {
+        self.cacheMB = cacheMB
         self.folder = folder
         self.lines = lines
         self.seed = seed
@@ -81,6 +85,11 @@ public struct CycleBenchmark: Sendable {
         let home = Home(folder.path)
         try? FileManager.default.removeItem(at: folder)
         try home.initialize()
+        if let cacheMB {
+            let config = try String(contentsOfFile: home.configFile.path, encoding: .utf8)
+            try config.replacingOccurrences(of: "cache_mb: \(OrderDatabase.defaultCacheMB)", with: "cache_mb: \(cacheMB)")
+                .write(toFile: home.configFile.path, atomically: true, encoding: .utf8)
+        }
         var random = SeededGenerator(seed: seed)
         let orderCount = try generate(home, random: &random)
         // The benchmark's engine is closed before the process runs, as a scheduled `orderflow cycle` finds the database.

@@ -40,13 +40,14 @@ struct BenchCycleCommand: ParsableCommand {
     @Option(help: "Scratch folder (deleted and recreated; removed afterwards unless --keep).") var dir = FileManager.default.temporaryDirectory
         .appendingPathComponent("orderflow-bench-cycle").path
     @Flag(help: "Keep the scratch folder afterwards.") var keep = false
+    @Option(help: "The generated home's SQLite page cache in MB (orderflow.yaml's cache_mb; default: the engine's default).") var cacheMb: Int?
     @Flag(help: "Print JSON.") var json = false
 
     /// This very executable, so that the process measure runs the same build as the rest of the benchmark.
     static var executable: URL { Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]) }
 
     func run() throws {
-        let result = try CycleBenchmark(folder: URL(fileURLWithPath: dir), lines: lines, seed: seed, keep: keep, executable: Self.executable).run()
+        let result = try CycleBenchmark(folder: URL(fileURLWithPath: dir), lines: lines, seed: seed, keep: keep, executable: Self.executable, cacheMB: cacheMb).run()
         if json { try Output.json(result); return }
         print("\(result.lines) lines in \(result.orders) orders, \(result.customers) customers, \(result.products) products")
         print(String(format: "cold cycle %.0f ms; peak resident memory %.0f MB", result.cycleMilliseconds, result.peakResidentMB))

@@ -36,12 +36,15 @@ public enum Documents {
         var csv = CSVWriter(header: pickListHeader)
         // Indices are sorted, not the lines: a line is ten strings, and moving it costs ten retains.
         let order = lines.indices.sorted { precedes(lines[$0], lines[$1]) }
-        for i in order {
-            let l = lines[i]
-            csv.append([ref, warehouse, l.binLocation, l.sku, l.description, l.quantity.description, l.orderRef,
-                        String(l.lineNo), l.customerRef] + l.shipTo.cells)
-        }
+        for i in order { csv.append(pickListRow(ref: ref, warehouse: warehouse, lines[i])) }
         return csv
+    }
+
+    /// One line's row of a pick list; the export appends rows as the store hands them over, already in
+    /// pick-list order (`precedes`), so a large pick list is never held as lines.
+    public static func pickListRow(ref: String, warehouse: String, _ l: PickListLine) -> [String] {
+        [ref, warehouse, l.binLocation, l.sku, l.description, l.quantity.description, l.orderRef,
+         String(l.lineNo), l.customerRef] + l.shipTo.cells
     }
 
     /// Pick-list order: bin location, sku, order, line; most pairs differ in the first field.

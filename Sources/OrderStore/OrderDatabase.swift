@@ -118,7 +118,7 @@ public struct OrderDatabase: Sendable {
     public static let pageSize = 16_384
 
     /// The page cache when the home's config names none, in MB.
-    public static let defaultCacheMB = 256
+    public static let defaultCacheMB = 64
 
     /// Sets the connection's page cache; lowering it frees pages at once. The import streams a file of any
     /// size with a small cache (its writes are appends and index inserts), and the rest of the cycle gets

@@ -18,7 +18,7 @@ enum DefaultFiles {
     # The time zone that cron schedules are read in (a job may name its own).
     time_zone: UTC
     # SQLite's page cache in MB for the cycle's work (a file's import uses at most 64 MB of it).
-    cache_mb: 256
+    cache_mb: 64
     # The job executor ('orderflow run'): each job runs steps of the pipeline in rules.yaml,
     # continuously (every: 30s, 5m, 2h) or at set times (cron: minute hour day month weekday).
     jobs:

@@ -29,7 +29,7 @@ struct OutboxPublisher {
             // Read and write in slices, so a large backlog of documents never sits in memory at once.
             var first = true
             while true {
-                let pending = try context.store.pendingOutboxFiles(limit: 500)
+                var pending = try context.store.pendingOutboxFiles(limit: 500)
                 guard !pending.isEmpty else { break }
                 if first, recovering { removeStaleTemporaries(in: outbox) }
                 first = false
@@ -42,8 +42,11 @@ struct OutboxPublisher {
                                                 metadata: ["error": "\(error)"])
                     break
                 }
-                let files = pending.map { file in
-                    (folder: outbox.appendingPathComponent(file.folder, isDirectory: true), name: file.name, bytes: [UInt8](file.content))
+                // Each document's stored copy is let go as it is turned into bytes to write: a large pick list is not held twice.
+                let files = pending.indices.map { i in
+                    defer { pending[i].content = Data() }
+                    return (folder: outbox.appendingPathComponent(pending[i].folder, isDirectory: true), name: pending[i].name,
+                            bytes: [UInt8](pending[i].content))
                 }
                 let failures = writer.writeBatch(files, within: outbox)
                 var written: [Int64] = []

@@ -43,66 +43,63 @@ public struct ExportStep: CycleStep {
         return cleaned.isEmpty ? "_" : String(cleaned.prefix(40))
     }
 
-    /// A picking line as the pick list and the despatch need it.
-    struct PickedLine {
-        var id, orderID: Int64
-        var warehouse: String
-        var allocated: Quantity
-        var line: PickListLine
-    }
-
+    /// Writes one pick list per warehouse from the lines in Picking, then despatches them (or, with
+    /// confirmed despatch, marks them as on their pick list).
+    ///
+    /// The store hands the lines over already in pick-list order, warehouse by warehouse, so each row is
+    /// rendered as it is read and only the pick list being written is in memory: at 1,000,000 lines the
+    /// lines held for sorting had been the cycle's largest allocation.
     func exportPickLists(_ tx: StoreTransaction, _ context: CycleContext) throws -> Int {
-        var byWarehouse: [String: [PickedLine]] = [:]
-        try tx.forEachLineToPick { row in
-            let picked = PickedLine(
-                id: row.lineID, orderID: row.orderID, warehouse: row.warehouse, allocated: row.allocated,
-                line: PickListLine(binLocation: row.binLocation, sku: row.sku, description: row.description, quantity: row.quantity,
-                                   orderRef: row.orderRef, lineNo: row.lineNo, customerRef: row.customerRef,
-                                   shipTo: Self.address(row.shipTo)))
-            byWarehouse[picked.warehouse, default: []].append(picked)
-        }
-        guard !byWarehouse.isEmpty else { return 0 }
         let confirmed = context.engine.config.despatch == .confirmed
         let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: .rule("export"))
         var refs: [(warehouse: String, ref: String)] = []
-        for (warehouse, lines) in byWarehouse.sorted(by: { $0.key < $1.key }) {
-            let number = try OutboxSequence.next(tx, folder: OutboxFolder.pickLists)
-            let ref = String(format: "PL-%06d", number)
-            refs.append((warehouse, ref))
-            let csv = Documents.pickList(ref: ref, warehouse: warehouse, lines: lines.map(\.line))
-            _ = try Self.store(tx, context, folder: OutboxFolder.pickLists, name: "\(ref)-\(Self.safeName(warehouse)).csv",
-                               bytes: csv.bytes, rows: csv.rows)
-            if confirmed {
-                // The lines stay in picking, holding their stock, until the warehouse confirms what left.
-                for line in lines {
-                    try mover.moveLine(line.id, orderID: line.orderID, from: .picking, to: .picking, code: nil,
-                                       reason: "on pick list \(ref); waits for the despatch confirmation")
-                    try tx.markOnPickList(line.id, ref: ref)
-                }
-            }
-        }
-        if !confirmed { try despatch(byWarehouse, refs: refs, tx, context, actor: mover.actor) }
-        return byWarehouse.count
-    }
-
-    /// Despatches every line just put on a pick list, for all warehouses at once: the history and the
-    /// lines in one pass over the picking lines each, stock and customers from the rows already read.
-    func despatch(_ byWarehouse: [String: [PickedLine]], refs: [(warehouse: String, ref: String)], _ tx: StoreTransaction,
-                  _ context: CycleContext, actor: Actor) throws {
-        try tx.despatchLinesToPick(onto: refs, actor: actor, at: context.now, cycleID: context.cycleID)
-        // Stock falls by what left; despatched lines leave their customers' open exposure, so held orders
-        // of those customers get a re-check.
+        var writing: (warehouse: String, ref: String, csv: CSVWriter)? = nil
+        var onPickList: [(lineID: Int64, orderID: Int64, ref: String)] = []
+        // What the despatch takes from stock, and whose exposure it changes.
         var left: [Allocator.StockKey: Quantity] = [:]
         var customers: Set<String> = []
-        for lines in byWarehouse.values {
-            for picked in lines {
-                let key = Allocator.StockKey(sku: picked.line.sku, warehouse: picked.warehouse)
-                left[key] = try (left[key] ?? .zero) + picked.allocated
-                customers.insert(picked.line.customerRef)
+        func store(_ list: (warehouse: String, ref: String, csv: CSVWriter)) throws {
+            _ = try Self.store(tx, context, folder: OutboxFolder.pickLists, name: "\(list.ref)-\(Self.safeName(list.warehouse)).csv",
+                               bytes: list.csv.bytes, rows: list.csv.rows)
+        }
+        try tx.forEachLineToPick { row in
+            if writing?.warehouse != row.warehouse {
+                if let done = writing { try store(done) }
+                let number = try OutboxSequence.next(tx, folder: OutboxFolder.pickLists)
+                let ref = String(format: "PL-%06d", number)
+                refs.append((row.warehouse, ref))
+                writing = (row.warehouse, ref, CSVWriter(header: Documents.pickListHeader))
+            }
+            let line = PickListLine(binLocation: row.binLocation, sku: row.sku, description: row.description, quantity: row.quantity,
+                                    orderRef: row.orderRef, lineNo: row.lineNo, customerRef: row.customerRef,
+                                    shipTo: Self.address(row.shipTo))
+            writing?.csv.append(Documents.pickListRow(ref: refs[refs.count - 1].ref, warehouse: row.warehouse, line))
+            if confirmed {
+                onPickList.append((row.lineID, row.orderID, refs[refs.count - 1].ref))
+            } else {
+                let key = Allocator.StockKey(sku: row.sku, warehouse: row.warehouse)
+                left[key] = try (left[key] ?? .zero) + row.allocated
+                customers.insert(row.customerRef)
             }
         }
-        try tx.takeDespatchedStock(left.filter { $0.value != .zero }.map { (sku: $0.key.sku, warehouse: $0.key.warehouse, quantity: $0.value) })
-        try tx.flagCreditPositionChanged(of: customers)
+        guard let last = writing else { return 0 }
+        try store(last)
+        writing = nil
+        if confirmed {
+            // The lines stay in picking, holding their stock, until the warehouse confirms what left.
+            for line in onPickList {
+                try mover.moveLine(line.lineID, orderID: line.orderID, from: .picking, to: .picking, code: nil,
+                                   reason: "on pick list \(line.ref); waits for the despatch confirmation")
+                try tx.markOnPickList(line.lineID, ref: line.ref)
+            }
+        } else {
+            try tx.despatchLinesToPick(onto: refs, actor: mover.actor, at: context.now, cycleID: context.cycleID)
+            // Stock falls by what left; despatched lines leave their customers' open exposure, so held orders
+            // of those customers get a re-check.
+            try tx.takeDespatchedStock(left.filter { $0.value != .zero }.map { (sku: $0.key.sku, warehouse: $0.key.warehouse, quantity: $0.value) })
+            try tx.flagCreditPositionChanged(of: customers)
+        }
+        return refs.count
     }
 
     /// Every purchase order not yet written, each to its own file.

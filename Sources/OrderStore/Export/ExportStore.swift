@@ -26,7 +26,9 @@ extension StoreTransaction {
                         city: row[c.ship_city], postcode: row[c.ship_postcode], country: row[c.ship_country])
     }
 
-    /// The lines in Picking not yet on a pick list, handed to `body` one by one as read.
+    /// The lines in Picking not yet on a pick list, handed to `body` one by one in pick-list order: by
+    /// warehouse, then bin location, sku, order and line. SQLite sorts them (in its temporary files), so a
+    /// day's lines go onto their pick lists without ever being held in memory together.
     public func forEachLineToPick(_ body: (LineToPick) throws -> Void) throws {
         let query = try db.makeStatement(sql: """
             SELECT l.id, l.order_id, l.warehouse, COALESCE(p.bin_location, '') AS bin_location, l.sku,
@@ -35,6 +37,7 @@ extension StoreTransaction {
             FROM order_line l JOIN sales_order o ON o.id = l.order_id
             LEFT JOIN product p ON p.sku = l.sku LEFT JOIN customer c ON c.customer_ref = o.customer_ref
             WHERE l.stage = \(Stage.picking.sql) AND l.pick_list_ref IS NULL
+            ORDER BY l.warehouse, bin_location, l.sku, o.order_ref, l.line_no
             """)
         // Read straight into values, by column position: a pick list can hold a whole day's lines.
         let c = ColumnIndex(query)
