@@ -112,7 +112,7 @@ public struct MappingPreview: Sendable {
         let engine = Engine(home: home, config: config, database: database, clock: clock)
         let now = clock.now
         let mapping = mapping
-        var refusals: [(RecordRejection, String)] = []
+        var refusals: [(RecordRejection, ExceptionKind)] = []
         var imported = Imported()
         // A rehearsal: always rolled back, so nothing of the trial is kept, whatever happens in it.
         let counts = try database.rehearse { tx -> FileImporter.Result in
@@ -129,8 +129,8 @@ public struct MappingPreview: Sendable {
         }
         for (rejection, kind) in refusals {
             result.rejections.append(Rejection(line: rejection.line, location: rejection.location, orderRef: rejection.orderRef,
-                                               field: rejection.field, message: rejection.message, kind: kind))
-            if !kind.hasPrefix("duplicate") { imported.refusedRecords.insert(Place(line: rejection.line, location: rejection.location)) }
+                                               field: rejection.field, message: rejection.message, kind: kind.description))
+            if !kind.isDuplicate { imported.refusedRecords.insert(Place(line: rejection.line, location: rejection.location)) }
         }
         result.recordsRead = counts.records
         result.rejectedCount = counts.rejected

@@ -16,7 +16,7 @@ struct FileImporter {
     let sourceFileID: Int64
     /// Told of each record refused and each order or receipt ignored as a duplicate, with its kind as in the
     /// exception report (`mapping test` lists them).
-    var onRefusal: ((RecordRejection, String) -> Void)? = nil
+    var onRefusal: ((RecordRejection, ExceptionKind) -> Void)? = nil
 
     struct Result {
         var records = 0
@@ -38,7 +38,7 @@ struct FileImporter {
         }
     }
 
-    func reject(_ tx: StoreTransaction, _ rejection: RecordRejection, kind: String = "rejected-record") throws {
+    func reject(_ tx: StoreTransaction, _ rejection: RecordRejection, kind: ExceptionKind = .rejectedRecord) throws {
         try tx.record(ExceptionNote(kind: kind, orderRef: rejection.orderRef, lineNo: rejection.lineNo, sku: rejection.sku,
                                     reason: rejection.reason, sourceFile: sourceName, sourceLine: rejection.line), cycleID: context.cycleID)
         onRefusal?(rejection, kind)
@@ -78,7 +78,7 @@ struct FileImporter {
                 result.rejected += earlier.lines
                 try reject(tx, RecordRejection(line: line, field: "order_ref",
                     message: "the rows of order \(ref) are not together: it started at line \(earlier.line) and appears again here; write each order's rows one after another. The whole order is rejected",
-                    orderRef: ref), kind: "rejected-order")
+                    orderRef: ref), kind: .rejectedOrder)
             }
             refused.insert(ref)
             result.rejected += count
@@ -113,7 +113,7 @@ struct FileImporter {
             }
             guard !problems.isEmpty else { return quantities }
             let rejection = OrderRejection(orderRef: order.orderRef, lineCount: order.lines.count, problems: problems)
-            for problem in rejection.reportedProblems { try reject(tx, problem, kind: "rejected-order") }
+            for problem in rejection.reportedProblems { try reject(tx, problem, kind: .rejectedOrder) }
             result.rejected += order.lines.count
             refused.insert(order.orderRef)
             return nil
@@ -129,7 +129,7 @@ struct FileImporter {
                     try refuseSplit(rejection.orderRef, at: rejection.problems.first?.line ?? 0, count: 0)
                 }
                 for problem in rejection.reportedProblems {
-                    try reject(tx, problem, kind: "rejected-order")
+                    try reject(tx, problem, kind: .rejectedOrder)
                 }
                 result.rejected += rejection.lineCount
             case .success(let order):
@@ -155,9 +155,9 @@ struct FileImporter {
                         return
                     }
                     let reason = "order_ref \(order.orderRef) was already imported (from \(earlier.file) line \(earlier.line)); this copy is ignored"
-                    try tx.record(ExceptionNote(kind: "duplicate-order", orderRef: order.orderRef, reason: reason,
+                    try tx.record(ExceptionNote(kind: .duplicateOrder, orderRef: order.orderRef, reason: reason,
                                                 sourceFile: sourceName, sourceLine: order.sourceLine), cycleID: context.cycleID)
-                    onRefusal?(RecordRejection(line: order.sourceLine, field: "order_ref", message: reason, orderRef: order.orderRef), "duplicate-order")
+                    onRefusal?(RecordRejection(line: order.sourceLine, field: "order_ref", message: reason, orderRef: order.orderRef), .duplicateOrder)
                     result.duplicates += 1
                     return
                 }
@@ -284,11 +284,11 @@ struct FileImporter {
                     // The key (receipt_ref, sku) says whether the receipt is new; only a repeat pays for more.
                     if !inserted {
                         let reason = "receipt \(r.receiptRef) for sku \(r.sku) was already imported; this copy is ignored"
-                        try tx.record(ExceptionNote(kind: "duplicate-receipt", sku: r.sku, reason: reason,
+                        try tx.record(ExceptionNote(kind: .duplicateReceipt, sku: r.sku, reason: reason,
                                                     sourceFile: sourceName, sourceLine: r.sourceLine), cycleID: context.cycleID)
                         var duplicate = RecordRejection(line: r.sourceLine, field: "receipt_ref", message: reason, sku: r.sku)
                         duplicate.location = mapped.location
-                        onRefusal?(duplicate, "duplicate-receipt")
+                        onRefusal?(duplicate, .duplicateReceipt)
                         result.duplicates += 1
                         return
                     }

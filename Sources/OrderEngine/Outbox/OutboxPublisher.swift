@@ -76,7 +76,7 @@ struct OutboxPublisher {
                     for id in written { try tx.markOutboxFileWritten(id, at: now) }
                     for conflict in conflicts {
                         try tx.markOutboxFileWritten(conflict.id, at: now)
-                        try tx.record(ExceptionNote(kind: "outbox-conflict", reason: conflict.reason), cycleID: context.cycleID)
+                        try tx.record(ExceptionNote(kind: .outboxConflict, reason: conflict.reason), cycleID: context.cycleID)
                     }
                 }
                 result.written += written.count

@@ -44,12 +44,12 @@ public struct ProcessRuleStep: CycleStep {
                 switch rule.action {
                 case .move(let to, let reason):
                     acted += try move(lines, of: order, to: Stage(rawValue: to), reason: reason, batch: batch, tx: tx)
-                    try tx.record(ExceptionNote(kind: to, orderRef: ref, lineNo: rule.scope == .line && lines.count == 1 ? Self.lineNo(lines[0]) : nil,
+                    try tx.record(ExceptionNote(kind: .stage(Stage(rawValue: to)), orderRef: ref, lineNo: rule.scope == .line && lines.count == 1 ? Self.lineNo(lines[0]) : nil,
                                                 reason: "\(rule.name): \(reason)"), cycleID: context.cycleID)
                 case .hold(let reason):
                     acted += try move(lines, of: order, to: .onHold, reason: "held by rule: \(reason)", batch: batch, tx: tx)
                     try tx.setManualHold(true, ofOrder: order.orderID)
-                    try tx.record(ExceptionNote(kind: Stage.onHold.rawValue, orderRef: ref, reason: "\(rule.name): \(reason)"), cycleID: context.cycleID)
+                    try tx.record(ExceptionNote(kind: .stage(.onHold), orderRef: ref, reason: "\(rule.name): \(reason)"), cycleID: context.cycleID)
                 case .shipPolicy(let policy):
                     if try tx.setShipPolicy(policy.description, ofOrder: order.orderID) { acted += 1 }
                 case .release(let reason):

@@ -132,7 +132,7 @@ public struct ExportStep: CycleStep {
         var last: Int64 = 0
         try tx.forEachExceptionToReport { exception in
             let e = exception.note
-            csv.append([e.kind, e.orderRef ?? "", e.lineNo.map(String.init) ?? "", e.sku ?? "",
+            csv.append([e.kind.description, e.orderRef ?? "", e.lineNo.map(String.init) ?? "", e.sku ?? "",
                         e.reason, e.sourceFile ?? "", e.sourceLine.map(String.init) ?? ""])
             last = exception.id
         }

@@ -113,7 +113,7 @@ public struct ImportStep: CycleStep {
     func notice(_ path: String, _ reason: String, _ context: CycleContext) throws -> Bool {
         let fresh = try context.store.write { tx -> Bool in
             guard try tx.noticeInboxOddity(at: path, reason: reason, now: context.now) else { return false }
-            try tx.record(ExceptionNote(kind: "inbox", reason: reason), cycleID: context.cycleID)
+            try tx.record(ExceptionNote(kind: .inbox, reason: reason), cycleID: context.cycleID)
             return true
         }
         if fresh { context.logger.warning("inbox notice", metadata: ["file.path": "\(path)", "reason": "\(reason)"]) }
@@ -181,7 +181,7 @@ public struct ImportStep: CycleStep {
             }
             let reason = "identical content to \(name), imported at \(at); not imported again"
             try record(file, context: context, hash: hash, size: input.size, outcome: .duplicate, reason: reason,
-                       sourceName: sourceName, exceptionKind: "duplicate-file")
+                       sourceName: sourceName, exceptionKind: .duplicateFile)
             try inbox.fail(file, reason: reason)
             context.observer?.started(file: sourceName, bytes: input.size)
             context.observer?.finished(file: sourceName, records: 0, rejected: 0, outcome: "duplicate: \(reason)")
@@ -245,7 +245,7 @@ public struct ImportStep: CycleStep {
                 let reason = "the file changed after its import was committed (read: \(input.identity), now: \(now.map(\.description) ?? "gone")); "
                     + "the import of the \(input.size) bytes read (sha256 \(hash)) stands; this is the file as it is now, with what was written since"
                 try context.store.write { tx in
-                    try tx.record(ExceptionNote(kind: "failed-file", reason: reason, sourceFile: sourceName), cycleID: context.cycleID)
+                    try tx.record(ExceptionNote(kind: .failedFile, reason: reason, sourceFile: sourceName), cycleID: context.cycleID)
                 }
                 context.logger.error("file changed after import", metadata: ["file.name": "\(sourceName)", "reason": "\(reason)"])
                 try inbox.fail(file, reason: reason)
@@ -300,7 +300,7 @@ public struct ImportStep: CycleStep {
     }
 
     func record(_ file: Inbox.Claimed, context: CycleContext, hash: String, size: Int, outcome: SourceFileOutcome, reason: String,
-                sourceName: String, exceptionKind: String = "failed-file") throws {
+                sourceName: String, exceptionKind: ExceptionKind = .failedFile) throws {
         try context.store.write { tx in
             _ = try tx.recordSourceFile(sourceFile(file, context: context, hash: hash, size: size, outcome: outcome, reason: reason))
             try tx.record(ExceptionNote(kind: exceptionKind, reason: reason, sourceFile: sourceName), cycleID: context.cycleID)

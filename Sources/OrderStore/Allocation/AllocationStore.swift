@@ -173,7 +173,7 @@ extension StoreTransaction {
     public func recordBackOrderExceptionsOfStagedMoves(cycleID: Int64) throws {
         try db.execute(sql: """
             INSERT INTO exception (cycle_id, kind, order_ref, line_no, sku, reason, source_file, source_line)
-            SELECT ?, 'back-order', o.order_ref, l.line_no, l.sku, p.reason, f.name, l.source_line
+            SELECT ?, '\(ExceptionKind.backOrder)', o.order_ref, l.line_no, l.sku, p.reason, f.name, l.source_line
             FROM staged_move p JOIN order_line l ON l.id = p.line_id JOIN sales_order o ON o.id = p.order_id
             JOIN source_file f ON f.id = o.source_file_id
             WHERE p.to_stage = \(Stage.backOrder.sql) ORDER BY p.line_id

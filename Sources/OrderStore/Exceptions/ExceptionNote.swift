@@ -1,4 +1,5 @@
 import GRDB
+import OrderModel
 
 /// One row of the exception report as its raiser states it: stored in the transaction of the change that
 /// raised it, and written to the outbox by the next export.
@@ -7,7 +8,7 @@ import GRDB
 /// aside, an outbox conflict) needs no SQL; the insert is a cached statement, as cheap per row as before
 /// (an import can refuse many records).
 public struct ExceptionNote: Sendable, Hashable {
-    public var kind: String
+    public var kind: ExceptionKind
     public var orderRef: String?
     public var lineNo: Int?
     public var sku: String?
@@ -16,7 +17,7 @@ public struct ExceptionNote: Sendable, Hashable {
     public var sourceLine: Int?
 
     /// A value with these fields.
-    public init(kind: String, orderRef: String? = nil, lineNo: Int? = nil, sku: String? = nil, reason: String,
+    public init(kind: ExceptionKind, orderRef: String? = nil, lineNo: Int? = nil, sku: String? = nil, reason: String,
                 sourceFile: String? = nil, sourceLine: Int? = nil) {
         self.kind = kind; self.orderRef = orderRef; self.lineNo = lineNo; self.sku = sku; self.reason = reason
         self.sourceFile = sourceFile; self.sourceLine = sourceLine
@@ -29,7 +30,7 @@ extension StoreTransaction {
         try db.cachedStatement(sql: """
             INSERT INTO exception (cycle_id, kind, order_ref, line_no, sku, reason, source_file, source_line)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [cycleID, exception.kind, exception.orderRef, exception.lineNo, exception.sku, exception.reason,
+            """).execute(arguments: [cycleID, exception.kind.description, exception.orderRef, exception.lineNo, exception.sku, exception.reason,
                                      exception.sourceFile, exception.sourceLine])
     }
 }

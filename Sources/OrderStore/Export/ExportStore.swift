@@ -150,7 +150,7 @@ extension StoreTransaction {
         let reported = try Int64.fetchOne(db, sql: """
             SELECT last_exception_id FROM exception_report ORDER BY outbox_file_id DESC LIMIT 1
             """) ?? 0
-        let ownOrder = "o.order_ref = e.order_ref AND e.kind NOT IN ('rejected-order', 'duplicate-order')"
+        let ownOrder = "o.order_ref = e.order_ref AND e.kind NOT IN ('\(ExceptionKind.rejectedOrder)', '\(ExceptionKind.duplicateOrder)')"
         let query = try db.makeStatement(sql: """
             SELECT e.id, e.kind, e.order_ref, e.line_no, e.sku, e.reason,
                    COALESCE(e.source_file, (
@@ -171,7 +171,7 @@ extension StoreTransaction {
         let rows = try Row.fetchCursor(query, arguments: [reported])
         while let row = try rows.next() {
             try body(ExceptionToReport(id: row[id], note: ExceptionNote(
-                kind: row[kind], orderRef: row[orderRef], lineNo: row[lineNo], sku: row[sku],
+                kind: ExceptionKind(row[kind] as String), orderRef: row[orderRef], lineNo: row[lineNo], sku: row[sku],
                 reason: row[reason], sourceFile: row[sourceFile], sourceLine: row[sourceLine])))
         }
     }

@@ -62,14 +62,14 @@ extension StoreTransaction {
     /// Records an order-vetting exception for an order, named by its reference.
     public func recordOrderVettingException(orderRef: String?, reason: String, cycleID: Int64) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO exception (cycle_id, kind, order_ref, reason) VALUES (?, 'order-vetting', ?, ?)
+            INSERT INTO exception (cycle_id, kind, order_ref, reason) VALUES (?, '\(ExceptionKind.orderVetting)', ?, ?)
             """).execute(arguments: [cycleID, orderRef, reason])
     }
 
     /// Records an order-vetting exception for an order, named by its id.
     public func recordOrderVettingException(orderID: Int64, reason: String, cycleID: Int64) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO exception (cycle_id, kind, order_ref, reason) VALUES (?, 'order-vetting', (SELECT order_ref FROM sales_order WHERE id = ?), ?)
+            INSERT INTO exception (cycle_id, kind, order_ref, reason) VALUES (?, '\(ExceptionKind.orderVetting)', (SELECT order_ref FROM sales_order WHERE id = ?), ?)
             """).execute(arguments: [cycleID, orderID, reason])
     }
 }
