@@ -44,7 +44,7 @@ struct FactsLoader {
     }
 
     /// Orders with at least one line in `stages` (all orders when nil), oldest first; `prefilter` narrows them in SQL.
-    func orderIDs(stages: [String]?, excludingOverridesFor rule: String? = nil, prefilter: [Rule.Condition] = []) throws -> [Int64] {
+    func orderIDs(stages: [Stage]?, excludingOverridesFor rule: String? = nil, prefilter: [Rule.Condition] = []) throws -> [Int64] {
         try tx.ruleFactOrderIDs(stages: stages, excludingOverridesFor: rule, prefilter: prefilter.compactMap(Self.filter))
     }
 

@@ -43,8 +43,8 @@ public struct ProcessRuleStep: CycleStep {
                 let ref = order.order["ref"].flatMap { if case .text(let t) = $0 { t } else { nil } }
                 switch rule.action {
                 case .move(let to, let reason):
-                    acted += try move(lines, of: order, to: Stage(rawValue: to), reason: reason, batch: batch, tx: tx)
-                    try tx.record(ExceptionNote(kind: .stage(Stage(rawValue: to)), orderRef: ref, lineNo: rule.scope == .line && lines.count == 1 ? Self.lineNo(lines[0]) : nil,
+                    acted += try move(lines, of: order, to: to, reason: reason, batch: batch, tx: tx)
+                    try tx.record(ExceptionNote(kind: .stage(to), orderRef: ref, lineNo: rule.scope == .line && lines.count == 1 ? Self.lineNo(lines[0]) : nil,
                                                 reason: "\(rule.name): \(reason)"), cycleID: context.cycleID)
                 case .hold(let reason):
                     acted += try move(lines, of: order, to: .onHold, reason: "held by rule: \(reason)", batch: batch, tx: tx)
@@ -92,15 +92,15 @@ public struct ProcessRuleStep: CycleStep {
         let ids = lines.map(\.lineID)
         try StockLedger(tx).release(lineIDs: ids)
         for line in lines {
-            guard let from = Self.stage(line), from != stage.rawValue else { continue }
-            try batch.stage(line.lineID, orderID: order.orderID, from: Stage(rawValue: from), to: stage,
+            guard let from = Self.stage(line), from != stage else { continue }
+            try batch.stage(line.lineID, orderID: order.orderID, from: from, to: stage,
                             code: code ?? "rule:\(rule.name)", reason: reason)
         }
         return lines.count
     }
 
-    static func stage(_ line: LineFacts) -> String? {
-        if case .text(let s)? = line.line["stage"] { return s }
+    static func stage(_ line: LineFacts) -> Stage? {
+        if case .text(let s)? = line.line["stage"] { return Stage(rawValue: s) }
         return nil
     }
 

@@ -35,8 +35,8 @@ public struct RuleQueries: Sendable {
         let today = engine.clock.now.day
         return try engine.database.read { tx in
             let loader = FactsLoader(tx: tx, catalog: catalog, money: engine.config.money, today: today)
-            let open = Stage.open.map(\.rawValue) + [Stage.dropShip.rawValue] + rules.stages.map(\.name)
-            let ids = try loader.orderIDs(stages: stage.map { [$0] } ?? open, prefilter: scope == .order ? rule.prefilter : [])
+            let open = Stage.open + [.dropShip] + rules.stages.map { Stage(rawValue: $0.name) }
+            let ids = try loader.orderIDs(stages: stage.map { [Stage(rawValue: $0)] } ?? open, prefilter: scope == .order ? rule.prefilter : [])
             var matches: [Match] = []
             for order in try loader.load(ids) {
                 var lineNumbers: [Int]? = nil
@@ -48,7 +48,7 @@ public struct RuleQueries: Sendable {
                     lineNumbers = lines.compactMap(ProcessRuleStep.lineNo)
                 }
                 func text(_ key: String) -> String { if case .text(let t)? = order.order[key] { return t }; return "" }
-                let stages = Set(order.lines.compactMap(ProcessRuleStep.stage)).sorted()
+                let stages = Set(order.lines.compactMap(ProcessRuleStep.stage).map(\.rawValue)).sorted()
                 // The same formats as `orders`: the order date as stored, the total as money of the currency.
                 let date = try tx.storedOrderDate(of: text("ref")) ?? order.order["date"].map(ProcessRuleStep.cell) ?? ""
                 let total = order.order["total"].map(ProcessRuleStep.cell) ?? ""
@@ -111,7 +111,7 @@ public struct RuleQueries: Sendable {
                 case .shipPolicy(let policy): "set ship policy \(policy)"
                 }
                 entries.append(.init(position: i + 1, name: rule.name, kind: "rule",
-                                     detail: "\(rule.scope.rawValue)s in \(rule.stages.joined(separator: ", ")) where \(rule.search.source) -> \(action)",
+                                     detail: "\(rule.scope.rawValue)s in \(rule.stages.map(\.rawValue).joined(separator: ", ")) where \(rule.search.source) -> \(action)",
                                      lastCycle: run.map { ["matched": $0.matched, "acted": $0.acted] }))
             }
         }

@@ -89,7 +89,7 @@ public struct RulesFile: Sendable {
 public struct ProcessRule: Sendable {
     public enum Action: Sendable {
         /// Move the matched orders' (or lines') lines in the looked-at stages to a stage.
-        case move(to: String, reason: String)
+        case move(to: Stage, reason: String)
         /// Hold them in `on-hold` until a person releases them.
         case hold(reason: String)
         /// Return them to `new`, so the rest of the pipeline takes them.
@@ -102,7 +102,8 @@ public struct ProcessRule: Sendable {
 
     public var name: String
     public var search: Rule
-    public var stages: [String]
+    /// The stages whose lines the rule looks at.
+    public var stages: [Stage]
     public var action: Action
     public var scope: Rule.Scope { search.scope }
 
@@ -211,14 +212,14 @@ struct RulesFileParser {
             }
             guard let searchNode = entry["search"] else { throw fail(ruleNode, "rule \(name) needs 'search:', the condition it matches") }
             let search = try rule(searchNode, scope: scope)
-            var looked: [String] = ["new"]
+            var looked: [Stage] = [.new]
             if let s = entry["stages"] {
                 guard let list = s.sequence else { throw fail(s, "'stages' must be a list, e.g. [new]") }
                 looked = []
                 for item in list {
                     let stage = try string(item, "stages")
                     guard known.contains(stage) else { throw fail(item, "unknown stage '\(stage)'; define it under stages: or use one of \(known.sorted().joined(separator: ", "))") }
-                    looked.append(stage)
+                    looked.append(Stage(rawValue: stage))
                 }
             }
             let actionNode = entry["action"]
@@ -229,7 +230,7 @@ struct RulesFileParser {
             case "move":
                 let to = try string(entry["to"], "to")
                 guard known.contains(to) else { throw fail(entry["to"], "unknown stage '\(to)'; define it under stages: or use one of \(known.sorted().joined(separator: ", "))") }
-                action = .move(to: to, reason: reason)
+                action = .move(to: Stage(rawValue: to), reason: reason)
             case "hold": action = .hold(reason: reason)
             case "ship-policy":
                 let text = try string(entry["policy"], "policy")

@@ -29,7 +29,7 @@ extension StoreTransaction {
 
     /// The orders with at least one line in `stages` (all orders when nil), oldest first, that pass every
     /// filter of `prefilter` the store can check and that no person released from rule `excludingOverridesFor`.
-    public func ruleFactOrderIDs(stages: [String]?, excludingOverridesFor rule: String? = nil, prefilter: [RuleFactFilter] = []) throws -> [Int64] {
+    public func ruleFactOrderIDs(stages: [Stage]?, excludingOverridesFor rule: String? = nil, prefilter: [RuleFactFilter] = []) throws -> [Int64] {
         var sql: String
         var args: StatementArguments = []
         if let stages {
@@ -38,7 +38,7 @@ extension StoreTransaction {
                 SELECT o.id FROM (SELECT DISTINCT order_id FROM order_line WHERE stage IN (\(databaseQuestionMarks(count: stages.count)))) x
                 JOIN sales_order o ON o.id = x.order_id LEFT JOIN customer c ON c.customer_ref = o.customer_ref WHERE 1
                 """
-            args += StatementArguments(stages)
+            args += StatementArguments(stages.map(\.rawValue))
         } else {
             sql = "SELECT o.id FROM sales_order o LEFT JOIN customer c ON c.customer_ref = o.customer_ref WHERE 1"
         }
