@@ -6,9 +6,13 @@ import Testing
 
 /// A person's command beside the running engine waits for the engine's write transaction (a long import)
 /// instead of failing at once with "database is locked", and says why it waits.
-@Suite struct BusyWaitTests {
+@Suite final class BusyWaitTests {
+    /// This test's scratch folder, removed when the test ends (a class, so that it has a deinit).
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("orderflow-busy-\(UUID().uuidString)")
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
     func temporaryPath() throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("orderflow-busy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder.appendingPathComponent("orderflow.sqlite").path
     }
