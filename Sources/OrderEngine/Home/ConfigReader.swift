@@ -15,8 +15,9 @@ struct ConfigReader {
     init(file: String) { self.file = file }
 
     static let topKeys = ["database", "default_warehouse", "currency_decimals", "currency", "currency_rates", "units", "time_zone", "ship_policy", "split_lines",
-                          "allocation_mode", "despatch", "cache_mb", "outbox_mode", "inbox", "jobs"]
+                          "allocation_mode", "despatch", "cache_mb", "outbox_mode", "outputs", "inbox", "jobs"]
     static let inboxKeys = ["poll_interval", "settle", "ignore", "max_file_size", "max_files_per_poll", "reject_empty"]
+    static let outputKeys = ["pick_list", "warehouse_pick_lists", "exception_report", "back_order_report"]
     static let jobKeys = ["name", "every", "cron", "time_zone", "steps", "missed", "empty_reports"]
     /// Any instant will do to ask whether a cron expression ever fires: the answer does not depend on it.
     static let cronReference = Timestamp(secondsSinceEpoch: 946_684_800)
@@ -73,6 +74,8 @@ struct ConfigReader {
                     break
                 }
                 config.outboxMode = mode
+            case "outputs":
+                config.outputs = outputs(value)
             case "inbox":
                 config.inbox = inbox(value)
             case "jobs":
@@ -91,6 +94,45 @@ struct ConfigReader {
             }
         }
         return config
+    }
+
+    /// `outputs`: which output mapping writes each document (see `EngineConfig.Outputs`).
+    mutating func outputs(_ node: Node) -> EngineConfig.Outputs {
+        var outputs = EngineConfig.Outputs()
+        if YAMLNodes.isNull(node) { return outputs }
+        for (key, _, value) in entries(node, of: "outputs", known: Self.outputKeys) {
+            let setting = "outputs.\(key)"
+            switch key {
+            case "pick_list": if let name = mappingName(value, setting) { outputs.pickList = name }
+            case "exception_report": if let name = mappingName(value, setting) { outputs.exceptionReport = name }
+            case "back_order_report": if let name = mappingName(value, setting) { outputs.backOrderReport = name }
+            case "warehouse_pick_lists":
+                if YAMLNodes.isNull(value) { break }
+                guard let map = value.mapping else {
+                    fail(value, setting, "expected a mapping of warehouse to output mapping, e.g. { WH2: wms-b }")
+                    break
+                }
+                for (warehouse, name) in map {
+                    guard let code = warehouse.scalar?.string, !code.isEmpty else {
+                        fail(warehouse, setting, "expected a warehouse code")
+                        continue
+                    }
+                    if let mapping = mappingName(name, "\(setting).\(code)") { outputs.warehousePickLists[code] = mapping }
+                }
+            default: break
+            }
+        }
+        return outputs
+    }
+
+    /// An output mapping's name: `standard` (the built-in layout) or the name of `mappings/outputs/NAME.yaml`.
+    mutating func mappingName(_ node: Node, _ setting: String) -> String? {
+        guard let name = text(node, setting) else { return nil }
+        guard EngineConfig.Outputs.isValidName(name) else {
+            fail(node, setting, "expected 'standard' or the name of an output mapping in mappings/outputs/ (lower-case letters, digits, - and _)")
+            return nil
+        }
+        return name
     }
 
     mutating func currency(_ node: Node, _ setting: String) -> CurrencyCode? {

@@ -45,6 +45,37 @@ public struct EngineConfig: Sendable, Hashable {
     /// with search (x) added where read is given. Private (0600) unless a collector account needs more.
     public var outboxMode = FileModes.Mode.privateFile
 
+    /// Which output mapping writes each document (`outputs:`); a home without the section writes today's layouts.
+    public var outputs = Outputs()
+
+    /// The output mapping of each document the engine writes, by name: `standard` is the built-in layout,
+    /// any other name is `mappings/outputs/NAME.yaml`. A supplier names its purchase orders' mapping in its
+    /// `po_format`, a rule its output's in rules.yaml; the rest are named here.
+    public struct Outputs: Sendable, Hashable {
+        /// Every warehouse's pick list, unless `warehousePickLists` names another.
+        public var pickList = Outputs.standard
+        /// A warehouse's own pick-list mapping, by warehouse code.
+        public var warehousePickLists: [String: String] = [:]
+        public var exceptionReport = Outputs.standard
+        public var backOrderReport = Outputs.standard
+
+        /// The built-in layout's name.
+        public static let standard = "standard"
+
+        public init() {}
+
+        /// The pick-list mapping of a warehouse.
+        public func pickList(for warehouse: String) -> String { warehousePickLists[warehouse] ?? pickList }
+
+        /// Whether `name` can name an output mapping: a plain file name, lower-case letters, digits, `-` and `_`,
+        /// starting with a letter or digit, at most 64 characters (it becomes `mappings/outputs/NAME.yaml`).
+        public static func isValidName(_ name: String) -> Bool {
+            guard let first = name.unicodeScalars.first, name.unicodeScalars.count <= 64 else { return false }
+            func plain(_ s: Unicode.Scalar) -> Bool { ("a"..."z").contains(s) || ("0"..."9").contains(s) }
+            return plain(first) && name.unicodeScalars.allSatisfy { plain($0) || $0 == "-" || $0 == "_" }
+        }
+    }
+
     /// The name the operator knows the file by, in every message about it.
     public static let fileName = "orderflow.yaml"
 
