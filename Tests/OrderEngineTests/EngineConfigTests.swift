@@ -48,6 +48,9 @@ import TestSupport
         ("inbox:\n  ignore: \"*.tmp\"\n", "inbox.ignore '*.tmp' at orderflow.yaml:2:11: expected a list of name patterns, e.g. [\".*\", \"*.tmp\"]"),
         ("inbox:\n  colour: blue\n", "unknown setting 'colour' in inbox at orderflow.yaml:2:3: expected one of poll_interval, settle, ignore, max_file_size, max_files_per_poll, reject_empty"),
         ("inbox: 5\n", "inbox (5) at orderflow.yaml:1:8: inbox must be a mapping of settings (poll_interval, settle, ignore, max_file_size, max_files_per_poll, reject_empty)"),
+        ("outputs:\n  pick_list: ../wms\n", "outputs.pick_list '../wms' at orderflow.yaml:2:14: expected 'standard' or the name of an output mapping in mappings/outputs/ (lower-case letters, digits, - and _)"),
+        ("outputs:\n  warehouse_pick_lists: [WH2]\n", "outputs.warehouse_pick_lists (a list) at orderflow.yaml:2:25: expected a mapping of warehouse to output mapping, e.g. { WH2: wms-b }"),
+        ("outputs:\n  purchase_order: ubl-order\n", "unknown setting 'purchase_order' in outputs at orderflow.yaml:2:3: expected one of pick_list, warehouse_pick_lists, exception_report, back_order_report"),
         ("currency_decimals: 7\n", "currency_decimals '7' at orderflow.yaml:1:20: expected a whole number of decimal places from 0 to 4"),
         ("currency: euro\n", "currency 'euro' at orderflow.yaml:1:11: expected a three-letter ISO 4217 currency code, e.g. GBP, EUR or USD"),
         ("currency: GBP\ncurrency_rates:\n  EUR: 0,86\n", "currency_rates.EUR '0,86' at orderflow.yaml:3:8: expected what one EUR is worth in the home currency: a decimal above 0 with a dot and at most 12 decimal places, e.g. 0.8612"),
@@ -69,8 +72,8 @@ import TestSupport
         ("default_warehouse: \"\"\n", "default_warehouse '' at orderflow.yaml:1:20: must not be blank"),
         ("outbox_mode: \"0777\"\n", "outbox_mode '0777' at orderflow.yaml:1:14: expected file permissions in octal from \"0600\" to \"0666\" with the owner able to read and write, e.g. \"0640\" for a group-readable collector"),
         ("database:\n", "database at orderflow.yaml:1:10: has no value; give one or remove the line"),
-        ("colour: blue\n", "unknown setting 'colour' at orderflow.yaml:1:1: expected one of database, default_warehouse, currency_decimals, currency, currency_rates, units, time_zone, ship_policy, split_lines, allocation_mode, despatch, cache_mb, outbox_mode, inbox, jobs"),
-        ("- a\n- b\n", "orderflow.yaml:1:1: the file must be a mapping of settings (database, default_warehouse, currency_decimals, currency, currency_rates, units, time_zone, ship_policy, split_lines, allocation_mode, despatch, cache_mb, outbox_mode, inbox, jobs)"),
+        ("colour: blue\n", "unknown setting 'colour' at orderflow.yaml:1:1: expected one of database, default_warehouse, currency_decimals, currency, currency_rates, units, time_zone, ship_policy, split_lines, allocation_mode, despatch, cache_mb, outbox_mode, outputs, inbox, jobs"),
+        ("- a\n- b\n", "orderflow.yaml:1:1: the file must be a mapping of settings (database, default_warehouse, currency_decimals, currency, currency_rates, units, time_zone, ship_policy, split_lines, allocation_mode, despatch, cache_mb, outbox_mode, outputs, inbox, jobs)"),
         ("ship_policy: [part\n", "orderflow.yaml:2:1: not valid YAML: did not find expected ',' or ']'"),
     ])
     func aBadValueIsRefusedWithItsLineAndColumn(yaml: String, message: String) throws {
@@ -135,6 +138,10 @@ import TestSupport
             allocation_mode: full
             despatch: confirmed
             cache_mb: 256
+            outputs:
+              pick_list: standard
+              warehouse_pick_lists: { WH2: wms-b }
+              exception_report: ops-report
             inbox:
               poll_interval: 500ms
               settle: 0
@@ -162,6 +169,8 @@ import TestSupport
         #expect(config.shipPolicy == .partAfter(days: 3))
         #expect(config.allocationMode == .full)
         #expect(config.despatch == .confirmed)
+        #expect(config.outputs.pickList(for: "MAIN") == "standard" && config.outputs.pickList(for: "WH2") == "wms-b")
+        #expect(config.outputs.exceptionReport == "ops-report" && config.outputs.backOrderReport == "standard")
         #expect(config.inbox.pollInterval == 0.5)
         #expect(config.inbox.settle == 0)
         #expect(config.inbox.maxFileSize == 500 << 20)
