@@ -39,13 +39,13 @@ public struct FixedWidthLayout: Sendable {
         var out = EncodedBuffer(encoding: encoding, unencodable: unencodable, capacity: rowCount * (lineWidth + 2))
         let end = lineEnd.bytes
         for r in 0..<rowCount {
-            let index: Int? = rows == .header ? nil : r
-            for column in columns {
-                let value = column.value.value(in: document, row: index, today: today)
+            for i in columns.indices {
+                let value = rows == .header ? columns[i].value.value(header: document.header, today: today)
+                    : columns[i].value.value(row: document.rows[r], today: today)
                 let text = CardNumberRedactor.redact(format.text(value))
-                let field = try fitted(text, column, row: r + 1, name: name)
+                let field = try fitted(text, columns[i], row: r + 1, name: name)
                 if let bad = out.append(field) {
-                    throw OutputRenderError(document: name, field: column.name,
+                    throw OutputRenderError(document: name, field: columns[i].name,
                         message: "row \(r + 1): \(EncodedBuffer.shown(bad)) cannot be written in \(encoding.rawValue) (use unencodable: replace to write '?')")
                 }
             }
