@@ -23,6 +23,12 @@ import OrderRules
         #expect(t.render(header: Sample.purchaseOrder().header, today: Sample.today) == "}}SO-1!")
     }
 
+    @Test func textJoinsWithPlusAndNullJoinsToNothing() throws {
+        let t = try TextTemplate("{{ 'ACME-' + order.ref }}/{{ 'x' + supplier.email }}", perRow: false, catalog: catalog)
+        #expect(t.render(header: Sample.purchaseOrder().header, today: Sample.today) == "ACME-SO-1/")
+        #expect(Sample.failure { _ = try TextTemplate("{{ 'A' + 1 }}", perRow: false, catalog: catalog) } == "1:8: cannot apply '+' to text and a number")
+    }
+
     @Test func errorsArePositionedInTheText() {
         #expect(Sample.failure { _ = try TextTemplate("ab\ncd {{ order.reff }}", perRow: false, catalog: catalog) }?.hasPrefix("2:7: ") == true)
         #expect(Sample.failure { _ = try TextTemplate("x {{ order.ref", perRow: false, catalog: catalog) } == "1:3: '{{' is not closed by '}}'")
