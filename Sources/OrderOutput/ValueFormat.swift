@@ -61,7 +61,7 @@ public struct ValueFormat: Sendable, Hashable {
     }
 
     static func padded(_ n: Int, _ width: Int) -> String {
-        let s = String(abs(n))
+        let s = String(n.magnitude)
         let body = s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
         return n < 0 ? "-" + body : body
     }

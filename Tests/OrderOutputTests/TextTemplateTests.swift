@@ -42,5 +42,7 @@ import OrderRules
         #expect(f.text(.bool(true)) == "true")
         #expect(f.text(.null) == "")
         #expect(f.text(.text("a.b")) == "a.b")
+        // Any day number is written without trapping, even far outside the calendar.
+        #expect(!f.text(.date(.min)).isEmpty && !f.text(.date(.max)).isEmpty)
     }
 }
