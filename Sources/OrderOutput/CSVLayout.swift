@@ -25,17 +25,24 @@ public struct CSVLayout: Sendable {
         public init(header: String, value: OutputExpression) { self.header = header; self.value = value }
     }
 
+    /// The columns, in the order they are written.
     public var columns: [Column]
+    /// One ASCII byte, so that it is the same byte in every encoding.
     public var delimiter: UInt8 = UInt8(ascii: ",")
+    /// One ASCII byte; doubled inside a quoted cell.
     public var quote: UInt8 = UInt8(ascii: "\"")
     public var quoting: Quoting = .minimal
     public var encoding: OutputEncoding = .utf8
+    /// CRLF by default, as RFC 4180 and today's files.
     public var lineEnd: LineEnd = .crlf
+    /// Whether the first row holds the columns' headers.
     public var header = true
+    /// The decimal separator and date pattern of the values.
     public var format = ValueFormat()
     public var unencodable: UnencodablePolicy = .error
     public var rows: OutputRows = .lines
 
+    /// A layout with today's dialect (RFC 4180, UTF-8, CRLF, a header row); set the options to change it.
     public init(columns: [Column]) { self.columns = columns }
 
     /// The document's bytes; `name` names it in errors.

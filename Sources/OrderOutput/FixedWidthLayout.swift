@@ -7,11 +7,14 @@ import OrderRules
 /// field (or, with `overflow: truncate`, cut to the width): a shifted field would be read as another.
 /// Card numbers are masked in every field, as in CSV.
 public struct FixedWidthLayout: Sendable {
+    /// Which side of a field the value sits on (the padding fills the other).
     public enum Alignment: String, Sendable, Hashable, CaseIterable { case left, right }
+    /// What a value wider than its field does: stop the document, or lose its end.
     public enum Overflow: String, Sendable, Hashable, CaseIterable { case error, truncate }
 
     /// One field: its value, width, alignment and padding character.
     public struct Column: Sendable {
+        /// What errors call the field (the mapping's `name:`, else the expression).
         public var name: String
         public var value: OutputExpression
         public var width: Int
@@ -22,6 +25,7 @@ public struct FixedWidthLayout: Sendable {
         }
     }
 
+    /// The fields of a line, in order; a line is as wide as their widths' sum.
     public var columns: [Column]
     public var encoding: OutputEncoding = .utf8
     public var lineEnd: LineEnd = .crlf
@@ -30,6 +34,7 @@ public struct FixedWidthLayout: Sendable {
     public var overflow: Overflow = .error
     public var rows: OutputRows = .lines
 
+    /// A layout in UTF-8 with CRLF line ends, refusing overflow; set the options to change it.
     public init(columns: [Column]) { self.columns = columns }
 
     /// The document's bytes; `name` names it in errors.

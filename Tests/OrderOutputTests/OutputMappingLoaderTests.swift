@@ -112,6 +112,7 @@ import OrderRules
     @Test func fileNameAndFolderAreRenderedFromTheHeader() throws {
         let yaml = "document: purchase-order\nformat: csv\nfile_name: \"PO-{{ document.number }}-{{ supplier.ref }}.csv\"\nfolder: \"purchase-orders/{{ supplier.ref }}\"\ncsv:\n  columns:\n    - {value: order.ref}\n"
         let mapping = try Sample.mapping(yaml)
+        #expect(mapping.fields == ["document.number", "supplier.ref", "order.ref"])
         #expect(try mapping.fileName(for: Sample.purchaseOrder(), today: Sample.today) == "PO-7-ACME.csv")
         #expect(try mapping.folder(for: Sample.purchaseOrder(), today: Sample.today) == "purchase-orders/ACME")
         let evil = Sample.purchaseOrder(supplierRef: "../../etc")
