@@ -126,6 +126,10 @@ import OrderRules
         defer { try? FileManager.default.removeItem(at: folder) }
         try "document: pick-list\nformat: csv\ncsv:\n  columns:\n    - {value: order.ref}\n".write(to: folder.appendingPathComponent("wms.yaml"), atomically: true, encoding: .utf8)
         #expect(try OutputMappingLoader().loadFolder(folder, shownAs: "output-mappings").map(\.name) == ["wms"])
+        try "document: pick-list\nformat: csv\ncsv:\n  columns:\n    - {value: order.ref}\n".write(to: folder.appendingPathComponent("wms.yml"), atomically: true, encoding: .utf8)
+        #expect(Sample.failure { _ = try OutputMappingLoader().loadFolder(folder, shownAs: "output-mappings") }
+            == "output-mappings/wms.yml:1:1: a mapping named 'wms' is already output-mappings/wms.yaml; rename one of them")
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("wms.yml"))
         try "document: nope\n".write(to: folder.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
         try "format: csv\n".write(to: folder.appendingPathComponent("worse.yml"), atomically: true, encoding: .utf8)
         #expect(throws: OutputMappingErrors.self) { try OutputMappingLoader().loadFolder(folder, shownAs: "output-mappings") }
