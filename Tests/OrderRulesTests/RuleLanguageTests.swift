@@ -247,4 +247,12 @@ enum Facts {
         #expect(try Rule(value: "date '2026-11-20' + 7.9").value(order, today: Facts.today) == .date(DayMath.days(2026, 11, 27)))
         #expect(try !Rule("order.date + 9223372036854775807 > today").matches(order, today: Facts.today))
     }
+
+    @Test func textJoinsWithPlus() throws {
+        let order = Facts.order(lines: [Facts.line(1, sku: "A", qty: 1, price: 1)])
+        #expect(try Rule(value: "'ACME-' + 'X' + 'Y'").value(order, today: Facts.today) == .text("ACME-XY"))
+        #expect(try Rule("'A' + 'B' = 'AB'").matches(order, today: Facts.today))
+        #expect(throws: RuleError.self) { _ = try Rule(value: "'A' + 1") }
+        #expect(throws: RuleError.self) { _ = try Rule(value: "'A' - 'B'") }
+    }
 }

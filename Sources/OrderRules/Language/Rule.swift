@@ -293,6 +293,12 @@ struct Compiler {
                     default: return b == 0 ? .null : Self.number(a / b)
                     }
                 }
+            case (.text, .text, "+"):
+                // Joins text, for output columns such as 'ACME-' + order.ref; null when either side is null.
+                return Compiled(type: .text) { ctx in
+                    guard case .text(let a) = lf(ctx), case .text(let b) = rf(ctx) else { return .null }
+                    return .text(a + b)
+                }
             case (.date, .number, "+"), (.date, .number, "-"):
                 return Compiled(type: .date) { ctx in
                     guard case .date(let d) = lf(ctx), case .number(let n) = rf(ctx) else { return .null }
