@@ -22,10 +22,10 @@ import TestSupport
         }
         try add("orders.yaml", "  order.channel: channel\n")
         try add("products.yaml", "  product.weight: { column: weight, type: decimal }\n")
-        try add("suppliers.yaml", "  supplier.account: account\n")
+        try add("suppliers.yaml", "  supplier.account: account\n  supplier.lead_days: { column: lead, type: integer }\n")
         if confirmed { try Data("despatch: confirmed\n".utf8).write(to: home.home.configFile) }
         try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1")]))
-        try home.drop("suppliers", "s.csv", Sample.supplierHeader + ",account\nSUPA,Alpha,a@example.com,ubl-order,ACC-9\n")
+        try home.drop("suppliers", "s.csv", Sample.supplierHeader + ",account,lead\nSUPA,Alpha,a@example.com,ubl-order,ACC-9,3\n")
         try home.drop("products", "p.csv", ([Sample.productHeader + ",weight",
                                              Sample.product("A1", bin: "B-02") + ",2.5",
                                              Sample.product("B1", bin: "A-01") + ",0.75",
@@ -44,9 +44,9 @@ import TestSupport
         return home
     }
 
-    func values<T>(_ home: TestHome, _ body: (DocumentValues, StoreTransaction) throws -> T) throws -> T {
+    func values<T>(_ home: TestHome, _ kind: DocumentValues.Kind, _ body: (DocumentValues, StoreTransaction) throws -> T) throws -> T {
         let engine = try home.engine()
-        let catalog = RulesFile.catalog(try engine.loadMappings())
+        let catalog = DocumentValues.catalog(kind, mappings: try engine.loadMappings())
         return try engine.database.writer.write { db in
             let tx = StoreTransaction(db)
             return try body(DocumentValues(tx: tx, catalog: catalog, money: engine.config.money, today: 20_000), tx)
@@ -55,7 +55,7 @@ import TestSupport
 
     @Test func aPickListHasEachLineWithItsOrderCustomerProductAndCustomFieldsInPickListOrder() throws {
         let home = try homeWithCustomFields(confirmed: true)
-        let pickList = try values(home) { values, tx in
+        let pickList = try values(home, .pickList) { values, tx in
             let ids = try Int64.fetchAll(tx.db, sql: "SELECT id FROM order_line WHERE pick_list_ref = 'PL-000001'")
             return try values.pickList(lineIDs: ids, ref: "PL-000001", number: 1, warehouse: "MAIN")
         }
@@ -80,7 +80,7 @@ import TestSupport
 
     @Test func aPurchaseOrderHasItsOrderSupplierAndLinesWithTheSupplierCost() throws {
         let home = try homeWithCustomFields(confirmed: false)
-        let found = try values(home) { values, _ in try values.purchaseOrder("PO-000001") }
+        let found = try values(home, .purchaseOrder) { values, _ in try values.purchaseOrder("PO-000001") }
         let po = try #require(found)
         #expect(po.format == "ubl-order")
         #expect(po.values.header.order["ref"] == .text("O3"))
@@ -95,13 +95,14 @@ import TestSupport
         #expect(supplier?["name"] == .text("Alpha"))
         #expect(supplier?["email"] == .text("a@example.com"))
         #expect(supplier?["account"] == .text("ACC-9"))
+        #expect(supplier?["lead_days"] == .number(3), "a supplier's custom field has its declared type")
         #expect(po.values.rows.map { $0.line.line["line_no"] } == [.number(1), .number(2)])
         #expect(po.values.rows.map { $0.line.line["unit_cost"] } == [.number(Decimal(string: "5.25")!), .null])
         #expect(po.values.rows.map { $0.line.product?["weight"] } == [.number(1), .number(1)])
         #expect(po.values.rows.allSatisfy { $0.order.entities["supplier"]?["name"] == .text("Alpha") })
         // The PO was written in today's CSV layout: a mapping name is the engine's to resolve.
         #expect(try home.outbox("purchase-orders") == ["PO-000001.csv"])
-        #expect(try values(home) { values, _ in try values.purchaseOrder("PO-999999") } == nil)
+        #expect(try values(home, .purchaseOrder) { values, _ in try values.purchaseOrder("PO-999999") } == nil)
     }
 
     @Test func theExceptionAndBackOrderReportsCarryTheirOwnEntities() throws {
@@ -110,7 +111,7 @@ import TestSupport
         try home.drop("products", "p.csv", Sample.products([Sample.product("A1")]))
         try home.drop("orders", "o.csv", Sample.orders([Sample.line("O1", sku: "A1", qty: 2), Sample.line("O2", sku: "NOPE", qty: 1)]))
         try home.cycle()
-        let (exceptions, backOrders) = try values(home) { values, tx in
+        let (exceptions, backOrders) = try values(home, .exceptionReport) { values, tx in
             var all: [ExceptionToReport] = []
             let reported = try Int64.fetchAll(tx.db, sql: "SELECT id FROM exception ORDER BY id")
             #expect(!reported.isEmpty)
@@ -129,6 +130,23 @@ import TestSupport
         #expect(entry["available"] == .number(0))
         #expect(entry["since"] == .date(Timestamp(iso8601: "2026-11-27T09:00:00Z")!.day))
         #expect(entry["reason"] != nil)
+    }
+
+    @Test func eachDocumentsCatalogKnowsWhatItsValuesHold() throws {
+        let home = try homeWithCustomFields(confirmed: false)
+        let mappings = try home.engine().loadMappings()
+        let po = DocumentValues.catalog(.purchaseOrder, mappings: mappings)
+        #expect(po.type(entity: "supplier", name: "lead_days") == .number)
+        #expect(po.type(entity: "supplier", name: "name") == .text)
+        #expect(po.type(entity: "line", name: "unit_cost") == .number)
+        #expect(po.type(entity: "order", name: "channel") == .text)
+        #expect(po.type(entity: "line", name: "allocated") == nil)
+        let pickList = DocumentValues.catalog(.pickList, mappings: mappings)
+        #expect(pickList.type(entity: "document", name: "warehouse") == .text)
+        #expect(pickList.type(entity: "line", name: "bin_location") == .text)
+        #expect(pickList.type(entity: "product", name: "weight") == .number)
+        #expect(pickList.type(entity: "supplier", name: "name") == nil)
+        #expect(DocumentValues.catalog(.backOrderReport, mappings: mappings).lineEntities.contains("back_order"))
     }
 
     @Test func aSupplierMayNameAnOutputMappingButNoPath() throws {
