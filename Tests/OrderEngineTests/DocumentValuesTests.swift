@@ -78,6 +78,22 @@ import TestSupport
         #expect(pickList.header.lines.count == 3)
     }
 
+    @Test func onlyTheFieldsAMappingReadsAreBuiltBesideWhatTheDocumentAdds() throws {
+        let home = try homeWithCustomFields(confirmed: true)
+        let engine = try home.engine()
+        let catalog = DocumentValues.catalog(.pickList, mappings: try engine.loadMappings())
+        let pickList = try engine.database.writer.read { db in
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM order_line WHERE pick_list_ref = 'PL-000001'")
+            return try DocumentValues(tx: StoreTransaction(db), catalog: catalog, money: engine.config.money, today: 20_000,
+                                      fields: ["line.sku", "order.channel"]).pickList(lineIDs: ids, ref: "PL-000001", number: 1, warehouse: "MAIN")
+        }
+        let row = try #require(pickList.rows.first)
+        #expect(Set(row.line.line.keys) == ["line_no", "stage", "sku", "allocated", "bin_location"])
+        #expect(Set(row.order.order.keys).isSuperset(of: ["ref", "channel"]))
+        #expect(row.order.order["total"] == nil)
+        #expect(pickList.rows.map { $0.line.line["sku"] } == [.text("B1"), .text("A1"), .text("A1")])
+    }
+
     @Test func aPurchaseOrderHasItsOrderSupplierAndLinesWithTheSupplierCost() throws {
         let home = try homeWithCustomFields(confirmed: false)
         let found = try values(home, .purchaseOrder) { values, _ in try values.purchaseOrder("PO-000001") }

@@ -18,11 +18,14 @@ public struct DocumentValues {
     let today: Int64
 
     /// `catalog` types the custom fields (the one the rules and the output mappings check against);
-    /// `today` is the day `document.date` and the `days_in_stage` fields count from.
-    public init(tx: StoreTransaction, catalog: FieldCatalog, money: MoneyFormat, today: Int64) {
+    /// `today` is the day `document.date` and the `days_in_stage` fields count from. `fields` (`entity.name`,
+    /// as `OutputExpression.fields` gives them) are the order, customer, line and product fields the mapping
+    /// reads: only those are built (nil builds every one), which is most of the cost at 300,000 lines. What a
+    /// document adds (`document.*`, `line.allocated`, ...) is always there.
+    public init(tx: StoreTransaction, catalog: FieldCatalog, money: MoneyFormat, today: Int64, fields: Set<String>? = nil) {
         self.tx = tx
         self.today = today
-        loader = FactsLoader(tx: tx, catalog: catalog, money: money, today: today)
+        loader = FactsLoader(tx: tx, catalog: catalog, money: money, today: today, fields: fields)
     }
 
     /// The outbox documents whose values this type builds.
@@ -65,23 +68,33 @@ public struct DocumentValues {
         return digits.isEmpty ? .null : Decimal(string: String(digits.reversed())).map(Value.number) ?? .null
     }
 
-    /// The facts of the orders `ids`, by id, each order's lines by line id.
-    private func facts(_ ids: some Sequence<Int64>) throws -> (orders: [Int64: OrderFacts], lines: [Int64: LineFacts]) {
+    /// The facts of the orders `ids`, by id, each carrying the document's `entities` (set once per order, not
+    /// once per row: the rows of an order share its facts), and their lines by line id.
+    private func facts(_ ids: [Int64], entities: [String: [String: Value]]) throws -> (orders: [Int64: OrderFacts], lines: [Int64: LineFacts]) {
         var seen: Set<Int64> = []
+        seen.reserveCapacity(ids.count)
         let unique = ids.filter { seen.insert($0).inserted }
         var orders: [Int64: OrderFacts] = [:]
+        orders.reserveCapacity(unique.count)
         var lines: [Int64: LineFacts] = [:]
-        for order in try loader.load(unique) {
-            orders[order.orderID] = order
+        for var order in try loader.load(unique) {
             for line in order.lines { lines[line.lineID] = line }
+            order.entities.merge(entities) { own, _ in own }
+            orders[order.orderID] = order
         }
         return (orders, lines)
     }
 
-    /// A document's header: no order of its own, its entities, and every row's line (for `count` and `sum`).
-    private func document(_ entities: [String: [String: Value]], rows: inout [OutputRow], order: OrderFacts? = nil) -> OutputDocumentValues {
-        for i in rows.indices { rows[i].order.entities.merge(entities) { _, header in header } }
-        var header = order ?? OrderFacts(orderID: 0, order: [:], customer: nil, lines: [])
+    /// An empty order carrying the document's `entities`: a document's header where it has no order of its own,
+    /// and a row's order where the row names none.
+    private static func noOrder(_ entities: [String: [String: Value]]) -> OrderFacts {
+        OrderFacts(orderID: 0, order: [:], customer: nil, lines: [], entities: entities)
+    }
+
+    /// A document of `rows` (whose orders carry `entities` already) with a header of `order` (none when nil) carrying
+    /// `entities` and every row's line (for `count` and `sum`).
+    private func document(_ entities: [String: [String: Value]], rows: [OutputRow], order: OrderFacts? = nil) -> OutputDocumentValues {
+        var header = order ?? Self.noOrder(entities)
         header.entities.merge(entities) { _, added in added }
         header.lines = rows.map(\.line)
         return OutputDocumentValues(header: header, rows: rows)
@@ -91,24 +104,28 @@ public struct DocumentValues {
     /// line in pick-list order (bin, sku, order, line), each with its own order and customer; `line.allocated`
     /// and `line.bin_location` beside the line's rule fields.
     public func pickList(lineIDs: [Int64], ref: String, number: Int, warehouse: String) throws -> OutputDocumentValues {
-        let picked = try tx.pickListFactRows(lineIDs: lineIDs).sorted { a, b in
-            // The order `Documents.pickList` prints (its `precedes`).
+        let picked = try tx.pickListFactRows(lineIDs: lineIDs)
+        // The order `Documents.pickList` prints (its `precedes`); indices are sorted, not the rows.
+        let order = picked.indices.sorted { i, j in
+            let (a, b) = (picked[i], picked[j])
             if a.binLocation != b.binLocation { return a.binLocation < b.binLocation }
             if a.sku != b.sku { return a.sku < b.sku }
             if a.orderRef != b.orderRef { return a.orderRef < b.orderRef }
             return a.lineNo < b.lineNo
         }
-        let (orders, lines) = try facts(picked.map(\.orderID))
+        let entities: [String: [String: Value]] = ["document": ["ref": .text(ref), "number": .number(Decimal(number)), "date": .date(today),
+                                                                "warehouse": .text(warehouse)]]
+        let (orders, lines) = try facts(picked.map(\.orderID), entities: entities)
         var rows: [OutputRow] = []
         rows.reserveCapacity(picked.count)
-        for p in picked {
+        for i in order {
+            let p = picked[i]
             guard let order = orders[p.orderID], var line = lines[p.lineID] else { continue }
             line.line["allocated"] = .number(FactsLoader.decimal(p.allocated))
             line.line["bin_location"] = .text(p.binLocation)
             rows.append(OutputRow(order: order, line: line))
         }
-        return document(["document": ["ref": .text(ref), "number": .number(Decimal(number)), "date": .date(today),
-                                      "warehouse": .text(warehouse)]], rows: &rows)
+        return document(entities, rows: rows)
     }
 
     /// A purchase order with the supplier's format (`csv`, `xml` or an output mapping's name).
@@ -129,14 +146,9 @@ public struct DocumentValues {
     /// when there is none).
     public func purchaseOrders(_ poRefs: [String]) throws -> [PurchaseOrder] {
         let found = try tx.purchaseOrderFactRows(poRefs: poRefs)
-        let (orders, lines) = try facts(found.map(\.orderID))
+        let (orders, lines) = try facts(found.map(\.orderID), entities: [:])
         return found.compactMap { po in
-            guard let order = orders[po.orderID] else { return nil }
-            var rows: [OutputRow] = po.lines.compactMap { poLine in
-                guard var line = lines[poLine.lineID] else { return nil }
-                line.line["unit_cost"] = loader.priceValue(poLine.supplierCost)
-                return OutputRow(order: order, line: line)
-            }
+            guard var order = orders[po.orderID] else { return nil }
             var supplier: [String: Value] = ["ref": .text(po.supplierRef), "format": .text(po.format)]
             if po.supplierKnown {
                 supplier["name"] = .text(po.supplierName)
@@ -147,8 +159,15 @@ public struct DocumentValues {
                 supplier["email"] = .null
             }
             let date = loader.day(po.createdAt).map(Value.date) ?? .date(today)
-            let values = document(["document": ["ref": .text(po.poRef), "number": Self.number(of: po.poRef), "date": date],
-                                   "supplier": supplier], rows: &rows, order: order)
+            let entities: [String: [String: Value]] = ["document": ["ref": .text(po.poRef), "number": Self.number(of: po.poRef), "date": date],
+                                                       "supplier": supplier]
+            order.entities.merge(entities) { _, added in added }
+            let rows: [OutputRow] = po.lines.compactMap { poLine in
+                guard var line = lines[poLine.lineID] else { return nil }
+                line.line["unit_cost"] = loader.priceValue(poLine.supplierCost)
+                return OutputRow(order: order, line: line)
+            }
+            let values = document(entities, rows: rows, order: order)
             return PurchaseOrder(poRef: po.poRef, format: po.format, values: values)
         }
     }
@@ -161,7 +180,9 @@ public struct DocumentValues {
         let foreign: Set<String> = ["rejected-order", "duplicate-order"]
         let refs = Set(exceptions.compactMap { e in foreign.contains(e.note.kind) ? nil : e.note.orderRef })
         let ids = try tx.orderIDs(refs: refs.sorted())
-        let (orders, _) = try facts(ids.values.sorted())
+        let entities: [String: [String: Value]] = ["document": ["ref": .text(ref), "number": .number(Decimal(number)), "date": .date(today)]]
+        let (orders, _) = try facts(ids.values.sorted(), entities: entities)
+        let none = Self.noOrder(entities)
         var rows: [OutputRow] = []
         rows.reserveCapacity(exceptions.count)
         for exception in exceptions {
@@ -175,9 +196,9 @@ public struct DocumentValues {
             var line = e.lineNo.flatMap { no in order?.lines.first { $0.line["line_no"] == .number(Decimal(no)) } }
                 ?? LineFacts(lineID: 0, line: [:], product: nil)
             line.entities["exception"] = fields
-            rows.append(OutputRow(order: order ?? OrderFacts(orderID: 0, order: [:], customer: nil, lines: []), line: line))
+            rows.append(OutputRow(order: order ?? none, line: line))
         }
-        return document(["document": ["ref": .text(ref), "number": .number(Decimal(number)), "date": .date(today)]], rows: &rows)
+        return document(entities, rows: rows)
     }
 
     /// The back-order report `ref` (number `number`): every line in Back Order, in the report's order (the
@@ -185,7 +206,8 @@ public struct DocumentValues {
     /// available: the stock free in its warehouse now, reason: why it waits).
     public func backOrderReport(ref: String, number: Int) throws -> OutputDocumentValues {
         let waiting = try tx.backOrderFactRows()
-        let (orders, lines) = try facts(waiting.map(\.orderID))
+        let entities: [String: [String: Value]] = ["document": ["ref": .text(ref), "number": .number(Decimal(number)), "date": .date(today)]]
+        let (orders, lines) = try facts(waiting.map(\.orderID), entities: entities)
         var rows: [OutputRow] = []
         rows.reserveCapacity(waiting.count)
         for w in waiting {
@@ -194,6 +216,6 @@ public struct DocumentValues {
                                            "available": .number(FactsLoader.decimal(w.available)), "reason": loader.text(w.reason)]
             rows.append(OutputRow(order: order, line: line))
         }
-        return document(["document": ["ref": .text(ref), "number": .number(Decimal(number)), "date": .date(today)]], rows: &rows)
+        return document(entities, rows: rows)
     }
 }
