@@ -45,7 +45,7 @@ let package = Package(
             name: "OrderEngine",
             dependencies: [
                 "OrderModel", "OrderStore", "OrderImport", "OrderInbox", "OrderRules", "OrderAllocation", "OrderExport", "OrderJobs",
-                .product(name: "Yams", package: "Yams"),
+                "OrderOutput", .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "OrderJobsTests", dependencies: ["OrderJobs", "OrderModel"]),
         .testTarget(name: "OrderOutputTests", dependencies: ["OrderOutput", "OrderRules", "OrderExport", "OrderModel"]),
         .testTarget(name: "OrderInboxTests", dependencies: ["OrderInbox"]),
-        .testTarget(name: "OrderEngineTests", dependencies: ["OrderEngine", "OrderDaemon", "OrderInbox", "OrderStore", "OrderJobs", "OrderModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "OrderEngineTests", dependencies: ["OrderEngine", "OrderDaemon", "OrderInbox", "OrderStore", "OrderJobs", "OrderModel", "OrderOutput", "OrderRules", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "OrderDaemonTests", dependencies: ["OrderDaemon", "OrderEngine", "OrderJobs", "OrderModel", "TestSupport",
                                                            .product(name: "GRDB", package: "GRDB.swift"),
                                                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

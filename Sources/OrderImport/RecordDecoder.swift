@@ -382,7 +382,7 @@ public struct RecordDecoder: Sendable {
         let ref = try code(f, "supplier_ref")
         let formatText = f["po_format"].lowercased()
         guard let format = formatText.isEmpty ? .csv : SupplierInput.POFormat(rawValue: formatText) else {
-            throw .badValue(line: record.line, field: "po_format", found: f["po_format"], expected: "csv or xml")
+            throw .badValue(line: record.line, field: "po_format", found: f["po_format"], expected: "csv, xml or the name of an output mapping (letters, digits, - and _)")
         }
         return SupplierInput(supplierRef: ref, name: f.text("name"), email: f.text("email"), poFormat: format,
                              sourceLine: record.line, custom: record.custom)

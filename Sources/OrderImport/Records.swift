@@ -106,7 +106,25 @@ public struct ProductInput: Sendable, Hashable {
 }
 
 public struct SupplierInput: Sendable, Hashable {
-    public enum POFormat: String, Sendable, Codable { case csv, xml }
+    /// What a supplier's purchase orders are written as: `csv` or `xml` (the standard layouts), or the name of
+    /// an output mapping (issue 16). A name of lower-case letters, digits, `-` and `_`, starting with a letter or
+    /// digit, at most 64 long: it names a file, so it can hold no path.
+    public struct POFormat: RawRepresentable, Sendable, Hashable, Codable {
+        public let rawValue: String
+        /// Nil when `rawValue` is not such a name (upper case included: the decoder lower-cases first).
+        public init?(rawValue: String) {
+            let bytes = Array(rawValue.utf8)
+            func allowed(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) }
+            guard let first = bytes.first, bytes.count <= 64, allowed(first),
+                  bytes.allSatisfy({ allowed($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }) else { return nil }
+            self.rawValue = rawValue
+        }
+        private init(known: String) { rawValue = known }
+        /// Today's CSV layout, the default.
+        public static let csv = POFormat(known: "csv")
+        /// Today's XML layout.
+        public static let xml = POFormat(known: "xml")
+    }
     public var supplierRef: String
     public var name: String
     public var email: String

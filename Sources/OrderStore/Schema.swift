@@ -8,7 +8,7 @@ enum Schema {
         ("v11-stage-index-orders", v11), ("v12-exception-reports", v12),
         ("v13-engine-health", v13), ("v14-import-in-progress", v14),
         ("v16-currency", v16), ("v17-decimal-quantities", v17), ("v18-non-stock-lines", v18),
-        ("v19-currency-held-index", v19),
+        ("v19-currency-held-index", v19), ("v20-po-mapping-names", v20),
     ]
 
     /// A line's place in the allocation queue as one sortable text: priority (higher first), order date,
@@ -505,5 +505,26 @@ enum Schema {
     /// new); this partial index holds only those lines, so the look costs nothing when there are none.
     static let v19 = """
     CREATE INDEX order_line_currency_held ON order_line(order_id) WHERE stage = 'held-for-credit' AND reason_code = 'currency-mismatch';
+    """
+
+    /// A supplier's `po_format` grows into the name of its purchase orders' output mapping (issue 16): `csv` and
+    /// `xml` still name today's layouts, any other name an output mapping. SQLite cannot change a CHECK in place,
+    /// so the table is rebuilt with the new one: a name of lower-case letters, digits, `-` and `_`, starting with a
+    /// letter or digit, at most 64 long (no path, no upper case: the name finds a file). No table refers to
+    /// `supplier`, and it has no index but its key.
+    static let v20 = """
+    CREATE TABLE supplier_v20 (
+        supplier_ref TEXT PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        po_format TEXT NOT NULL DEFAULT 'csv' CHECK (
+            length(po_format) BETWEEN 1 AND 64 AND po_format GLOB '[a-z0-9]*' AND po_format NOT GLOB '*[^a-z0-9_-]*'),
+        updated_at TEXT NOT NULL,
+        custom TEXT
+    );
+    INSERT INTO supplier_v20 (supplier_ref, name, email, po_format, updated_at, custom)
+        SELECT supplier_ref, name, email, po_format, updated_at, custom FROM supplier;
+    DROP TABLE supplier;
+    ALTER TABLE supplier_v20 RENAME TO supplier;
     """
 }

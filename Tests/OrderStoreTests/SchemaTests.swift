@@ -78,6 +78,40 @@ import Testing
         #expect(row["quantity_as_written"] as String? == nil)
     }
 
+    /// v20 rebuilds `supplier` to let `po_format` name an output mapping: every supplier stays as it was, and the
+    /// new CHECK takes a mapping name but no path or capitals.
+    @Test func aVersion19DatabaseKeepsItsSuppliersAndTakesMappingNames() throws {
+        let queue = try DatabaseQueue()
+        let migrator = migrator()
+        try migrator.migrate(queue, upTo: "v19-currency-held-index")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO supplier (supplier_ref, name, email, po_format, updated_at, custom) VALUES
+                    ('S1', 'One', 'one@example.com', 'csv', '2026-11-01T00:00:00Z', NULL),
+                    ('S2', 'Two', 'two@example.com', 'xml', '2026-11-02T00:00:00Z', '{"supplier.account":"A2"}');
+                """)
+        }
+        try migrator.migrate(queue)
+        let rows = try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT supplier_ref, name, email, po_format, updated_at, custom FROM supplier ORDER BY supplier_ref")
+        }
+        #expect(rows == [
+            ["supplier_ref": "S1", "name": "One", "email": "one@example.com", "po_format": "csv", "updated_at": "2026-11-01T00:00:00Z",
+             "custom": nil],
+            ["supplier_ref": "S2", "name": "Two", "email": "two@example.com", "po_format": "xml", "updated_at": "2026-11-02T00:00:00Z",
+             "custom": "{\"supplier.account\":\"A2\"}"],
+        ])
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO supplier (supplier_ref, po_format, updated_at) VALUES ('S3', 'ubl-order_2', 'x')")
+            for bad in ["../x", "UBL", "", "-x", String(repeating: "a", count: 65)] {
+                #expect(throws: DatabaseError.self, "\(bad)") {
+                    try db.execute(sql: "INSERT INTO supplier (supplier_ref, po_format, updated_at) VALUES ('S4', ?, 'x')", arguments: [bad])
+                }
+            }
+            #expect(try db.tableExists("supplier_v20") == false)
+        }
+    }
+
     @Test func aPriceTooLargeToScaleStopsTheMigrationInWords() throws {
         let queue = try DatabaseQueue()
         let migrator = migrator()

@@ -67,9 +67,10 @@ public struct RulesFile: Sendable {
         }
     }
 
-    /// The field catalog: built-in fields plus every custom field the mappings define.
-    public static func catalog(_ mappings: [Mapping]) -> FieldCatalog {
-        var catalog = FieldCatalog()
+    /// The field catalog: built-in fields plus every custom field the mappings define. `base` gives the
+    /// entities (an output document adds `supplier`, whose custom fields are then added too).
+    public static func catalog(_ mappings: [Mapping], base: FieldCatalog = FieldCatalog()) -> FieldCatalog {
+        var catalog = base
         for mapping in mappings {
             for field in mapping.custom {
                 let type: ValueType = switch field.kind {

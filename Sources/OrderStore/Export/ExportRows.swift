@@ -41,7 +41,7 @@ public struct PurchaseOrderToWrite: Sendable {
     public var supplierRef: String
     public var orderRef: String
     public var customerRef: String
-    /// The supplier's format, `csv` when it names none.
+    /// The supplier's format: `csv` or `xml` (the standard layouts) or the name of an output mapping; `csv` when it names none.
     public var format: String
     public var shipTo: DeliveryAddress
     public var lines: [Line]
