@@ -55,6 +55,10 @@ public enum ExceptionKind: Sendable, Hashable, CustomStringConvertible {
         self = Self.events[text] ?? .stage(Stage(rawValue: text))
     }
 
+    /// The kinds whose order ref is an order that was never stored (refused, or a duplicate of one stored):
+    /// the ref is the file's, and must not be looked up in the order book.
+    public static let ordersNotStored: Set<ExceptionKind> = [.rejectedOrder, .duplicateOrder]
+
     /// Whether the row reports something that came again (a file, an order, a receipt), not a mistake in it.
     public var isDuplicate: Bool {
         switch self {

@@ -177,7 +177,7 @@ public struct DocumentValues {
     /// the database (not a rejected or duplicate one, whose ref is the file's), the row has that order's facts,
     /// and that line's where it names one; else they are empty.
     public func exceptionReport(_ exceptions: [ExceptionToReport], ref: String, number: Int) throws -> OutputDocumentValues {
-        let foreign: Set<String> = ["rejected-order", "duplicate-order"]
+        let foreign = ExceptionKind.ordersNotStored
         let refs = Set(exceptions.compactMap { e in foreign.contains(e.note.kind) ? nil : e.note.orderRef })
         let ids = try tx.orderIDs(refs: refs.sorted())
         let entities: [String: [String: Value]] = ["document": ["ref": .text(ref), "number": .number(Decimal(number)), "date": .date(today)]]
@@ -188,7 +188,7 @@ public struct DocumentValues {
         for exception in exceptions {
             let e = exception.note
             let fields: [String: Value] = [
-                "kind": .text(e.kind), "order_ref": loader.text(e.orderRef), "line_no": e.lineNo.map { .number(Decimal($0)) } ?? .null,
+                "kind": .text(e.kind.description), "order_ref": loader.text(e.orderRef), "line_no": e.lineNo.map { .number(Decimal($0)) } ?? .null,
                 "sku": loader.text(e.sku), "reason": .text(e.reason), "source_file": loader.text(e.sourceFile),
                 "source_line": e.sourceLine.map { .number(Decimal($0)) } ?? .null,
             ]

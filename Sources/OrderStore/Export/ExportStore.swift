@@ -150,7 +150,7 @@ extension StoreTransaction {
         let reported = try Int64.fetchOne(db, sql: """
             SELECT last_exception_id FROM exception_report ORDER BY outbox_file_id DESC LIMIT 1
             """) ?? 0
-        let ownOrder = "o.order_ref = e.order_ref AND e.kind NOT IN ('\(ExceptionKind.rejectedOrder)', '\(ExceptionKind.duplicateOrder)')"
+        let ownOrder = "o.order_ref = e.order_ref AND e.kind NOT IN (\(ExceptionKind.ordersNotStored.map { "'\($0)'" }.sorted().joined(separator: ", ")))"
         let query = try db.makeStatement(sql: """
             SELECT e.id, e.kind, e.order_ref, e.line_no, e.sku, e.reason,
                    COALESCE(e.source_file, (
