@@ -9,7 +9,7 @@ import OrderRules
 /// | document | header entities (one per document) | row entities (one per row) |
 /// |---|---|---|
 /// | `pick-list` | `document.ref`, `document.number`, `document.date`, `document.warehouse` | `line.allocated` (number), `line.bin_location` (text) |
-/// | `purchase-order` | `document.ref`, `document.number`, `document.date`; `supplier.ref`, `supplier.name`, `supplier.email` | `line.unit_cost` (number) |
+/// | `purchase-order` | `document.ref`, `document.number`, `document.date`; `supplier.ref`, `supplier.name`, `supplier.email`, `supplier.format` (and the supplier's custom fields) | `line.unit_cost` (number) |
 /// | `exception-report` | `document.ref`, `document.number`, `document.date` | `exception.kind`, `exception.order_ref`, `exception.line_no` (number), `exception.sku`, `exception.reason`, `exception.source_file`, `exception.source_line` (number) |
 /// | `back-order-report` | `document.ref`, `document.number`, `document.date` | `back_order.since` (date), `back_order.available` (number), `back_order.reason` (text) |
 /// | `rule-output` | `document.ref`, `document.number`, `document.date` | — |
@@ -38,7 +38,7 @@ public enum OutputDocumentKind: String, Sendable, Hashable, CaseIterable {
             catalog.addEntity("document", fields: ["warehouse": .text], perLine: false)
             catalog.addEntity("line", fields: ["allocated": .number, "bin_location": .text], perLine: true)
         case .purchaseOrder:
-            catalog.addEntity("supplier", fields: ["ref": .text, "name": .text, "email": .text], perLine: false)
+            catalog.addEntity("supplier", fields: ["ref": .text, "name": .text, "email": .text, "format": .text], perLine: false)
             catalog.addEntity("line", fields: ["unit_cost": .number], perLine: true)
         case .exceptionReport:
             catalog.addEntity("exception", fields: [

@@ -9,14 +9,16 @@ import Yams
 /// expression is reported at its very character in the file. The language is documented in
 /// `docs/output-mappings.md`.
 public struct OutputMappingLoader: Sendable {
-    /// The built-in entities with the custom fields the inbound mappings declare.
-    public var catalog: FieldCatalog
+    /// What each document's expressions may read: its own fields with the rule fields and the custom fields
+    /// the inbound mappings declare (the engine builds these; see `DocumentValues.catalog`).
+    public var catalogs: @Sendable (OutputDocumentKind) -> FieldCatalog
 
-    public init(catalog: FieldCatalog = FieldCatalog()) { self.catalog = catalog }
+    /// - Parameter catalogs: per document; by default its own fields and the built-in rule fields only.
+    public init(catalogs: @escaping @Sendable (OutputDocumentKind) -> FieldCatalog = { $0.catalog() }) { self.catalogs = catalogs }
 
     /// Parses one output mapping's text; `file` names it in errors, `name` is what recipients call it.
     public func load(yaml: String, file: String, name: String) throws(OutputMappingError) -> OutputMapping {
-        try OutputMappingParser(file: file, yaml: yaml, base: catalog).mapping(name: name)
+        try OutputMappingParser(file: file, yaml: yaml, catalogs: catalogs).mapping(name: name)
     }
 
     /// Loads every `*.yaml`/`*.yml` in `folder`, sorted by name; `shownAs` is the folder as messages name it

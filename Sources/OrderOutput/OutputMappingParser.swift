@@ -6,7 +6,8 @@ import Yams
 struct OutputMappingParser {
     let file: String
     let yaml: String
-    let base: FieldCatalog
+    /// What each document's expressions may read.
+    let catalogs: @Sendable (OutputDocumentKind) -> FieldCatalog
 
     static let topKeys = ["document", "format", "file_name", "folder", "description", "csv", "fixed_width", "xml"]
     static let csvKeys = ["delimiter", "quote", "quoting", "encoding", "line_end", "header", "decimal_separator",
@@ -206,7 +207,7 @@ struct OutputMappingParser {
         guard let section = top[sectionKey]?.value else {
             throw fail(formatNode, "format \(format.rawValue) needs a '\(sectionKey):' section")
         }
-        let catalog = document.catalog(base: base)
+        let catalog = catalogs(document)
         let body: OutputMapping.Body = switch format {
         case .csv: .csv(try csv(section, catalog: catalog))
         case .fixedWidth: .fixedWidth(try fixedWidth(section, catalog: catalog))

@@ -44,7 +44,7 @@ import TestSupport
         return home
     }
 
-    func values<T>(_ home: TestHome, _ kind: DocumentValues.Kind, _ body: (DocumentValues, StoreTransaction) throws -> T) throws -> T {
+    func values<T>(_ home: TestHome, _ kind: OutputDocumentKind, _ body: (DocumentValues, StoreTransaction) throws -> T) throws -> T {
         let engine = try home.engine()
         let catalog = DocumentValues.catalog(kind, mappings: try engine.loadMappings())
         return try engine.database.writer.write { db in

@@ -28,38 +28,11 @@ public struct DocumentValues {
         loader = FactsLoader(tx: tx, catalog: catalog, money: money, today: today, fields: fields)
     }
 
-    /// The outbox documents whose values this type builds.
-    public enum Kind: String, Sendable, CaseIterable {
-        case pickList = "pick-list", purchaseOrder = "purchase-order", exceptionReport = "exception-report"
-        case backOrderReport = "back-order-report"
-    }
-
-    /// The fields a document of `kind` adds beyond the rule fields, by entity, with whether the entity belongs to
-    /// each row (a pick list's `line` gains `allocated` and `bin_location`).
-    public static func addedFields(_ kind: Kind) -> [(entity: String, fields: [String: ValueType], perRow: Bool)] {
-        let document: [String: ValueType] = ["ref": .text, "number": .number, "date": .date]
-        switch kind {
-        case .pickList:
-            return [("document", document.merging(["warehouse": .text]) { a, _ in a }, false),
-                    ("line", ["allocated": .number, "bin_location": .text], true)]
-        case .purchaseOrder:
-            return [("document", document, false), ("supplier", ["ref": .text, "name": .text, "email": .text, "format": .text], false),
-                    ("line", ["unit_cost": .number], true)]
-        case .exceptionReport:
-            return [("document", document, false),
-                    ("exception", ["kind": .text, "order_ref": .text, "line_no": .number, "sku": .text, "reason": .text,
-                                   "source_file": .text, "source_line": .number], true)]
-        case .backOrderReport:
-            return [("document", document, false), ("back_order", ["since": .date, "available": .number, "reason": .text], true)]
-        }
-    }
-
-    /// What an output mapping for a document of `kind` may read: the rule fields, custom ones included (a
-    /// supplier's too, for a purchase order), and what the document adds.
-    public static func catalog(_ kind: Kind, mappings: [Mapping]) -> FieldCatalog {
-        var base = FieldCatalog()
-        for (entity, fields, perRow) in addedFields(kind) { base.addEntity(entity, fields: fields, perLine: perRow) }
-        return RulesFile.catalog(mappings, base: base)
+    /// What an output mapping for a document of `kind` may read: the document's own fields (the one table,
+    /// `OutputDocumentKind.catalog`) with the rule fields and the custom ones the inbound mappings declare (a
+    /// supplier's too, for a purchase order: added after the document's entities, so that they have a home).
+    public static func catalog(_ kind: OutputDocumentKind, mappings: [Mapping]) -> FieldCatalog {
+        RulesFile.catalog(mappings, base: kind.catalog())
     }
 
     /// The number a document's ref ends in (`PO-000042`: 42); null when it ends in none.
