@@ -153,7 +153,7 @@ public struct JobRunner: Sendable {
                 // A job may also name a built-in step that the pipeline leaves out (e.g. back-order-report).
                 steps = try names.map { name throws(EngineError) -> any CycleStep in
                     // A report the job names is a scheduled report: by default it is written even when empty.
-                    if name == BuiltInStep.backOrderReport.rawValue { return BackOrderReportStep(writeEmpty: job.writeEmptyReports) }
+                    if name == BuiltInStep.backOrderReport.rawValue { return BackOrderReportStep(writeEmpty: job.writeEmptyReports, mappings: mappings) }
                     if let step = steps.first(where: { $0.name == name }) { return step }
                     guard let builtIn = BuiltInStep(rawValue: name) else {
                         throw .jobs("job '\(job.name)': step '\(name)' is not in the pipeline of rules.yaml; edit the job or the pipeline")

@@ -9,6 +9,7 @@ enum Schema {
         ("v13-engine-health", v13), ("v14-import-in-progress", v14),
         ("v16-currency", v16), ("v17-decimal-quantities", v17), ("v18-non-stock-lines", v18),
         ("v19-currency-held-index", v19), ("v20-po-mapping-names", v20),
+        ("v21-outbox-sequence-numbers", v21),
     ]
 
     /// A line's place in the allocation queue as one sortable text: priority (higher first), order date,
@@ -526,5 +527,13 @@ enum Schema {
         SELECT supplier_ref, name, email, po_format, updated_at, custom FROM supplier;
     DROP TABLE supplier;
     ALTER TABLE supplier_v20 RENAME TO supplier;
+    """
+
+    /// A stored document carries the sequence it was numbered in and its number, so the outbox's number mark
+    /// can be raised for it whatever its file is called: an output mapping may name a file and a folder of its
+    /// own (`purchase-orders/S1/ACME-PO-7.xml`), which the name alone no longer tells.
+    static let v21 = """
+    ALTER TABLE outbox_file ADD COLUMN sequence TEXT;
+    ALTER TABLE outbox_file ADD COLUMN number INTEGER;
     """
 }

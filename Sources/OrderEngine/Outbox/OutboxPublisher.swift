@@ -34,7 +34,7 @@ struct OutboxPublisher {
                 if first, recovering { removeStaleTemporaries(in: outbox) }
                 first = false
                 do {
-                    try OutboxSequence.HighWater.raise(toCover: pending.map { ($0.folder, $0.name) }, in: outbox, known: &mark)
+                    try OutboxSequence.HighWater.raise(toCover: pending.compactMap(OutboxSequence.numbered), in: outbox, known: &mark)
                 } catch {
                     // Written above an unrecorded mark, a file's number could be handed out again by a restored database.
                     result.failures.append("outbox/\(OutboxSequence.HighWater.name) cannot be written (\(error)); outputs stay pending")

@@ -72,6 +72,13 @@ enum OutboxSequence {
         return value(bytes[start..<dot])
     }
 
+    /// A stored document's sequence and number: as recorded with it, or (stored before they were) as its
+    /// folder and name tell; nil for a document without one.
+    static func numbered(_ file: OutboxFileRecord) -> (sequence: String, number: Int)? {
+        if let sequence = file.sequence, let number = file.number { return (sequence, number) }
+        return number(in: file.name, folder: file.folder).map { (file.folder, $0) }
+    }
+
     /// Raises each folder's sequence to the highest number already in the outbox, so a new or restored
     /// database never reuses a number (a pick list published twice under one name). Writes only when behind.
     ///
@@ -119,9 +126,9 @@ enum OutboxSequence {
             try AtomicFileWriter().replace(Array(text.utf8), in: outbox, name: name)
         }
 
-        /// Raises the mark to cover `files` (folder, name) before they are written; an error means they must
-        /// not be written yet (a file above the mark would be forgotten by a restored database).
-        static func raise(toCover files: [(folder: String, name: String)], in outbox: URL, known: inout [String: Int]?) throws {
+        /// Raises the mark to cover `files` (each document's sequence and number) before they are written; an error
+        /// means they must not be written yet (a file above the mark would be forgotten by a restored database).
+        static func raise(toCover files: [(sequence: String, number: Int)], in outbox: URL, known: inout [String: Int]?) throws {
             var raised = false
             var mark: [String: Int]
             if let known {
@@ -132,9 +139,8 @@ enum OutboxSequence {
                 mark = OutboxSequence.highest(in: outbox).mapValues(\.number)
                 raised = true
             }
-            for file in files {
-                guard let number = OutboxSequence.number(in: file.name, folder: file.folder), number > mark[file.folder] ?? 0 else { continue }
-                mark[file.folder] = number
+            for file in files where file.number > mark[file.sequence] ?? 0 {
+                mark[file.sequence] = file.number
                 raised = true
             }
             if raised { try write(mark, in: outbox) }

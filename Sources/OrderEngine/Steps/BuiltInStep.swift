@@ -24,8 +24,8 @@ public enum BuiltInStep: String, CaseIterable, Sendable, Hashable {
         case .unknownProducts: UnknownProductStep()
         case .dropShip: DropShipStep()
         case .allocate: AllocateStep()
-        case .export: ExportStep()
-        case .backOrderReport: BackOrderReportStep()
+        case .export: ExportStep(mappings: mappings)
+        case .backOrderReport: BackOrderReportStep(mappings: mappings)
         }
     }
 }

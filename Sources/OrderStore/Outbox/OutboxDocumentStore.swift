@@ -12,10 +12,14 @@ extension StoreTransaction {
     /// The row is inserted with a blob of zeros of the document's size, and the bytes written into it in place
     /// (SQLite's incremental blob I/O): binding them would copy them twice (into `Data`, and into SQLite's own
     /// buffer), and a cold cycle's pick list is tens of megabytes.
-    public func storeOutboxFile(folder: String, name: String, bytes: [UInt8], rows: Int, cycleID: Int64, at: Timestamp) throws -> Int64 {
+    ///
+    /// - Parameter sequence: the outbox sequence the document was numbered in and its number, when it has one.
+    public func storeOutboxFile(folder: String, name: String, bytes: [UInt8], rows: Int, cycleID: Int64, at: Timestamp,
+                                sequence: (key: String, number: Int)? = nil) throws -> Int64 {
         try db.cachedStatement(sql: """
-            INSERT INTO outbox_file (folder, name, content, rows, cycle_id, created_at) VALUES (?, ?, zeroblob(?), ?, ?, ?)
-            """).execute(arguments: [folder, name, bytes.count, rows, cycleID, at.description])
+            INSERT INTO outbox_file (folder, name, content, rows, cycle_id, created_at, sequence, number)
+            VALUES (?, ?, zeroblob(?), ?, ?, ?, ?, ?)
+            """).execute(arguments: [folder, name, bytes.count, rows, cycleID, at.description, sequence?.key, sequence?.number])
         let id = db.lastInsertedRowID
         guard !bytes.isEmpty else { return id }
         // SQLite refuses a blob above its length limit (1,000,000,000 bytes) at the insert; this keeps the size cast honest.

@@ -16,6 +16,10 @@ public struct OutboxFileRecord: Codable, Sendable, Hashable, FetchableRecord, Mu
     public var cycleID: Int64?
     public var createdAt: String
     public var writtenAt: String?
+    /// The outbox sequence the document was numbered in (`picklists`, `purchase-orders`, …) and its number;
+    /// nil for a document stored before they were kept (its name tells them).
+    public var sequence: String?
+    public var number: Int?
 
     /// The columns of `outbox_file`, for queries.
     public enum Columns {
@@ -27,17 +31,19 @@ public struct OutboxFileRecord: Codable, Sendable, Hashable, FetchableRecord, Mu
         public static let cycleID = Column(CodingKeys.cycleID)
         public static let createdAt = Column(CodingKeys.createdAt)
         public static let writtenAt = Column(CodingKeys.writtenAt)
+        public static let sequence = Column(CodingKeys.sequence)
+        public static let number = Column(CodingKeys.number)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, folder, name, content, rows, cycleID = "cycle_id", createdAt = "created_at", writtenAt = "written_at"
+        case id, folder, name, content, rows, cycleID = "cycle_id", createdAt = "created_at", writtenAt = "written_at", sequence, number
     }
 
     /// A row with these values (`id` nil until inserted).
     public init(id: Int64? = nil, folder: String, name: String, content: Data, rows: Int, cycleID: Int64?, createdAt: String,
-                writtenAt: String? = nil) {
+                writtenAt: String? = nil, sequence: String? = nil, number: Int? = nil) {
         self.id = id; self.folder = folder; self.name = name; self.content = content; self.rows = rows; self.cycleID = cycleID
-        self.createdAt = createdAt; self.writtenAt = writtenAt
+        self.createdAt = createdAt; self.writtenAt = writtenAt; self.sequence = sequence; self.number = number
     }
 
     /// Takes the row id SQLite gave the inserted row.

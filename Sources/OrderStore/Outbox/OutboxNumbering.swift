@@ -13,6 +13,14 @@ extension StoreTransaction {
     }
 }
 
+extension StoreTransaction {
+    /// The number `takeOutboxNumber(in:)` would take next, without taking it: a document rendered through an
+    /// output mapping carries its number, and a render that fails must not leave a gap in the sequence.
+    public func nextOutboxNumber(in folder: String) throws -> Int {
+        try (Int.fetchOne(db.cachedStatement(sql: "SELECT last FROM outbox_sequence WHERE folder = ?"), arguments: [folder]) ?? 0) + 1
+    }
+}
+
 extension OrderDatabase {
     /// The last number taken in each outbox folder.
     public func outboxSequences() throws -> [String: Int] {
