@@ -23,20 +23,23 @@ public struct OutputPreview: Sendable {
         case writtenPickList(String)
         /// The next exception report: the exceptions not reported yet.
         case exceptionReport
+        /// The last exception report written (`latest`): the exceptions it covered, with its number.
+        case lastExceptionReport
         /// The back-order report as it would be written now: every line in Back Order.
         case backOrderReport
 
         /// What to render for a mapping of `document`, from the command line: `argument` is a PO ref (purchase
-        /// order), a warehouse code (pick list; or `pickList` names a written one), nothing (the reports).
+        /// order), a warehouse code (pick list; or `pickList` names a written one), nothing or `latest` (exception
+        /// report: the next one, or the last one written), nothing (back-order report).
         /// - Throws: when the arguments do not fit the document, saying what it takes.
         public static func make(for document: OutputDocumentKind, argument: String?, pickList: String?) throws(EngineError) -> Subject {
             func none(_ what: String) throws(EngineError) {
                 if let argument { throw EngineError.notPossible("a \(document.rawValue) mapping renders \(what); give nothing after the mapping, not '\(argument)'") }
-                if pickList != nil { throw EngineError.notPossible("--pick-list is for a pick-list mapping; this mapping writes a \(document.rawValue)") }
+                if pickList != nil { throw EngineError.notPossible("--pick-list is for a pick-list mapping; this mapping's document is \(document.rawValue)") }
             }
             switch document {
             case .purchaseOrder:
-                guard pickList == nil else { throw EngineError.notPossible("--pick-list is for a pick-list mapping; this mapping writes a purchase-order") }
+                guard pickList == nil else { throw EngineError.notPossible("--pick-list is for a pick-list mapping; this mapping's document is purchase-order") }
                 guard let argument, !argument.isEmpty else {
                     throw EngineError.notPossible("a purchase-order mapping renders one purchase order: give its ref after the mapping, e.g. PO-000012")
                 }
@@ -50,7 +53,8 @@ public struct OutputPreview: Sendable {
                     throw EngineError.notPossible("a pick-list mapping renders one pick list: give a warehouse code (its next pick list) or --pick-list PL-000003")
                 }
             case .exceptionReport:
-                try none("the exceptions not reported yet")
+                if argument == "latest", pickList == nil { return .lastExceptionReport }
+                try none("the exceptions not reported yet (or, with 'latest', the last report written)")
                 return .exceptionReport
             case .backOrderReport:
                 try none("every line in Back Order")
@@ -184,7 +188,7 @@ public struct OutputPreview: Sendable {
             guard let warehouse = lines.first?.warehouse else {
                 throw EngineError.notPossible("no line is on a pick list '\(ref)'; pick lists are named like PL-000003")
             }
-            let number = Int(String(ref.reversed().prefix { $0.isASCII && $0.isNumber }.reversed())) ?? 0
+            let number = Self.number(in: ref) ?? 0
             return Document(what: "pick list \(ref) for warehouse \(warehouse)",
                             values: try values.pickList(lineIDs: lines.map(\.lineID), ref: ref, number: number, warehouse: warehouse),
                             folder: OutboxFolder.pickLists, name: "\(ref)-\(ExportStep.safeName(warehouse))")
@@ -195,11 +199,24 @@ public struct OutputPreview: Sendable {
             let ref = String(format: "EX-%06d", number)
             return Document(what: "exception report \(ref)", values: try values.exceptionReport(exceptions, ref: ref, number: number),
                             folder: OutboxFolder.exceptions, name: ref)
+        case .lastExceptionReport:
+            guard let last = try tx.lastExceptionReport() else {
+                throw EngineError.notPossible("no exception report was written yet; without 'latest' the next report is rendered")
+            }
+            let number = last.number ?? Self.number(in: (last.fileName as NSString).deletingPathExtension) ?? 0
+            let ref = String(format: "EX-%06d", number)
+            return Document(what: "exception report \(ref)", values: try values.exceptionReport(last.exceptions, ref: ref, number: number),
+                            folder: OutboxFolder.exceptions, name: ref)
         case .backOrderReport:
             let number = try tx.nextOutboxNumber(in: BackOrderReportStep.folder)
             let ref = String(format: "BO-%06d", number)
             return Document(what: "back-order report \(ref)", values: try values.backOrderReport(ref: ref, number: number),
                             folder: BackOrderReportStep.folder, name: ref)
         }
+    }
+
+    /// The number a document's ref or file name ends in (`PL-000003`: 3); nil when it ends in none.
+    static func number(in name: String) -> Int? {
+        Int(String(name.reversed().prefix { $0.isASCII && $0.isNumber }.reversed()))
     }
 }

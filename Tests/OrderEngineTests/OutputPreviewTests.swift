@@ -135,10 +135,41 @@ import TestSupport
         #expect(try home.outbox("picklists") == ["PL-000001-MAIN.csv"])
     }
 
+    @Test func theExceptionReportIsTheNextOneOrWithLatestTheLastOneWritten() throws {
+        let home = try TestHome()
+        try home.drop("customers", "c.csv", Sample.customers([Sample.account("C1")]))
+        try home.drop("products", "p.csv", Sample.products([Sample.product("A1")]))
+        try home.drop("orders", "o.csv", Sample.orders([Sample.line("O1", sku: "A1", qty: 2)]))
+        try home.cycle()
+        #expect(try home.outbox("exceptions") == ["EX-000001.csv"])
+        try Self.write("""
+            document: exception-report
+            format: csv
+            csv:
+              line_end: lf
+              columns:
+                - {header: report, value: document.ref}
+                - {header: kind, value: exception.kind}
+                - {header: order, value: exception.order_ref}
+                - {header: customer, value: customer.name}
+
+            """, as: "ops", in: home)
+        let engine = try home.engine()
+        let preview = OutputPreview(engine: engine, mappings: try engine.loadMappings())
+        let next = try preview.render(mapping: "ops", argument: nil, pickList: nil)
+        #expect(next.rows == 0, "every exception is reported already")
+        #expect(next.fileName == "EX-000002.csv")
+        let latest = try preview.render(mapping: "ops", argument: "latest", pickList: nil)
+        #expect(String(decoding: latest.bytes, as: UTF8.self) == "report,kind,order,customer\nEX-000001,back-order,O1,Customer C1\n")
+        #expect(latest.document == "exception report EX-000001")
+        #expect(try home.outbox("exceptions") == ["EX-000001.csv"])
+    }
+
     @Test func whatToRenderMustFitTheDocument() throws {
         #expect(throws: EngineError.self) { try OutputPreview.Subject.make(for: .purchaseOrder, argument: nil, pickList: nil) }
         #expect(throws: EngineError.self) { try OutputPreview.Subject.make(for: .pickList, argument: "MAIN", pickList: "PL-000001") }
-        #expect(throws: EngineError.self) { try OutputPreview.Subject.make(for: .exceptionReport, argument: "latest", pickList: nil) }
+        #expect(throws: EngineError.self) { try OutputPreview.Subject.make(for: .exceptionReport, argument: "EX-000001", pickList: nil) }
+        #expect(try OutputPreview.Subject.make(for: .exceptionReport, argument: "latest", pickList: nil) == .lastExceptionReport)
         #expect(try OutputPreview.Subject.make(for: .backOrderReport, argument: nil, pickList: nil) == .backOrderReport)
         #expect(try OutputPreview.Subject.make(for: .pickList, argument: nil, pickList: "PL-000003") == .writtenPickList("PL-000003"))
     }

@@ -18,6 +18,20 @@ extension StoreTransaction {
             SELECT id, COALESCE(warehouse, '') AS warehouse FROM order_line WHERE pick_list_ref = ? ORDER BY id
             """, arguments: [ref]).map { (lineID: $0["id"], warehouse: $0["warehouse"]) }
     }
+
+    /// The last exception report written: its outbox file's name and number (nil for a file written before
+    /// numbers were stored) and the exceptions it covers, in order; nil when no report was written.
+    public func lastExceptionReport() throws -> (fileName: String, number: Int?, exceptions: [ExceptionToReport])? {
+        let reports = try Row.fetchAll(db, sql: """
+            SELECT r.last_exception_id, f.name, f.number FROM exception_report r JOIN outbox_file f ON f.id = r.outbox_file_id
+            ORDER BY r.outbox_file_id DESC LIMIT 2
+            """)
+        guard let last = reports.first else { return nil }
+        var exceptions: [ExceptionToReport] = []
+        let previous: Int64 = reports.count > 1 ? reports[1]["last_exception_id"] : 0
+        try forEachException(after: previous, through: last["last_exception_id"]) { exceptions.append($0) }
+        return (last["name"], last["number"], exceptions)
+    }
 }
 
 extension OrderDatabase {
