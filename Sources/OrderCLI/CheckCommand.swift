@@ -4,7 +4,7 @@ import OrderEngine
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check the config, every mapping and the headers of the files waiting in the inbox; exits 1 on any problem.")
+        abstract: "Check the config, every mapping (output mappings and the names that choose them too) and the headers of the files waiting in the inbox; exits 1 on any problem.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
 
@@ -13,7 +13,7 @@ struct CheckCommand: ParsableCommand {
         if output.json {
             try Output.json(report)
         } else if report.problems.isEmpty {
-            print("ok: \(report.mappings) mapping(s), \(report.waitingFiles) file(s) waiting")
+            print("ok: \(report.mappings) mapping(s), \(report.outputMappings) output mapping(s), \(report.waitingFiles) file(s) waiting")
         } else {
             for problem in report.problems { print(problem) }
         }

@@ -11,15 +11,23 @@ struct MappingCommand: ParsableCommand {
 struct MappingTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
-        abstract: "Show the records a file would produce through a mapping, and every rejection; the database is not touched.")
+        abstract: "Show the records a file would produce through a mapping, and every rejection; or, for an output mapping, the document it would write; the database is not touched.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
-    @Argument(help: "The mapping: a name in mappings/ (orders) or a path to a YAML file.") var mapping: String
-    @Argument(help: "The file to read.") var file: String
+    @Argument(help: "The mapping: a name in mappings/ (orders) or mappings/outputs/ (acme-po), or a path to a YAML file.") var mapping: String
+    @Argument(help: ArgumentHelp("The file to read; for an output mapping, what to render: a PO ref (purchase order), a warehouse code (pick list), nothing (reports).",
+                                 valueName: "file-or-document")) var file: String?
     @Option(help: "How many records to show in the table (--json shows all).") var limit = 20
+    @Option(name: .customLong("pick-list"), help: ArgumentHelp("For a pick-list output mapping: render the written pick list REF.", valueName: "ref"))
+    var pickList: String?
+    @Option(help: ArgumentHelp("For an output mapping: write the rendered document to this file instead of standard output.", valueName: "file"))
+    var out: String?
 
     func run() throws {
         let home = Home(global.home)
+        if OutputPreview.isOutputMapping(mapping, home: home) { return try renderOutput(home) }
+        guard let file else { throw ValidationError("give the file to read through the mapping '\(mapping)'") }
+        if pickList != nil || out != nil { throw ValidationError("--pick-list and --out are for output mappings (mappings/outputs/)") }
         let path: URL
         let givenAsPath = mapping.hasSuffix(".yaml") || mapping.hasSuffix(".yml") || mapping.contains("/")
         if givenAsPath {
@@ -66,6 +74,23 @@ struct MappingTestCommand: ParsableCommand {
             }
         }
         if result.fileError != nil { throw ExitCode(1) }
+    }
+}
+
+extension MappingTestCommand {
+    /// `mapping test` on an output mapping: the document's bytes on standard output (or `--out`), where the export
+    /// would write it on standard error; nothing is written to the outbox or the database.
+    func renderOutput(_ home: Home) throws {
+        if output.json { throw ValidationError("--json is for inbound mappings; an output mapping's document is printed as written") }
+        let engine = try global.existingEngine()
+        let result = try OutputPreview(engine: engine, mappings: try engine.loadMappings())
+            .render(mapping: mapping, argument: file, pickList: pickList)
+        if let out {
+            try Data(result.bytes).write(to: URL(fileURLWithPath: out))
+        } else {
+            FileHandle.standardOutput.write(Data(result.bytes))
+        }
+        FileHandle.standardError.write(Data("\(result.document) through \(result.mapping): \(result.rows) row(s), \(result.bytes.count) byte(s); would be written as outbox/\(result.folder)/\(result.fileName)\n".utf8))
     }
 }
 

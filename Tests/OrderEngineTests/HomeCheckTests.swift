@@ -47,3 +47,52 @@ import TestSupport
         try home.home.requireDatabase()
     }
 }
+
+/// `orderflow check` on output mappings: each file loads, and every name that chooses one exists and writes
+/// the right document.
+@Suite struct HomeCheckOutputMappingTests {
+    @Test func aBrokenOutputMappingIsReportedWithItsFileLineAndColumn() throws {
+        let home = try TestHome()
+        try OutputPreviewTests.write(OutputPreviewTests.purchaseOrderCSV, as: "acme", in: home)
+        try OutputPreviewTests.write("document: pick-list\nformat: csv\ncsv:\n  columns:\n    - {header: qty, value: line.quantit}\n",
+                                     as: "bad", in: home)
+        try OutputPreviewTests.write("document: pick-list\nformat: csv\ncsv:\n  delimter: \";\"\n  columns:\n    - {value: line.sku}\n",
+                                     as: "typo", in: home)
+        let report = HomeCheck(home: home.home).run()
+        #expect(report.problems.count == 2, "\(report.problems)")
+        #expect(report.problems.contains { $0.hasPrefix("mappings/outputs/bad.yaml:5:28: ") && $0.contains("line.quantity") }, "\(report.problems)")
+        #expect(report.problems.contains { $0.hasPrefix("mappings/outputs/typo.yaml:4:3: ") && $0.contains("delimiter") })
+
+        try FileManager.default.removeItem(at: home.home.outputMappings.appendingPathComponent("bad.yaml"))
+        try FileManager.default.removeItem(at: home.home.outputMappings.appendingPathComponent("typo.yaml"))
+        let clean = HomeCheck(home: home.home).run()
+        #expect(clean.problems == [])
+        #expect(clean.outputMappings == 1)
+    }
+
+    @Test func aSettingNamingAMissingMappingOrOneOfAnotherDocumentIsReported() throws {
+        let home = try TestHome()
+        try OutputPreviewTests.write(OutputPreviewTests.purchaseOrderCSV, as: "acme", in: home)
+        try Data("outputs:\n  pick_list: acme\n  warehouse_pick_lists:\n    WH2: wms-b\n  exception_report: standard\n".utf8)
+            .write(to: home.home.configFile)
+        let problems = HomeCheck(home: home.home).run().problems
+        #expect(problems == [
+            "outputs.pick_list in orderflow.yaml names the output mapping 'acme' for its pick-list, but mappings/outputs/acme.yaml writes a purchase-order",
+            "outputs.warehouse_pick_lists.WH2 in orderflow.yaml names the output mapping 'wms-b', but there is no mappings/outputs/wms-b.yaml; the pick-list mappings are standard",
+        ])
+        #expect(!home.exists("orderflow.sqlite"), "check creates no database")
+    }
+
+    @Test func aSupplierNamingAMissingMappingIsReportedWhenTheHomeHasADatabase() throws {
+        let home = try OutputPreviewTests.homeWithAPendingPurchaseOrder()
+        #expect(HomeCheck(home: home.home).run().problems == [
+            "the po_format of supplier SUPA names the output mapping 'acme', but there is no mappings/outputs/acme.yaml; the purchase-order mappings are standard, csv, xml",
+        ])
+        try OutputPreviewTests.write(OutputPreviewTests.pickListCSV, as: "acme", in: home)
+        #expect(HomeCheck(home: home.home).run().problems == [
+            "the po_format of supplier SUPA names the output mapping 'acme' for its purchase-order, but mappings/outputs/acme.yaml writes a pick-list",
+        ])
+        try OutputPreviewTests.write(OutputPreviewTests.purchaseOrderCSV, as: "acme", in: home)
+        #expect(HomeCheck(home: home.home).run().problems == [])
+    }
+}

@@ -21,12 +21,21 @@ public struct OutputMappings: Sendable {
     /// Reads every output mapping of `home`, checked against each document's fields and the custom fields the
     /// inbound `mappings` declare. A home without the folder has none.
     public static func load(home: Home, mappings: [Mapping]) throws(EngineError) -> OutputMappings {
-        let loader = OutputMappingLoader(catalogs: { kind in DocumentValues.catalog(kind, mappings: mappings) })
         do {
-            return OutputMappings(try loader.loadFolder(home.outputMappings, shownAs: folderName))
+            return try read(home: home, mappings: mappings)
         } catch {
             throw EngineError.mappings(error.description)
         }
+    }
+
+    /// `load(home:mappings:)` with every file's mistake kept apart (`orderflow check` lists each with its place).
+    public static func read(home: Home, mappings: [Mapping]) throws(OutputMappingErrors) -> OutputMappings {
+        OutputMappings(try loader(mappings: mappings).loadFolder(home.outputMappings, shownAs: folderName))
+    }
+
+    /// The loader that checks an output mapping against its document's fields and the custom fields `mappings` declare.
+    public static func loader(mappings: [Mapping]) -> OutputMappingLoader {
+        OutputMappingLoader(catalogs: { kind in DocumentValues.catalog(kind, mappings: mappings) })
     }
 
     /// Whether `name` names the built-in layout of `kind` (`standard`; for purchase orders `csv` and `xml` too).

@@ -150,6 +150,11 @@ extension StoreTransaction {
         let reported = try Int64.fetchOne(db, sql: """
             SELECT last_exception_id FROM exception_report ORDER BY outbox_file_id DESC LIMIT 1
             """) ?? 0
+        try forEachException(after: reported, through: .max, body)
+    }
+
+    /// The exceptions with ids after `first` up to `last`, in order, as a report has them.
+    func forEachException(after first: Int64, through last: Int64, _ body: (ExceptionToReport) throws -> Void) throws {
         let ownOrder = "o.order_ref = e.order_ref AND e.kind NOT IN (\(ExceptionKind.ordersNotStored.map { "'\($0)'" }.sorted().joined(separator: ", ")))"
         let query = try db.makeStatement(sql: """
             SELECT e.id, e.kind, e.order_ref, e.line_no, e.sku, e.reason,
@@ -163,12 +168,12 @@ extension StoreTransaction {
                        FROM sales_order o WHERE \(ownOrder)
                    )) AS source_line
             FROM exception e
-            WHERE e.id > ? ORDER BY e.id
+            WHERE e.id > ? AND e.id <= ? ORDER BY e.id
             """)
         let c = ColumnIndex(query)
         let (id, kind, orderRef, lineNo, sku, reason, sourceFile, sourceLine) =
             (c.id, c.kind, c.order_ref, c.line_no, c.sku, c.reason, c.source_file, c.source_line)
-        let rows = try Row.fetchCursor(query, arguments: [reported])
+        let rows = try Row.fetchCursor(query, arguments: [first, last])
         while let row = try rows.next() {
             try body(ExceptionToReport(id: row[id], note: ExceptionNote(
                 kind: ExceptionKind(row[kind] as String), orderRef: row[orderRef], lineNo: row[lineNo], sku: row[sku],
