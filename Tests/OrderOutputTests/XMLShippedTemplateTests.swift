@@ -28,4 +28,41 @@ import Testing
         #expect(!text.contains("AdditionalStreetName"))
         #expect(!text.contains("cac:Contact"))
     }
+
+    @Test func aTemplatesMistakeIsReportedAtItsPlaceInTheMappingFile() throws {
+        let yaml = """
+            document: purchase-order
+            format: xml
+            xml:
+              template: |
+                <d xmlns:of="urn:orderflow:output">
+                  <s>{{ order.nope }}</s>
+                </d>
+
+            """
+        do {
+            _ = try OutputMappingLoader().load(yaml: yaml, file: "outputs/acme.yaml", name: "acme")
+            Issue.record("the mapping loaded")
+        } catch {
+            #expect(error.file == "outputs/acme.yaml")
+            #expect((error.line, error.column) == (6, 13), "\(error)")
+        }
+        let malformed = yaml.replacingOccurrences(of: "</s>", with: "</t>")
+        do {
+            _ = try OutputMappingLoader().load(yaml: malformed, file: "outputs/acme.yaml", name: "acme")
+            Issue.record("the mapping loaded")
+        } catch {
+            #expect(error.line == 6, "\(error)")
+            #expect(error.message.contains("not well-formed"))
+        }
+    }
+
+    @Test func writesManyRowsWellFormed() throws {
+        var document = XMLSample.purchaseOrder()
+        let row = document.rows[1]
+        document.rows = Array(repeating: row, count: 5_000)
+        let bytes = try XMLSample.shipped("ubl-order").render(document, today: XMLSample.today)
+        #expect(XMLSample.isWellFormed(bytes))
+        #expect(String(decoding: bytes, as: UTF8.self).components(separatedBy: "<cac:OrderLine>").count == 5_001)
+    }
 }

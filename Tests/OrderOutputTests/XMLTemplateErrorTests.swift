@@ -39,6 +39,9 @@ import Testing
         let undeclaredPrefix = try #require(XMLSample.parseError("<a>\n <x:b/></a>"))
         #expect(undeclaredPrefix.line == 2)
         #expect(try #require(XMLSample.parseError("")).message.contains("empty"))
+        let undeclaredControl = try #require(XMLSample.parseError("<a>\n <b of:each=\"line\"/></a>"))
+        #expect(undeclaredControl.line == 2)
+        #expect(undeclaredControl.message.contains("xmlns:of=\"urn:orderflow:output\""), "\(undeclaredControl)")
     }
 
     @Test func placesAnExpressionMistakeInTextAtItsCharacter() throws {

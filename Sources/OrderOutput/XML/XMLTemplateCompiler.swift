@@ -73,7 +73,10 @@ struct XMLTemplateCompiler {
         }
         defer { if let parsed { xmlFreeDoc(parsed) } }
         if errors.message != nil || parsed == nil || context.pointee.wellFormed == 0 || context.pointee.nsWellFormed == 0 {
-            let message = errors.message ?? (utf8.isEmpty ? "the template is empty" : "the parser stopped")
+            var message = errors.message ?? (utf8.isEmpty ? "the template is empty" : "the parser stopped")
+            if message.hasPrefix("Namespace prefix of ") {
+                message += " (declare xmlns:of=\"\(XMLTemplate.controlNamespace)\" on the root element)"
+            }
             throw OutputMappingError(line: max(errors.line, 1), column: max(errors.column, 1),
                                      message: "the template is not well-formed XML: \(message)")
         }
