@@ -7,11 +7,20 @@ import OrderExport
 /// and a carriage return in text becomes a line feed, so they are written as character references.
 enum XMLEscaping {
     static func appendText(_ text: String, to out: inout [UInt8]) {
-        append(XMLWriter.escaped(text), attribute: false, to: &out)
+        if isPlain(text) { out.append(contentsOf: text.utf8) } else { append(XMLWriter.escaped(text), attribute: false, to: &out) }
     }
 
     static func appendAttribute(_ text: String, to out: inout [UInt8]) {
-        append(XMLWriter.escaped(text), attribute: true, to: &out)
+        if isPlain(text) { out.append(contentsOf: text.utf8) } else { append(XMLWriter.escaped(text), attribute: true, to: &out) }
+    }
+
+    /// Whether `text` is written as it is: most values (SKUs, numbers, dates) are, and skip the escaping
+    /// pass. Not plain: markup characters, control characters, and 0xEF (the lead byte of U+FFFE and U+FFFF).
+    private static func isPlain(_ text: String) -> Bool {
+        !text.utf8.contains { byte in
+            byte < 0x20 || byte == 0xEF || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+                || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+        }
     }
 
     static func text(_ text: String) -> [UInt8] {
