@@ -107,56 +107,8 @@ struct XMLTemplateCompiler {
         }
 
         // The control attributes first: of:each makes the element's own attributes per row.
-        var each = false
-        var conditionSource: (text: String, name: String)?
-        var attribute = node.pointee.properties
-        while let a = attribute {
-            defer { attribute = a.pointee.next }
-            guard Self.isControl(a.pointee.ns) else { continue }
-            let local = Self.string(a.pointee.name)
-            let written = Self.qualifiedName(a.pointee.ns, a.pointee.name)
-            let value = Self.value(of: a, in: node.pointee.doc)
-            switch local {
-            case "each":
-                guard value.trimmingWhitespace == "line" else {
-                    throw attributeError(tag, written, offset: 0, line: line,
-                        "\(written)=\"\(value)\" is not known; write \(written)=\"line\" to repeat the element once per row")
-                }
-                if outerPerRow {
-                    throw fail("\(written) inside an element that already repeats per row; a document has one level of rows")
-                }
-                if isRoot { throw fail("the root element cannot repeat; put \(written) on an element inside it") }
-                each = true
-            case "doctype-system" where isRoot:
-                // A DOCTYPE cannot be in the template (it is refused, as where entities are declared); a
-                // recipient that wants one (cXML) gets it written from this: a label, never read.
-                guard !value.isEmpty, !value.contains("\""), !value.contains("{{"),
-                      !value.unicodeScalars.contains(where: { $0.value < 32 }) else {
-                    throw attributeError(tag, written, offset: 0, line: line,
-                        "\(written) takes the DTD's address as it is (no quotes, no {{ }}): \(written)=\"http://xml.cxml.org/schemas/cXML/1.2.069/cXML.dtd\"")
-                }
-                doctypeSystem = value
-            case "if":
-                if isRoot { throw fail("the root element cannot be left out; put \(written) on an element inside it") }
-                conditionSource = (value, written)
-            default:
-                throw attributeError(tag, written, offset: 0, line: line,
-                    "\(written) is not known; the output namespace has of:each, of:if (and of:doctype-system on the root)")
-            }
-        }
+        let (each, condition) = try controls(of: node, tag: tag, line: line, outerPerRow: outerPerRow, isRoot: isRoot)
         let perRow = outerPerRow || each
-        var condition: OutputExpression?
-        if let (expression, written) = conditionSource {
-            if expression.contains("{{") {
-                throw attributeError(tag, written, offset: 0, line: line,
-                    "\(written) takes an expression as it is, without {{ }}: \(written)=\"order.ship_address2\"")
-            }
-            do {
-                condition = try OutputExpression(expression, perRow: perRow, catalog: catalog)
-            } catch {
-                throw attributeError(tag, written, offset: min(max(error.offset, 0), expression.count), line: line, error.message)
-            }
-        }
 
         var out: [XMLTemplateNode] = [.bytes(Array("<\(name)".utf8))]
         var namespace = node.pointee.nsDef
@@ -168,7 +120,7 @@ struct XMLTemplateCompiler {
             let declared = ns.pointee.prefix.map { "xmlns:" + Self.string($0) } ?? "xmlns"
             out.append(.bytes(Array(" \(declared)=\"".utf8) + XMLEscaping.attribute(uri) + [34]))
         }
-        attribute = node.pointee.properties
+        var attribute = node.pointee.properties
         while let a = attribute {
             defer { attribute = a.pointee.next }
             if Self.isControl(a.pointee.ns) { continue }
@@ -232,6 +184,65 @@ struct XMLTemplateCompiler {
         }
         guard each || condition != nil else { return out }
         return [.controlled(.init(lead: [], each: each, condition: condition, body: Self.merged(out)))]
+    }
+
+    /// The element's `of:` attributes: whether it repeats per row, and its condition.
+    private mutating func controls(of node: xmlNodePtr, tag: XMLTemplateSource.StartTag?, line: Int, outerPerRow: Bool,
+                                   isRoot: Bool) throws(OutputMappingError) -> (each: Bool, condition: OutputExpression?) {
+        func fail(_ message: String) -> OutputMappingError {
+            tag.map { source.error(at: $0.offset, message) } ?? OutputMappingError(line: max(line, 1), column: 1, message: message)
+        }
+        var each = false
+        var conditionSource: (text: String, name: String)?
+        var attribute = node.pointee.properties
+        while let a = attribute {
+            defer { attribute = a.pointee.next }
+            guard Self.isControl(a.pointee.ns) else { continue }
+            let local = Self.string(a.pointee.name)
+            let written = Self.qualifiedName(a.pointee.ns, a.pointee.name)
+            let value = Self.value(of: a, in: node.pointee.doc)
+            switch local {
+            case "each":
+                guard value.trimmingWhitespace == "line" else {
+                    throw attributeError(tag, written, offset: 0, line: line,
+                        "\(written)=\"\(value)\" is not known; write \(written)=\"line\" to repeat the element once per row")
+                }
+                if outerPerRow {
+                    throw fail("\(written) inside an element that already repeats per row; a document has one level of rows")
+                }
+                if isRoot { throw fail("the root element cannot repeat; put \(written) on an element inside it") }
+                each = true
+            case "doctype-system" where isRoot:
+                // A DOCTYPE cannot be in the template (it is refused, as where entities are declared); a
+                // recipient that wants one (cXML) gets it written from this: a label, never read.
+                guard !value.isEmpty, !value.contains("\""), !value.contains("{{"),
+                      !value.unicodeScalars.contains(where: { $0.value < 32 }) else {
+                    throw attributeError(tag, written, offset: 0, line: line,
+                        "\(written) takes the DTD's address as it is (no quotes, no {{ }}): \(written)=\"http://xml.cxml.org/schemas/cXML/1.2.069/cXML.dtd\"")
+                }
+                doctypeSystem = value
+            case "if":
+                if isRoot { throw fail("the root element cannot be left out; put \(written) on an element inside it") }
+                conditionSource = (value, written)
+            default:
+                throw attributeError(tag, written, offset: 0, line: line,
+                    "\(written) is not known; the output namespace has of:each, of:if (and of:doctype-system on the root)")
+            }
+        }
+        let perRow = outerPerRow || each
+        var condition: OutputExpression?
+        if let (expression, written) = conditionSource {
+            if expression.contains("{{") {
+                throw attributeError(tag, written, offset: 0, line: line,
+                    "\(written) takes an expression as it is, without {{ }}: \(written)=\"order.ship_address2\"")
+            }
+            do {
+                condition = try OutputExpression(expression, perRow: perRow, catalog: catalog)
+            } catch {
+                throw attributeError(tag, written, offset: min(max(error.offset, 0), expression.count), line: line, error.message)
+            }
+        }
+        return (each, condition)
     }
 
     /// A text node's placeholders, each error placed at its character in the template.
