@@ -77,4 +77,16 @@ import Testing
         #expect(order.shipTo.address2 == "")
         #expect(order.shipTo.city == "Leeds")
     }
+
+    /// The inbound mappings are not tied to orderflow's own documents: the worked examples import too.
+    @Test(arguments: [("examples/ubl/order-34.xml", "ubl-order-in", "UBL-34"), ("examples/ubl/order-35-prefixed.xml", "ubl-order-in", nil),
+                      ("examples/cxml/PO-77001.xml", "cxml-order-request-in", "PO-77001")])
+    func readsTheWorkedExamples(file: String, mapping: String, ref: String?) throws {
+        let bytes = try [UInt8](Data(contentsOf: XMLSample.repository.appendingPathComponent(file)))
+        let (orders, rejected) = try Self.importOrders(bytes, mapping: mapping)
+        #expect(rejected.isEmpty, "\(rejected)")
+        #expect(orders.count == 1)
+        if let ref { #expect(orders.first?.orderRef == ref) }
+        #expect(orders.first?.lines.isEmpty == false)
+    }
 }
