@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "OrderAllocationTests", dependencies: ["OrderAllocation", "OrderModel"]),
         .testTarget(name: "OrderExportTests", dependencies: ["OrderExport", "OrderModel"]),
         .testTarget(name: "OrderJobsTests", dependencies: ["OrderJobs", "OrderModel"]),
-        .testTarget(name: "OrderOutputTests", dependencies: ["OrderOutput", "OrderRules", "OrderExport", "OrderModel", "OrderImport", "CLibXML2"]),
+        .testTarget(name: "OrderOutputTests", dependencies: ["OrderOutput", "OrderRules", "OrderExport", "OrderModel", "OrderImport", "OrderEngine", "CLibXML2"]),
         .testTarget(name: "OrderInboxTests", dependencies: ["OrderInbox"]),
         .testTarget(name: "OrderEngineTests", dependencies: ["OrderEngine", "OrderDaemon", "OrderInbox", "OrderStore", "OrderJobs", "OrderModel", "OrderOutput", "OrderRules", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "OrderDaemonTests", dependencies: ["OrderDaemon", "OrderEngine", "OrderJobs", "OrderModel", "TestSupport",

@@ -22,7 +22,11 @@ public struct CSVLayout: Sendable {
     public struct Column: Sendable {
         public var header: String
         public var value: OutputExpression
-        public init(header: String, value: OutputExpression) { self.header = header; self.value = value }
+        /// Digits after the separator for this column's numbers (`decimals: 2` writes `300` as `300.00`); nil: the layout's.
+        public var decimals: Int?
+        public init(header: String, value: OutputExpression, decimals: Int? = nil) {
+            self.header = header; self.value = value; self.decimals = decimals
+        }
     }
 
     /// The columns, in the order they are written.
@@ -50,6 +54,7 @@ public struct CSVLayout: Sendable {
         let rowCount = rows == .header ? 1 : document.rows.count
         var out = EncodedBuffer(encoding: encoding, unencodable: unencodable, capacity: (rowCount + 1) * columns.count * 12)
         let cells = CellWriter(delimiter: delimiter, quote: quote, quoting: quoting, name: name)
+        let formats = columns.map { column in column.decimals.map { decimals in var f = format; f.decimals = decimals; return f } ?? format }
         let end = lineEnd.bytes
         if header {
             for i in columns.indices {
@@ -61,7 +66,7 @@ public struct CSVLayout: Sendable {
         if rows == .header {
             for i in columns.indices {
                 if i > 0 { out.bytes.append(delimiter) }
-                try cells.append(columns[i].value.value(header: document.header, today: today), format: format,
+                try cells.append(columns[i].value.value(header: document.header, today: today), format: formats[i],
                                  to: &out, field: columns[i].header, row: 1)
             }
             out.bytes.append(contentsOf: end)
@@ -70,7 +75,7 @@ public struct CSVLayout: Sendable {
         for r in document.rows.indices {
             for i in columns.indices {
                 if i > 0 { out.bytes.append(delimiter) }
-                try cells.append(columns[i].value.value(row: document.rows[r], today: today), format: format,
+                try cells.append(columns[i].value.value(row: document.rows[r], today: today), format: formats[i],
                                  to: &out, field: columns[i].header, row: r + 1)
             }
             out.bytes.append(contentsOf: end)

@@ -20,8 +20,10 @@ public struct FixedWidthLayout: Sendable {
         public var width: Int
         public var align: Alignment
         public var pad: Character
-        public init(name: String, value: OutputExpression, width: Int, align: Alignment = .left, pad: Character = " ") {
-            self.name = name; self.value = value; self.width = width; self.align = align; self.pad = pad
+        /// Digits after the separator for this field's numbers; nil: the layout's.
+        public var decimals: Int?
+        public init(name: String, value: OutputExpression, width: Int, align: Alignment = .left, pad: Character = " ", decimals: Int? = nil) {
+            self.name = name; self.value = value; self.width = width; self.align = align; self.pad = pad; self.decimals = decimals
         }
     }
 
@@ -43,11 +45,12 @@ public struct FixedWidthLayout: Sendable {
         let lineWidth = columns.reduce(0) { $0 + $1.width }
         var out = EncodedBuffer(encoding: encoding, unencodable: unencodable, capacity: rowCount * (lineWidth + 2))
         let end = lineEnd.bytes
+        let formats = columns.map { column in column.decimals.map { decimals in var f = format; f.decimals = decimals; return f } ?? format }
         for r in 0..<rowCount {
             for i in columns.indices {
                 let value = rows == .header ? columns[i].value.value(header: document.header, today: today)
                     : columns[i].value.value(row: document.rows[r], today: today)
-                let text = CardNumberRedactor.redact(format.text(value))
+                let text = CardNumberRedactor.redact(formats[i].text(value))
                 let field = try fitted(text, columns[i], row: r + 1, name: name)
                 if let bad = out.append(field) {
                     throw OutputRenderError(document: name, field: columns[i].name,

@@ -14,6 +14,11 @@ import OrderRules
 /// | `back-order-report` | `document.ref`, `document.number`, `document.date` | `back_order.since` (date), `back_order.available` (number), `back_order.reason` (text) |
 /// | `rule-output` | `document.ref`, `document.number`, `document.date` | — |
 ///
+/// Every document also has `ship_to.name`, `ship_to.address1`, `ship_to.address2`, `ship_to.city`,
+/// `ship_to.postcode` and `ship_to.country` (text): where the order goes, as the built-in layouts print it —
+/// the order's own ship-to, or its customer's name and address (never a mix of the two). A row reads its
+/// own order's; a header without an order (a pick list, a report) reads them empty.
+///
 /// `document.ref` and the fields without a type above are text; `document.number` is the document's
 /// gapless sequence number, `document.date` the day it is written. Header entities may be read in any
 /// expression (a row sees its document's); row entities only in a row's expressions, or in a header
@@ -28,11 +33,17 @@ public enum OutputDocumentKind: String, Sendable, Hashable, CaseIterable {
     /// The `document` entity every document has.
     static let documentFields: [String: ValueType] = ["ref": .text, "number": .number, "date": .date]
 
+    /// Where the order goes, resolved as its documents print it (the order's ship-to, or its customer's name
+    /// and address); on a pick list, each row's own order's.
+    static let shipToFields: [String: ValueType] = ["name": .text, "address1": .text, "address2": .text, "city": .text,
+                                                     "postcode": .text, "country": .text]
+
     /// The fields this document's expressions may read: `base` (the built-in entities with the custom
     /// fields) plus this document's own entities.
     public func catalog(base: FieldCatalog = FieldCatalog()) -> FieldCatalog {
         var catalog = base
         catalog.addEntity("document", fields: Self.documentFields, perLine: false)
+        catalog.addEntity("ship_to", fields: Self.shipToFields, perLine: false)
         switch self {
         case .pickList:
             catalog.addEntity("document", fields: ["warehouse": .text], perLine: false)

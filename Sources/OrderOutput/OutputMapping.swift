@@ -42,14 +42,14 @@ public struct OutputMapping: Sendable {
         }
     }
 
-    /// The fields the mapping's columns, file name and folder read (`entity.name`), so a caller may load
-    /// only those; an XML template's are not included.
+    /// The fields the mapping's columns or template, file name and folder read (`entity.name`), so a caller
+    /// may load only those.
     public var fields: Set<String> {
         var all = (fileName?.fields ?? []).union(folder?.fields ?? [])
         switch body {
         case .csv(let layout): for column in layout.columns { all.formUnion(column.value.fields) }
         case .fixedWidth(let layout): for column in layout.columns { all.formUnion(column.value.fields) }
-        case .xml: break
+        case .xml(let template, _): all.formUnion(template.fields)
         }
         return all
     }

@@ -266,11 +266,11 @@ struct OutputMappingParser {
         let rows = try rows(e)
         var columns: [CSVLayout.Column] = []
         for node in try columnNodes(e, section: section, "csv") {
-            let c = try entries(node, "a csv column", known: ["header", "value"])
+            let c = try entries(node, "a csv column", known: ["header", "value", "decimals"])
             guard let valueNode = c["value"]?.value else { throw fail(node, "a csv column needs 'value:', an expression such as line.quantity") }
             let value = try expression(valueNode, "value", perRow: rows == .lines, catalog: catalog)
             let header = try c["header"].map { entry throws(OutputMappingError) in try string(entry.value, "header") } ?? value.source
-            columns.append(CSVLayout.Column(header: header, value: value))
+            columns.append(CSVLayout.Column(header: header, value: value, decimals: try c["decimals"].map { e throws(OutputMappingError) in try decimals(e.value) }))
         }
         var layout = CSVLayout(columns: columns)
         layout.rows = rows
@@ -288,12 +288,20 @@ struct OutputMappingParser {
         return layout
     }
 
+    /// A column's `decimals:`, 0 to 12.
+    func decimals(_ node: Node) throws(OutputMappingError) -> Int {
+        guard let text = node.scalar?.string, let n = Int(text), (0...12).contains(n) else {
+            throw fail(node, "'decimals' must be a whole number from 0 to 12 (digits after the decimal separator)")
+        }
+        return n
+    }
+
     func fixedWidth(_ section: Node, catalog: FieldCatalog) throws(OutputMappingError) -> FixedWidthLayout {
         let e = try entries(section, "fixed_width", known: Self.fixedKeys)
         let rows = try rows(e)
         var columns: [FixedWidthLayout.Column] = []
         for node in try columnNodes(e, section: section, "fixed_width") {
-            let c = try entries(node, "a fixed_width column", known: ["name", "value", "width", "align", "pad"])
+            let c = try entries(node, "a fixed_width column", known: ["name", "value", "width", "align", "pad", "decimals"])
             guard let valueNode = c["value"]?.value else { throw fail(node, "a fixed_width column needs 'value:', an expression such as line.sku") }
             guard let widthNode = c["width"]?.value else { throw fail(node, "a fixed_width column needs 'width:', its width in characters") }
             let value = try expression(valueNode, "value", perRow: rows == .lines, catalog: catalog)
@@ -301,6 +309,7 @@ struct OutputMappingParser {
             if let n = c["name"]?.value { column.name = try string(n, "name") }
             if let n = c["align"]?.value { column.align = try choice(n, "align", FixedWidthLayout.Alignment.self) }
             if let n = c["pad"]?.value { column.pad = try character(n, "pad") }
+            if let n = c["decimals"]?.value { column.decimals = try decimals(n) }
             columns.append(column)
         }
         var layout = FixedWidthLayout(columns: columns)

@@ -15,6 +15,9 @@ public struct ValueFormat: Sendable, Hashable {
     public var datePattern: String {
         didSet { tokens = Self.tokens(datePattern) }
     }
+    /// Digits after the separator for every number, rounded half away from zero and padded with zeros
+    /// (`2100.5` as `2100.50` with 2); nil writes a number as it is. A column may set its own.
+    public var decimals: Int?
     private var separatorText: String
     private var tokens: [Token]
 
@@ -39,7 +42,7 @@ public struct ValueFormat: Sendable, Hashable {
     }
 
     func number(_ d: Decimal) -> String {
-        let plain = Self.plain(d)
+        let plain = decimals.map { Self.fixed(d, places: $0) } ?? Self.plain(d)
         if decimalSeparator == "." { return plain }
         return plain.replacingOccurrences(of: ".", with: separatorText)
     }
@@ -65,6 +68,21 @@ public struct ValueFormat: Sendable, Hashable {
     }
 
     static let maxSignificand = Decimal(UInt64.max)
+
+    /// `d` rounded to `places` decimals (half away from zero) and written with exactly that many.
+    static func fixed(_ d: Decimal, places: Int) -> String {
+        var value = d, rounded = Decimal()
+        NSDecimalRound(&rounded, &value, places, .plain)
+        var text = plain(rounded)
+        guard places > 0 else { return text }
+        if let dot = text.firstIndex(of: ".") {
+            let have = text.distance(from: text.index(after: dot), to: text.endIndex)
+            if have < places { text += String(repeating: "0", count: places - have) }
+        } else {
+            text += "." + String(repeating: "0", count: places)
+        }
+        return text
+    }
 
     func date(_ days: Int64) -> String {
         let (y, m, d) = Self.civil(days)

@@ -116,8 +116,10 @@ import TestSupport
         #expect(po.values.rows.map { $0.line.line["unit_cost"] } == [.number(Decimal(string: "5.25")!), .null])
         #expect(po.values.rows.map { $0.line.product?["weight"] } == [.number(1), .number(1)])
         #expect(po.values.rows.allSatisfy { $0.order.entities["supplier"]?["name"] == .text("Alpha") })
-        // The supplier names a mapping this home does not have: its PO waits, pending, until it has one.
-        #expect(try home.outbox("purchase-orders").isEmpty)
+        // The supplier names the shipped UBL mapping: its PO was written through it, named after the PO.
+        #expect(try home.outbox("purchase-orders") == ["PO-000001.xml"])
+        let ubl = try home.read("outbox/purchase-orders/PO-000001.xml")
+        #expect(ubl.contains("<Order xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Order-2\"") && ubl.contains("<cbc:ID>PO-000001</cbc:ID>"))
         #expect(try values(home, .purchaseOrder) { values, _ in try values.purchaseOrder("PO-999999") } == nil)
     }
 

@@ -1,17 +1,18 @@
 import Foundation
 import OrderImport
 import OrderModel
+import OrderEngine
 import OrderOutput
 import Testing
 
 /// A purchase order written through a shipped XML output mapping reads back through the matching
-/// inbound mapping (`Resources/mappings/*-in.yaml`) as the same order: what a supplier running
+/// inbound mapping (a new home's `mappings/examples/*-in.yaml`, `ShippedMappings.inbound`) as the same order: what a supplier running
 /// orderflow would import.
 @Suite struct RoundTripTests {
     /// The orders `bytes` import as through the inbound mapping `name`, and every rejection.
     static func importOrders(_ bytes: [UInt8], mapping name: String) throws -> (orders: [OrderInput], rejected: [String]) {
-        let yamlURL = XMLSample.repository.appendingPathComponent("Resources/mappings/\(name).yaml")
-        let mapping = try MappingLoader().load(yaml: String(contentsOf: yamlURL, encoding: .utf8), file: "mappings/\(name).yaml", name: name)
+        let text = try #require(ShippedMappings.text(name))
+        let mapping = try MappingLoader().load(yaml: text, file: "mappings/examples/\(name).yaml", name: name)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("orderflow-roundtrip-\(UUID().uuidString).xml")
         try Data(bytes).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }

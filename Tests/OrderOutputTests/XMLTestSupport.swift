@@ -1,5 +1,6 @@
 import CLibXML2
 import Foundation
+import OrderEngine
 import OrderOutput
 import OrderRules
 import Testing
@@ -40,10 +41,10 @@ enum XMLSample {
                   product: ["sku": .text(sku), "description": .text(description), "stock_unit": .text(unit), "category": .text(category)])
     }
 
-    /// The shipped output mapping `Resources/mappings/outputs/NAME.yaml`.
+    /// The shipped output mapping `mappings/outputs/NAME.yaml` of a new home (`ShippedMappings`).
     static func shipped(_ name: String) throws -> OutputMapping {
-        let url = repository.appendingPathComponent("Resources/mappings/outputs/\(name).yaml")
-        return try OutputMappingLoader().load(yaml: String(contentsOf: url, encoding: .utf8), file: "outputs/\(name).yaml", name: name)
+        let text = try #require(ShippedMappings.text(name))
+        return try OutputMappingLoader().load(yaml: text, file: "outputs/\(name).yaml", name: name)
     }
 
     /// A template with the control namespace declared on a root `<doc>`, rendered for the sample.

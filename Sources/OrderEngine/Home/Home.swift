@@ -33,7 +33,7 @@ public struct Home: Sendable {
     public func initialize() throws -> [String] {
         let fm = FileManager.default
         var created: [String] = []
-        for folder in [inbox, outbox, mappings] + Feed.allFolders.map({ inbox.appendingPathComponent($0) })
+        for folder in [inbox, outbox, mappings, outputMappings, mappingExamples] + Feed.allFolders.map({ inbox.appendingPathComponent($0) })
             + ["picklists", "purchase-orders", "exceptions"].map({ outbox.appendingPathComponent($0) }) {
             if !fm.fileExists(atPath: folder.path) {
                 try fm.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -42,6 +42,8 @@ public struct Home: Sendable {
         }
         var files = [(configFile, DefaultFiles.config), (rulesFile, DefaultFiles.rules)]
         for (name, text) in DefaultFiles.mappings { files.append((mappings.appendingPathComponent(name), text)) }
+        for (name, text) in ShippedMappings.inbound { files.append((mappingExamples.appendingPathComponent("\(name).yaml"), text)) }
+        for (name, text) in ShippedMappings.outputs { files.append((outputMappings.appendingPathComponent("\(name).yaml"), text)) }
         for (url, text) in files where !fm.fileExists(atPath: url.path) {
             try Data(text.utf8).write(to: url, options: .atomic)
             created.append(relative(url))

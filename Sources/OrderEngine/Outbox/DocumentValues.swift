@@ -25,7 +25,37 @@ public struct DocumentValues {
     public init(tx: StoreTransaction, catalog: FieldCatalog, money: MoneyFormat, today: Int64, fields: Set<String>? = nil) {
         self.tx = tx
         self.today = today
-        loader = FactsLoader(tx: tx, catalog: catalog, money: money, today: today, fields: fields)
+        // `ship_to.*` is worked out from the order's ship-to fields and its customer's name and address.
+        var wanted = fields
+        if let fields, fields.contains(where: { $0.hasPrefix("ship_to.") }) {
+            wanted = fields.union(Self.shipToSources)
+        }
+        shipTo = fields?.contains { $0.hasPrefix("ship_to.") } ?? true
+        loader = FactsLoader(tx: tx, catalog: catalog, money: money, today: today, fields: wanted)
+    }
+
+    /// Whether the documents built carry `ship_to` (when a mapping reads it, or every field is built).
+    let shipTo: Bool
+
+    /// The fields `ship_to` is worked out from.
+    static let shipToSources: Set<String> = Set(["name", "address1", "address2", "city", "postcode", "country"].flatMap {
+        ["order.ship_\($0)", "customer.\($0)"]
+    })
+
+    /// Where an order goes, as its documents print it: the order's own ship-to name, or else its customer's
+    /// name; the order's own address when it gives any part of one, or else its customer's address — never a
+    /// mix of the two. The one place that decides it for output mappings (the built-in layouts read the same
+    /// rule from the store).
+    static func shipTo(of order: OrderFacts) -> [String: Value] {
+        func text(_ value: Value?) -> String { if case .text(let s)? = value { s } else { "" } }
+        let own = order.order, customer = order.customer ?? [:]
+        let parts = ["address1", "address2", "city", "postcode", "country"]
+        let ownAddress = parts.contains { !text(own["ship_\($0)"]).isEmpty }
+        var fields: [String: Value] = [:]
+        let name = text(own["ship_name"])
+        fields["name"] = .text(name.isEmpty ? text(customer["name"]) : name)
+        for part in parts { fields[part] = .text(ownAddress ? text(own["ship_\(part)"]) : text(customer[part])) }
+        return fields
     }
 
     /// What an output mapping for a document of `kind` may read: the document's own fields (the one table,
@@ -53,6 +83,7 @@ public struct DocumentValues {
         for var order in try loader.load(unique) {
             for line in order.lines { lines[line.lineID] = line }
             order.entities.merge(entities) { own, _ in own }
+            if shipTo { order.entities["ship_to"] = Self.shipTo(of: order) }
             orders[order.orderID] = order
         }
         return (orders, lines)

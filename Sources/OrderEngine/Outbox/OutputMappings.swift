@@ -63,6 +63,8 @@ public struct OutputMappings: Sendable {
 extension Home {
     /// The output mappings: how each recipient's documents are written.
     public var outputMappings: URL { mappings.appendingPathComponent("outputs", isDirectory: true) }
+    /// Inbound mappings shipped as examples (UBL and cXML orders): not read until copied into `mappings/`.
+    public var mappingExamples: URL { mappings.appendingPathComponent("examples", isDirectory: true) }
 }
 
 extension OutputMapping.Format {

@@ -63,7 +63,8 @@ extension StoreTransaction {
     }
 
     /// Despatches every line in Picking not yet on a pick list, each on its warehouse's pick list of
-    /// `pickLists`: the history and the lines in one set-based statement each, history in line order.
+    /// `pickLists`: the history and the lines in one set-based statement each, history in line order. Lines
+    /// of a warehouse without a pick list here (one whose output mapping could not write it) stay in Picking.
     public func despatchLinesToPick(onto pickLists: [(warehouse: String, ref: String)], actor: Actor, at: Timestamp, cycleID: Int64) throws {
         try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS pick_ref (warehouse TEXT PRIMARY KEY, ref TEXT NOT NULL); DELETE FROM pick_ref")
         let insertRef = try db.makeStatement(sql: "INSERT INTO pick_ref (warehouse, ref) VALUES (?, ?)")
@@ -79,7 +80,7 @@ extension StoreTransaction {
             UPDATE order_line SET stage = \(Stage.despatched.sql), stage_since = ?, reason_code = NULL, allocated = 0,
                 pick_list_ref = (SELECT ref FROM pick_ref WHERE warehouse = order_line.warehouse),
                 stage_reason = 'on pick list ' || (SELECT ref FROM pick_ref WHERE warehouse = order_line.warehouse)
-            WHERE stage = \(Stage.picking.sql) AND pick_list_ref IS NULL
+            WHERE stage = \(Stage.picking.sql) AND pick_list_ref IS NULL AND warehouse IN (SELECT warehouse FROM pick_ref)
             """, arguments: [now])
     }
 
