@@ -111,17 +111,19 @@ struct OutboxPublisher {
             return lstat(url.path, &info) != 0 || (info.st_mode & S_IFMT) == S_IFLNK
         }
         guard !isLink(outbox) else { return }
-        for folder in (try? fm.contentsOfDirectory(atPath: outbox.path)) ?? [] {
-            let url = outbox.appendingPathComponent(folder)
-            if isLink(url) { continue }
-            // The number mark's own temporary, beside the folders.
-            if folder.hasPrefix(".") && folder.hasSuffix(".tmp") {
-                try? fm.removeItem(at: url)
-                continue
-            }
-            for name in (try? fm.contentsOfDirectory(atPath: url.path)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-                try? fm.removeItem(at: url.appendingPathComponent(name))
+        /// A folder's temporaries, and those of the folders below it: an output mapping may write into
+        /// folders of its own (`purchase-orders/S1/`). The number mark's temporary lies beside the folders.
+        func sweep(_ folder: URL, depth: Int) {
+            for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] {
+                let url = folder.appendingPathComponent(name)
+                if isLink(url) { continue }
+                if name.hasPrefix(".") && name.hasSuffix(".tmp") {
+                    try? fm.removeItem(at: url)
+                } else if depth < 8, (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
+                    sweep(url, depth: depth + 1)
+                }
             }
         }
+        sweep(outbox, depth: 0)
     }
 }
