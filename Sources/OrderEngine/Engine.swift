@@ -123,7 +123,7 @@ public struct Engine: Sendable {
         let catalog = RulesFile.catalog(mappings)
         return rules.pipeline.map { entry -> any CycleStep in
             switch entry {
-            case .rule(let rule): ProcessRuleStep(rule: rule, catalog: catalog)
+            case .rule(let rule): ProcessRuleStep(rule: rule, catalog: catalog, mappings: mappings)
             case .step(let step): builtInStep(step, mappings: mappings)
             }
         }

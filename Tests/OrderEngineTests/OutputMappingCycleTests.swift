@@ -125,4 +125,35 @@ import TestSupport
         // A restored database learns the numbers from the mark, whatever the files are called.
         #expect(try home.read("outbox/.orderflow-numbers").contains("2\tpurchase-orders\n"))
     }
+
+    @Test func aRulesOutputIsWrittenThroughItsMappingOncePerMatch() throws {
+        let home = try StandardOutboxTests.scenario()
+        let rules = try String(contentsOf: home.home.rulesFile, encoding: .utf8).replacingOccurrences(of: "  - step: drop-ship", with: """
+              - rule: big-orders
+                search: order.total > 100
+                stages: [new]
+                action: output
+                output: {folder: big-orders, mapping: big-orders-fixed}
+              - step: drop-ship
+            """)
+        try Data(rules.utf8).write(to: home.home.rulesFile)
+        try Data("""
+            document: rule-output
+            format: fixed-width
+            fixed_width:
+              line_end: lf
+              columns:
+                - {value: order.ref, width: 8}
+                - {value: order.total, width: 10, align: right, pad: "0", decimals: 2}
+                - {value: ship_to.city, width: 6}
+            """.utf8).write(to: home.home.outputMappings.appendingPathComponent("big-orders-fixed.yaml"))
+        let report = try home.cycle()
+        #expect(report.steps.flatMap(\.warnings).isEmpty, "\(report.steps.flatMap(\.warnings))")
+        #expect(try home.outbox("big-orders") == ["big-orders-000001.txt"])
+        let written = try home.read("outbox/big-orders/big-orders-000001.txt")
+        #expect(written == "SO-1002 0000138.98Hull  \nSO-1004 0003473.99Leeds \n", "\(written)")
+        // Matched again by the next cycle, an order already written is not written again.
+        try home.cycle(at: "2026-11-27T10:00:00Z")
+        #expect(try home.outbox("big-orders") == ["big-orders-000001.txt"])
+    }
 }

@@ -65,6 +65,21 @@ public struct DocumentValues {
         RulesFile.catalog(mappings, base: kind.catalog())
     }
 
+    /// A rule's output `ref` (number `number`): one row per matched order (an order rule; its line fields empty)
+    /// or line (a line rule), from the facts the rule's search loaded.
+    public static func ruleOutput(_ rows: [OutputRow], ref: String, number: Int, today: Int64) -> OutputDocumentValues {
+        let entities: [String: [String: Value]] = ["document": ["ref": .text(ref), "number": .number(Decimal(number)), "date": .date(today)]]
+        let withDocument = rows.map { row in
+            var row = row
+            row.order.entities.merge(entities) { _, added in added }
+            if row.order.entities["ship_to"] == nil { row.order.entities["ship_to"] = shipTo(of: row.order) }
+            return row
+        }
+        var header = Self.noOrder(entities)
+        header.lines = withDocument.map(\.line)
+        return OutputDocumentValues(header: header, rows: withDocument)
+    }
+
     /// The number a document's ref ends in (`PO-000042`: 42); null when it ends in none.
     static func number(of ref: String) -> Value {
         let digits = ref.reversed().prefix { $0.isASCII && $0.isNumber }

@@ -1,6 +1,8 @@
 import Foundation
 import OrderExport
+import OrderImport
 import OrderModel
+import OrderOutput
 import OrderStore
 import OrderRules
 
@@ -11,16 +13,33 @@ import OrderRules
 public struct ProcessRuleStep: CycleStep {
     public let rule: ProcessRule
     let catalog: FieldCatalog
+    /// The inbound mappings: the custom fields an output mapping of the rule's output may read.
+    let mappings: [Mapping]
     public var name: String { rule.name }
 
-    public init(rule: ProcessRule, catalog: FieldCatalog) {
+    public init(rule: ProcessRule, catalog: FieldCatalog, mappings: [Mapping] = []) {
         self.rule = rule
         self.catalog = catalog
+        self.mappings = mappings
     }
 
     public func run(_ context: CycleContext) throws -> StepReport {
+        // An output through a mapping: the mapping is read first, so that the facts loaded hold what it writes.
+        var recipients = ExportStep.Recipients(context: context, mappings: mappings)
+        var outputMapping: OutputMapping?
+        var fields = rule.fields
+        if case .output(_, .mapping(let name)) = rule.action {
+            do {
+                outputMapping = try recipients.mapping(named: name, for: .ruleOutput, recipient: "rule \(rule.name) (its output in rules.yaml)")
+                let read = outputMapping?.fields ?? []
+                fields.formUnion(read)
+                if read.contains(where: { $0.hasPrefix("ship_to.") }) { fields.formUnion(DocumentValues.shipToSources) }
+            } catch {
+                recipients.warnings.append("rule \(rule.name): output not written: \(error)")
+            }
+        }
         let (matched, acted, wroteOutput) = try context.store.write { tx -> (Int, Int, Bool) in
-            let loader = FactsLoader(tx: tx, catalog: catalog, money: context.money, today: context.now.day, fields: rule.fields)
+            let loader = FactsLoader(tx: tx, catalog: catalog, money: context.money, today: context.now.day, fields: fields)
             let facts = try loader.load(try loader.orderIDs(stages: rule.stages, excludingOverridesFor: rule.name,
                                                             prefilter: rule.scope == .order ? rule.search.prefilter : []))
             let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: .rule(rule.name))
@@ -28,6 +47,7 @@ public struct ProcessRuleStep: CycleStep {
             let looked = Set(rule.stages)
             var matched = 0, acted = 0
             var rows: [[String]] = []
+            var mappedRows: [OutputRow] = []
             var outputs: [(orderID: Int64, lineID: Int64)] = []
             for order in facts {
                 let lines: [LineFacts]
@@ -55,12 +75,19 @@ public struct ProcessRuleStep: CycleStep {
                 case .release(let reason):
                     acted += try move(lines, of: order, to: .new, reason: reason, batch: batch, tx: tx, code: nil)
                     try tx.setManualHold(false, ofOrder: order.orderID)
-                case .output(_, let columns):
+                case .output(_, let layout):
                     let targets: [LineFacts?] = rule.scope == .order ? [nil] : lines.map { $0 }
                     for line in targets {
                         let lineID = line?.lineID ?? 0
                         if try tx.hasRuleOutput(rule: rule.name, orderID: order.orderID, lineID: lineID) { continue }
-                        rows.append(columns.map { Self.cell($0.1.value(order, line: line, today: context.now.day)) })
+                        switch layout {
+                        case .columns(let columns):
+                            rows.append(columns.map { Self.cell($0.1.value(order, line: line, today: context.now.day)) })
+                        case .mapping:
+                            // Without its mapping nothing is written, and the matches are output once it loads.
+                            guard outputMapping != nil else { continue }
+                            mappedRows.append(OutputRow(order: order, line: line ?? LineFacts(lineID: 0, line: [:], product: nil)))
+                        }
                         outputs.append((order.orderID, lineID))
                         acted += 1
                     }
@@ -69,7 +96,19 @@ public struct ProcessRuleStep: CycleStep {
             try batch.write()
             try batch.clear()
             var wrote = false
-            if case .output(let folder, let columns) = rule.action, !rows.isEmpty {
+            if case .output(let folder, .mapping) = rule.action, let mapping = outputMapping, !mappedRows.isEmpty {
+                let number = try tx.nextOutboxNumber(in: folder)
+                let ref = String(format: "%@-%06d", ExportStep.safeName(rule.name), number)
+                let values = DocumentValues.ruleOutput(mappedRows, ref: ref, number: number, today: context.now.day)
+                if let id = try recipients.store(values, through: mapping, tx, defaultFolder: folder, defaultName: ref,
+                                                 sequence: (folder, number), what: "output \(ref) of rule \(rule.name)") {
+                    try tx.recordRuleOutputs(rule: rule.name, outputs, file: id)
+                    wrote = true
+                } else {
+                    acted -= outputs.count
+                }
+            }
+            if case .output(let folder, .columns(let columns)) = rule.action, !rows.isEmpty {
                 var csv = CSVWriter(header: columns.map(\.0))
                 for row in rows { csv.append(row) }
                 let number = try OutboxSequence.next(tx, folder: folder)
@@ -81,8 +120,8 @@ public struct ProcessRuleStep: CycleStep {
             try tx.recordRuleRun(rule: rule.name, matched: matched, acted: acted, cycleID: context.cycleID, at: context.now)
             return (matched, acted, wrote)
         }
-        var warnings: [String] = []
-        if wroteOutput { warnings = OutboxPublisher(context: context).publishPending().failures }
+        var warnings = recipients.warnings
+        if wroteOutput { warnings += OutboxPublisher(context: context).publishPending().failures }
         return StepReport(step: name, ["matched": matched, "acted": acted], warnings: warnings)
     }
 

@@ -95,10 +95,19 @@ public struct ProcessRule: Sendable {
         case hold(reason: String)
         /// Return them to `new`, so the rest of the pipeline takes them.
         case release(reason: String)
-        /// Write a row per matched order (or line), once each, to `outbox/<folder>/`.
-        case output(folder: String, columns: [(String, Rule)])
+        /// Write a row per matched order (or line), once each, to `outbox/<folder>/`: the columns given, or
+        /// the layout of an output mapping (`mappings/outputs/NAME.yaml`, document `rule-output`).
+        case output(folder: String, layout: OutputLayout)
         /// Set the order's shipment policy (part, complete, part-after:N).
         case shipPolicy(ShipPolicy)
+    }
+
+    /// How a rule's output is written.
+    public enum OutputLayout: Sendable {
+        /// A CSV with these columns (header, value).
+        case columns([(String, Rule)])
+        /// Through this output mapping.
+        case mapping(String)
     }
 
     public var name: String
@@ -110,7 +119,7 @@ public struct ProcessRule: Sendable {
 
     /// The fields the rule's search and its output columns read.
     public var fields: Set<String> {
-        guard case .output(_, let columns) = action else { return search.fields }
+        guard case .output(_, .columns(let columns)) = action else { return search.fields }
         return columns.reduce(search.fields) { $0.union($1.1.fields) }
     }
 }
@@ -243,15 +252,26 @@ struct RulesFileParser {
             case "output":
                 guard let output = entry["output"], let folder = output["folder"]?.string,
                       folder.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !folder.isEmpty,
-                      let columns = output["columns"]?.sequence, !columns.isEmpty else {
-                    throw fail(entry["output"] ?? actionNode, "an output action needs output: {folder: NAME, columns: [expressions]} with a plain folder name")
+                      (output["columns"] == nil) != (output["mapping"] == nil) else {
+                    throw fail(entry["output"] ?? actionNode, "an output action needs output: {folder: NAME, columns: [expressions]} or output: {folder: NAME, mapping: OUTPUT-MAPPING} with a plain folder name")
                 }
-                var compiled: [(String, Rule)] = []
-                for column in columns {
-                    let text = try string(column, "columns")
-                    compiled.append((text, try columnRule(column, scope: scope)))
+                if let mappingNode = output["mapping"] {
+                    let mapping = try string(mappingNode, "mapping")
+                    guard EngineConfig.Outputs.isValidName(mapping), mapping != EngineConfig.Outputs.standard else {
+                        throw fail(mappingNode, "mapping '\(mapping)': expected the name of an output mapping in mappings/outputs/ (lower-case letters, digits, - and _)")
+                    }
+                    action = .output(folder: folder, layout: .mapping(mapping))
+                } else {
+                    guard let columns = output["columns"]?.sequence, !columns.isEmpty else {
+                        throw fail(output["columns"] ?? output, "columns: expected a list of expressions, e.g. [order.ref, order.total]")
+                    }
+                    var compiled: [(String, Rule)] = []
+                    for column in columns {
+                        let text = try string(column, "columns")
+                        compiled.append((text, try columnRule(column, scope: scope)))
+                    }
+                    action = .output(folder: folder, layout: .columns(compiled))
                 }
-                action = .output(folder: folder, columns: compiled)
             default:
                 throw fail(actionNode, "unknown action '\(actionName)'; expected move, hold, release, output or ship-policy")
             }
