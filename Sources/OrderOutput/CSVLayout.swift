@@ -25,55 +25,84 @@ public struct CSVLayout: Sendable {
         public init(header: String, value: OutputExpression) { self.header = header; self.value = value }
     }
 
+    /// The columns, in the order they are written.
     public var columns: [Column]
+    /// One ASCII byte, so that it is the same byte in every encoding.
     public var delimiter: UInt8 = UInt8(ascii: ",")
+    /// One ASCII byte; doubled inside a quoted cell.
     public var quote: UInt8 = UInt8(ascii: "\"")
     public var quoting: Quoting = .minimal
     public var encoding: OutputEncoding = .utf8
+    /// CRLF by default, as RFC 4180 and today's files.
     public var lineEnd: LineEnd = .crlf
+    /// Whether the first row holds the columns' headers.
     public var header = true
+    /// The decimal separator and date pattern of the values.
     public var format = ValueFormat()
     public var unencodable: UnencodablePolicy = .error
     public var rows: OutputRows = .lines
 
+    /// A layout with today's dialect (RFC 4180, UTF-8, CRLF, a header row); set the options to change it.
     public init(columns: [Column]) { self.columns = columns }
 
     /// The document's bytes; `name` names it in errors.
     public func render(_ document: OutputDocumentValues, today: Int64, name: String) throws(OutputRenderError) -> [UInt8] {
         let rowCount = rows == .header ? 1 : document.rows.count
         var out = EncodedBuffer(encoding: encoding, unencodable: unencodable, capacity: (rowCount + 1) * columns.count * 12)
+        let cells = CellWriter(delimiter: delimiter, quote: quote, quoting: quoting, name: name)
         let end = lineEnd.bytes
         if header {
-            for (i, column) in columns.enumerated() {
+            for i in columns.indices {
                 if i > 0 { out.bytes.append(delimiter) }
-                try append(column.header, isText: true, to: &out, field: column.header, row: nil, name: name)
+                try cells.append(columns[i].header, isText: true, to: &out, field: columns[i].header, row: nil)
             }
             out.bytes.append(contentsOf: end)
         }
-        for r in 0..<rowCount {
-            let index: Int? = rows == .header ? nil : r
-            for (i, column) in columns.enumerated() {
+        if rows == .header {
+            for i in columns.indices {
                 if i > 0 { out.bytes.append(delimiter) }
-                let value = column.value.value(in: document, row: index, today: today)
-                let isText: Bool = if case .text = value { true } else { false }
-                try append(format.text(value), isText: isText, to: &out, field: column.header, row: r + 1, name: name)
+                try cells.append(columns[i].value.value(header: document.header, today: today), format: format,
+                                 to: &out, field: columns[i].header, row: 1)
+            }
+            out.bytes.append(contentsOf: end)
+            return out.bytes
+        }
+        for r in document.rows.indices {
+            for i in columns.indices {
+                if i > 0 { out.bytes.append(delimiter) }
+                try cells.append(columns[i].value.value(row: document.rows[r], today: today), format: format,
+                                 to: &out, field: columns[i].header, row: r + 1)
             }
             out.bytes.append(contentsOf: end)
         }
         return out.bytes
     }
+}
 
-    /// One cell: neutralised if it is text, masked, quoted as the dialect says, encoded.
+/// Writes one cell: neutralised if it is text, masked, quoted as the dialect says, encoded.
+private struct CellWriter {
+    let delimiter: UInt8
+    let quote: UInt8
+    let quoting: CSVLayout.Quoting
+    let name: String
+
     @inline(__always)
-    func append(_ raw: String, isText: Bool, to out: inout EncodedBuffer, field: String, row: Int?, name: String)
-        throws(OutputRenderError) {
-        var cell = isText ? CSVWriter.neutralised(raw) : raw
-        cell = CardNumberRedactor.redact(cell)
+    func append(_ value: Value, format: ValueFormat, to out: inout EncodedBuffer, field: String, row: Int) throws(OutputRenderError) {
+        if case .text(let s) = value {
+            try append(s, isText: true, to: &out, field: field, row: row)
+        } else {
+            try append(format.text(value), isText: false, to: &out, field: field, row: row)
+        }
+    }
+
+    func append(_ raw: String, isText: Bool, to out: inout EncodedBuffer, field: String, row: Int?) throws(OutputRenderError) {
+        let cell = CardNumberRedactor.redact(isText ? CSVWriter.neutralised(raw) : raw)
         let quoted: Bool
         switch quoting {
         case .all:
             quoted = true
         case .minimal, .none:
+            let (delimiter, quote) = (self.delimiter, self.quote)
             let needs = cell.utf8.contains { $0 == delimiter || $0 == quote || $0 == 10 || $0 == 13 }
             if needs && quoting == .none {
                 throw OutputRenderError(document: name, field: field,
@@ -84,7 +113,7 @@ public struct CSVLayout: Sendable {
         if quoted { out.bytes.append(quote) }
         if let bad = out.append(cell, doubling: quoted ? quote : nil) {
             throw OutputRenderError(document: name, field: field,
-                message: "\(row.map { "row \($0): " } ?? "header: ")\(EncodedBuffer.shown(bad)) cannot be written in \(encoding.rawValue) (use unencodable: replace to write '?')")
+                message: "\(row.map { "row \($0): " } ?? "header: ")\(EncodedBuffer.shown(bad)) cannot be written in \(out.encoding.rawValue) (use unencodable: replace to write '?')")
         }
         if quoted { out.bytes.append(quote) }
     }

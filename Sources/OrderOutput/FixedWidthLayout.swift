@@ -7,11 +7,14 @@ import OrderRules
 /// field (or, with `overflow: truncate`, cut to the width): a shifted field would be read as another.
 /// Card numbers are masked in every field, as in CSV.
 public struct FixedWidthLayout: Sendable {
+    /// Which side of a field the value sits on (the padding fills the other).
     public enum Alignment: String, Sendable, Hashable, CaseIterable { case left, right }
+    /// What a value wider than its field does: stop the document, or lose its end.
     public enum Overflow: String, Sendable, Hashable, CaseIterable { case error, truncate }
 
     /// One field: its value, width, alignment and padding character.
     public struct Column: Sendable {
+        /// What errors call the field (the mapping's `name:`, else the expression).
         public var name: String
         public var value: OutputExpression
         public var width: Int
@@ -22,6 +25,7 @@ public struct FixedWidthLayout: Sendable {
         }
     }
 
+    /// The fields of a line, in order; a line is as wide as their widths' sum.
     public var columns: [Column]
     public var encoding: OutputEncoding = .utf8
     public var lineEnd: LineEnd = .crlf
@@ -30,6 +34,7 @@ public struct FixedWidthLayout: Sendable {
     public var overflow: Overflow = .error
     public var rows: OutputRows = .lines
 
+    /// A layout in UTF-8 with CRLF line ends, refusing overflow; set the options to change it.
     public init(columns: [Column]) { self.columns = columns }
 
     /// The document's bytes; `name` names it in errors.
@@ -39,13 +44,13 @@ public struct FixedWidthLayout: Sendable {
         var out = EncodedBuffer(encoding: encoding, unencodable: unencodable, capacity: rowCount * (lineWidth + 2))
         let end = lineEnd.bytes
         for r in 0..<rowCount {
-            let index: Int? = rows == .header ? nil : r
-            for column in columns {
-                let value = column.value.value(in: document, row: index, today: today)
+            for i in columns.indices {
+                let value = rows == .header ? columns[i].value.value(header: document.header, today: today)
+                    : columns[i].value.value(row: document.rows[r], today: today)
                 let text = CardNumberRedactor.redact(format.text(value))
-                let field = try fitted(text, column, row: r + 1, name: name)
+                let field = try fitted(text, columns[i], row: r + 1, name: name)
                 if let bad = out.append(field) {
-                    throw OutputRenderError(document: name, field: column.name,
+                    throw OutputRenderError(document: name, field: columns[i].name,
                         message: "row \(r + 1): \(EncodedBuffer.shown(bad)) cannot be written in \(encoding.rawValue) (use unencodable: replace to write '?')")
                 }
             }

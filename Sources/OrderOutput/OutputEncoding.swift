@@ -66,22 +66,27 @@ struct EncodedBuffer {
     /// character the encoding cannot hold (nothing of `text` is then written), or nil.
     mutating func append(_ text: String, doubling quote: UInt8? = nil) -> Character? {
         let start = bytes.count
-        var ascii = true
-        for b in text.utf8 {
-            if b >= 0x80 { ascii = false; break }
-            if b == quote { bytes.append(b) }
-            bytes.append(b)
-        }
-        if ascii { return nil }
-        bytes.removeSubrange(start...)
-        if encoding.isUTF8 {
+        if let quote {
             for b in text.utf8 {
                 if b == quote { bytes.append(b) }
                 bytes.append(b)
             }
-            return nil
+        } else {
+            bytes.append(contentsOf: text.utf8)
         }
-        // Composed forms first: an `é` written as `e` and a combining accent is Windows-1252's 0xE9.
+        // UTF-8 holds everything; the single-byte encodings hold ASCII as it is.
+        if encoding.isUTF8 || !bytes[start...].contains(where: { $0 >= 0x80 }) { return nil }
+        bytes.removeSubrange(start...)
+        // Most text encodes scalar by scalar; only when a scalar has no byte are composed forms tried
+        // (an `é` written as `e` and a combining accent is Windows-1252's 0xE9), then `?` or the error.
+        var encodable = true
+        for scalar in text.unicodeScalars {
+            guard let b = encoding.byte(scalar) else { encodable = false; break }
+            if b == quote { bytes.append(b) }
+            bytes.append(b)
+        }
+        if encodable { return nil }
+        bytes.removeSubrange(start...)
         let composed = text.precomposedStringWithCanonicalMapping
         for character in composed {
             var encoded: [UInt8] = []

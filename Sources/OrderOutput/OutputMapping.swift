@@ -42,6 +42,18 @@ public struct OutputMapping: Sendable {
         }
     }
 
+    /// The fields the mapping's columns, file name and folder read (`entity.name`), so a caller may load
+    /// only those; an XML template's are not included.
+    public var fields: Set<String> {
+        var all = (fileName?.fields ?? []).union(folder?.fields ?? [])
+        switch body {
+        case .csv(let layout): for column in layout.columns { all.formUnion(column.value.fields) }
+        case .fixedWidth(let layout): for column in layout.columns { all.formUnion(column.value.fields) }
+        case .xml: break
+        }
+        return all
+    }
+
     /// The document's bytes, in the mapping's format.
     public func render(_ document: OutputDocumentValues, today: Int64, name documentName: String? = nil) throws(OutputRenderError) -> [UInt8] {
         let shown = documentName ?? name

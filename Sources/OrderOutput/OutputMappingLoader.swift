@@ -32,7 +32,12 @@ public struct OutputMappingLoader: Sendable {
                 continue
             }
             do {
-                mappings.append(try load(yaml: text, file: shown, name: (fileName as NSString).deletingPathExtension))
+                let mapping = try load(yaml: text, file: shown, name: (fileName as NSString).deletingPathExtension)
+                if let same = mappings.first(where: { $0.name == mapping.name }) {
+                    errors.append(OutputMappingError(file: shown, line: 1, column: 1,
+                        message: "a mapping named '\(mapping.name)' is already \(same.file); rename one of them"))
+                }
+                mappings.append(mapping)
             } catch {
                 errors.append(error)
             }

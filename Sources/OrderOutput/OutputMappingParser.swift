@@ -138,7 +138,9 @@ struct OutputMappingParser {
         do {
             return try OutputExpression(text, perRow: perRow, catalog: catalog)
         } catch {
-            let (line, column) = OutputMappingError.position(of: error.offset, in: text)
+            // "Ends too soon" points past the text: show it after the last character written, not on a blank line.
+            let written = text.count - text.reversed().prefix(while: \.isWhitespace).count
+            let (line, column) = OutputMappingError.position(of: min(error.offset, written), in: text)
             throw place(OutputMappingError(line: line, column: column, message: error.message), in: node)
         }
     }

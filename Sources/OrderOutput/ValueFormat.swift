@@ -39,10 +39,32 @@ public struct ValueFormat: Sendable, Hashable {
     }
 
     func number(_ d: Decimal) -> String {
-        let plain = d.description
+        let plain = Self.plain(d)
         if decimalSeparator == "." { return plain }
         return plain.replacingOccurrences(of: ".", with: separatorText)
     }
+
+    /// `d.description`, written directly for the common value (a significand below 2^64, an exponent
+    /// of 0 or below): Foundation's description costs about a microsecond, which at 300,000 lines with
+    /// a few numeric columns would be most of a document's time; this is some 40 nanoseconds.
+    static func plain(_ d: Decimal) -> String {
+        guard d.isFinite, !d.isZero else { return d.description }
+        let exponent = d.exponent
+        let significand = d.significand
+        guard exponent <= 0, exponent >= -38, significand <= maxSignificand else { return d.description }
+        var digits = Array(String(NSDecimalNumber(decimal: significand).uint64Value).utf8)
+        if exponent < 0 {
+            let places = -exponent
+            if digits.count <= places {
+                digits.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: places - digits.count + 1), at: 0)
+            }
+            digits.insert(UInt8(ascii: "."), at: digits.count - places)
+        }
+        if d.sign == .minus { digits.insert(UInt8(ascii: "-"), at: 0) }
+        return String(decoding: digits, as: UTF8.self)
+    }
+
+    static let maxSignificand = Decimal(UInt64.max)
 
     func date(_ days: Int64) -> String {
         let (y, m, d) = Self.civil(days)
@@ -61,7 +83,7 @@ public struct ValueFormat: Sendable, Hashable {
     }
 
     static func padded(_ n: Int, _ width: Int) -> String {
-        let s = String(abs(n))
+        let s = String(n.magnitude)
         let body = s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
         return n < 0 ? "-" + body : body
     }
