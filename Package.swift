@@ -73,7 +73,7 @@ let package = Package(
         .target(name: "CFuzzerDriver"),
         .executableTarget(
             name: "OrderFuzz",
-            dependencies: ["OrderEngine", "OrderImport", "OrderRules", "OrderModel", "CFuzzerDriver"],
+            dependencies: ["OrderEngine", "OrderImport", "OrderRules", "OrderModel", "OrderOutput", "CFuzzerDriver"],
             swiftSettings: strict + [.unsafeFlags(["-parse-as-library"])]),
 
         .target(name: "TestSupport", dependencies: ["OrderEngine", "OrderModel", .product(name: "Logging", package: "swift-log")],

@@ -22,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(csv csv-mappings xml rule mapping rules config)
+targets=(csv csv-mappings xml rule mapping rules config output-mapping)
 scratch_path=.build-fuzz
 binary=${FUZZ_BINARY:-$scratch_path/debug/OrderFuzz}
 # What runs learn, kept apart from SwiftPM's own folders (it empties .build-fuzz/artifacts when it builds).

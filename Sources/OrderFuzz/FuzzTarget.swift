@@ -24,6 +24,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case rules
     /// An `orderflow.yaml`.
     case config
+    /// An output mapping (`mappings/outputs/*.yaml`); when it loads, a sample document of its kind is rendered through it.
+    case outputMapping = "output-mapping"
 
     /// Runs one input.
     /// - Returns: what became of it, one line per mapping or scope (the replay prints it).
@@ -37,6 +39,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .mapping: LoaderFuzzer.mapping(bytes)
         case .rules: LoaderFuzzer.rules(bytes)
         case .config: LoaderFuzzer.config(bytes)
+        case .outputMapping: OutputMappingFuzzer.run(bytes)
         }
     }
 
@@ -49,6 +52,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .xml: _ = FeedFuzzer.xml
         case .rule: _ = RuleFuzzer.shared
         case .mapping, .rules, .config: _ = Repository.samples
+        case .outputMapping: _ = OutputMappingFuzzer.sample
         }
     }
 
