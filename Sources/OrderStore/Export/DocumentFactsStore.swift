@@ -127,10 +127,7 @@ extension StoreTransaction {
     public func backOrderFactRows() throws -> [BackOrderFactRow] {
         let query = try db.makeStatement(sql: """
             SELECT l.id, l.order_id, l.stage_since, l.stage_reason, COALESCE(s.on_hand - s.allocated, 0) AS available
-            FROM order_line l JOIN sales_order o ON o.id = l.order_id
-            LEFT JOIN stock s ON s.sku = l.sku AND s.warehouse = l.warehouse
-            WHERE l.stage = \(Stage.backOrder.sql)
-            ORDER BY o.priority DESC, o.order_date, o.id, l.line_no, l.part
+            \(Self.backOrderReportRows)
             """)
         let c = ColumnIndex(query)
         var rows: [BackOrderFactRow] = []

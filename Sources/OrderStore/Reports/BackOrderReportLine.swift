@@ -18,15 +18,22 @@ public struct BackOrderReportLine: Sendable, Hashable {
 }
 
 extension StoreTransaction {
+    /// The back-order report's rows: every line in Back Order with its order and the stock of its place, in
+    /// the queue's order (priority, order date, order, line, part). Both the built-in report and an output
+    /// mapping's read them (`backOrderFactRows`).
+    static let backOrderReportRows = """
+        FROM order_line l JOIN sales_order o ON o.id = l.order_id
+        LEFT JOIN stock s ON s.sku = l.sku AND s.warehouse = l.warehouse
+        WHERE l.stage = \(Stage.backOrder.sql)
+        ORDER BY o.priority DESC, o.order_date, o.id, l.line_no, l.part
+        """
+
     /// Every line in Back Order, in the queue's order (priority, order date, order, line, part).
     public func backOrderReportLines() throws -> [BackOrderReportLine] {
         let statement = try db.makeStatement(sql: """
             SELECT o.order_ref, l.line_no, l.sku, l.warehouse, l.quantity, l.stage_since, o.customer_ref, o.order_date,
                    COALESCE(s.on_hand - s.allocated, 0) AS available
-            FROM order_line l JOIN sales_order o ON o.id = l.order_id
-            LEFT JOIN stock s ON s.sku = l.sku AND s.warehouse = l.warehouse
-            WHERE l.stage = \(Stage.backOrder.sql)
-            ORDER BY o.priority DESC, o.order_date, o.id, l.line_no, l.part
+            \(Self.backOrderReportRows)
             """)
         let c = ColumnIndex(statement)
         var lines: [BackOrderReportLine] = []
