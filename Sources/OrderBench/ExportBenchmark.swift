@@ -1,6 +1,9 @@
 import Foundation
 import OrderEngine
 import OrderModel
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The export step with the standard pick-list layout against the same pick list through an output mapping:
 /// a benchmark, not a test.
@@ -20,6 +23,9 @@ public struct ExportBenchmark: Sendable {
         public var stepMilliseconds: Double
         /// The cycle that ran it, from opening the engine to its return (the step, opening the cycle, closing it).
         public var cycleMilliseconds: Double
+        /// The process's CPU time (user and system) over that cycle: on a shared machine, what the wall clock
+        /// measures besides the work is waiting for a core.
+        public var cpuMilliseconds: Double
         /// Data rows in the pick-list files written (headers left out).
         public var pickListRows: Int
         public var pickLists: Int
@@ -151,6 +157,7 @@ public struct ExportBenchmark: Sendable {
             try Data((config + "\noutputs:\n  pick_list: \(Self.mappingName)\n").utf8).write(to: home.configFile)
         }
         let variant = mapped ? "mapped" : "standard"
+        let cpuBefore = Self.cpuMilliseconds()
         let started = ContinuousClock.now
         let report: CycleReport
         do {
@@ -162,6 +169,7 @@ public struct ExportBenchmark: Sendable {
             report = try engine.runSteps([engine.builtInStep(.export, mappings: try engine.loadMappings())])
         }
         let cycle = CycleBenchmark.milliseconds(ContinuousClock.now - started)
+        let cpu = Self.cpuMilliseconds() - cpuBefore
         guard let step = report.step(BuiltInStep.export.rawValue) else {
             throw EngineError.notPossible("the \(variant) export reported no export step; see \(runFolder.path)")
         }
@@ -174,12 +182,20 @@ public struct ExportBenchmark: Sendable {
             try? fm.removeItem(at: keptPickLists(variant))
             try fm.copyItem(at: written, to: keptPickLists(variant))
         }
-        return Run(variant: variant, stepMilliseconds: step.milliseconds, cycleMilliseconds: cycle, pickListRows: rows,
+        return Run(variant: variant, stepMilliseconds: step.milliseconds, cycleMilliseconds: cycle, cpuMilliseconds: cpu, pickListRows: rows,
                    pickLists: step["pick lists"])
     }
 
     /// The business time of the setup cycle and of every export: the generated orders are dated before it.
     static let now = Timestamp(iso8601: "2026-12-01T08:00:00Z") ?? Timestamp(secondsSinceEpoch: 1_796_112_000)
+
+    /// The process's CPU time so far, user and system, in milliseconds.
+    static func cpuMilliseconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        func ms(_ t: timeval) -> Double { Double(t.tv_sec) * 1000 + Double(t.tv_usec) / 1000 }
+        return ms(usage.ru_utime) + ms(usage.ru_stime)
+    }
 
     /// Data rows of the CSV files in `folder`: lines less one header each (no field of this workload holds a line break).
     static func dataRows(in folder: URL) throws -> Int {

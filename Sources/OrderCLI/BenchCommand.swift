@@ -103,8 +103,9 @@ struct BenchExportCommand: ParsableCommand {
         let result = try ExportBenchmark(folder: URL(fileURLWithPath: dir), lines: lines, seed: seed, repeats: repeats, keep: keep).run()
         if json { try Output.json(result); return }
         print("\(result.lines) lines in \(result.orders) orders, \(result.linesToPick) to pick; cycled up to allocate in \(String(format: "%.0f", result.setupMilliseconds)) ms")
-        Output.table(["run", "variant", "export step ms", "cycle ms", "pick lists", "rows"], result.runs.enumerated().map { i, run in
+        Output.table(["run", "variant", "export step ms", "cycle ms", "cycle CPU ms", "pick lists", "rows"], result.runs.enumerated().map { i, run in
             ["\(i + 1)", run.variant, String(format: "%.0f", run.stepMilliseconds), String(format: "%.0f", run.cycleMilliseconds),
+             String(format: "%.0f", run.cpuMilliseconds),
              "\(run.pickLists)", "\(run.pickListRows)"]
         }, indent: "  ")
         print("  pick-list files of both variants: " + (result.sameBytes ? "the same bytes" : "different bytes"))

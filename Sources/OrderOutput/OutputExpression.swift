@@ -20,6 +20,9 @@ public struct OutputExpression: Sendable {
     /// The fields the expression reads, as `entity.name`.
     public var fields: Set<String> { rule.fields }
 
+    /// Whether it reads the order's lines together (`sum`, `count lines`, `any line:`), not only its row's.
+    public var readsLines: Bool { rule.readsLines }
+
     /// The value for the document as a whole.
     public func value(header: OrderFacts, today: Int64) -> Value {
         rule.value(header, today: today)

@@ -15,6 +15,9 @@ public struct Rule: Sendable {
     public private(set) var prefilter: [Condition] = []
     /// The fields the rule reads (`order.total`, `product.category`): a caller may load only those.
     public private(set) var fields: Set<String> = []
+    /// Whether the rule reads an order's lines together (a quantifier or an aggregate): a caller that
+    /// evaluates it for one line may load only that line when it does not.
+    public private(set) var readsLines = true
 
     /// `entity.field op value` — a necessary condition of the rule.
     public struct Condition: Sendable, Hashable {
@@ -56,6 +59,7 @@ public struct Rule: Sendable {
         evaluate = compiled.eval
         prefilter = Self.conditions(expression)
         fields = expression.fields
+        readsLines = expression.readsLines
     }
 
     /// Compiles an expression of any type (an output column such as `order.total * 2`).
@@ -66,6 +70,7 @@ public struct Rule: Sendable {
             let expression = try Parser.parse(source)
             evaluate = try Compiler(catalog: catalog).compile(expression, inLine: scope == .line, quantified: false).eval
             fields = expression.fields
+            readsLines = expression.readsLines
         } catch {
             throw error.located(source: source, file: nil, line: 1, column: 1)
         }
