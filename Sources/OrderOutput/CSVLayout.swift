@@ -68,9 +68,10 @@ public struct CSVLayout: Sendable {
             return out.bytes
         }
         for r in document.rows.indices {
+            let context = OutputExpression.context(row: document.rows[r], today: today)
             for i in columns.indices {
                 if i > 0 { out.bytes.append(delimiter) }
-                try cells.append(columns[i].value.value(row: document.rows[r], today: today), format: format,
+                try cells.append(columns[i].value.value(in: context), format: format,
                                  to: &out, field: columns[i].header, row: r + 1)
             }
             out.bytes.append(contentsOf: end)

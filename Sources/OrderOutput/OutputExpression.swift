@@ -28,6 +28,16 @@ public struct OutputExpression: Sendable {
         rule.value(header, today: today)
     }
 
+    /// The context of one row, for `value(in:)`: built once, read by every column of the row.
+    public static func context(row: OutputRow, today: Int64) -> EvaluationContext {
+        EvaluationContext(order: row.order, line: row.line, today: today)
+    }
+
+    /// The value in a context `context(row:today:)` built.
+    public func value(in context: EvaluationContext) -> Value {
+        rule.value(in: context)
+    }
+
     /// The value for one row.
     public func value(row: OutputRow, today: Int64) -> Value {
         rule.value(row.order, line: row.line, today: today)

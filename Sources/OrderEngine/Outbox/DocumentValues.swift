@@ -48,7 +48,7 @@ public struct DocumentValues {
 
     /// The facts of the orders `ids`, by id, each carrying the document's `entities` (set once per order, not
     /// once per row: the rows of an order share its facts), and their lines by line id.
-    private func facts(_ ids: [Int64], entities: [String: [String: Value]], keep: ((Int64) -> Bool)? = nil,
+    private func facts(_ ids: [Int64], entities: [String: [String: Value]], keep: [Int64: [Int64]]? = nil,
                        decorate: ((Int64, inout [String: Value]) -> Void)? = nil) throws -> (orders: [Int64: OrderFacts], lines: [Int64: LineFacts]) {
         var seen: Set<Int64> = []
         seen.reserveCapacity(ids.count)
@@ -105,13 +105,16 @@ public struct DocumentValues {
         // When no row reads its order's lines together, only the lines printed are built, each with its two
         // pick-list fields as it is built; else every line is, and a row's line gets them on its own copy.
         var printed: [Int64: Int] = [:]
+        var linesOf: [Int64: [Int64]] = [:]
         if !readsOrderLines {
             printed.reserveCapacity(picked.count)
-            for (i, p) in picked.enumerated() { printed[p.lineID] = i }
+            for (i, p) in picked.enumerated() {
+                if printed.updateValue(i, forKey: p.lineID) == nil { linesOf[p.orderID, default: []].append(p.lineID) }
+            }
         }
         let (orders, lines) = readsOrderLines
             ? try facts(picked.map(\.orderID), entities: entities)
-            : try facts(picked.map(\.orderID), entities: entities, keep: { printed[$0] != nil }, decorate: { id, line in
+            : try facts(picked.map(\.orderID), entities: entities, keep: linesOf, decorate: { id, line in
                 guard let i = printed[id] else { return }
                 line["allocated"] = .number(FactsLoader.decimal(picked[i].allocated))
                 line["bin_location"] = .text(picked[i].binLocation)

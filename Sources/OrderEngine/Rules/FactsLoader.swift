@@ -70,12 +70,12 @@ struct FactsLoader {
 
     /// The facts of the orders `ids`.
     /// - Parameters:
-    ///   - keep: the lines to build (the others are left out of `OrderFacts.lines`), for a caller that reads
-    ///     only some lines of each order and no fact of all of them together; ignored when an order's
-    ///     wanted fields need all its lines (`ordersReadTheirLines`). Nil keeps every line.
+    ///   - keep: the lines to read, by order id (the others are left out of `OrderFacts.lines`), for a caller
+    ///     that reads only some lines of each order and no fact of all of them together; ignored when an
+    ///     order's wanted fields need all its lines (`ordersReadTheirLines`). Nil reads every line.
     ///   - decorate: adds a caller's own fields to a line as it is built (a document's `line.allocated`): a line
     ///     changed after it was loaded is copied whole, its table shared with its order's.
-    func load(_ ids: [Int64], keep: ((Int64) -> Bool)? = nil, decorate: ((Int64, inout [String: Value]) -> Void)? = nil) throws -> [OrderFacts] {
+    func load(_ ids: [Int64], keep: [Int64: [Int64]]? = nil, decorate: ((Int64, inout [String: Value]) -> Void)? = nil) throws -> [OrderFacts] {
         guard !ids.isEmpty else { return [] }
         let keep = ordersReadTheirLines ? nil : keep
         var result: [OrderFacts] = []
@@ -135,7 +135,7 @@ struct FactsLoader {
         }
     }
 
-    func loadChunk(_ ids: [Int64], keep: ((Int64) -> Bool)? = nil, decorate: ((Int64, inout [String: Value]) -> Void)? = nil) throws -> [OrderFacts] {
+    func loadChunk(_ ids: [Int64], keep: [Int64: [Int64]]? = nil, decorate: ((Int64, inout [String: Value]) -> Void)? = nil) throws -> [OrderFacts] {
         var lines: [Int64: [Facts]] = [:]
         // Only the fields wanted are built (all when no set was given); `put` skips the others unevaluated,
         // and the store's rows decode a column only when it is read.
@@ -156,8 +156,10 @@ struct FactsLoader {
         let lineCapacity = (lineWants.names?.count ?? 9) + 2
         /// What the order's own fields are computed from, per line.
         struct Facts { var line: LineFacts; var stage: String; var stageSince: String; var value: Decimal?; var quantity: Decimal }
-        try tx.forEachRuleFactLine(ofOrders: ids) { row in
-            if let keep, !keep(row.lineID) { return }
+        let forEachLine = { (body: (RuleFactLineRow) throws -> Void) throws in
+            if let keep { try tx.forEachRuleFactLine(ids: ids.flatMap { keep[$0] ?? [] }, body) } else { try tx.forEachRuleFactLine(ofOrders: ids, body) }
+        }
+        try forEachLine { row in
             let quantity = row.quantity
             let price = row.price
             // The line value as everywhere (`LineValue`, rounded to the minor unit); one beyond Int64 is the exact

@@ -90,12 +90,24 @@ public struct Rule: Sendable {
     public func value(_ order: OrderFacts, line: LineFacts? = nil, today: Int64) -> Value {
         evaluate(EvaluationContext(order: order, line: line, today: today))
     }
+
+    /// Evaluates to a value in a context built once for many rules (an output's columns for one row).
+    public func value(in context: EvaluationContext) -> Value {
+        evaluate(context)
+    }
 }
 
-struct EvaluationContext {
+/// What a rule is evaluated against: an order, one of its lines (for a line rule or an output's row) and the day.
+///
+/// Building one copies the order's and the line's facts; an output builds it once per row for all its columns,
+/// which at 15 columns of 300,000 rows had cost as much as the lookups themselves.
+public struct EvaluationContext {
     var order: OrderFacts
     var line: LineFacts?
     var today: Int64
+    public init(order: OrderFacts, line: LineFacts?, today: Int64) {
+        self.order = order; self.line = line; self.today = today
+    }
 }
 
 /// Type-checks the tree and turns it into closures in one pass.

@@ -57,6 +57,16 @@ extension StoreTransaction {
 
     /// The lines of the orders `ids` (at most 500), with their products, by order and line number.
     public func forEachRuleFactLine(ofOrders ids: [Int64], _ body: (RuleFactLineRow) throws -> Void) throws {
+        try forEachRuleFactLine(where: "l.order_id IN (\(databaseQuestionMarks(count: ids.count)))", ids, body)
+    }
+
+    /// The lines `ids` (of a few hundred orders), with their products, by order and line number: for a caller
+    /// that reads only some lines of each order (a pick list prints half the lines of its orders).
+    public func forEachRuleFactLine(ids: [Int64], _ body: (RuleFactLineRow) throws -> Void) throws {
+        try forEachRuleFactLine(where: "l.id IN (\(databaseQuestionMarks(count: ids.count)))", ids, body)
+    }
+
+    private func forEachRuleFactLine(where condition: String, _ ids: [Int64], _ body: (RuleFactLineRow) throws -> Void) throws {
         let query = try db.makeStatement(sql: """
             SELECT l.id, l.order_id, l.line_no, l.sku, l.quantity, COALESCE(l.unit_price, p.unit_price) AS price, l.stage,
                    l.stage_since, COALESCE(l.warehouse, p.warehouse) AS warehouse, l.custom, l.unit_as_written,
@@ -64,7 +74,7 @@ extension StoreTransaction {
                    p.supplier_cost, p.warehouse AS p_warehouse, p.bin_location, p.custom AS p_custom,
                    p.stock_unit, p.quantity_decimals
             FROM order_line l LEFT JOIN product p ON p.sku = l.sku
-            WHERE l.order_id IN (\(databaseQuestionMarks(count: ids.count))) ORDER BY l.order_id, l.line_no
+            WHERE \(condition) ORDER BY l.order_id, l.line_no
             """)
         let columns = RuleFactLineRow.Columns(ColumnIndex(query))
         let rows = try Row.fetchCursor(query, arguments: StatementArguments(ids))
