@@ -33,6 +33,9 @@ public struct OutputExpression: Sendable {
         EvaluationContext(order: row.order, line: row.line, today: today)
     }
 
+    /// The compiled expression alone (see `Rule.evaluator`), to call with a context `context(row:today:)` built.
+    public var evaluator: @Sendable (EvaluationContext) -> Value { rule.evaluator }
+
     /// The value in a context `context(row:today:)` built.
     public func value(in context: EvaluationContext) -> Value {
         rule.value(in: context)

@@ -95,6 +95,10 @@ public struct Rule: Sendable {
     public func value(in context: EvaluationContext) -> Value {
         evaluate(context)
     }
+
+    /// The compiled rule alone, for a caller that evaluates many rules for many rows: taken once, it spares
+    /// copying the rule (its source, fields and conditions) for every value.
+    public var evaluator: @Sendable (EvaluationContext) -> Value { evaluate }
 }
 
 /// What a rule is evaluated against: an order, one of its lines (for a line rule or an output's row) and the day.
