@@ -54,9 +54,10 @@ public struct OutputMapping: Sendable {
         return all
     }
 
-    /// Whether a row's value reads its order's lines together (`sum`, `count lines`, `any line:`), so that a
-    /// caller must load every line of each order and not only those the document prints; an XML template
-    /// is taken to.
+    /// Whether a value may read an order's lines together (`sum`, `count lines`, `any line:`), so that a
+    /// caller must load every line of each order and not only those the document prints. The language keeps
+    /// aggregates out of a row's values, so only a header value (file name, folder) is looked at; an XML
+    /// template is taken to.
     public var readsOrderLines: Bool {
         if fileName?.readsLines == true || folder?.readsLines == true { return true }
         switch body {
