@@ -52,7 +52,9 @@ public struct DocumentValues {
                        decorate: ((Int64, inout [String: Value]) -> Void)? = nil) throws -> (orders: [Int64: OrderFacts], lines: [Int64: LineFacts]) {
         var seen: Set<Int64> = []
         seen.reserveCapacity(ids.count)
-        let unique = ids.filter { seen.insert($0).inserted }
+        // In id order: each chunk the loader reads then covers neighbouring orders, whose rows share pages (a
+        // pick list's orders, in bin order, were spread over the whole database: a page read for each).
+        let unique = ids.filter { seen.insert($0).inserted }.sorted()
         var orders: [Int64: OrderFacts] = [:]
         orders.reserveCapacity(unique.count)
         var lines: [Int64: LineFacts] = [:]
