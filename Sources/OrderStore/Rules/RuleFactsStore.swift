@@ -57,13 +57,19 @@ extension StoreTransaction {
 
     /// The lines of the orders `ids` (at most 500), with their products, by order and line number.
     public func forEachRuleFactLine(ofOrders ids: [Int64], _ body: (RuleFactLineRow) throws -> Void) throws {
-        try forEachRuleFactLine(where: "l.order_id IN (\(databaseQuestionMarks(count: ids.count)))", ids, body)
+        try forEachRuleFactLine(where: "l.order_id IN (\(Self.marks(ids.count)))", ids, body)
     }
 
     /// The lines `ids` (of a few hundred orders), with their products, by order and line number: for a caller
     /// that reads only some lines of each order (a pick list prints half the lines of its orders).
     public func forEachRuleFactLine(ids: [Int64], _ body: (RuleFactLineRow) throws -> Void) throws {
-        try forEachRuleFactLine(where: "l.id IN (\(databaseQuestionMarks(count: ids.count)))", ids, body)
+        try forEachRuleFactLine(where: "l.id IN (\(Self.marks(ids.count)))", ids, body)
+    }
+
+    /// `?,?,…,?`, `count` marks: GRDB's `databaseQuestionMarks` joins a repeated collection through unspecialised
+    /// generic code, a tenth of a millisecond for each list of a few hundred ids, which a document reads hundreds of.
+    static func marks(_ count: Int) -> String {
+        count > 0 ? String(repeating: "?,", count: count - 1) + "?" : ""
     }
 
     private func forEachRuleFactLine(where condition: String, _ ids: [Int64], _ body: (RuleFactLineRow) throws -> Void) throws {
@@ -83,7 +89,7 @@ extension StoreTransaction {
 
     /// The charges (non-stock lines) of the orders `ids` (at most 500), in minor units.
     public func ruleFactCharges(ofOrders ids: [Int64]) throws -> [(orderID: Int64, value: Int64)] {
-        try Row.fetchAll(db, sql: "SELECT order_id, value FROM order_charge WHERE order_id IN (\(databaseQuestionMarks(count: ids.count)))",
+        try Row.fetchAll(db, sql: "SELECT order_id, value FROM order_charge WHERE order_id IN (\(Self.marks(ids.count)))",
                          arguments: StatementArguments(ids)).map { (orderID: $0[0], value: $0[1]) }
     }
 
@@ -93,7 +99,7 @@ extension StoreTransaction {
             SELECT o.*, c.customer_ref AS c_ref, c.name AS c_name, c.terms, c.credit_limit, c.balance, c.on_stop, c.email,
                    c.address1, c.address2, c.city, c.postcode, c.country, c.currency AS c_currency, c.custom AS c_custom
             FROM sales_order o LEFT JOIN customer c ON c.customer_ref = o.customer_ref
-            WHERE o.id IN (\(databaseQuestionMarks(count: ids.count))) ORDER BY o.order_date, o.id
+            WHERE o.id IN (\(Self.marks(ids.count))) ORDER BY o.order_date, o.id
             """)
         let columns = ColumnIndex(query)
         let rows = try Row.fetchCursor(query, arguments: StatementArguments(ids))
