@@ -59,7 +59,8 @@ public struct DocumentValues {
         orders.reserveCapacity(unique.count)
         var lines: [Int64: LineFacts] = [:]
         lines.reserveCapacity(ids.count)
-        for var order in try loader.load(unique, keep: keep, decorate: decorate) {
+        // Looked up by id: in no particular order.
+        for var order in try loader.load(unique, keep: keep, oldestFirst: false, decorate: decorate) {
             for line in order.lines { lines[line.lineID] = line }
             // The loader's orders carry no entities of their own: most share the document's (one table, not one per order).
             if order.entities.isEmpty { order.entities = entities } else { order.entities.merge(entities) { own, _ in own } }

@@ -73,15 +73,18 @@ struct FactsLoader {
     ///   - keep: the lines to read, by order id (the others are left out of `OrderFacts.lines`), for a caller
     ///     that reads only some lines of each order and no fact of all of them together; ignored when an
     ///     order's wanted fields need all its lines (`ordersReadTheirLines`). Nil reads every line.
+    ///   - oldestFirst: the orders oldest first, as the rules take them; a caller that looks them up by id
+    ///     spares the sort.
     ///   - decorate: adds a caller's own fields to a line as it is built (a document's `line.allocated`): a line
     ///     changed after it was loaded is copied whole, its table shared with its order's.
-    func load(_ ids: [Int64], keep: [Int64: [Int64]]? = nil, decorate: ((Int64, inout [String: Value]) -> Void)? = nil) throws -> [OrderFacts] {
+    func load(_ ids: [Int64], keep: [Int64: [Int64]]? = nil, oldestFirst: Bool = true,
+              decorate: ((Int64, inout [String: Value]) -> Void)? = nil) throws -> [OrderFacts] {
         guard !ids.isEmpty else { return [] }
         let keep = ordersReadTheirLines ? nil : keep
         var result: [OrderFacts] = []
         result.reserveCapacity(ids.count)
         for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            result += try loadChunk(chunk, keep: keep, decorate: decorate)
+            result += try loadChunk(chunk, keep: keep, oldestFirst: oldestFirst, decorate: decorate)
         }
         return result
     }
@@ -135,7 +138,7 @@ struct FactsLoader {
         }
     }
 
-    func loadChunk(_ ids: [Int64], keep: [Int64: [Int64]]? = nil, decorate: ((Int64, inout [String: Value]) -> Void)? = nil) throws -> [OrderFacts] {
+    func loadChunk(_ ids: [Int64], keep: [Int64: [Int64]]? = nil, oldestFirst: Bool = true, decorate: ((Int64, inout [String: Value]) -> Void)? = nil) throws -> [OrderFacts] {
         var lines: [Int64: [Facts]] = [:]
         // Only the fields wanted are built (all when no set was given); `put` skips the others unevaluated,
         // and the store's rows decode a column only when it is read.
@@ -211,7 +214,7 @@ struct FactsLoader {
             }
         }
         var out: [OrderFacts] = []
-        try tx.forEachRuleFactOrder(ofOrders: ids) { row in
+        try tx.forEachRuleFactOrder(ofOrders: ids, oldestFirst: oldestFirst) { row in
             let id = row.orderID
             let orderLines = lines[id] ?? []
             let live = needsLive ? orderLines.filter { $0.stage != Stage.cancelled.rawValue } : []
