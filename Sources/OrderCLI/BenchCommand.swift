@@ -6,7 +6,7 @@ import OrderEngine
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks (not tests): generated workloads, timed and measured.",
-        subcommands: [BenchCycleCommand.self, BenchImportCommand.self])
+        subcommands: [BenchCycleCommand.self, BenchImportCommand.self, BenchExportCommand.self])
 }
 
 struct BenchImportCommand: ParsableCommand {
@@ -79,5 +79,37 @@ struct BenchCycleCommand: ParsableCommand {
             result.processReceiptCycleMilliseconds.map { String(format: "one-receipt cycle process %.0f ms", $0) } ?? "",
         ]
         print("summary: " + ratios.filter { !$0.isEmpty }.joined(separator: "; "))
+    }
+}
+
+struct BenchExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Generate `bench cycle`'s feeds of N order lines, cycle them up to allocate, then time the export step from that state with the standard pick list and with an output mapping of the same columns, alternating.")
+    @Option(help: "Order lines to generate (e.g. 10000, 300000).") var lines = 10_000
+    @Option(help: "Seed of the generator.") var seed: UInt64 = 1
+    @Option(help: "Timed exports of each variant.") var repeats = 3
+    @Option(help: "Scratch folder (deleted and recreated; removed afterwards unless --keep).") var dir = FileManager.default.temporaryDirectory
+        .appendingPathComponent("orderflow-bench-export").path
+    @Flag(help: "Keep the scratch folder afterwards (base/: the home before the export; pick-lists-standard/, pick-lists-mapped/: what each wrote).") var keep = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        guard lines > 0 else { throw ValidationError("--lines must be at least 1") }
+        guard repeats > 0 else { throw ValidationError("--repeats must be at least 1") }
+    }
+
+    func run() throws {
+        let result = try ExportBenchmark(folder: URL(fileURLWithPath: dir), lines: lines, seed: seed, repeats: repeats, keep: keep).run()
+        if json { try Output.json(result); return }
+        print("\(result.lines) lines in \(result.orders) orders, \(result.linesToPick) to pick; cycled up to allocate in \(String(format: "%.0f", result.setupMilliseconds)) ms")
+        Output.table(["run", "variant", "export step ms", "cycle ms", "cycle CPU ms", "pick lists", "rows"], result.runs.enumerated().map { i, run in
+            ["\(i + 1)", run.variant, String(format: "%.0f", run.stepMilliseconds), String(format: "%.0f", run.cycleMilliseconds),
+             String(format: "%.0f", run.cpuMilliseconds),
+             "\(run.pickLists)", "\(run.pickListRows)"]
+        }, indent: "  ")
+        print("  pick-list files of both variants: " + (result.sameBytes ? "the same bytes" : "different bytes"))
+        print(String(format: "summary: export step, minimum of %d: standard %.0f ms, mapped %.0f ms; mapped / standard %.2fx (target at most 1.5x)",
+                     repeats, result.standardMilliseconds, result.mappedMilliseconds, result.ratio))
     }
 }

@@ -20,9 +20,25 @@ public struct OutputExpression: Sendable {
     /// The fields the expression reads, as `entity.name`.
     public var fields: Set<String> { rule.fields }
 
+    /// Whether it reads the order's lines together (`sum`, `count lines`, `any line:`), not only its row's.
+    public var readsLines: Bool { rule.readsLines }
+
     /// The value for the document as a whole.
     public func value(header: OrderFacts, today: Int64) -> Value {
         rule.value(header, today: today)
+    }
+
+    /// The context of one row, for `value(in:)`: built once, read by every column of the row.
+    public static func context(row: OutputRow, today: Int64) -> EvaluationContext {
+        EvaluationContext(order: row.order, line: row.line, today: today)
+    }
+
+    /// The compiled expression alone (see `Rule.evaluator`), to call with a context `context(row:today:)` built.
+    public var evaluator: @Sendable (EvaluationContext) -> Value { rule.evaluator }
+
+    /// The value in a context `context(row:today:)` built.
+    public func value(in context: EvaluationContext) -> Value {
+        rule.value(in: context)
     }
 
     /// The value for one row.

@@ -54,6 +54,19 @@ public struct OutputMapping: Sendable {
         return all
     }
 
+    /// Whether a value may read an order's lines together (`sum`, `count lines`, `any line:`), so that a
+    /// caller must load every line of each order and not only those the document prints. The language keeps
+    /// aggregates out of a row's values, so only a header value (file name, folder) is looked at; an XML
+    /// template is taken to.
+    public var readsOrderLines: Bool {
+        if fileName?.readsLines == true || folder?.readsLines == true { return true }
+        switch body {
+        case .csv(let layout): return layout.columns.contains { $0.value.readsLines }
+        case .fixedWidth(let layout): return layout.columns.contains { $0.value.readsLines }
+        case .xml: return true
+        }
+    }
+
     /// The document's bytes, in the mapping's format.
     public func render(_ document: OutputDocumentValues, today: Int64, name documentName: String? = nil) throws(OutputRenderError) -> [UInt8] {
         let shown = documentName ?? name

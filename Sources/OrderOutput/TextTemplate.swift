@@ -67,6 +67,11 @@ public struct TextTemplate: Sendable {
         parts.reduce(into: []) { all, part in if case .expression(let e) = part { all.formUnion(e.fields) } }
     }
 
+    /// Whether a placeholder reads an order's lines together (`sum`, `count lines`, `any line:`).
+    public var readsLines: Bool {
+        parts.contains { if case .expression(let e) = $0 { e.readsLines } else { false } }
+    }
+
     /// The text for the document as a whole.
     public func render(header: OrderFacts, today: Int64, format: ValueFormat = ValueFormat()) -> String {
         render(format) { $0.value(header: header, today: today) }

@@ -94,6 +94,39 @@ import TestSupport
         #expect(pickList.rows.map { $0.line.line["sku"] } == [.text("B1"), .text("A1"), .text("A1")])
     }
 
+    /// A mapping that reads no order's lines together gets the same row values, its rows' orders holding only
+    /// the lines printed; one that reads an order-level fact of all lines (`order.total`) still gets them all.
+    @Test func aPickListWhoseMappingReadsNoOrderLinesBuildsOnlyThePrintedLines() throws {
+        let home = try homeWithCustomFields(confirmed: true)
+        let engine = try home.engine()
+        let catalog = DocumentValues.catalog(.pickList, mappings: try engine.loadMappings())
+        let fields: Set<String> = ["line.sku", "line.quantity", "line.bin_location", "line.allocated", "order.channel", "product.weight"]
+        func pickList(_ fields: Set<String>, readsOrderLines: Bool) throws -> OutputDocumentValues {
+            try engine.database.writer.read { db in
+                // O1's line 2 (B1) and O2's line: O1's line 1 is left off the list.
+                let ids = try Int64.fetchAll(db, sql: """
+                    SELECT l.id FROM order_line l JOIN sales_order o ON o.id = l.order_id
+                    WHERE l.pick_list_ref = 'PL-000001' AND NOT (o.order_ref = 'O1' AND l.line_no = 1)
+                    """)
+                return try DocumentValues(tx: StoreTransaction(db), catalog: catalog, money: engine.config.money, today: 20_000,
+                                          fields: fields, readsOrderLines: readsOrderLines)
+                    .pickList(lineIDs: ids, ref: "PL-000001", number: 1, warehouse: "MAIN")
+            }
+        }
+        let all = try pickList(fields, readsOrderLines: true)
+        let printed = try pickList(fields, readsOrderLines: false)
+        #expect(printed.rows.count == 2)
+        #expect(printed.rows.map(\.line.line) == all.rows.map(\.line.line))
+        #expect(printed.rows.map(\.line.product) == all.rows.map(\.line.product))
+        #expect(printed.rows.map(\.order.order) == all.rows.map(\.order.order))
+        #expect(printed.rows.map { $0.line.line["allocated"] } == [.number(3), .number(1)])
+        #expect(all.rows.map(\.order.lines.count) == [2, 1])
+        #expect(printed.rows.map(\.order.lines.count) == [1, 1])
+        let totals = try pickList(fields.union(["order.total"]), readsOrderLines: false)
+        #expect(totals.rows.map(\.order.lines.count) == [2, 1], "order.total is computed from every line")
+        #expect(totals.rows.first?.order.order["total"] == .number(50))
+    }
+
     @Test func aPurchaseOrderHasItsOrderSupplierAndLinesWithTheSupplierCost() throws {
         let home = try homeWithCustomFields(confirmed: false)
         let found = try values(home, .purchaseOrder) { values, _ in try values.purchaseOrder("PO-000001") }

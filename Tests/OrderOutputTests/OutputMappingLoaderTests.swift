@@ -15,6 +15,15 @@ import OrderRules
         return text.distance(from: text.startIndex, to: range.lowerBound) + 1
     }
 
+    @Test func aMappingSaysWhetherARowReadsItsOrdersLinesTogether() throws {
+        let plain = try Sample.mapping("document: pick-list\nformat: csv\ncsv:\n  columns:\n    - {header: sku, value: line.sku}\n    - {header: order, value: order.ref}\n")
+        #expect(!plain.readsOrderLines)
+        let counted = try Sample.mapping("document: pick-list\nformat: csv\nfolder: \"pick-lists/{{ count lines }}\"\ncsv:\n  columns:\n    - {header: sku, value: line.sku}\n")
+        #expect(counted.readsOrderLines)
+        let named = try Sample.mapping("document: pick-list\nformat: csv\nfile_name: \"{{ sum line.quantity }}.csv\"\ncsv:\n  columns:\n    - {header: sku, value: line.sku}\n")
+        #expect(named.readsOrderLines)
+    }
+
     @Test func aBadFieldInAColumnValueIsReportedAtItsCharacter() {
         let yaml = """
         document: purchase-order

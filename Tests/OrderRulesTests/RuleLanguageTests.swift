@@ -134,6 +134,15 @@ enum Facts {
         #expect(try Rule(value: "order.total * 2").fields == ["order.total"])
     }
 
+    @Test func aRuleSaysWhetherItReadsAnOrdersLinesTogether() throws {
+        #expect(try !Rule(value: "order.ref + '-' + line.sku", scope: .line).readsLines)
+        #expect(try !Rule("order.total > 10 and not (order.ship_city in ['York'])").readsLines)
+        #expect(try Rule(value: "sum line.quantity").readsLines)
+        #expect(try Rule(value: "order.item_count * (count lines)").readsLines)
+        #expect(try Rule("order.total > 10 and any line: product.drop_ship").readsLines)
+        #expect(try Rule("order.ship_city in ['York'] or all lines: line.quantity > 1").readsLines)
+    }
+
     @Test func nullComparesFalseEitherWay() throws {
         let unknownCustomer = Facts.order(terms: nil, lines: [Facts.line(1, sku: "A", qty: 1, price: 1)])
         #expect(try !matches("customer.terms = 'PROFORMA'", unknownCustomer))

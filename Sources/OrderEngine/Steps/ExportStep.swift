@@ -87,7 +87,7 @@ public struct ExportStep: CycleStep {
         /// The values of the documents a mapping writes, reading only the fields it reads.
         func values(_ tx: StoreTransaction, for mapping: OutputMapping) -> DocumentValues {
             DocumentValues(tx: tx, catalog: DocumentValues.catalog(mapping.document, mappings: mappings), money: context.money,
-                           today: context.now.day, fields: mapping.fields)
+                           today: context.now.day, fields: mapping.fields, readsOrderLines: mapping.readsOrderLines)
         }
     }
 
@@ -119,7 +119,7 @@ public struct ExportStep: CycleStep {
         let confirmed = context.engine.config.despatch == .confirmed
         let outputs = context.engine.config.outputs
         // Lines of warehouses whose pick list an output mapping writes: rendered after the stream, from their values.
-        var mapped: [String: [Int64]] = [:]
+        var mapped: [String: [PickListFactRow]] = [:]
         let mover = StageMover(tx, at: context.now, cycleID: context.cycleID, actor: .rule("export"))
         var refs: [(warehouse: String, ref: String)] = []
         var writing: (warehouse: String, ref: String, csv: CSVWriter)? = nil
@@ -133,7 +133,9 @@ public struct ExportStep: CycleStep {
         }
         try tx.forEachLineToPick { row in
             if outputs.pickList(for: row.warehouse) != EngineConfig.Outputs.standard {
-                mapped[row.warehouse, default: []].append(row.lineID)
+                mapped[row.warehouse, default: []].append(PickListFactRow(
+                    lineID: row.lineID, orderID: row.orderID, binLocation: row.binLocation, sku: row.sku, orderRef: row.orderRef,
+                    lineNo: row.lineNo, allocated: row.allocated))
                 if confirmed {
                     onPickList.append((row.lineID, row.orderID, row.warehouse))
                 } else {
@@ -166,13 +168,13 @@ public struct ExportStep: CycleStep {
         writing = nil
         // Each mapped warehouse's pick list, through its mapping; one that cannot be written keeps its lines in Picking.
         var unwritten: Set<String> = []
-        for (warehouse, lineIDs) in mapped.sorted(by: { $0.key < $1.key }) {
+        for (warehouse, rows) in mapped.sorted(by: { $0.key < $1.key }) {
             let recipient = "warehouse \(warehouse) (outputs.warehouse_pick_lists in orderflow.yaml)"
             let number = try tx.nextOutboxNumber(in: OutboxFolder.pickLists)
             let ref = String(format: "PL-%06d", number)
             do {
                 guard let mapping = try recipients.mapping(named: outputs.pickList(for: warehouse), for: .pickList, recipient: recipient) else { continue }
-                let values = try recipients.values(tx, for: mapping).pickList(lineIDs: lineIDs, ref: ref, number: number, warehouse: warehouse)
+                let values = try recipients.values(tx, for: mapping).pickList(rows: rows, ref: ref, number: number, warehouse: warehouse)
                 guard try recipients.store(values, through: mapping, tx, defaultFolder: OutboxFolder.pickLists,
                                            defaultName: "\(ref)-\(Self.safeName(warehouse))",
                                            sequence: (OutboxFolder.pickLists, number), what: "pick list \(ref) for warehouse \(warehouse)") != nil

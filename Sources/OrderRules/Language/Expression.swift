@@ -30,6 +30,18 @@ public indirect enum Expression: Sendable, Hashable {
         }
     }
 
+    /// Whether the expression reads an order's lines together (`any line:`, `all lines:`, `count lines`,
+    /// `sum`): then every line of the order must be there, not only the one a document's row prints.
+    var readsLines: Bool {
+        switch self {
+        case .quantifier, .count, .sum: true
+        case .field, .literal, .today: false
+        case .negate(let e, _), .not(let e, _), .isNull(let e, _, _): e.readsLines
+        case .binary(_, let l, let r, _): l.readsLines || r.readsLines
+        case .inList(let e, let items, _, _): e.readsLines || items.contains { $0.readsLines }
+        }
+    }
+
     var offset: Int {
         switch self {
         case .literal(_, let at), .field(_, _, let at), .today(let at), .negate(_, let at), .not(_, let at),

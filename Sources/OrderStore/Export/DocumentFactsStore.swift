@@ -12,6 +12,12 @@ public struct PickListFactRow: Sendable {
     public var lineNo: Int
     /// The stock the line holds.
     public var allocated: Quantity
+
+    /// A row the caller read already (the export's stream of lines to pick has these columns).
+    public init(lineID: Int64, orderID: Int64, binLocation: String, sku: String, orderRef: String, lineNo: Int, allocated: Quantity) {
+        self.lineID = lineID; self.orderID = orderID; self.binLocation = binLocation; self.sku = sku
+        self.orderRef = orderRef; self.lineNo = lineNo; self.allocated = allocated
+    }
 }
 
 /// A purchase order as an output mapping sees it beyond its order's facts: its supplier and its lines.
