@@ -25,7 +25,7 @@ public struct ProcessRuleStep: CycleStep {
 
     public func run(_ context: CycleContext) throws -> StepReport {
         // An output through a mapping: the mapping is read first, so that the facts loaded hold what it writes.
-        var recipients = ExportStep.Recipients(context: context, mappings: mappings)
+        var recipients = OutputRecipients(context: context, mappings: mappings)
         var outputMapping: OutputMapping?
         var fields = rule.fields
         if case .output(_, .mapping(let name)) = rule.action {

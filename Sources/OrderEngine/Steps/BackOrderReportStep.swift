@@ -49,7 +49,7 @@ public struct BackOrderReportStep: CycleStep {
     /// The report through the output mapping `outputs.back_order_report` names; one that cannot be written is
     /// not (the step says why) and the next run writes the report as it is then.
     func runMapped(_ context: CycleContext, mappingName: String) throws -> StepReport {
-        var recipients = ExportStep.Recipients(context: context, mappings: mappings)
+        var recipients = OutputRecipients(context: context, mappings: mappings)
         let rows = try context.store.write { tx -> Int in
             let number = try tx.nextOutboxNumber(in: Self.folder)
             let ref = String(format: "BO-%06d", number)

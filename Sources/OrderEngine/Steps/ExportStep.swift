@@ -24,7 +24,7 @@ public struct ExportStep: CycleStep {
     public init(mappings: [Mapping] = []) { self.mappings = mappings }
 
     public func run(_ context: CycleContext) throws -> StepReport {
-        var recipients = Recipients(context: context, mappings: mappings)
+        var recipients = OutputRecipients(context: context, mappings: mappings)
         let counts = try context.store.write { tx -> (Int, Int, Int) in
             let pickLists = try exportPickLists(tx, context, &recipients)
             let orders = try exportPurchaseOrders(tx, context, &recipients)
@@ -37,58 +37,6 @@ public struct ExportStep: CycleStep {
         let published = OutboxPublisher(context: context).publishPending()
         return StepReport(step: name, ["pick lists": counts.0, "purchase orders": counts.1, "exception rows": counts.2,
                                        "files written": published.written], warnings: recipients.warnings + published.failures)
-    }
-
-    /// The output mappings, read when the first document needs one (a home on the built-in layouts never
-    /// reads the folder), and what could not be written.
-    struct Recipients {
-        let context: CycleContext
-        let mappings: [Mapping]
-        var loaded: Result<OutputMappings, EngineError>?
-        var warnings: [String] = []
-
-        /// The mapping `name` for a document of `kind`, nil for the built-in layout; a name that cannot be
-        /// used is an error with words (the document is then not written).
-        mutating func mapping(named name: String, for kind: OutputDocumentKind, recipient: String) throws(EngineError) -> OutputMapping? {
-            if OutputMappings.isBuiltIn(name, for: kind) { return nil }
-            let home = context.engine.home, mappings = mappings
-            let outputs = loaded ?? Result { () throws(EngineError) in try OutputMappings.load(home: home, mappings: mappings) }
-            loaded = outputs
-            return try outputs.get().mapping(named: name, for: kind, recipient: recipient)
-        }
-
-        /// Renders one document through `mapping` and stores it, pending publication, numbered `number` in
-        /// `sequence` (taken only once the document rendered, so a failed render leaves no gap); `numbered`
-        /// records a number taken before (a purchase order's, at drop ship) for the outbox's number mark.
-        /// - Returns: the stored document's id, or nil when it could not be rendered (the reason is kept).
-        mutating func store(_ values: OutputDocumentValues, through mapping: OutputMapping, _ tx: StoreTransaction,
-                            defaultFolder: String, defaultName: String, sequence: (key: String, number: Int)?,
-                            what: String, numbered: (key: String, number: Int)? = nil) throws -> Int64? {
-            let today = context.now.day
-            let bytes: [UInt8], folder: String, name: String
-            do {
-                bytes = try mapping.render(values, today: today, name: what)
-                folder = try mapping.folder(for: values, today: today) ?? defaultFolder
-                name = try mapping.fileName(for: values, today: today) ?? "\(defaultName).\(mapping.format.fileExtension)"
-            } catch {
-                warnings.append("\(what) not written (output mapping \(mapping.file)): \(error)")
-                return nil
-            }
-            if let sequence {
-                let taken = try OutboxSequence.next(tx, folder: sequence.key)
-                guard taken == sequence.number else {
-                    throw EngineError.notPossible("the outbox sequence of \(sequence.key) moved while \(what) was rendered (\(sequence.number), now \(taken))")
-                }
-            }
-            return try tx.storeOutboxFile(folder: folder, name: name, bytes: bytes, rows: values.rows.count, cycleID: context.cycleID,
-                                          at: context.now, sequence: sequence ?? numbered)
-        }
-
-        /// The values of the documents a mapping writes, reading only the fields it reads.
-        func values(_ tx: StoreTransaction, for mapping: OutputMapping) -> DocumentValues {
-            DocumentValues(tx: tx, catalog: DocumentValues.catalog(mapping.document, mappings: mappings), money: context.money,
-                           today: context.now.day, fields: mapping.fields, readsOrderLines: mapping.readsOrderLines)
-        }
     }
 
     static func address(_ address: DeliveryAddress) -> Address {
@@ -115,7 +63,7 @@ public struct ExportStep: CycleStep {
     /// The store hands the lines over already in pick-list order, warehouse by warehouse, so each row is
     /// rendered as it is read and only the pick list being written is in memory: at 1,000,000 lines the
     /// lines held for sorting had been the cycle's largest allocation.
-    func exportPickLists(_ tx: StoreTransaction, _ context: CycleContext, _ recipients: inout Recipients) throws -> Int {
+    func exportPickLists(_ tx: StoreTransaction, _ context: CycleContext, _ recipients: inout OutputRecipients) throws -> Int {
         let confirmed = context.engine.config.despatch == .confirmed
         let outputs = context.engine.config.outputs
         // Lines of warehouses whose pick list an output mapping writes: rendered after the stream, from their values.
@@ -211,7 +159,7 @@ public struct ExportStep: CycleStep {
     ///
     /// A supplier whose `po_format` names an output mapping gets its purchase orders through it; one that
     /// cannot be written stays pending (and is tried again each cycle, until its mapping or data is fixed).
-    func exportPurchaseOrders(_ tx: StoreTransaction, _ context: CycleContext, _ recipients: inout Recipients) throws -> Int {
+    func exportPurchaseOrders(_ tx: StoreTransaction, _ context: CycleContext, _ recipients: inout OutputRecipients) throws -> Int {
         let orders = try tx.purchaseOrdersToWrite()
         guard !orders.isEmpty else { return 0 }
         var customers: Set<String> = []
@@ -255,7 +203,7 @@ public struct ExportStep: CycleStep {
     }
 
     /// The exceptions raised since the last report, in one report (see `forEachExceptionToReport`).
-    func exportExceptions(_ tx: StoreTransaction, _ context: CycleContext, _ recipients: inout Recipients) throws -> Int {
+    func exportExceptions(_ tx: StoreTransaction, _ context: CycleContext, _ recipients: inout OutputRecipients) throws -> Int {
         let name = context.engine.config.outputs.exceptionReport
         if name != EngineConfig.Outputs.standard {
             return try exportMappedExceptions(tx, context, &recipients, mappingName: name)
@@ -278,7 +226,7 @@ public struct ExportStep: CycleStep {
 
     /// The exception report through the output mapping `outputs.exception_report` names. When it cannot be
     /// written the exceptions stay unreported, for the next cycle's report.
-    func exportMappedExceptions(_ tx: StoreTransaction, _ context: CycleContext, _ recipients: inout Recipients,
+    func exportMappedExceptions(_ tx: StoreTransaction, _ context: CycleContext, _ recipients: inout OutputRecipients,
                                 mappingName: String) throws -> Int {
         var exceptions: [ExceptionToReport] = []
         try tx.forEachExceptionToReport { exceptions.append($0) }
