@@ -8,7 +8,14 @@ struct OutputRecipients {
     let context: CycleContext
     let mappings: [Mapping]
     var loaded: Result<OutputMappings, EngineError>?
-    var warnings: [String] = []
+    /// What could not be written, for the step's report.
+    private(set) var warnings: [String] = []
+
+    /// Records (and logs) a document that could not be written, and why.
+    mutating func notWritten(_ reason: String) {
+        warnings.append(reason)
+        context.engine.logger.error("document not written", metadata: ["reason": "\(reason)"])
+    }
 
     /// The mapping `name` for a document of `kind`, nil for the built-in layout; a name that cannot be
     /// used is an error with words (the document is then not written).
@@ -34,7 +41,7 @@ struct OutputRecipients {
             folder = try mapping.folder(for: values, today: today) ?? defaultFolder
             name = try mapping.fileName(for: values, today: today) ?? "\(defaultName).\(mapping.format.fileExtension)"
         } catch {
-            warnings.append("\(what) not written (output mapping \(mapping.file)): \(error)")
+            notWritten("\(what) not written (output mapping \(mapping.file)): \(error)")
             return nil
         }
         if let sequence {

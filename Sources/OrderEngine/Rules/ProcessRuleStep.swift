@@ -35,7 +35,7 @@ public struct ProcessRuleStep: CycleStep {
                 fields.formUnion(read)
                 if read.contains(where: { $0.hasPrefix("ship_to.") }) { fields.formUnion(DocumentValues.shipToSources) }
             } catch {
-                recipients.warnings.append("rule \(rule.name): output not written: \(error)")
+                recipients.notWritten("rule \(rule.name): output not written: \(error)")
             }
         }
         let (matched, acted, wroteOutput) = try context.store.write { tx -> (Int, Int, Bool) in

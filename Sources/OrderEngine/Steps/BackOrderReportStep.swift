@@ -62,7 +62,7 @@ public struct BackOrderReportStep: CycleStep {
                                            sequence: (Self.folder, number), what: "back-order report \(ref)") != nil else { return -1 }
                 return values.rows.count
             } catch let error as EngineError {
-                recipients.warnings.append("back-order report \(ref) not written: \(error)")
+                recipients.notWritten("back-order report \(ref) not written: \(error)")
                 return -1
             }
         }

@@ -31,9 +31,6 @@ public struct ExportStep: CycleStep {
             let exceptions = try exportExceptions(tx, context, &recipients)
             return (pickLists, orders, exceptions)
         }
-        for warning in recipients.warnings {
-            context.engine.logger.error("document not written", metadata: ["reason": "\(warning)"])
-        }
         let published = OutboxPublisher(context: context).publishPending()
         return StepReport(step: name, ["pick lists": counts.0, "purchase orders": counts.1, "exception rows": counts.2,
                                        "files written": published.written], warnings: recipients.warnings + published.failures)
@@ -129,7 +126,7 @@ public struct ExportStep: CycleStep {
                 else { unwritten.insert(warehouse); continue }
                 refs.append((warehouse, ref))
             } catch let error as EngineError {
-                recipients.warnings.append("pick list for warehouse \(warehouse) not written: \(error)")
+                recipients.notWritten("pick list for warehouse \(warehouse) not written: \(error)")
                 unwritten.insert(warehouse)
             }
         }
@@ -179,7 +176,7 @@ public struct ExportStep: CycleStep {
                     customers.insert(order.customerRef)
                     written += 1
                 } catch let error as EngineError {
-                    recipients.warnings.append("\(what) not written: \(error)")
+                    recipients.notWritten("\(what) not written: \(error)")
                 }
                 continue
             }
@@ -241,7 +238,7 @@ public struct ExportStep: CycleStep {
                                                   sequence: (OutboxFolder.exceptions, number), what: "exception report \(ref)") else { return 0 }
             try tx.recordExceptionReport(file: file, lastExceptionID: last)
         } catch let error as EngineError {
-            recipients.warnings.append("exception report \(ref) not written: \(error)")
+            recipients.notWritten("exception report \(ref) not written: \(error)")
             return 0
         }
         return exceptions.count
