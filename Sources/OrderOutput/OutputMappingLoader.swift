@@ -24,28 +24,37 @@ public struct OutputMappingLoader: Sendable {
     /// Loads every `*.yaml`/`*.yml` in `folder`, sorted by name; `shownAs` is the folder as messages name it
     /// (`output-mappings`). Collects every file's error, not just the first. A missing folder is no mapping.
     public func loadFolder(_ folder: URL, shownAs: String) throws(OutputMappingErrors) -> [OutputMapping] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        let (mappings, errors) = loadEach(folder, shownAs: shownAs)
+        guard errors.isEmpty else { throw OutputMappingErrors(errors: errors.map(\.error)) }
+        return mappings
+    }
+
+    /// Loads every `*.yaml`/`*.yml` in `folder` on its own: the mappings that load, and each file's mistake
+    /// with the name of the mapping it was to be, so that one broken file stops only the documents that name it.
+    public func loadEach(_ folder: URL, shownAs: String) -> (mappings: [OutputMapping], errors: [(name: String, error: OutputMappingError)]) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return ([], []) }
         var mappings: [OutputMapping] = []
-        var errors: [OutputMappingError] = []
+        var errors: [(name: String, error: OutputMappingError)] = []
         for fileName in names.sorted() where fileName.hasSuffix(".yaml") || fileName.hasSuffix(".yml") {
             let shown = "\(shownAs)/\(fileName)"
+            let name = (fileName as NSString).deletingPathExtension
             guard let text = try? String(contentsOf: folder.appendingPathComponent(fileName), encoding: .utf8) else {
-                errors.append(OutputMappingError(file: shown, line: 1, column: 1, message: "cannot read the file as UTF-8 text"))
+                errors.append((name, OutputMappingError(file: shown, line: 1, column: 1, message: "cannot read the file as UTF-8 text")))
                 continue
             }
             do {
-                let mapping = try load(yaml: text, file: shown, name: (fileName as NSString).deletingPathExtension)
+                let mapping = try load(yaml: text, file: shown, name: name)
                 if let same = mappings.first(where: { $0.name == mapping.name }) {
-                    errors.append(OutputMappingError(file: shown, line: 1, column: 1,
-                        message: "a mapping named '\(mapping.name)' is already \(same.file); rename one of them"))
+                    errors.append((name, OutputMappingError(file: shown, line: 1, column: 1,
+                        message: "a mapping named '\(mapping.name)' is already \(same.file); rename one of them")))
+                    continue
                 }
                 mappings.append(mapping)
             } catch {
-                errors.append(error)
+                errors.append((name, error))
             }
         }
-        guard errors.isEmpty else { throw OutputMappingErrors(errors: errors) }
-        return mappings
+        return (mappings, errors)
     }
 }
 

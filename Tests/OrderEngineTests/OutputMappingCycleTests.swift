@@ -156,4 +156,18 @@ import TestSupport
         try home.cycle(at: "2026-11-27T10:00:00Z")
         #expect(try home.outbox("big-orders") == ["big-orders-000001.txt"])
     }
+
+    @Test func aBrokenMappingStopsOnlyTheDocumentsThatNameIt() throws {
+        let home = try Self.scenario(poFormats: ("ubl-order", "broken"), config: "")
+        try Data("document: purchase-order\nformat: csv\ncsv:\n  columns:\n    - {value: line.quantit}\n".utf8)
+            .write(to: home.home.outputMappings.appendingPathComponent("broken.yaml"))
+        let report = try home.cycle()
+        let warnings = report.steps.flatMap(\.warnings)
+        #expect(warnings.count == 1, "\(warnings)")
+        #expect(warnings.first?.contains("supplier S2") == true && warnings.first?.contains("mappings/outputs/broken.yaml:5:15: unknown field") == true,
+                "\(warnings)")
+        // S1's purchase order through the shipped UBL mapping, the pick lists and the reports are written.
+        #expect(try home.outbox("purchase-orders") == ["PO-000001.xml"])
+        #expect(try home.outbox("picklists") == ["PL-000001-EAST.csv", "PL-000002-MAIN.csv"])
+    }
 }

@@ -14,18 +14,21 @@ public struct OutputMappings: Sendable {
     /// The folder the mappings are read from, as messages name it.
     public static let folderName = "mappings/outputs"
 
-    public init(_ mappings: [OutputMapping]) {
+    /// The files that did not load, by the name of the mapping each was to be: a document naming one is not
+    /// written, and says why; the others are.
+    public let broken: [String: OutputMappingError]
+
+    public init(_ mappings: [OutputMapping], broken: [String: OutputMappingError] = [:]) {
         byName = Dictionary(mappings.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.broken = broken
     }
 
     /// Reads every output mapping of `home`, checked against each document's fields and the custom fields the
-    /// inbound `mappings` declare. A home without the folder has none.
-    public static func load(home: Home, mappings: [Mapping]) throws(EngineError) -> OutputMappings {
-        do {
-            return try read(home: home, mappings: mappings)
-        } catch {
-            throw EngineError.mappings(error.description)
-        }
+    /// inbound `mappings` declare, each file on its own: a broken file stops only the documents that name it.
+    /// A home without the folder has none.
+    public static func load(home: Home, mappings: [Mapping]) -> OutputMappings {
+        let (loaded, errors) = loader(mappings: mappings).loadEach(home.outputMappings, shownAs: folderName)
+        return OutputMappings(loaded, broken: Dictionary(errors.map { ($0.name, $0.error) }, uniquingKeysWith: { first, _ in first }))
     }
 
     /// `load(home:mappings:)` with every file's mistake kept apart (`orderflow check` lists each with its place).
@@ -48,6 +51,9 @@ public struct OutputMappings: Sendable {
     /// - Throws: when there is no such mapping, or it writes another kind of document.
     public func mapping(named name: String, for kind: OutputDocumentKind, recipient: String) throws(EngineError) -> OutputMapping? {
         if Self.isBuiltIn(name, for: kind) { return nil }
+        if let error = broken[name] {
+            throw EngineError.notPossible("\(recipient) names the output mapping '\(name)', which does not load: \(error); fix it (orderflow check lists every mistake), and the next cycle writes what waits")
+        }
         guard let mapping = byName[name] else {
             let known = byName.values.filter { $0.document == kind }.map(\.name).sorted()
             let choices = (["standard"] + (kind == .purchaseOrder ? ["csv", "xml"] : []) + known).joined(separator: ", ")

@@ -7,7 +7,7 @@ import OrderStore
 struct OutputRecipients {
     let context: CycleContext
     let mappings: [Mapping]
-    var loaded: Result<OutputMappings, EngineError>?
+    var loaded: OutputMappings?
     /// What could not be written, for the step's report.
     private(set) var warnings: [String] = []
 
@@ -22,9 +22,9 @@ struct OutputRecipients {
     mutating func mapping(named name: String, for kind: OutputDocumentKind, recipient: String) throws(EngineError) -> OutputMapping? {
         if OutputMappings.isBuiltIn(name, for: kind) { return nil }
         let home = context.engine.home, mappings = mappings
-        let outputs = loaded ?? Result { () throws(EngineError) in try OutputMappings.load(home: home, mappings: mappings) }
+        let outputs = loaded ?? OutputMappings.load(home: home, mappings: mappings)
         loaded = outputs
-        return try outputs.get().mapping(named: name, for: kind, recipient: recipient)
+        return try outputs.mapping(named: name, for: kind, recipient: recipient)
     }
 
     /// Renders one document through `mapping` and stores it, pending publication, numbered `number` in
