@@ -26,7 +26,9 @@ enum XMLSample {
                     "ship_country": .text("GB")],
             customer: ["ref": .text("C001"), "name": .text("Zoë Müller & Sons")], lines: [],
             entities: ["document": ["ref": .text("PO-000042"), "number": number("42"), "date": .date(today)],
-                       "supplier": ["ref": .text("ACME"), "name": .text("Acme Supplies <UK> Ltd"), "email": supplierEmail]])
+                       "supplier": ["ref": .text("ACME"), "name": .text("Acme Supplies <UK> Ltd"), "email": supplierEmail],
+                       "ship_to": ["name": .text("Zoë Müller & Sons"), "address1": .text("Unit 9, Ring Road"), "address2": shipAddress2,
+                                   "city": .text("Leeds"), "postcode": .text("LS12 6AA"), "country": .text("GB")]])
         let lines = [
             line(1, sku: "WID-100", quantity: "4", cost: "12.5", description: "Widget small", unit: "EA", category: "widgets"),
             line(2, sku: "NUT-8", quantity: "12.5", cost: "3.75", description: "Nuts & bolts <M8> \"zinc\"", unit: "KGM", category: "fixings"),

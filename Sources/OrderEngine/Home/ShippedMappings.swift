@@ -101,7 +101,7 @@ csv:
         ("ubl-order", #"""
 # A purchase order as an OASIS UBL 2.1 Order, for a supplier that takes UBL.
 # Elements are in the schema's order; values come from the purchase order (document.*), its
-# supplier (supplier.*), the order it serves (order.*: the ship-to of a drop-ship order) and,
+# supplier (supplier.*), the order it serves (order.*), where it goes (ship_to.*: the order's ship-to or its customer's address) and,
 # inside the element marked of:each="line", each line with its product.
 # CustomerAssignedAccountID is your account number at this supplier: replace ORDERFLOW.
 # ../ubl-order-in.yaml reads this document back as an order.
@@ -137,17 +137,17 @@ xml:
       </cac:SellerSupplierParty>
       <cac:Delivery>
         <cac:DeliveryAddress>
-          <cbc:StreetName>{{ order.ship_address1 }}</cbc:StreetName>
-          <cbc:AdditionalStreetName of:if="order.ship_address2">{{ order.ship_address2 }}</cbc:AdditionalStreetName>
-          <cbc:CityName>{{ order.ship_city }}</cbc:CityName>
-          <cbc:PostalZone>{{ order.ship_postcode }}</cbc:PostalZone>
+          <cbc:StreetName>{{ ship_to.address1 }}</cbc:StreetName>
+          <cbc:AdditionalStreetName of:if="ship_to.address2">{{ ship_to.address2 }}</cbc:AdditionalStreetName>
+          <cbc:CityName>{{ ship_to.city }}</cbc:CityName>
+          <cbc:PostalZone>{{ ship_to.postcode }}</cbc:PostalZone>
           <cac:Country>
-            <cbc:IdentificationCode>{{ order.ship_country }}</cbc:IdentificationCode>
+            <cbc:IdentificationCode>{{ ship_to.country }}</cbc:IdentificationCode>
           </cac:Country>
         </cac:DeliveryAddress>
         <cac:DeliveryParty>
           <cac:PartyName>
-            <cbc:Name>{{ order.ship_name }}</cbc:Name>
+            <cbc:Name>{{ ship_to.name }}</cbc:Name>
           </cac:PartyName>
         </cac:DeliveryParty>
       </cac:Delivery>
@@ -208,15 +208,15 @@ xml:
               <Money currency="{{ order.currency }}">{{ sum line.quantity * line.unit_cost }}</Money>
             </Total>
             <ShipTo>
-              <Address isoCountryCode="{{ order.ship_country }}" addressID="{{ order.ref }}">
-                <Name xml:lang="en">{{ order.ship_name }}</Name>
+              <Address isoCountryCode="{{ ship_to.country }}" addressID="{{ order.ref }}">
+                <Name xml:lang="en">{{ ship_to.name }}</Name>
                 <PostalAddress name="default">
-                  <DeliverTo>{{ order.ship_name }}</DeliverTo>
-                  <Street>{{ order.ship_address1 }}</Street>
-                  <Street of:if="order.ship_address2">{{ order.ship_address2 }}</Street>
-                  <City>{{ order.ship_city }}</City>
-                  <PostalCode>{{ order.ship_postcode }}</PostalCode>
-                  <Country isoCountryCode="{{ order.ship_country }}">{{ order.ship_country }}</Country>
+                  <DeliverTo>{{ ship_to.name }}</DeliverTo>
+                  <Street>{{ ship_to.address1 }}</Street>
+                  <Street of:if="ship_to.address2">{{ ship_to.address2 }}</Street>
+                  <City>{{ ship_to.city }}</City>
+                  <PostalCode>{{ ship_to.postcode }}</PostalCode>
+                  <Country isoCountryCode="{{ ship_to.country }}">{{ ship_to.country }}</Country>
                 </PostalAddress>
               </Address>
             </ShipTo>
