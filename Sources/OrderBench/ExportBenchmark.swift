@@ -52,31 +52,10 @@ public struct ExportBenchmark: Sendable {
     /// The output mapping's name, and its file in the copied home's `mappings/outputs/`.
     public static let mappingName = "bench-pick-list"
 
-    /// The standard pick list's 15 columns, as an output mapping.
-    // ship_to.* is the order's ship-to completed from its customer's, as the standard layout prints it: the two
-    // variants write the same bytes.
-    public static let mappingText = """
-        document: pick-list
-        format: csv
-        csv:
-          columns:
-            - {header: pick_list_ref, value: document.ref}
-            - {header: warehouse, value: document.warehouse}
-            - {header: bin_location, value: line.bin_location}
-            - {header: sku, value: line.sku}
-            - {header: description, value: product.description}
-            - {header: quantity, value: line.quantity}
-            - {header: order_ref, value: order.ref}
-            - {header: line_no, value: line.line_no}
-            - {header: customer_ref, value: order.customer_ref}
-            - {header: ship_name, value: ship_to.name}
-            - {header: ship_address1, value: ship_to.address1}
-            - {header: ship_address2, value: ship_to.address2}
-            - {header: ship_city, value: ship_to.city}
-            - {header: ship_postcode, value: ship_to.postcode}
-            - {header: ship_country, value: ship_to.country}
-
-        """
+    /// The standard pick list's 15 columns, as an output mapping: the one a new home ships (`pick-list-csv`),
+    /// whose `ship_to.*` is the order's ship-to completed from its customer's, as the standard layout prints it,
+    /// so the two variants write the same bytes.
+    public static var mappingText: String { ShippedMappings.text("pick-list-csv") ?? "" }
 
     public let folder: URL
     public let lines: Int
