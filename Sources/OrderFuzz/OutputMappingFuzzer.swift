@@ -12,7 +12,7 @@ enum OutputMappingFuzzer {
     /// A document with something of everything, for whatever kind a mapping writes.
     static let sample: OutputDocumentValues = {
         let order: [String: Value] = [
-            "ref": .text("SO-1\"<&>]]>"), "date": .date(20_000), "total": .number(Decimal(string: "1234.567")!),
+            "ref": .text("SO-1\"<&>]]>"), "date": .date(20_000), "total": .number(Decimal(sign: .plus, exponent: -3, significand: 1_234_567)),
             "customer_ref": .text("=CMD()"), "ship_name": .text("Ünïcödé € 日本"), "ship_address1": .text("1 Road\r\nLine"),
             "currency": .text("GBP"), "item_count": .number(3), "line_count": .number(2),
         ]
@@ -24,8 +24,8 @@ enum OutputMappingFuzzer {
         ]
         let lines = (1...3).map { n in
             LineFacts(lineID: Int64(n), line: [
-                "line_no": .number(Decimal(n)), "sku": .text("SKU-\(n)\u{202E}"), "quantity": .number(Decimal(string: "12.75")!),
-                "unit_cost": n == 2 ? .null : .number(Decimal(string: "99999999999999999999.99")!), "allocated": .number(0),
+                "line_no": .number(Decimal(n)), "sku": .text("SKU-\(n)\u{202E}"), "quantity": .number(Decimal(sign: .plus, exponent: -2, significand: 1_275)),
+                "unit_cost": n == 2 ? .null : .number(Decimal(sign: .plus, exponent: -2, significand: Decimal(UInt64.max))), "allocated": .number(0),
                 "bin_location": .text("4111 1111 1111 1111"),
             ], product: ["sku": .text("SKU-\(n)"), "description": .text("Crème brûlée\t=1+1"), "stock_unit": .text("KGM")],
             entities: ["exception": ["kind": .text("back-order"), "line_no": .number(Decimal(n)), "reason": .text("needs 5")],

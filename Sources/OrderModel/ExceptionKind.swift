@@ -45,10 +45,10 @@ public enum ExceptionKind: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The engine's own kinds, by their words.
-    static let events: [String: ExceptionKind] = Dictionary(uniqueKeysWithValues: [
+    static let events: [String: ExceptionKind] = Dictionary([
         ExceptionKind.backOrder, .orderVetting, .inbox, .failedFile, .duplicateFile, .outboxConflict, .rejectedRecord,
         .rejectedOrder, .duplicateOrder, .duplicateReceipt,
-    ].map { ($0.description, $0) })
+    ].map { ($0.description, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// The kind a report row's words name; words that are none of the engine's own name a stage.
     public init(_ text: String) {

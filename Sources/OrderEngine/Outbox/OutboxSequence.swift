@@ -72,6 +72,11 @@ enum OutboxSequence {
         return value(bytes[start..<dot])
     }
 
+    /// The number in a ref the engine gave (`PO-000007` → 7): read as a built-in file name would be.
+    static func number(ofRef ref: String, sequence: String) -> Int? {
+        number(in: ref + ".", folder: sequence)
+    }
+
     /// A stored document's sequence and number: as recorded with it, or (stored before they were) as its
     /// folder and name tell; nil for a document without one.
     static func numbered(_ file: OutboxFileRecord) -> (sequence: String, number: Int)? {

@@ -168,7 +168,7 @@ public struct ExportStep: CycleStep {
                     guard let mapping = try recipients.mapping(named: order.format, for: .purchaseOrder,
                                                                recipient: "supplier \(order.supplierRef) (its po_format)"),
                           let values = try recipients.values(tx, for: mapping).purchaseOrder(order.poRef)?.values else { continue }
-                    let number = OutboxSequence.number(in: order.poRef + ".", folder: OutboxFolder.purchaseOrders)
+                    let number = OutboxSequence.number(ofRef: order.poRef, sequence: OutboxFolder.purchaseOrders)
                     guard let id = try recipients.store(values, through: mapping, tx, defaultFolder: OutboxFolder.purchaseOrders,
                                                         defaultName: order.poRef, sequence: nil, what: what,
                                                         numbered: number.map { (OutboxFolder.purchaseOrders, $0) }) else { continue }
