@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         .target(name: "OrderModel", swiftSettings: strict),
@@ -61,9 +63,18 @@ let package = Package(
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
+        // The web console (`orderflow run --http`, `orderflow serve`): server-rendered pages on Hummingbird.
+        .target(
+            name: "OrderConsole",
+            dependencies: ["OrderEngine", "OrderDaemon", "OrderModel", "OrderStore", "OrderRules", "OrderJobs",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         .target(
             name: "OrderCLI",
-            dependencies: ["OrderEngine", "OrderDaemon", "OrderBench", "OrderModel", "OrderRules", "OrderImport",
+            dependencies: ["OrderEngine", "OrderDaemon", "OrderConsole", "OrderBench", "OrderModel", "OrderRules", "OrderImport",
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
@@ -92,6 +103,8 @@ let package = Package(
                                                            .product(name: "GRDB", package: "GRDB.swift"),
                                                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                            .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "OrderConsoleTests", dependencies: ["OrderConsole", "OrderEngine", "OrderDaemon", "OrderModel", "TestSupport",
+                                                            .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "OrderCLITests", dependencies: ["orderflow", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

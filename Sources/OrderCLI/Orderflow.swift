@@ -9,7 +9,7 @@ public struct Orderflow: AsyncParsableCommand {
         version: "orderflow 0.13.0",
         subcommands: [
             InitCommand.self, CycleCommand.self, StatusCommand.self, OrdersCommand.self, OrderCommand.self, ReceiptCommand.self,
-            ReleaseCommand.self, HoldCommand.self, CancelCommand.self, CheckCommand.self, MappingCommand.self, SearchCommand.self, RulesCommand.self, AllocateCommand.self, RunCommand.self, JobsCommand.self, BenchCommand.self,
+            ReleaseCommand.self, HoldCommand.self, CancelCommand.self, CheckCommand.self, MappingCommand.self, SearchCommand.self, RulesCommand.self, AllocateCommand.self, RunCommand.self, ServeCommand.self, ConsoleUserCommand.self, JobsCommand.self, BenchCommand.self,
         ])
     public init() {}
 

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import OrderEngine
 import OrderDaemon
+import OrderConsole
 import OrderModel
 import ServiceLifecycle
 #if canImport(Glibc)
@@ -18,6 +19,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "If another engine runs on this home, wait and take over when it stops.") var standby = false
     @Option(help: "Log lines as text or json (one object per line) on standard error.") var logFormat = "text"
     @Option(help: "The least important level logged: trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+    @Option(help: ArgumentHelp("Serve the web console on this address (127.0.0.1:8080; any address but loopback needs a console user).",
+                               valueName: "host:port")) var http: String?
+    @Flag(help: "Require a login on the console even on loopback.") var requireLogin = false
 
     func run() async throws {
         guard let format = LineLogHandler.Format(rawValue: logFormat) else { throw ValidationError("--log-format must be text or json") }
@@ -28,10 +32,22 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "orderflow") { _ in LineLogHandler(format: format, clock: clock, logLevel: level) }
         var engine = try global.engine(forPerson: false)
         engine.logger = logger
-        let service = EngineService(engine: engine, options: EngineService.Options(once: once, standby: standby))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        var mailbox: EngineMailbox? = nil
+        if let http, !once {
+            let box = EngineMailbox()
+            mailbox = box
+            let console = try ConsoleServing.console(home: engine.home, clock: clock, user: engine.user, address: http,
+                                                     requireLogin: requireLogin, mailbox: box, logger: logger)
+            services.append(.init(service: console.makeApplication(logger: logger, onRunning: { port in
+                logger.notice("console serving", metadata: ["console.url": "http://\(console.options.address.host):\(port)/"])
+            })))
+        }
+        let service = EngineService(engine: engine, options: EngineService.Options(once: once, standby: standby, mailbox: mailbox))
+        services.insert(.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup), at: 0)
         // SIGTERM and SIGINT end the service gracefully: the step in hand finishes, then `run` returns.
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -24,9 +24,12 @@ public struct EngineService: Service {
         public var once: Bool
         /// Waits for another engine on the home to stop instead of failing, then takes over.
         public var standby: Bool
-        public init(once: Bool = false, standby: Bool = false) {
+        /// Where the web console posts what people ask for; the loop answers between its steps.
+        public var mailbox: EngineMailbox?
+        public init(once: Bool = false, standby: Bool = false, mailbox: EngineMailbox? = nil) {
             self.once = once
             self.standby = standby
+            self.mailbox = mailbox
         }
     }
 
@@ -88,7 +91,10 @@ public struct EngineService: Service {
                 }
             }
             do {
-                if !once { try runner.answerRequests(options: runOptions) }
+                if !once {
+                    options.mailbox.map { runner.answer($0, options: runOptions) }
+                    try runner.answerRequests(options: runOptions)
+                }
                 try runner.tick(startup: startup, options: runOptions)
                 lastPollError = nil
             } catch {
@@ -109,9 +115,11 @@ public struct EngineService: Service {
                 // A person's `jobs run NAME` is answered within a quarter of a second, not at the next poll.
                 slices += 1
                 if slices % 5 == 0, runner.hasRequests() { break }
+                if options.mailbox?.hasLetters == true { break }
             }
         }
         if stop.isStopped { runner.publishPending() }
+        options.mailbox?.refuseAll("the engine stopped before it could do this; nothing was changed")
         logger.notice("engine stopped", metadata: ["pid": "\(getpid())"])
     }
 

@@ -100,6 +100,11 @@ public struct Engine: Sendable {
         Engine(home: home, config: config, database: database, clock: clock, user: user, logger: logger)
     }
 
+    /// The same engine acting for another person: their name goes into the history (`user:<name>`).
+    public func acting(as user: String) -> Engine {
+        Engine(home: home, config: config, database: database, clock: clock, user: user, logger: logger)
+    }
+
     init(home: Home, config: EngineConfig, database: OrderDatabase, clock: any EngineClock, user: String, logger: Logger) {
         self.home = home; self.config = config; self.database = database; self.clock = clock; self.user = user; self.logger = logger
     }

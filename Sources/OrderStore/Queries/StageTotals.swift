@@ -1,0 +1,53 @@
+import GRDB
+import OrderModel
+
+/// One stage's load: how many orders and lines are there and what they are worth.
+public struct StageTotal: Sendable, Hashable {
+    public var stage: String
+    /// Orders with at least one line in the stage.
+    public var orders: Int
+    public var lines: Int
+    /// The lines' value (their own price, or their product's); nil when beyond what the engine can hold.
+    public var value: Money?
+}
+
+/// Lines released to the warehouse (moved into picking) in one hour.
+public struct HourCount: Sendable, Hashable {
+    /// `2026-12-06T07`: the hour's start, UTC, as the history stores times.
+    public var hour: String
+    public var lines: Int
+}
+
+extension OrderDatabase {
+    /// Every stage that holds a line, with its orders, lines and value, read in one pass over the lines.
+    public func stageTotals() throws -> [StageTotal] {
+        do {
+            return try stageTotals(sums: .native)
+        } catch let error as DatabaseError where error.message == "integer overflow" {
+            return try stageTotals(sums: .split)
+        }
+    }
+
+    private func stageTotals(sums: AmountSum) throws -> [StageTotal] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT l.stage, COUNT(DISTINCT l.order_id) AS orders, COUNT(*) AS lines,
+                       \(sums.sql("line_value(l.quantity, COALESCE(l.unit_price, p.unit_price, 0))", as: "value"))
+                FROM order_line l LEFT JOIN product p ON p.sku = l.sku
+                GROUP BY l.stage
+                """).map { row in
+                StageTotal(stage: row["stage"], orders: row["orders"], lines: row["lines"], value: sums.read(row, "value"))
+            }
+        }
+    }
+
+    /// Lines moved into picking per hour since `since` (UTC hours), oldest first; hours without any are left out.
+    public func linesReleasedPerHour(since: Timestamp) throws -> [HourCount] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT substr(at, 1, 13) AS hour, COUNT(*) AS lines FROM stage_move INDEXED BY stage_move_picking_at
+                WHERE to_stage = \(Stage.picking.sql) AND at >= ? GROUP BY hour ORDER BY hour
+                """, arguments: [since.description]).map { HourCount(hour: $0["hour"], lines: $0["lines"]) }
+        }
+    }
+}
