@@ -92,24 +92,28 @@ enum ThroughputChart {
         return chart(title: "Lines released per hour today (\(day), UTC): \(total) in all", bars: bars, labelEvery: 3)
     }
 
-    /// Per day of the last seven, as lines per hour on average.
+    /// Per day of the last seven: the day's lines, captioned with its average per hour.
     static func week(_ hours: [HourCount], weekStart: Timestamp) -> HTML {
         let bars = (0..<7).map { offset -> (label: String, value: Int) in
             let day = String(Timestamp(secondsSinceEpoch: weekStart.secondsSinceEpoch + Int64(offset) * 86_400).description.prefix(10))
             let lines = hours.filter { $0.hour.hasPrefix(day) }.reduce(0) { $0 + $1.lines }
-            return (String(day.suffix(5)), lines / 24)
+            return (String(day.suffix(5)), lines)
         }
-        return chart(title: "Lines released per hour this week (average per day)", bars: bars, labelEvery: 1)
+        let total = bars.reduce(0) { $0 + $1.value }
+        let tenths = total * 10 / (7 * 24)
+        let perHour = "\(tenths / 10).\(tenths % 10)"
+        return chart(title: "Lines released per day this week: \(total) in all, \(perHour) per hour on average", bars: bars,
+                     labelEvery: 1, barSpacing: 48)
     }
 
-    static func chart(title: String, bars: [(label: String, value: Int)], labelEvery: Int) -> HTML {
-        let width = 24 * bars.count, height = 90
+    static func chart(title: String, bars: [(label: String, value: Int)], labelEvery: Int, barSpacing: Int = 24) -> HTML {
+        let width = barSpacing * bars.count, height = 90
         let top = max(1, bars.map(\.value).max() ?? 1)
         let rects = bars.enumerated().map { index, bar -> HTML in
             let h = bar.value * 70 / top
-            let x = index * 24 + 3
+            let x = index * barSpacing + 3
             let label: HTML = index % labelEvery == 0 ? "<text x=\"\(x)\" y=\"88\">\(bar.label)</text>" : .empty
-            return "<rect x=\"\(x)\" y=\"\(74 - h)\" width=\"18\" height=\"\(max(h, bar.value > 0 ? 1 : 0))\"><title>\(bar.label): \(bar.value)</title></rect>\(label)"
+            return "<rect x=\"\(x)\" y=\"\(74 - h)\" width=\"\(barSpacing - 6)\" height=\"\(max(h, bar.value > 0 ? 1 : 0))\"><title>\(bar.label): \(bar.value)</title></rect>\(label)"
         }
         let summary = bars.filter { $0.value > 0 }.map { "\($0.label): \($0.value)" }.joined(separator: ", ")
         return """
