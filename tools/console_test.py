@@ -141,7 +141,8 @@ def main():
 
 
 class Flows:
-    order = ["failed_file_on_health", "every_page_accessible"]
+    order = ["failed_file_on_health", "release_held_order", "rule_typo_fix_preview_save", "job_run_now",
+             "every_page_accessible", "keyboard_only"]
 
     def __init__(self, engine, page, screenshots):
         self.engine, self.page, self.screenshots = engine, page, screenshots
@@ -173,6 +174,113 @@ class Flows:
         expect(row.locator(".reason")).to_contain_text(first_words)
         self.shoot("health")
 
+    # A held order, found from the Stages board, is released on its page (confirmed), by user:<name>,
+    # and appears on the next pick list.
+    def release_held_order(self):
+        ref = "SO-1007"  # held for credit (credit limit) by the sample drop; its stock is free
+        before = set(self.engine.pick_lists())
+        self.open("/stages")
+        self.shoot("stages")
+        self.page.get_by_role("link", name="held-for-credit").first.click()
+        expect(self.page.locator("h1")).to_contain_text("held-for-credit")
+        self.shoot("stage-held-for-credit")
+        self.page.get_by_role("link", name=ref, exact=True).click()
+        expect(self.page.locator("h1")).to_contain_text(ref)
+        expect(self.page.locator("main")).to_contain_text("credit-limit")
+        self.shoot("order")
+        self.page.get_by_role("link", name="Release", exact=True).click()
+        expect(self.page.locator("h1")).to_contain_text("Release")
+        self.page.get_by_role("button", name="Release").click()
+        expect(self.page.locator(".notice")).to_contain_text("released")
+        actor = wait_for(lambda: self.engine.query(
+            "SELECT actor FROM stage_move JOIN sales_order o ON o.id = order_id WHERE o.order_ref = ? AND actor LIKE 'user:%'", ref),
+            "the release in the history")
+        assert actor[0][0].startswith("user:"), actor
+        listed = wait_for(lambda: [f for f in self.engine.pick_lists() if f not in before and ref in f.read_text()],
+                          "the released order on a new pick list")
+        assert listed, "no new pick list"
+        # The page's timeline shows the release with its actor.
+        self.open(f"/orders/{ref}")
+        expect(self.page.locator(".timeline")).to_contain_text(actor[0][0])
+
+    # The Logic Builder: a typo is marked at its line and column as it is typed, "Go to error" puts the
+    # caret on it; fixed, the rule previews its matches; saved (with a backup and a diff), the next
+    # cycle applies it.
+    def rule_typo_fix_preview_save(self):
+        self.open("/logic")
+        editor = self.page.locator("#rules-text")
+        original = editor.input_value()
+        anchor = "  # Drop-ship items"
+        assert anchor in original, "the sample rules.yaml changed: fit the test"
+        rule = ("  - rule: big-back-orders\n"
+                "    search: customer.terms = 'ACCOUNT' and order.totl > 100\n"
+                "    stages: [back-order]\n"
+                "    scope: order\n"
+                "    action: move\n"
+                "    to: on-hold\n"
+                "    reason: back order over 100; call the customer\n")
+        typo_text = original.replace(anchor, rule + anchor, 1)
+        offset = typo_text.index("order.totl")
+        line = typo_text.count("\n", 0, offset) + 1
+        column = offset - (typo_text.rfind("\n", 0, offset) + 1) + 1
+        editor.fill(typo_text)
+        status = self.page.locator("#rules-status")
+        expect(status).to_contain_text(f"line {line}")
+        expect(status).to_contain_text(f"column {column}")
+        expect(status).to_contain_text("totl")
+        self.shoot("logic-error")
+        self.page.get_by_role("button", name="Go to error").click()
+        caret = editor.evaluate("e => [e.selectionStart, document.activeElement === e]")
+        assert caret[1], "the editor does not have the focus after Go to error"
+        assert caret[0] == offset, f"caret at {caret[0]}, the error is at {offset} (line {line}, column {column})"
+        # Fixed: the mark goes away.
+        editor.fill(typo_text.replace("order.totl", "order.total"))
+        expect(status).not_to_contain_text("column")
+        # Preview of the edited (not yet saved) rule: the back-ordered SO-1006 (customer C001, ACCOUNT, 150.00).
+        self.page.get_by_label("Rule to preview").select_option("big-back-orders")
+        self.page.get_by_role("button", name="Preview").click()
+        expect(self.page.locator("#preview")).to_contain_text("SO-1006")
+        self.shoot("logic-preview")
+        self.page.get_by_role("button", name="Save").click()
+        expect(self.page.locator("pre.diff")).to_contain_text("big-back-orders")
+        self.shoot("logic-saved")
+        saved = (self.engine.home / "rules.yaml").read_text()
+        assert "order.total > 100" in saved and "totl" not in saved
+        backups = [p for p in self.engine.home.rglob("rules.yaml*") if p.name != "rules.yaml"]
+        assert any(p.read_text() == original for p in backups), f"no backup holding the previous rules.yaml among {backups}"
+        wait_for(lambda: self.engine.query(
+            "SELECT 1 FROM order_line l JOIN sales_order o ON o.id = l.order_id WHERE o.order_ref = 'SO-1006' AND l.stage = 'on-hold'"),
+            "the next cycle to move SO-1006 to on-hold by the saved rule")
+
+    # The Job Manager: Run now, and the run is in the history, triggered by user:<name>.
+    def job_run_now(self):
+        self.open("/jobs")
+        before = self.engine.query("SELECT count(*) FROM job_run WHERE trigger LIKE 'user:%'")[0][0]
+        self.page.get_by_role("button", name="Run now").first.click()
+        expect(self.page.locator(".notice")).to_be_visible()
+        wait_for(lambda: self.engine.query("SELECT count(*) FROM job_run WHERE trigger LIKE 'user:%'")[0][0] > before,
+                 "the run in the job history")
+        self.open("/jobs")
+        expect(self.page.locator("main")).to_contain_text("user:")
+        self.shoot("jobs")
+
+    # The keyboard alone: the skip link first, then the navigation; Enter follows a link.
+    def keyboard_only(self):
+        self.open("/")
+        self.page.keyboard.press("Tab")
+        assert self.page.evaluate("document.activeElement.textContent") == "Skip to content"
+        self.page.keyboard.press("Enter")
+        assert self.page.evaluate("document.activeElement.id") == "main"
+        self.open("/")
+        for _ in range(12):
+            self.page.keyboard.press("Tab")
+            if self.page.evaluate("document.activeElement.textContent") == "Stock":
+                break
+        self.page.keyboard.press("Enter")
+        self.page.wait_for_url("**/stock")
+        expect(self.page.locator("h1")).to_contain_text("Stock")
+        self.shoot("stock")
+
     # Every page: an axe scan (WCAG 2 A and AA rules) with no serious or critical violation.
     def every_page_accessible(self):
         problems = []
@@ -189,7 +297,9 @@ class Flows:
 
     def pages(self):
         """One of each page, with real values from the engine's database."""
-        return ["/"]
+        return ["/", "/stages", "/stages/held-for-credit", "/stages/on-hold?sort=age&dir=desc", "/orders/SO-1006",
+                "/orders/SO-1007/release", "/orders/SO-1006/hold", "/logic", "/jobs", "/jobs?failed=1", "/stock",
+                "/stock/WID-100"]
 
 
 if __name__ == "__main__":
