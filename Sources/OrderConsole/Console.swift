@@ -4,6 +4,7 @@ import Logging
 import OrderDaemon
 import OrderEngine
 import OrderModel
+import OrderStore
 import ServiceLifecycle
 
 /// The web console: the pages operations staff work in, served by the engine itself.
@@ -37,6 +38,8 @@ public struct Console: Sendable {
     /// The address is reachable from other machines and the console speaks plain HTTP.
     public var plainHTTPWarning: Bool { !options.address.isLoopback }
     public var readOnly: Bool { mailbox == nil }
+    /// Stage totals, kept while the history has not moved (Health and the Stages board).
+    let stageTotalsCache = StageTotalsCache()
     /// How long a page waits for the engine to answer an action before saying it is queued.
     public var actionWait: Duration = .seconds(20)
 
@@ -57,6 +60,9 @@ public struct Console: Sendable {
                 """)
         }
     }
+
+    /// Orders, lines and value per stage, from the cache while nothing has changed.
+    func stageTotals() throws -> [StageTotal] { try stageTotalsCache.totals(in: engine.database) }
 
     /// The users who may log in, read afresh (an added user applies at once).
     func users() throws(ConsoleError) -> ConsoleUsers { try ConsoleUsers(home: engine.home) }

@@ -17,7 +17,7 @@ enum HealthPage {
         let now = engine.clock.now
         let health = try EngineHealth.read(home: engine.home, database: engine.database,
                                            failedSince: Timestamp(secondsSinceEpoch: now.secondsSinceEpoch - 86_400))
-        let totals = try engine.database.stageTotals()
+        let totals = try console.stageTotals()
         let failed = FailedFile.newest(in: engine.home, limit: 20)
         let dayStart = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch - now.secondsSinceEpoch % 86_400)
         let weekStart = Timestamp(secondsSinceEpoch: dayStart.secondsSinceEpoch - 6 * 86_400)

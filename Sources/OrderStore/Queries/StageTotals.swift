@@ -18,7 +18,30 @@ public struct HourCount: Sendable, Hashable {
     public var lines: Int
 }
 
+/// Where the history stands: the newest cycle, stage move and imported file.
+///
+/// Every change to which lines are where, or what they are worth, comes with one of these (a line is
+/// imported and moved with a stage move; a product's price arrives in an imported file; a cycle's
+/// other changes are in a kept cycle), so while the mark is the same, totals read before are still
+/// true. Reading it costs three lookups of a table's last row, whatever the backlog.
+public struct HistoryMark: Sendable, Hashable {
+    public var cycle: Int64
+    public var move: Int64
+    public var file: Int64
+}
+
 extension OrderDatabase {
+    /// Where the history stands now.
+    public func historyMark() throws -> HistoryMark {
+        try writer.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT MAX(id) FROM cycle) AS cycle, (SELECT MAX(id) FROM stage_move) AS move,
+                       (SELECT MAX(id) FROM source_file) AS file
+                """)
+            return HistoryMark(cycle: row?["cycle"] ?? 0, move: row?["move"] ?? 0, file: row?["file"] ?? 0)
+        }
+    }
+
     /// Every stage that holds a line, with its orders, lines and value, read in one pass over the lines.
     public func stageTotals() throws -> [StageTotal] {
         do {
