@@ -31,8 +31,14 @@ public struct Console: Sendable {
     public let mailbox: EngineMailbox?
     public let options: Options
     public let sessions: Sessions
-    /// Whether pages need a login: any address that is not loopback, or a home with console users.
-    public let loginRequired: Bool
+    /// A login is needed whatever the users file says: an address beyond loopback, or `--require-login`.
+    let alwaysLogin: Bool
+    /// Whether pages need a login now: `alwaysLogin`, or a home whose users file lists anybody (read
+    /// afresh, so a user added while the console runs puts it behind a login at once; an unreadable file
+    /// counts as "login needed").
+    public var loginRequired: Bool {
+        alwaysLogin || ((try? users()).map { !$0.isEmpty } ?? true)
+    }
     /// Who acts on a console without login (loopback only): the engine's user.
     public let defaultPerson: String
     /// The address is reachable from other machines and the console speaks plain HTTP.
@@ -52,8 +58,8 @@ public struct Console: Sendable {
         sessions = Sessions()
         defaultPerson = engine.user
         let users = try ConsoleUsers(home: engine.home)
-        loginRequired = !options.address.isLoopback || options.requireLogin || !users.isEmpty
-        if loginRequired && users.isEmpty {
+        alwaysLogin = !options.address.isLoopback || options.requireLogin
+        if alwaysLogin && users.isEmpty {
             throw .loginNeeded("""
                 the console on \(options.address) needs a login, and this home has no console users; add one with \
                 'orderflow console-user add NAME' (or serve on 127.0.0.1)

@@ -23,15 +23,22 @@ struct ConsoleGuard: RouterMiddleware {
         var context = context
         let path = request.uri.path
         var newSession: Sessions.Session? = nil
+        // Read once a request: who may log in now (nil: the file cannot be read, so nobody is let in).
+        let users = try? console.users()
+        let loginRequired = console.alwaysLogin || (users.map { !$0.isEmpty } ?? true)
         if let session = console.sessions.session(id: request.cookies[Self.cookieName]?.value) {
             context.session = session
         } else {
-            let session = console.sessions.start(user: console.loginRequired ? nil : console.defaultPerson)
+            let session = console.sessions.start(user: nil)
             context.session = session
             newSession = session
         }
+        // Signed in: a user the file still lists (a removed user's session ends here). Without a login
+        // (loopback, no users), the person acting is the engine's user.
+        let signedIn = context.session?.user.map { users?.hashes[$0] != nil } ?? false
+        if !loginRequired, context.session?.user == nil { context.session?.user = console.defaultPerson }
         var response: Response
-        if path.hasPrefix("/static/") || path == "/login" || !console.loginRequired || context.session?.user != nil {
+        if path.hasPrefix("/static/") || path == "/login" || !loginRequired || signedIn {
             if request.method == .post {
                 let body = try await request.collectBody(upTo: context.maxUploadSize)
                 context.form = FormFields(urlEncoded: String(decoding: body.readableBytesView, as: UTF8.self))
@@ -69,8 +76,8 @@ struct ConsoleGuard: RouterMiddleware {
         var response = response
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        if let name = HTTPField.Name("Referrer-Policy") { response.headers[name] = "no-referrer" }
+        if let name = HTTPField.Name("X-Frame-Options") { response.headers[name] = "DENY" }
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         if let newSession { response.setCookie(Self.cookie(for: newSession)) }
         return response
