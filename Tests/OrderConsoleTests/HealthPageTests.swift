@@ -53,6 +53,17 @@ struct HealthPageTests {
         }
     }
 
+    @Test func anUnknownPathIsAPageThatSaysSoWithTheSameHeaders() async throws {
+        let home = try Self.home()
+        let app = Application(router: try Self.console(home).makeRouter())
+        try await app.test(.router) { client in
+            let response = try await client.execute(uri: "/no/such/<page>", method: .get)
+            #expect(response.status == .notFound)
+            #expect(String(buffer: response.body).contains("There is no page at /no/such/&lt;page&gt;"))
+            #expect(response.headers[.contentSecurityPolicy] != nil)
+        }
+    }
+
     @Test func aPostWithoutTheFormsTokenIsRefused() async throws {
         let home = try Self.home()
         let app = Application(router: try Self.console(home).makeRouter())
