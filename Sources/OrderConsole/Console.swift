@@ -80,6 +80,8 @@ public struct Console: Sendable {
         Assets.addRoutes(to: router)
         LoginPage.addRoutes(to: router, console: self)
         HealthPage.addRoutes(to: router, console: self)
+        StagesPage.addRoutes(to: router, console: self)
+        OrderPage.addRoutes(to: router, console: self)
         // Last: any other path gets a page that says so, through the guard (its headers, its login).
         router.get("**") { request, context -> Response in
             ErrorPage.response(.notFound, title: "Not found", message: "There is no page at \(request.uri.path).", console: self, context: context)

@@ -56,6 +56,9 @@ enum Assets {
         .pager { display: flex; gap: 12px; align-items: center; margin: 8px 0; }
         .chart { display: block; max-width: 100%; height: auto; } .chart rect { fill: #2f6fbe; } .chart text { fill: var(--ink); font-size: 10px; }
         .diff .add { background: #e6f4ea; } .diff .del { background: #fbe9e9; } pre.diff { padding: 8px; border: 1px solid var(--line); overflow-x: auto; }
+        dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 8px 0; } dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
+        .editor { display: grid; grid-template-columns: minmax(0, 3fr) minmax(220px, 1fr); gap: 16px; } .fields { max-height: 32rem; overflow-y: auto; font-size: .9rem; }
+        #rules-status.bad { color: var(--bad); font-weight: 600; } #rules-status.good { color: var(--good); }
         .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
         """
 
