@@ -66,7 +66,7 @@ let package = Package(
         // The web console (`orderflow run --http`, `orderflow serve`): server-rendered pages on Hummingbird.
         .target(
             name: "OrderConsole",
-            dependencies: ["OrderEngine", "OrderDaemon", "OrderModel", "OrderStore", "OrderRules", "OrderJobs",
+            dependencies: ["OrderEngine", "OrderDaemon", "OrderModel", "OrderStore", "OrderRules", "OrderJobs", "OrderExport",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

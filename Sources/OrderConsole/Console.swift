@@ -82,6 +82,9 @@ public struct Console: Sendable {
         HealthPage.addRoutes(to: router, console: self)
         StagesPage.addRoutes(to: router, console: self)
         OrderPage.addRoutes(to: router, console: self)
+        LogicPage.addRoutes(to: router, console: self)
+        JobsPage.addRoutes(to: router, console: self)
+        StockPage.addRoutes(to: router, console: self)
         // Last: any other path gets a page that says so, through the guard (its headers, its login).
         router.get("**") { request, context -> Response in
             ErrorPage.response(.notFound, title: "Not found", message: "There is no page at \(request.uri.path).", console: self, context: context)

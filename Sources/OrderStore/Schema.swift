@@ -10,6 +10,7 @@ enum Schema {
         ("v16-currency", v16), ("v17-decimal-quantities", v17), ("v18-non-stock-lines", v18),
         ("v19-currency-held-index", v19), ("v20-po-mapping-names", v20),
         ("v21-outbox-sequence-numbers", v21), ("v22-picking-moves-by-time", v22),
+        ("v23-allocations-by-lot", v23),
     ]
 
     /// A line's place in the allocation queue as one sortable text: priority (higher first), order date,
@@ -541,5 +542,10 @@ enum Schema {
     /// picking are indexed, so the other moves a cycle writes cost nothing more.
     static let v22 = """
     CREATE INDEX stage_move_picking_at ON stage_move(at) WHERE to_stage = 'picking';
+    """
+
+    /// The console's stock page shows what each lot funded: allocations are found by lot as well as by line.
+    static let v23 = """
+    CREATE INDEX allocation_lot ON allocation(lot_id);
     """
 }

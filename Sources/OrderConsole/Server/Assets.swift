@@ -10,7 +10,78 @@ enum Assets {
     ].merging(extraFiles, uniquingKeysWith: { a, _ in a })
 
     /// Scripts of single pages, loaded only there.
-    static let extraFiles: [String: (type: String, body: String)] = [:]
+    static let extraFiles: [String: (type: String, body: String)] = [
+        "logic.js": ("text/javascript; charset=utf-8", logicScript),
+    ]
+
+    /// The Logic Builder's check as you type: the text goes to `/logic/check` (the engine's own checker)
+    /// a moment after the last key; an error is reported with its line and column, and "Go to error" puts
+    /// the caret on the character. Without it the page's Check button gives the same answer.
+    static let logicScript = """
+        "use strict";
+        document.addEventListener("DOMContentLoaded", () => {
+          const form = document.getElementById("rules-form");
+          const editor = document.getElementById("rules-text");
+          const status = document.getElementById("rules-status");
+          const goTo = document.getElementById("go-to-error");
+          const select = document.getElementById("preview-rule");
+          if (!form || !editor || !status || !goTo) return;
+          let timer = null, errorAt = null, sent = 0;
+          const offsetOf = (text, line, column) => {
+            let offset = 0;
+            for (let l = 1; l < line; l++) {
+              const next = text.indexOf("\\n", offset);
+              if (next < 0) return text.length;
+              offset = next + 1;
+            }
+            return Math.min(text.length, offset + Math.max(0, column - 1));
+          };
+          const check = async () => {
+            const mine = ++sent;
+            const body = new URLSearchParams();
+            body.set("csrf", form.elements["csrf"].value);
+            body.set("rules", editor.value);
+            let answer;
+            try {
+              const response = await fetch("/logic/check", { method: "POST", body, credentials: "same-origin" });
+              answer = await response.json();
+            } catch (e) {
+              return;
+            }
+            if (mine !== sent) return;
+            if (answer.ok) {
+              status.textContent = "No errors: " + answer.rules.length + " rule(s).";
+              status.className = "good";
+              errorAt = null;
+              goTo.hidden = true;
+              if (select) {
+                const chosen = select.value;
+                select.replaceChildren(...answer.rules.map(name => { const o = new Option(name, name); o.selected = name === chosen; return o; }));
+              }
+            } else {
+              status.className = "bad";
+              if (answer.line) {
+                status.textContent = "Error at line " + answer.line + ", column " + (answer.column || 1) + ": " + answer.message;
+                errorAt = offsetOf(editor.value, answer.line, answer.column || 1);
+                goTo.hidden = false;
+              } else {
+                status.textContent = answer.description || answer.message;
+                errorAt = null;
+                goTo.hidden = true;
+              }
+            }
+          };
+          editor.addEventListener("input", () => {
+            clearTimeout(timer);
+            timer = setTimeout(check, 300);
+          });
+          goTo.addEventListener("click", () => {
+            if (errorAt === null) return;
+            editor.focus();
+            editor.setSelectionRange(errorAt, Math.min(editor.value.length, errorAt + 1));
+          });
+        });
+        """
 
     static func addRoutes(to router: Router<ConsoleContext>) {
         router.get("/static/:name") { _, context -> Response in

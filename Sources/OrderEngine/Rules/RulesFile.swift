@@ -54,6 +54,12 @@ public struct RulesFile: Sendable {
     /// The pipeline of a home without rules.yaml: the built-in steps in their standard order, no stages of its own.
     public static let standard = RulesFile(stages: [], pipeline: BuiltInStep.allCases.map(Entry.step), file: "rules.yaml")
 
+    /// Checks a rules file's text with the engine's own parser and checker (the Logic Builder's check
+    /// and save): the rules it defines, or the first error with its line and column.
+    public static func check(_ text: String, catalog: FieldCatalog) throws(RulesFileError) -> RulesFile {
+        try RulesFileParser(file: "rules.yaml", catalog: catalog).parse(text)
+    }
+
     /// Loads `rules.yaml`; a home without one runs the built-in steps in their standard order.
     public static func load(home: Home, catalog: FieldCatalog) throws(EngineError) -> RulesFile {
         let url = home.rulesFile
@@ -128,6 +134,29 @@ public struct ProcessRule: Sendable {
 struct RulesFileParser {
     let file: String
     let catalog: FieldCatalog
+    /// The whole file, to place errors inside folded searches.
+    var fileText = ""
+
+    /// The file line and column of character `offset` of a folded block scalar whose indicator (`>-`) is on
+    /// line `line` (1-based): its content lines follow, each stripped of its indentation and joined by a space.
+    static func foldedSpot(of offset: Int, inBlockAfterLine line: Int, of text: String) -> (line: Int, column: Int)? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var position = 0
+        var index = line
+        var blockIndent: Int? = nil
+        while index < lines.count {
+            let raw = lines[index]
+            let indent = raw.prefix { $0 == " " }.count
+            let content = String(raw.dropFirst(indent)).trimmingCharacters(in: CharacterSet(charactersIn: " \r"))
+            if content.isEmpty { return nil }
+            if let blockIndent, indent < blockIndent { return nil }
+            if blockIndent == nil { blockIndent = indent }
+            if offset <= position + content.count { return (index + 1, indent + (offset - position) + 1) }
+            position += content.count + 1
+            index += 1
+        }
+        return nil
+    }
 
     func fail(_ node: Node?, _ message: String) -> MappingError {
         MappingError(file: file, location: node?.mark.map { SourceLocation(line: $0.line, column: $0.column) }, message: message)
@@ -149,22 +178,35 @@ struct RulesFileParser {
             let multiLine = node.scalar?.style == .folded || node.scalar?.style == .literal
             let line = (mark?.line ?? 1) + (multiLine ? 1 : 0)
             let column = multiLine ? 1 : (mark?.column ?? 1) + (quoted ? 1 : 0)
+            if node.scalar?.style == .folded, let mark,
+               let spot = Self.foldedSpot(of: error.offset, inBlockAfterLine: mark.line, of: fileText) {
+                // A folded search (`search: >-`) joins its lines with spaces: the offset is placed back on
+                // the file's own line and column, and the caret line shows the expression as written there.
+                var placed = error.located(source: text, file: file, line: spot.line, column: spot.column - error.offset)
+                placed.source = text.replacingOccurrences(of: "\n", with: " ")
+                throw RuleErrorInFile(error: placed)
+            }
             throw RuleErrorInFile(error: error.located(source: text, file: file, line: line, column: column))
         }
     }
 
     func parse(_ text: String) throws(RulesFileError) -> RulesFile {
+        var parser = self
+        parser.fileText = text
         do {
-            return try parseFile(text)
+            return try parser.parseFile(text)
         } catch let error as MappingError {
-            throw RulesFileError(description: error.description)
+            throw RulesFileError(description: error.description, line: error.location?.line, column: error.location?.column, message: error.message)
         } catch let error as RuleErrorInFile {
-            throw RulesFileError(description: error.error.description)
+            let (line, column) = error.error.position
+            throw RulesFileError(description: error.error.description, line: line, column: column, message: error.error.message)
         } catch let error as YamlError {
-            let at = YAMLNodes.location(of: error).map { ":\($0)" } ?? ""
-            throw RulesFileError(description: "\(file)\(at): not valid YAML: \(YAMLNodes.summary(of: error)) (a search that holds ': ' must be in quotes, or written on the lines after 'search: >-')")
+            let location = YAMLNodes.location(of: error)
+            let at = location.map { ":\($0)" } ?? ""
+            let message = "not valid YAML: \(YAMLNodes.summary(of: error)) (a search that holds ': ' must be in quotes, or written on the lines after 'search: >-')"
+            throw RulesFileError(description: "\(file)\(at): \(message)", line: location?.line, column: location?.column, message: message)
         } catch {
-            throw RulesFileError(description: "\(file): \(error)")
+            throw RulesFileError(description: "\(file): \(error)", message: "\(error)")
         }
     }
 
@@ -295,5 +337,18 @@ struct RulesFileParser {
 struct RuleErrorInFile: Error { var error: RuleError }
 
 public struct RulesFileError: Error, Sendable, CustomStringConvertible {
+    /// The whole message: file, line and column, what is wrong (and for a search, its line with a caret).
     public var description: String
+    /// Where in the file, when known (1-based): the Logic Builder marks the spot.
+    public var line: Int? = nil
+    public var column: Int? = nil
+    /// What is wrong, without the place.
+    public var message: String = ""
+
+    public init(description: String, line: Int? = nil, column: Int? = nil, message: String = "") {
+        self.description = description
+        self.line = line
+        self.column = column
+        self.message = message.isEmpty ? description : message
+    }
 }

@@ -19,12 +19,20 @@ public struct RuleError: Error, Sendable, Hashable, CustomStringConvertible {
         return e
     }
 
-    public var description: String {
-        // Count the lines of the expression up to the offset, for multi-line expressions.
+    /// The line and column of the offending character in the file (the expression's own when it has
+    /// none), counting the expression's line breaks.
+    public var position: (line: Int, column: Int) {
         let chars = Array(source)
-        var l = line, c = column, lineStart = 0
+        var l = line, lineStart = 0
         for (i, ch) in chars.prefix(offset).enumerated() where ch == "\n" { l += 1; lineStart = i + 1 }
-        c = lineStart == 0 ? column + offset : offset - lineStart + 1
+        return (l, lineStart == 0 ? column + offset : offset - lineStart + 1)
+    }
+
+    public var description: String {
+        let chars = Array(source)
+        var lineStart = 0
+        for (i, ch) in chars.prefix(offset).enumerated() where ch == "\n" { lineStart = i + 1 }
+        let (l, c) = position
         let where_ = file.map { "\($0):\(l):\(c): " } ?? "\(l):\(c): "
         guard !source.isEmpty else { return where_ + message }
         let lineEnd = chars[lineStart...].firstIndex(of: "\n") ?? chars.count

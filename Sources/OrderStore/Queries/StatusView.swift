@@ -40,6 +40,20 @@ public struct StatusView: Sendable, Hashable {
     public var pendingOutputs: Int
 }
 
+extension StatusView {
+    /// Every sku and warehouse with stock or with a line waiting for it: on hand, allocated, back-ordered.
+    static let stockSQL = """
+        SELECT k.sku, k.warehouse, COALESCE(s.on_hand, 0) AS on_hand, COALESCE(s.allocated, 0) AS allocated,
+                       COALESCE(b.qty, 0) AS back_ordered
+                FROM (SELECT sku, warehouse FROM stock
+                      UNION SELECT sku, warehouse FROM order_line INDEXED BY order_line_queue WHERE stage = \(Stage.backOrder.sql)) k
+                LEFT JOIN stock s ON s.sku = k.sku AND s.warehouse = k.warehouse
+                LEFT JOIN (SELECT sku, warehouse, SUM(quantity) AS qty FROM order_line INDEXED BY order_line_queue
+                           WHERE stage = \(Stage.backOrder.sql) GROUP BY sku, warehouse) b
+                  ON b.sku = k.sku AND b.warehouse = k.warehouse
+        """
+}
+
 extension OrderDatabase {
     /// The status snapshot: stock for the `stockLimit` skus most back-ordered (all when nil), the last
     /// `cycleLimit` cycles.
@@ -48,17 +62,7 @@ extension OrderDatabase {
             let stages = try Row.fetchAll(db, sql: """
                 SELECT stage, COUNT(DISTINCT order_id) AS orders, COUNT(*) AS lines FROM order_line GROUP BY stage
                 """).map { StatusView.StageCount(stage: $0["stage"], orders: $0["orders"], lines: $0["lines"]) }
-            // Every sku and warehouse with stock or with a line waiting for it.
-            let stockSQL = """
-                SELECT k.sku, k.warehouse, COALESCE(s.on_hand, 0) AS on_hand, COALESCE(s.allocated, 0) AS allocated,
-                       COALESCE(b.qty, 0) AS back_ordered
-                FROM (SELECT sku, warehouse FROM stock
-                      UNION SELECT sku, warehouse FROM order_line INDEXED BY order_line_queue WHERE stage = \(Stage.backOrder.sql)) k
-                LEFT JOIN stock s ON s.sku = k.sku AND s.warehouse = k.warehouse
-                LEFT JOIN (SELECT sku, warehouse, SUM(quantity) AS qty FROM order_line INDEXED BY order_line_queue
-                           WHERE stage = \(Stage.backOrder.sql) GROUP BY sku, warehouse) b
-                  ON b.sku = k.sku AND b.warehouse = k.warehouse
-                """
+            let stockSQL = StatusView.stockSQL
             func position(_ row: Row) -> StatusView.StockPosition {
                 StatusView.StockPosition(sku: row["sku"], warehouse: row["warehouse"], onHand: row["on_hand"], allocated: row["allocated"],
                                          backOrdered: row["back_ordered"])
