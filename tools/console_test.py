@@ -246,7 +246,7 @@ class Flows:
         self.shoot("logic-saved")
         saved = (self.engine.home / "rules.yaml").read_text()
         assert "order.total > 100" in saved and "totl" not in saved
-        backups = [p for p in self.engine.home.rglob("rules.yaml*") if p.name != "rules.yaml"]
+        backups = list((self.engine.home / "backups" / "rules").glob("rules-*.yaml"))
         assert any(p.read_text() == original for p in backups), f"no backup holding the previous rules.yaml among {backups}"
         wait_for(lambda: self.engine.query(
             "SELECT 1 FROM order_line l JOIN sales_order o ON o.id = l.order_id WHERE o.order_ref = 'SO-1006' AND l.stage = 'on-hold'"),
@@ -255,13 +255,13 @@ class Flows:
     # The Job Manager: Run now, and the run is in the history, triggered by user:<name>.
     def job_run_now(self):
         self.open("/jobs")
-        before = self.engine.query("SELECT count(*) FROM job_run WHERE trigger LIKE 'user:%'")[0][0]
+        asked = "SELECT count(*) FROM job_request q JOIN job_run r ON r.id = q.run_id WHERE q.requested_by LIKE 'user:%'"
+        before = self.engine.query(asked)[0][0]
         self.page.get_by_role("button", name="Run now").first.click()
-        expect(self.page.locator(".notice")).to_be_visible()
-        wait_for(lambda: self.engine.query("SELECT count(*) FROM job_run WHERE trigger LIKE 'user:%'")[0][0] > before,
-                 "the run in the job history")
+        expect(self.page.locator(".notice")).to_contain_text("ran cycle")
+        wait_for(lambda: self.engine.query(asked)[0][0] > before, "the run in the job history")
         self.open("/jobs")
-        expect(self.page.locator("main")).to_contain_text("user:")
+        expect(self.page.locator("#job-history")).to_contain_text("manual by user:")
         self.shoot("jobs")
 
     # The keyboard alone: the skip link first, then the navigation; Enter follows a link.

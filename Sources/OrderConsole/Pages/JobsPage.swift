@@ -43,7 +43,7 @@ enum JobsPage {
                 <tr><th scope="row">\(job.name)</th><td>\(job.schedule.description)</td><td>\((job.steps ?? ["all"]).joined(separator: ", "))</td>\
                 <td>\(lastText)</td><td>\(next)</td>\
                 <td><form method="post" action="/jobs/\(job.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? job.name)/run">\(Layout.csrfField(context))\
-                <button type="submit" aria-label="Run \(job.name) now"\(disabled)>Run now</button></form></td></tr>
+                <button type="submit"\(disabled)>Run now<span class="sr-only"> (\(job.name))</span></button></form></td></tr>
                 """
         }
         let since = text("since").flatMap { Timestamp(iso8601: $0) }

@@ -135,7 +135,7 @@ enum LogicPage {
             <button type="submit" name="action" value="save" class="primary"\(readOnly)>Save</button>
             </div>
             </div>
-            <aside class="fields" aria-label="Fields a search may use"><h2>Fields</h2>\(fields)</aside>
+            <aside class="fields" aria-label="Fields a search may use" tabindex="0"><h2>Fields</h2>\(fields)</aside>
             </div>
             </form>
             \(previewBlock)
@@ -203,6 +203,7 @@ enum LogicPage {
             name = "rules-\(stamp)-\(person.isEmpty ? "someone" : person)-\(n).yaml"
         }
         do {
+            try FileManager.default.createDirectory(at: backups, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             if FileManager.default.fileExists(atPath: home.rulesFile.path) {
                 try writer.replace(Array(old.utf8), in: backups, name: name)
             }

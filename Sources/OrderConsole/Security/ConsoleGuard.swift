@@ -9,7 +9,7 @@ import HTTPTypes
 /// - A POST must carry the session's CSRF token in its `csrf` field (and, when the browser sends an
 ///   `Origin`, come from this console's own origin); otherwise it is refused before any page sees it.
 /// - Every response gets a strict Content-Security-Policy (scripts and styles only from this console,
-///   no inline code, no framing), `nosniff`, no referrer, and no caching of pages.
+///   no inline code, no framing), `nosniff`, a same-origin referrer policy, and no caching of pages.
 struct ConsoleGuard: RouterMiddleware {
     typealias Context = ConsoleContext
     let console: Console
@@ -76,7 +76,8 @@ struct ConsoleGuard: RouterMiddleware {
         var response = response
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
-        if let name = HTTPField.Name("Referrer-Policy") { response.headers[name] = "no-referrer" }
+        // same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on its own forms.
+        if let name = HTTPField.Name("Referrer-Policy") { response.headers[name] = "same-origin" }
         if let name = HTTPField.Name("X-Frame-Options") { response.headers[name] = "DENY" }
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         if let newSession { response.setCookie(Self.cookie(for: newSession)) }
