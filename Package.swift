@@ -103,7 +103,7 @@ let package = Package(
                                                            .product(name: "GRDB", package: "GRDB.swift"),
                                                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                            .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "OrderConsoleTests", dependencies: ["OrderConsole", "OrderEngine", "OrderDaemon", "OrderModel", "TestSupport",
+        .testTarget(name: "OrderConsoleTests", dependencies: ["OrderConsole", "OrderEngine", "OrderDaemon", "OrderModel", "OrderRules", "TestSupport",
                                                             .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "OrderCLITests", dependencies: ["orderflow", "TestSupport"]),
     ],

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+@testable import OrderConsole
+@testable import OrderDaemon
+import OrderEngine
+import Testing
+import TestSupport
+
+/// A browser's part in the tests: keeps the session cookie and the forms' CSRF token.
+struct ConsoleTestClient {
+    let client: any TestClientProtocol
+    var cookie = ""
+    var csrf = ""
+
+    init(_ client: any TestClientProtocol) { self.client = client }
+
+    /// GETs a page, keeping the session it sets and the token of its forms.
+    @discardableResult
+    mutating func get(_ uri: String) async throws -> (status: HTTPResponse.Status, body: String, location: String?) {
+        let response = try await client.execute(uri: uri, method: .get, headers: cookie.isEmpty ? [:] : [.cookie: cookie])
+        if let set = response.headers[.setCookie], let pair = set.split(separator: ";").first { cookie = String(pair) }
+        let body = String(buffer: response.body)
+        if let start = body.range(of: "name=\"csrf\" value=\"")?.upperBound { csrf = String(body[start...].prefix { $0 != "\"" }) }
+        return (response.status, body, response.headers[.location])
+    }
+
+    /// POSTs a form with the session's token.
+    mutating func post(_ uri: String, _ fields: [String: String]) async throws -> (status: HTTPResponse.Status, body: String, location: String?) {
+        let encoded = (["csrf": csrf].merging(fields) { $1 }).map { key, value in
+            "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        }.joined(separator: "&")
+        let response = try await client.execute(uri: uri, method: .post,
+                                                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
+                                                body: ByteBuffer(string: encoded))
+        return (response.status, String(buffer: response.body), response.headers[.location])
+    }
+}
+
+/// A home with the repository's sample drop imported and cycled: orders in most stages.
+enum ConsoleFixture {
+    static func sampleHome() throws -> TestHome {
+        let home = try TestHome()
+        let drop = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples/drop")
+        for feed in ["customers", "products", "suppliers", "orders", "receipts"] {
+            let folder = drop.appendingPathComponent(feed)
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() {
+                try home.copy(folder.appendingPathComponent(name), into: feed)
+            }
+        }
+        try home.cycle()
+        return home
+    }
+
+    /// A console acting through a mailbox answered by the engine's own code, as `run --http` does.
+    static func acting(_ home: TestHome) throws -> (Console, Task<Void, Never>) {
+        let mailbox = EngineMailbox()
+        let console = try Console(engine: home.engine(), mailbox: mailbox, options: .init(address: ConsoleAddress(host: "127.0.0.1", port: 0)))
+        let runner = try JobRunner(engine: home.engine())
+        let loop = Task {
+            while !Task.isCancelled {
+                if mailbox.hasLetters { runner.answer(mailbox, options: Engine.RunOptions()) }
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        return (console, loop)
+    }
+
+    static func readOnly(_ home: TestHome) throws -> Console {
+        try Console(engine: home.engine(), mailbox: nil, options: .init(address: ConsoleAddress(host: "127.0.0.1", port: 0)))
+    }
+}
