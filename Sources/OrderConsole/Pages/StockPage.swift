@@ -54,8 +54,7 @@ enum StockPage {
         }
         router.get("/stock/:sku") { _, context -> Response in
             let sku = context.parameters.get("sku") ?? ""
-            let (_, positions) = try console.engine.database.stockPositions(skuContaining: sku, offset: 0, limit: 500)
-            let mine = positions.filter { $0.sku == sku }
+            let mine = try console.engine.database.stockPositions(ofSKU: sku)
             let lots = try console.engine.database.lots(ofSKU: sku)
             let summary = mine.map { p -> HTML in
                 "<li>\(p.warehouse): on hand \(p.onHand.description), allocated \(p.allocated.description), back-ordered \(p.backOrdered.description)</li>"

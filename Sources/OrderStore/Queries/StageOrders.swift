@@ -61,8 +61,9 @@ extension OrderDatabase {
                 arguments.append(customer)
             }
             if let sku = query.sku {
-                filters.append("EXISTS (SELECT 1 FROM order_line s WHERE s.order_id = o.id AND s.sku = ?)")
-                arguments.append(sku)
+                // Orders with a line of that sku in this stage: found by the stage index (stage, sku).
+                filters.append("l.order_id IN (SELECT order_id FROM order_line INDEXED BY order_line_stage WHERE stage = ? AND sku = ?)")
+                arguments += [query.stage, sku]
             }
             if let text = query.text {
                 let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")

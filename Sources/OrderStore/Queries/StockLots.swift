@@ -28,15 +28,36 @@ extension OrderDatabase {
             let pattern = sku.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%" }
             let arguments: [any DatabaseValueConvertible] = pattern.map { [$0] } ?? []
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(StatusView.stockSQL))\(filter)",
-                                         arguments: StatementArguments(arguments)) ?? 0
-            let positions = try Row.fetchAll(db, sql: """
-                SELECT * FROM (\(StatusView.stockSQL))\(filter) ORDER BY back_ordered DESC, sku, warehouse LIMIT ? OFFSET ?
-                """, arguments: StatementArguments(arguments + [max(1, limit), max(0, offset)])).map { row in
-                StatusView.StockPosition(sku: row["sku"], warehouse: row["warehouse"], onHand: row["on_hand"], allocated: row["allocated"],
-                                         backOrdered: row["back_ordered"])
+            // One pass: the total comes with each row of the page (a window over the whole result).
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT *, COUNT(*) OVER () AS total FROM (\(StatusView.stockSQL))\(filter)
+                ORDER BY back_ordered DESC, sku, warehouse LIMIT ? OFFSET ?
+                """, arguments: StatementArguments(arguments + [max(1, limit), max(0, offset)]))
+            var total = rows.first?["total"] as Int? ?? 0
+            if rows.isEmpty && offset > 0 {
+                total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(StatusView.stockSQL))\(filter)", arguments: StatementArguments(arguments)) ?? 0
             }
-            return (total, positions)
+            return (total, rows.map(Self.stockPosition))
+        }
+    }
+
+    static func stockPosition(_ row: Row) -> StatusView.StockPosition {
+        StatusView.StockPosition(sku: row["sku"], warehouse: row["warehouse"], onHand: row["on_hand"], allocated: row["allocated"],
+                                 backOrdered: row["back_ordered"])
+    }
+
+    /// One sku's stock in each warehouse that has it or back orders for it, read by the sku's indexes.
+    public func stockPositions(ofSKU sku: String) throws -> [StatusView.StockPosition] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT k.sku, k.warehouse, COALESCE(s.on_hand, 0) AS on_hand, COALESCE(s.allocated, 0) AS allocated,
+                       (SELECT COALESCE(SUM(quantity), 0) FROM order_line INDEXED BY order_line_queue
+                        WHERE stage = \(Stage.backOrder.sql) AND sku = k.sku AND warehouse = k.warehouse) AS back_ordered
+                FROM (SELECT sku, warehouse FROM stock WHERE sku = ?
+                      UNION SELECT sku, warehouse FROM order_line INDEXED BY order_line_queue WHERE stage = \(Stage.backOrder.sql) AND sku = ?) k
+                LEFT JOIN stock s ON s.sku = k.sku AND s.warehouse = k.warehouse
+                ORDER BY k.warehouse
+                """, arguments: [sku, sku]).map(Self.stockPosition)
         }
     }
 
