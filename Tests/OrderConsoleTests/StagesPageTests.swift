@@ -83,3 +83,19 @@ struct StagesPageTests {
         }
     }
 }
+
+/// A broken rules.yaml (edited by hand) does not leave a blank page.
+struct BrokenRulesTests {
+    @Test func aPageThatCannotBeMadeSaysWhy() async throws {
+        let home = try ConsoleFixture.sampleHome()
+        try Data("stages: [\npipeline:\n".utf8).write(to: home.home.rulesFile)
+        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
+        try await app.test(.router) { client in
+            var browser = ConsoleTestClient(client)
+            let page = try await browser.get("/stages")
+            #expect(page.status == .internalServerError)
+            #expect(page.body.contains("rules.yaml"))
+            #expect(try await browser.get("/").status == .ok)
+        }
+    }
+}

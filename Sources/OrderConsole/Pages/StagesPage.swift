@@ -15,7 +15,9 @@ enum StagesPage {
         router.get("/stages/:stage") { request, context -> Response in
             let stage = context.parameters.get("stage") ?? ""
             let stages = try RuleQueries(engine: console.engine).overview().stages
-            guard stages.contains(where: { $0.name == stage }) else {
+            // A stage of the file, or one whose lines stayed after it left the file.
+            let held = try console.stageTotals()
+            guard stages.contains(where: { $0.name == stage }) || held.contains(where: { $0.stage == stage }) else {
                 return ErrorPage.response(.notFound, title: "No such stage",
                                           message: "There is no stage '\(stage)'. The stages are \(stages.map(\.name).joined(separator: ", ")).",
                                           console: console, context: context)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HTTPTypes
+import OrderModel
 
 /// The one door every request passes: session, login, CSRF check and the security headers.
 ///
@@ -47,7 +48,15 @@ struct ConsoleGuard: RouterMiddleware {
                     return finish(response, newSession: newSession)
                 }
             }
-            response = try await next(request, context)
+            do {
+                response = try await next(request, context)
+            } catch let error as HTTPError {
+                throw error
+            } catch {
+                // A page that cannot be made says why (a broken rules.yaml, a database problem), in words.
+                response = ErrorPage.response(.internalServerError, title: "This page could not be made",
+                                              message: CardNumberRedactor.redact(String(describing: error)), console: console, context: context)
+            }
         } else if request.method == .get {
             let target = request.uri.description
             response = Response(status: .seeOther, headers: [.location: "/login?next=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")])
