@@ -27,10 +27,7 @@ enum JobsPage {
     }
 
     static func page(request: Request, console: Console, context: ConsoleContext) throws -> HTML {
-        let q = request.uri.queryParameters
-        func text(_ name: String) -> String? {
-            q[Substring(name)].map { String($0).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-        }
+        func text(_ name: String) -> String? { Layout.query(request, name) }
         let runner = try JobRunner.reading(engine: console.engine)
         let idle = Dictionary(try runner.idleRuns().map { ($0.job, $0) }, uniquingKeysWith: { $1 })
         let disabled: HTML = console.readOnly ? " disabled title=\"read-only console\"" : .empty

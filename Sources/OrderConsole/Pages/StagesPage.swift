@@ -49,16 +49,12 @@ enum StagesPage {
 
     /// One stage's orders: filtered by customer, sku and text, sorted by any column, a page at a time.
     static func list(stage: String, request: Request, console: Console, context: ConsoleContext) throws -> HTML {
-        let q = request.uri.queryParameters
-        func text(_ name: String) -> String? {
-            q[Substring(name)].map { String($0).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-        }
+        func text(_ name: String) -> String? { Layout.query(request, name) }
         let sort = text("sort").flatMap(StageOrderQuery.Sort.init(rawValue:)) ?? .age
         let descending = text("dir") == "desc"
-        let page = max(1, text("page").flatMap { Int($0) } ?? 1)
-        let (offset, overflow) = (page - 1).multipliedReportingOverflow(by: pageSize)
+        let (page, offset) = Layout.page(request, size: pageSize)
         let query = StageOrderQuery(stage: stage, customer: text("customer"), sku: text("sku"), text: text("q"), sort: sort,
-                                    descending: descending, offset: overflow ? 0 : offset, limit: pageSize)
+                                    descending: descending, offset: offset, limit: pageSize)
         let (total, orders) = try console.engine.database.stageOrders(query)
         let now = console.engine.clock.now
         let money = console.engine.config.money
@@ -92,14 +88,8 @@ enum StagesPage {
         }
         let first = total == 0 ? 0 : query.offset + 1
         let last = query.offset + orders.count
-        let pages = max(1, (total + pageSize - 1) / pageSize)
-        let pager: HTML = """
-            <nav class="pager" aria-label="Pages of this list">
-            \(page > 1 ? HTML("<a href=\"\(link(page: page - 1))\" rel=\"prev\">Previous</a>") : .empty)
-            <span>Showing \(first)–\(last) of \(total) order(s), page \(min(page, pages)) of \(pages)</span>
-            \(page < pages ? HTML("<a href=\"\(link(page: page + 1))\" rel=\"next\">Next</a>") : .empty)
-            </nav>
-            """
+        let pager = Layout.pager(page: page, total: total, size: pageSize, summary: "Showing \(first)–\(last) of \(total) order(s)",
+                                 link: { link(page: $0) })
         let table: HTML = orders.isEmpty
             ? "<p class=\"muted\">No order in \(stage)\(text("customer") != nil || text("sku") != nil || text("q") != nil ? " matches these filters" : "").</p>"
             : """

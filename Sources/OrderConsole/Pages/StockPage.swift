@@ -14,31 +14,22 @@ enum StockPage {
 
     static func addRoutes(to router: Router<ConsoleContext>, console: Console) {
         router.get("/stock") { request, context -> Response in
-            let q = request.uri.queryParameters
-            let sku = q["sku"].map { String($0).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-            let page = max(1, q["page"].flatMap { Int(String($0)) } ?? 1)
-            let (offset, overflow) = (page - 1).multipliedReportingOverflow(by: pageSize)
-            let (total, positions) = try console.engine.database.stockPositions(skuContaining: sku, offset: overflow ? 0 : offset, limit: pageSize)
+            let sku = Layout.query(request, "sku")
+            let (page, offset) = Layout.page(request, size: pageSize)
+            let (total, positions) = try console.engine.database.stockPositions(skuContaining: sku, offset: offset, limit: pageSize)
             let rows = positions.map { p -> HTML in
                 """
                 <tr><th scope="row"><a href="\(skuPath(p.sku))">\(p.sku)</a></th><td>\(p.warehouse)</td><td class="num">\(p.onHand.description)</td>\
                 <td class="num">\(p.allocated.description)</td><td class="num">\(p.backOrdered.description)</td></tr>
                 """
             }
-            let pages = max(1, (total + pageSize - 1) / pageSize)
             func link(_ n: Int) -> String {
                 var c = URLComponents()
                 c.path = "/stock"
                 c.queryItems = (sku.map { [URLQueryItem(name: "sku", value: $0)] } ?? []) + [URLQueryItem(name: "page", value: String(n))]
                 return c.string ?? "/stock"
             }
-            let pager: HTML = """
-                <nav class="pager" aria-label="Pages of this list">
-                \(page > 1 ? HTML("<a href=\"\(link(page - 1))\" rel=\"prev\">Previous</a>") : .empty)
-                <span>\(total) position(s), page \(min(page, pages)) of \(pages)</span>
-                \(page < pages ? HTML("<a href=\"\(link(page + 1))\" rel=\"next\">Next</a>") : .empty)
-                </nav>
-                """
+            let pager = Layout.pager(page: page, total: total, size: pageSize, summary: "\(total) position(s)", link: link)
             return Layout.response(Layout.page("Stock", section: .stock, console: console, context: context, content: """
                 <form method="get" action="/stock" class="filters" role="search" aria-label="Filter the stock">
                 <label for="s-sku">SKU contains<input id="s-sku" name="sku" value="\(sku)"></label>

@@ -66,8 +66,7 @@ extension OrderDatabase {
                 arguments += [query.stage, sku]
             }
             if let text = query.text {
-                let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                    .replacingOccurrences(of: "_", with: "\\_") + "%"
+                let pattern = containsPattern(text)
                 filters.append("""
                     (o.order_ref LIKE ? ESCAPE '\\' OR l.stage_reason LIKE ? ESCAPE '\\' OR
                      o.customer_ref IN (SELECT customer_ref FROM customer WHERE name LIKE ? ESCAPE '\\'))

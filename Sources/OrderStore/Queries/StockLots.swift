@@ -25,8 +25,7 @@ extension OrderDatabase {
     public func stockPositions(skuContaining sku: String?, offset: Int, limit: Int) throws -> (total: Int, positions: [StatusView.StockPosition]) {
         try writer.read { db in
             let filter = sku == nil ? "" : " WHERE sku LIKE ? ESCAPE '\\'"
-            let pattern = sku.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%" }
+            let pattern = sku.map(containsPattern)
             let arguments: [any DatabaseValueConvertible] = pattern.map { [$0] } ?? []
             // One pass: the total comes with each row of the page (a window over the whole result).
             let rows = try Row.fetchAll(db, sql: """
