@@ -92,12 +92,14 @@ public struct Console: Sendable {
         return router
     }
 
-    /// The server as a `Service`, to run in the engine's `ServiceGroup`.
+    /// The server as a `Service`, to run in the engine's `ServiceGroup`, with the stage totals kept warm
+    /// beside it (`StageTotalsWarmer`).
     /// - Parameter onRunning: called with the port bound (the one asked for, or the one given for port 0).
     public func makeApplication(logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(router: makeRouter(),
                     configuration: ApplicationConfiguration(address: .hostname(options.address.host, port: options.address.port),
                                                             serverName: "orderflow"),
+                    services: [StageTotalsWarmer(cache: stageTotalsCache, database: engine.database, interval: .seconds(1), logger: logger)],
                     onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? options.address.port) },
                     logger: logger)
     }

@@ -20,4 +20,9 @@ final class StageTotalsCache: @unchecked Sendable {
         lock.withLock { kept = (mark, totals) }
         return totals
     }
+
+    /// The totals kept for `mark`, if those are the ones kept: no reading.
+    func totals(keptAt mark: HistoryMark) -> [StageTotal]? {
+        lock.withLock { kept?.mark == mark ? kept?.totals : nil }
+    }
 }

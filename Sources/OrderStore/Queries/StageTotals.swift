@@ -42,7 +42,8 @@ extension OrderDatabase {
         }
     }
 
-    /// Every stage that holds a line, with its orders, lines and value, read in one pass over the lines.
+    /// Every stage that holds a line, with its orders, lines and value, read in one pass over the stage index
+    /// (it carries each line's sku, quantity and price) and the product price index.
     public func stageTotals() throws -> [StageTotal] {
         do {
             return try stageTotals(sums: .native)
@@ -56,7 +57,7 @@ extension OrderDatabase {
             try Row.fetchAll(db, sql: """
                 SELECT l.stage, COUNT(DISTINCT l.order_id) AS orders, COUNT(*) AS lines,
                        \(sums.sql("line_value(l.quantity, COALESCE(l.unit_price, p.unit_price, 0))", as: "value"))
-                FROM order_line l LEFT JOIN product p ON p.sku = l.sku
+                FROM order_line l INDEXED BY order_line_stage LEFT JOIN product p INDEXED BY product_price ON p.sku = l.sku
                 GROUP BY l.stage
                 """).map { row in
                 StageTotal(stage: row["stage"], orders: row["orders"], lines: row["lines"], value: sums.read(row, "value"))
