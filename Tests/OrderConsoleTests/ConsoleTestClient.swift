@@ -67,6 +67,17 @@ enum ConsoleFixture {
         return (console, loop)
     }
 
+    /// Browses `home` on a console acting through the engine (`acting`), as one browser with its session;
+    /// the engine's answering loop stops afterwards.
+    static func browseActing(_ home: TestHome, _ body: @Sendable (inout ConsoleTestClient) async throws -> Void) async throws {
+        let (console, loop) = try acting(home)
+        defer { loop.cancel() }
+        try await Application(router: console.makeRouter()).test(.router) { client in
+            var browser = ConsoleTestClient(client)
+            try await body(&browser)
+        }
+    }
+
     static func readOnly(_ home: TestHome) throws -> Console {
         try Console(engine: home.engine(), mailbox: nil, options: .init(address: ConsoleAddress(host: "127.0.0.1", port: 0)))
     }

@@ -23,11 +23,7 @@ struct JobsPageTests {
 
     @Test func runNowRunsTheJobAndTheHistorySaysWhoAsked() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let (console, loop) = try ConsoleFixture.acting(home)
-        defer { loop.cancel() }
-        let app = Application(router: console.makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseActing(home) { browser in
             try await browser.get("/jobs")
             let ran = try await browser.post("/jobs/cycle/run", [:])
             #expect(ran.status == .seeOther)
@@ -41,11 +37,7 @@ struct JobsPageTests {
 
     @Test func theHistoryFiltersAndBadValuesFallBack() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let (console, loop) = try ConsoleFixture.acting(home)
-        defer { loop.cancel() }
-        let app = Application(router: console.makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseActing(home) { browser in
             try await browser.get("/jobs")
             _ = try await browser.post("/jobs/cycle/run", [:])
             #expect(try await browser.get("/jobs?failed=1").body.contains("No such runs."))

@@ -104,11 +104,7 @@ struct LogicPageTests {
         let home = try ConsoleFixture.sampleHome()
         let old = try home.read("rules.yaml")
         let text = try Self.edited(home).replacingOccurrences(of: "totl", with: "total")
-        let (console, loop) = try ConsoleFixture.acting(home)
-        defer { loop.cancel() }
-        let app = Application(router: console.makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseActing(home) { browser in
             try await browser.get("/logic")
             let page = try await browser.post("/logic", ["rules": text, "action": "save"])
             #expect(page.status == .ok)
@@ -125,11 +121,7 @@ struct LogicPageTests {
     @Test func anInvalidTextIsNeverSaved() async throws {
         let home = try ConsoleFixture.sampleHome()
         let old = try home.read("rules.yaml")
-        let (console, loop) = try ConsoleFixture.acting(home)
-        defer { loop.cancel() }
-        let app = Application(router: console.makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseActing(home) { browser in
             try await browser.get("/logic")
             let page = try await browser.post("/logic", ["rules": try Self.edited(home), "action": "save"])
             #expect(page.status == .unprocessableContent)

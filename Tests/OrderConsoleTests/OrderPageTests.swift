@@ -61,11 +61,7 @@ struct OrderPageTests {
 
     @Test func releaseIsConfirmedThenDoneByTheEngineAsTheUser() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let (console, loop) = try ConsoleFixture.acting(home)
-        defer { loop.cancel() }
-        let app = Application(router: console.makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseActing(home) { browser in
             let confirm = try await browser.get("/orders/SO-1007/release")
             #expect(confirm.body.contains("<button type=\"submit\" class=\"primary\">Release SO-1007</button>"))
             let done = try await browser.post("/orders/SO-1007/release", [:])
@@ -79,11 +75,7 @@ struct OrderPageTests {
 
     @Test func holdNeedsAReasonAndRecordsIt() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let (console, loop) = try ConsoleFixture.acting(home)
-        defer { loop.cancel() }
-        let app = Application(router: console.makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseActing(home) { browser in
             try await browser.get("/orders/SO-1006/hold")
             #expect(try await browser.post("/orders/SO-1006/hold", ["reason": "  "]).status == .badRequest)
             #expect(try await browser.post("/orders/SO-1006/hold", ["reason": "customer phoned"]).status == .seeOther)
@@ -94,11 +86,7 @@ struct OrderPageTests {
 
     @Test func aRefusedActionComesBackAsAnError() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let (console, loop) = try ConsoleFixture.acting(home)
-        defer { loop.cancel() }
-        let app = Application(router: console.makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseActing(home) { browser in
             try await browser.get("/orders/SO-1001/release")
             let answer = try await browser.post("/orders/SO-1001/release", [:])
             #expect(answer.location?.contains("failed=1") == true)
