@@ -72,6 +72,16 @@ enum ConsoleFixture {
     static func browseActing(_ home: TestHome, _ body: @Sendable (inout ConsoleTestClient) async throws -> Void) async throws {
         let (console, loop) = try acting(home)
         defer { loop.cancel() }
+        try await browse(console, body)
+    }
+
+    /// Browses `home` on a read-only console (`orderflow serve`), as one browser with its session.
+    static func browseReadOnly(_ home: TestHome, _ body: @Sendable (inout ConsoleTestClient) async throws -> Void) async throws {
+        try await browse(readOnly(home), body)
+    }
+
+    /// Browses `console` through its router, as one browser with its session.
+    static func browse(_ console: Console, _ body: @Sendable (inout ConsoleTestClient) async throws -> Void) async throws {
         try await Application(router: console.makeRouter()).test(.router) { client in
             var browser = ConsoleTestClient(client)
             try await body(&browser)

@@ -10,9 +10,7 @@ import TestSupport
 struct JobsPageTests {
     @Test func showsEachJobsScheduleInWordsAndNextRun() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             let page = try await browser.get("/jobs")
             #expect(page.status == .ok)
             #expect(page.body.contains("<th scope=\"row\">cycle</th><td>every 2 seconds</td>"))
@@ -50,9 +48,7 @@ struct JobsPageTests {
 
     @Test func aReadOnlyConsoleRefusesRunNow() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             try await browser.get("/jobs")
             #expect(try await browser.post("/jobs/cycle/run", [:]).status == .forbidden)
         }

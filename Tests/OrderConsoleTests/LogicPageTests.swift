@@ -37,9 +37,7 @@ struct LogicPageTests {
         let home = try ConsoleFixture.sampleHome()
         let text = try Self.edited(home)
         let (line, column) = try Self.position(of: "order.totl", in: text)
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             try await browser.get("/logic")
             let answer = try await browser.post("/logic/check", ["rules": text])
             #expect(answer.body.contains("\"ok\":false"))
@@ -87,9 +85,7 @@ struct LogicPageTests {
     @Test func previewListsWhatTheEditedRuleWouldMatch() async throws {
         let home = try ConsoleFixture.sampleHome()
         let text = try Self.edited(home).replacingOccurrences(of: "totl", with: "total")
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             try await browser.get("/logic")
             let page = try await browser.post("/logic", ["rules": text, "action": "preview", "rule": "big-back-orders"])
             #expect(page.body.contains("id=\"preview\""))
@@ -132,9 +128,7 @@ struct LogicPageTests {
 
     @Test func aReadOnlyConsoleDoesNotSave() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             try await browser.get("/logic")
             #expect(try await browser.post("/logic", ["rules": "stages: []\npipeline: []\n", "action": "save"]).status == .forbidden)
         }

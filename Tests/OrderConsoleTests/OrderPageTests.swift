@@ -10,9 +10,7 @@ import TestSupport
 struct OrderPageTests {
     @Test func showsLinesWithReasonHistoryAndDocuments() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             let find = try await browser.get("/orders?ref=SO-1001")
             #expect(find.status == .seeOther && find.location == "/orders/SO-1001")
             let page = try await browser.get("/orders/SO-1001")
@@ -23,7 +21,7 @@ struct OrderPageTests {
             // The document link serves the file the engine wrote.
             let start = try #require(page.body.range(of: "href=\"/documents/")).upperBound
             let id = page.body[start...].prefix { $0.isNumber }
-            let file = try await client.execute(uri: "/documents/\(id)", method: .get)
+            let file = try await browser.client.execute(uri: "/documents/\(id)", method: .get)
             #expect(file.status == .ok)
             #expect(String(buffer: file.body).contains("SO-1001"))
             #expect(file.headers[.contentDisposition]?.hasPrefix("attachment") == true)
@@ -32,9 +30,7 @@ struct OrderPageTests {
 
     @Test func anUnknownRefIsAPageThatSaysSo() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             let page = try await browser.get("/orders/NOPE-1")
             #expect(page.status == .notFound)
             #expect(page.body.contains("No order has the ref"))
@@ -49,9 +45,7 @@ struct OrderPageTests {
         try home.drop("products", "p.csv", Sample.products([Sample.product("S1")]))
         try home.drop("orders", "o.csv", Sample.orders([Sample.line("CARD-1", sku: "S1", payment: "CARD", card: "4111111111111111", expiry: "12/30")]))
         try home.cycle()
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             let page = try await browser.get("/orders/CARD-1")
             #expect(page.body.contains("card ending 1111"))
             #expect(!page.body.contains("4111111111111111"))
@@ -95,9 +89,7 @@ struct OrderPageTests {
 
     @Test func withoutTheTokenOrOnAReadOnlyConsoleNothingHappens() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             try await browser.get("/orders/SO-1007/cancel")
             #expect(try await browser.post("/orders/SO-1007/cancel", [:]).status == .forbidden)
             browser.csrf = "stale"

@@ -9,9 +9,7 @@ import TestSupport
 struct StagesPageTests {
     @Test func theBoardShowsEveryStageWithItsCountsIncludingEmptyOnes() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             let page = try await browser.get("/stages")
             #expect(page.status == .ok)
             for stage in ["new", "held-for-credit", "order-vetting", "on-hold", "back-order", "picking", "cancelled"] {
@@ -23,9 +21,7 @@ struct StagesPageTests {
 
     @Test func aStageListsItsOrdersWithReasonAndFilters() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             let all = try await browser.get("/stages/held-for-credit")
             #expect(all.body.contains("Showing 1–4 of 4 order(s)"))
             #expect(all.body.contains("credit-limit: exposure"))
@@ -41,9 +37,7 @@ struct StagesPageTests {
 
     @Test func sortsByAnyColumnAndPagesWithoutTrappingOnBadValues() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             let up = try await browser.get("/stages/held-for-credit?sort=ref")
             let down = try await browser.get("/stages/held-for-credit?sort=ref&dir=desc")
             let upOrder = try #require(up.body.range(of: "SO-1003")).lowerBound < #require(up.body.range(of: "SO-1010")).lowerBound
@@ -58,9 +52,7 @@ struct StagesPageTests {
 
     @Test func anUnknownStageSaysWhichStagesThereAre() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             let page = try await browser.get("/stages/held-for-credti")
             #expect(page.status == .notFound)
             #expect(page.body.contains("There is no stage &#39;held-for-credti&#39;"))
@@ -73,9 +65,7 @@ struct StagesPageTests {
         try home.drop("products", "p.csv", Sample.products([Sample.product("S1")]))
         try home.drop("orders", "o.csv", Sample.orders([Sample.line("\"<b>X\"", sku: "S1", qty: 5)]))
         try home.cycle()
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             let page = try await browser.get("/stages/held-for-credit")
             #expect(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
             #expect(!page.body.contains("<script>alert"))
@@ -89,9 +79,7 @@ struct BrokenRulesTests {
     @Test func aPageThatCannotBeMadeSaysWhy() async throws {
         let home = try ConsoleFixture.sampleHome()
         try Data("stages: [\npipeline:\n".utf8).write(to: home.home.rulesFile)
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             let page = try await browser.get("/stages")
             #expect(page.status == .internalServerError)
             #expect(page.body.contains("rules.yaml"))

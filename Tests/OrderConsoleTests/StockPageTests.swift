@@ -9,9 +9,7 @@ import TestSupport
 struct StockPageTests {
     @Test func listsPositionsMostBackOrderedFirstAndFilters() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             let page = try await browser.get("/stock")
             #expect(page.status == .ok)
             #expect(page.body.contains("<a href=\"/stock/WID-100\">WID-100</a>"))
@@ -23,9 +21,7 @@ struct StockPageTests {
 
     @Test func aSkuShowsItsLotsAndTheOrderLinesEachFunded() async throws {
         let home = try ConsoleFixture.sampleHome()
-        let app = Application(router: try ConsoleFixture.readOnly(home).makeRouter())
-        try await app.test(.router) { client in
-            var browser = ConsoleTestClient(client)
+        try await ConsoleFixture.browseReadOnly(home) { browser in
             let page = try await browser.get("/stock/WID-100")
             #expect(page.status == .ok)
             #expect(page.body.contains("<a href=\"/orders/SO-1001\">SO-1001</a> line 1"))
