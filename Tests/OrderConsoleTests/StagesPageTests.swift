@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Hummingbird
 import HummingbirdTesting
 import OrderConsole
@@ -84,6 +85,25 @@ struct BrokenRulesTests {
             #expect(page.status == .internalServerError)
             #expect(page.body.contains("rules.yaml"))
             #expect(try await browser.get("/").status == .ok)
+        }
+    }
+
+    /// An order whose lines in a stage add up beyond Int64 (as an import before the limits could let in):
+    /// the list still shows, that order's value "too large", and sorting by value still works.
+    @Test func anOrderWorthMoreThanTheEngineCanHoldIsListedAsTooLarge() async throws {
+        let home = try ConsoleFixture.sampleHome()
+        try await home.engine().database.writer.write { db in
+            try db.execute(sql: """
+                UPDATE order_line SET stage = 'held-for-credit', unit_price = 9223372036854775807, quantity = 10000000
+                WHERE order_id = (SELECT order_id FROM order_line GROUP BY order_id HAVING COUNT(*) >= 2 ORDER BY order_id LIMIT 1)
+                """)
+        }
+        try await ConsoleFixture.browseReadOnly(home) { browser in
+            for uri in ["/stages/held-for-credit", "/stages/held-for-credit?sort=value&dir=desc", "/stages"] {
+                let page = try await browser.get(uri)
+                #expect(page.status == .ok, "\(uri)")
+                #expect(page.body.contains("too large"), "\(uri)")
+            }
         }
     }
 }

@@ -52,7 +52,18 @@ extension OrderDatabase {
     /// Two passes, so that the cost of a page is one pass over the stage's lines by the stage index plus
     /// the page's own rows: the first groups the stage's lines by order with only what the sort needs
     /// (the value sort also prices them), the second reads the page's orders in full.
+    ///
+    /// Summed with SQLite's fast `SUM` first; only when an order's lines add up beyond Int64 (SQLite stops
+    /// the statement) is the page read again with exact sums, that order's value then nil.
     public func stageOrders(_ query: StageOrderQuery) throws -> (total: Int, orders: [StageOrder]) {
+        do {
+            return try AmountSum.detectingOverflow { try stageOrders(query, sums: .native) }
+        } catch is AmountSum.Overflow {
+            return try stageOrders(query, sums: .split)
+        }
+    }
+
+    private func stageOrders(_ query: StageOrderQuery, sums: AmountSum) throws -> (total: Int, orders: [StageOrder]) {
         try writer.read { db in
             var filters = ["l.stage = ?"]
             var arguments: [any DatabaseValueConvertible] = [query.stage]
@@ -61,7 +72,7 @@ extension OrderDatabase {
                 arguments.append(customer)
             }
             if let sku = query.sku {
-                // Orders with a line of that sku in this stage: found by the stage index (stage, sku).
+                // Orders with a line of that sku in this stage: read from the stage index alone (it carries the sku).
                 filters.append("l.order_id IN (SELECT order_id FROM order_line INDEXED BY order_line_stage WHERE stage = ? AND sku = ?)")
                 arguments += [query.stage, sku]
             }
@@ -84,7 +95,11 @@ extension OrderDatabase {
             case .date: key = "o.order_date"
             case .customer: key = "o.customer_ref"
             case .lines: key = "COUNT(*)"
-            case .value: key = "SUM(line_value(l.quantity, COALESCE(l.unit_price, (SELECT unit_price FROM product p WHERE p.sku = l.sku), 0)))"
+            case .value:
+                // With exact sums, an order beyond Int64 sorts by TOTAL, SQLite's floating-point sum that
+                // never stops: an order's place, never a value shown.
+                let sum = sums == .native ? "SUM" : "TOTAL"
+                key = "\(sum)(line_value(l.quantity, COALESCE(l.unit_price, (SELECT unit_price FROM product p WHERE p.sku = l.sku), 0)))"
             }
             let direction = query.descending ? "DESC" : "ASC"
             let ids = try Int64.fetchAll(db, sql: """
@@ -95,7 +110,7 @@ extension OrderDatabase {
             let byID = try Dictionary(Row.fetchAll(db, sql: """
                 SELECT l.order_id, o.order_ref, o.order_date, o.customer_ref, COALESCE(c.name, '') AS customer_name,
                        COUNT(*) AS lines, MIN(l.stage_since) AS since, MAX(l.stage_reason) AS reason,
-                       \(AmountSum.native.sql("line_value(l.quantity, COALESCE(l.unit_price, p.unit_price, 0))", as: "value"))
+                       \(sums.sql("line_value(l.quantity, COALESCE(l.unit_price, p.unit_price, 0))", as: "value"))
                 FROM order_line l JOIN sales_order o ON o.id = l.order_id
                 LEFT JOIN customer c ON c.customer_ref = o.customer_ref LEFT JOIN product p ON p.sku = l.sku
                 WHERE l.stage = ? AND l.order_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
@@ -103,7 +118,7 @@ extension OrderDatabase {
                 """, arguments: StatementArguments([query.stage] + ids)).map { row -> (Int64, StageOrder) in
                 (row["order_id"], StageOrder(orderRef: row["order_ref"], orderDate: row["order_date"], customerRef: row["customer_ref"],
                                              customerName: row["customer_name"], lines: row["lines"], since: row["since"],
-                                             reason: row["reason"], value: AmountSum.native.read(row, "value")))
+                                             reason: row["reason"], value: sums.read(row, "value")))
             }, uniquingKeysWith: { first, _ in first })
             return (total, ids.compactMap { byID[$0] })
         }
